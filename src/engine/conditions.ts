@@ -1,0 +1,59 @@
+// Eligibility conditions: each test sees one fact and passes, fails, or finds the fact missing.
+import type { Condition } from '../tables/schema.js';
+import { FIELD_BY_NAME } from './fields.js';
+import type { FactValue, Facts } from './types.js';
+
+export type ConditionOutcome = { result: 'pass' } | { result: 'fail'; seen: string } | { result: 'missing'; fields: string[] };
+
+export function checkCondition(c: Condition, facts: Facts): ConditionOutcome {
+  if ('either' in c) {
+    const outcomes = c.either.map((x) => checkCondition(x, facts));
+    if (outcomes.some((o) => o.result === 'pass')) return { result: 'pass' };
+    const missing = outcomes.flatMap((o) => (o.result === 'missing' ? o.fields : []));
+    if (missing.length > 0) return applyMissing(c.if_missing, [...new Set(missing)]);
+    return { result: 'fail', seen: outcomes.map((o) => (o.result === 'fail' ? o.seen : '')).join('; ') };
+  }
+  const value = facts[c.field];
+  if (value === undefined) return applyMissing(c.if_missing, [c.field]);
+  return testValue(c, value) ? { result: 'pass' } : { result: 'fail', seen: `${c.field}=${describe(value)}` };
+}
+
+function applyMissing(policy: 'review' | 'deny' | 'pass', fields: string[]): ConditionOutcome {
+  if (policy === 'pass') return { result: 'pass' };
+  if (policy === 'deny') return { result: 'fail', seen: `${fields.join(', ')} missing` };
+  return { result: 'missing', fields };
+}
+
+function testValue(c: Exclude<Condition, { either: unknown }>, value: FactValue): boolean {
+  const values = Array.isArray(value) ? value : [String(value)];
+  if (c.any && !values.some((v) => c.any!.includes(v))) return false;
+  if (c.all && !c.all.every((v) => values.includes(v))) return false;
+  if (c.none && values.some((v) => c.none!.includes(v))) return false;
+  if (c.is !== undefined && value !== c.is) return false;
+  if (typeof value === 'number') {
+    if (c.min !== undefined && !(value >= c.min)) return false;
+    if (c.max !== undefined && !(value <= c.max)) return false;
+    if (c.above !== undefined && !(value > c.above)) return false;
+    if (c.below !== undefined && !(value < c.below)) return false;
+  } else if (c.min !== undefined || c.max !== undefined || c.above !== undefined || c.below !== undefined) {
+    return false;
+  }
+  if (typeof value === 'string') {
+    if (c.from !== undefined && value < c.from) return false;
+    if (c.to !== undefined && value > c.to) return false;
+  }
+  return true;
+}
+
+function describe(value: FactValue): string {
+  if (Array.isArray(value)) return value.length ? value.join(';') : '(none)';
+  return String(value);
+}
+
+/** Chinese label of a field, for "缺少: 培训天数" style messages. */
+export function fieldLabel(name: string): { zh: string; en: string } {
+  const f = FIELD_BY_NAME.get(name);
+  if (f) return { zh: f.zh, en: f.en };
+  if (name === 'grade') return { zh: '等级/证书', en: 'level or certificate' };
+  return { zh: name, en: name };
+}

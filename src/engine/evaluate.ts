@@ -1,0 +1,163 @@
+// Evaluate one claim against one jurisdiction's table: period, conditions, amount, uplifts, companions.
+import type { Condition, Program, Table } from '../tables/schema.js';
+import { type AppliedUplift, computeAmount, maxExposure, missingFacts } from './amounts.js';
+import { checkCondition } from './conditions.js';
+import type { Fen } from './money.js';
+import type { Bilingual, Claim, Facts, Line } from './types.js';
+
+export interface EvaluateOptions {
+  /** Catalogue standard for a programme and claim (from --catalog), when the row gives none. */
+  catalogue?: (table: Table, program: Program, facts: Facts) => Fen | undefined;
+}
+
+/** Facts the tables may use that are computed, not read: grade and year. */
+export function withDerivedFacts(facts: Facts): Facts {
+  const level = facts.level as string | undefined;
+  const certificate = facts.certificate as string | undefined;
+  const date = facts.date as string | undefined;
+  return { ...facts, grade: level ?? certificate, year: date ? Number(date.slice(0, 4)) : undefined };
+}
+
+export function citation(table: Table, program: Program): string {
+  const doc = table.document.number ?? table.document.title;
+  const draft = table.document.status === 'draft' ? ' (征求意见稿 draft)' : '';
+  return `${program.clauses.join('/')}, ${doc} ${program.section}${draft}`;
+}
+
+/** The line of one programme for one claim, before any cross-record limit. */
+function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
+  const date = facts.date as string;
+  const base: Line = {
+    file: claim.file,
+    row: claim.row,
+    seq: claim.seq,
+    jurisdiction: table.code,
+    documentStatus: table.document.status,
+    program: program.id,
+    programName: program.name,
+    payee: program.payee,
+    subject: program.subject,
+    personKey: personKey(program, facts),
+    personId: (facts.person_id as string | undefined) ?? '',
+    name: (facts.name as string | undefined) ?? '',
+    date,
+    year: Number(date.slice(0, 4)),
+    occupation: (facts.occupation as string | undefined) ?? '',
+    level: (facts.level as string | undefined) ?? '',
+    status: 'approved',
+    reasonCode: 'ok',
+    reason: { zh: '符合条件', en: 'eligible' },
+    amountFen: 0,
+    basis: 'none',
+    formula: { zh: '', en: '' },
+    citation: citation(table, program),
+    exposureFen: null,
+    companionOf,
+  };
+  const outcome = judge(facts, table, program, options);
+  const line: Line = { ...base, ...outcome };
+  if (table.document.status === 'draft') {
+    line.reason = { zh: `${line.reason.zh}（征求意见稿, 金额未定稿）`, en: `${line.reason.en} (draft for comment: amounts not final)` };
+  }
+  return line;
+}
+
+type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen'>;
+
+function judge(facts: Facts, table: Table, program: Program, options: EvaluateOptions): Outcome {
+  const date = facts.date as string;
+  const doc = table.document;
+  const period = `${doc.valid_from ?? '…'} – ${doc.valid_to ?? '…'}`;
+  if (doc.valid_from && date < doc.valid_from) {
+    const r = doc.before_period_reason ?? { zh: `日期 ${date} 早于文件有效期 ${period}`, en: `date ${date} is before the document's period ${period}` };
+    return doc.before_period === 'review' ? review('before_period', r, null) : deny('outside_period', r);
+  }
+  if (doc.valid_to && date > doc.valid_to) {
+    return deny('outside_period', { zh: `日期 ${date} 不在文件有效期 ${period} 内`, en: `date ${date} is outside the document's period ${period}` });
+  }
+  if ((program.from && date < program.from) || (program.to && date > program.to)) {
+    const w = `${program.from ?? '…'} – ${program.to ?? '…'}`;
+    return deny('outside_program_period', { zh: `日期 ${date} 不在本项目适用期 ${w} 内`, en: `date ${date} is outside this programme's window ${w}` });
+  }
+
+  const missing: string[] = [];
+  let open: Outcome | undefined;
+  for (const c of program.conditions) {
+    const o = checkCondition(c, facts);
+    if (o.result === 'fail') {
+      const reason = { zh: `${c.reason.zh}（${o.seen}）`, en: `${c.reason.en} (${o.seen})` };
+      if (c.if_fails === 'deny') return deny(c.reason.code, reason);
+      open ??= review(c.reason.code, reason, maxExposure(program.amount, facts));
+    }
+    if (o.result === 'missing') missing.push(...o.fields);
+  }
+  if (open) return open;
+  if (missing.length) {
+    const r = missingFacts([...new Set(missing)]);
+    return review('missing_facts', r.reason, maxExposure(program.amount, facts));
+  }
+
+  const uplift = chooseUplift(program, facts, date);
+  const catalogueStandard = options.catalogue?.(table, program, facts);
+  const result = computeAmount(program.amount, { facts, uplift, catalogueStandard });
+  if (result.status === 'approved') {
+    const note = uplift ? { zh: `符合条件, ${uplift.uplift.label.zh}`, en: `eligible, ${uplift.uplift.label.en}` } : { zh: '符合条件', en: 'eligible' };
+    return { status: 'approved', reasonCode: 'ok', reason: note, amountFen: result.fen, basis: result.basis, formula: result.formula, exposureFen: null };
+  }
+  return {
+    status: result.status,
+    reasonCode: result.code,
+    reason: result.reason,
+    amountFen: 0,
+    basis: 'none',
+    formula: result.formula ?? { zh: '', en: '' },
+    exposureFen: result.status === 'review' ? result.exposureFen : null,
+  };
+}
+
+const deny = (code: string, reason: Bilingual): Outcome => ({ status: 'denied', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: { zh: '', en: '' }, exposureFen: null });
+const review = (code: string, reason: Bilingual, exposure: Fen | null): Outcome => ({ status: 'review', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: { zh: '', en: '' }, exposureFen: exposure });
+
+/** Uplifts whose conditions all hold; several → the larger, the others named (the texts never say they add up). */
+function chooseUplift(program: Program, facts: Facts, date: string): AppliedUplift | undefined {
+  const holds = (c: Condition): boolean => checkCondition(c, facts).result === 'pass';
+  const applicable = program.uplifts.filter((u) => (!u.to || date <= u.to) && u.when.every(holds));
+  if (applicable.length === 0) return undefined;
+  const sorted = [...applicable].sort((a, b) => b.percent - a.percent);
+  return { uplift: sorted[0]!, passedOver: sorted.slice(1) };
+}
+
+function personKey(program: Program, facts: Facts): string {
+  if (program.subject === 'unit') return String(facts.org_code ?? facts.name ?? '');
+  return String(facts.person_id ?? '');
+}
+
+/**
+ * All lines of one claim: the programme it names, then its companions (e.g. a living allowance)
+ * when the person qualifies for them. A companion never pays more surely than its training:
+ * if the training is under review, so is the companion.
+ */
+export function evaluateClaim(claim: Claim, table: Table, options: EvaluateOptions = {}): Line[] {
+  const facts = withDerivedFacts(claim.facts);
+  const program = table.programs.find((p) => p.id === facts.program);
+  if (!program) throw new Error(`programme "${String(facts.program)}" is not in table ${table.code}`);
+  const main = evaluateProgram(claim, facts, table, program, options);
+  const lines = [main];
+  if (main.status === 'denied') return lines;
+  for (const id of program.companions) {
+    const companion = table.programs.find((p) => p.id === id)!;
+    // A companion whose eligibility facts the row does not give is not claimed (no groups → no allowance line).
+    if (companion.conditions.some((c) => checkCondition(c, facts).result === 'missing')) continue;
+    const line = evaluateProgram(claim, facts, table, companion, options, program.id);
+    if (line.status === 'denied') continue;
+    if (main.status === 'review' && line.status === 'approved') {
+      line.status = 'review';
+      line.exposureFen = line.amountFen;
+      line.amountFen = 0;
+      line.reasonCode = 'parent_in_review';
+      line.reason = { zh: `随 ${program.name.zh} 一并待审`, en: `follows ${program.name.en}, which is under review` };
+    }
+    lines.push(line);
+  }
+  return lines;
+}

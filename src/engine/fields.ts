@@ -1,0 +1,233 @@
+// The roster vocabulary: every fact a claim can carry, its Chinese headers and allowed values.
+// One module for the CSV reader, the rate-table schema and (later) the interactive prompts.
+
+export type FieldKind = 'id' | 'text' | 'date' | 'level' | 'enum' | 'set' | 'bool' | 'int' | 'money';
+
+export interface ValueDef {
+  code: string;
+  zh: string;
+  /** Other spellings accepted on input (Chinese variants, numbers). Matching ignores case. */
+  aliases?: string[];
+}
+
+export interface FieldDef {
+  name: string;
+  kind: FieldKind;
+  zh: string;
+  en: string;
+  /** Headers accepted besides `name` and `zh`. */
+  headers?: string[];
+  values?: ValueDef[];
+}
+
+export const LEVELS: ValueDef[] = [
+  { code: 'L5', zh: '五级/初级工', aliases: ['5', '五级', '初级', '初级工', 'l5', '五级/初级工'] },
+  { code: 'L4', zh: '四级/中级工', aliases: ['4', '四级', '中级', '中级工', 'l4', '四级/中级工'] },
+  { code: 'L3', zh: '三级/高级工', aliases: ['3', '三级', '高级', '高级工', 'l3', '三级/高级工'] },
+  { code: 'L2', zh: '二级/技师', aliases: ['2', '二级', '技师', 'l2', '二级/技师'] },
+  { code: 'L1', zh: '一级/高级技师', aliases: ['1', '一级', '高级技师', 'l1', '一级/高级技师'] },
+];
+
+export const FIELDS: FieldDef[] = [
+  { name: 'person_id', kind: 'id', zh: '身份证号码', en: 'resident ID number', headers: ['身份证号', '证件号码', '公民身份号码'] },
+  { name: 'name', kind: 'text', zh: '姓名', en: 'name', headers: ['单位名称'] },
+  { name: 'org_code', kind: 'text', zh: '统一社会信用代码', en: 'organisation code' },
+  { name: 'jurisdiction', kind: 'text', zh: '地区', en: 'jurisdiction', headers: ['辖区'] },
+  { name: 'program', kind: 'text', zh: '补贴项目', en: 'programme', headers: ['项目', 'programme'] },
+  { name: 'date', kind: 'date', zh: '日期', en: 'date', headers: ['发证日期', '结业日期', '取证日期', '获奖日期'] },
+  { name: 'occupation', kind: 'text', zh: '职业', en: 'occupation', headers: ['工种', '培训工种', '职业(工种)'] },
+  { name: 'level', kind: 'level', zh: '等级', en: 'level', headers: ['证书等级', '技能等级'], values: LEVELS },
+  {
+    name: 'certificate', kind: 'enum', zh: '证书类型', en: 'certificate kind',
+    values: [
+      { code: 'qualification', zh: '职业资格', aliases: ['职业资格证书', '国家职业资格'] },
+      { code: 'skill_level', zh: '技能等级', aliases: ['职业技能等级', '职业技能等级证书', '技能等级证书'] },
+      { code: 'special_ability', zh: '专项能力', aliases: ['专项职业能力', '专项职业能力证书', '专项能力证书'] },
+      { code: 'training', zh: '培训合格', aliases: ['培训合格证', '培训合格证书'] },
+      { code: 'special_operation', zh: '特种作业', aliases: ['特种作业操作证', '特种作业操作证书'] },
+      { code: 'special_equipment', zh: '特种设备', aliases: ['特种设备作业人员证', '特种设备作业人员证书'] },
+    ],
+  },
+  {
+    name: 'renewal', kind: 'enum', zh: '新证/复审', en: 'new or renewal', headers: ['新证复审'],
+    values: [
+      { code: 'new', zh: '新证', aliases: ['新证培训'] },
+      { code: 'review', zh: '复审', aliases: ['复审培训', 'renewal'] },
+    ],
+  },
+  {
+    name: 'groups', kind: 'set', zh: '人员类别', en: 'groups',
+    values: [
+      { code: 'enterprise_employee', zh: '企业职工', aliases: ['职工', '在职职工'] },
+      { code: 'rural_migrant', zh: '农村转移就业劳动者', aliases: ['农民工'] },
+      { code: 'two_after', zh: '两后生' },
+      { code: 'rural', zh: '农村学员', aliases: ['农村'] },
+      { code: 'urban_min_living', zh: '城市低保家庭', aliases: ['城市低保', '城市低保家庭学员'] },
+      { code: 'unemployed', zh: '失业人员', aliases: ['城镇登记失业人员'] },
+      { code: 'laid_off', zh: '下岗', aliases: ['下岗失业人员'] },
+      { code: 'veteran', zh: '退役军人' },
+      { code: 'veteran_this_year', zh: '当年退役', aliases: ['当年退役军人'] },
+      { code: 'employment_difficulty', zh: '就业困难人员' },
+      { code: 'disabled', zh: '残疾人' },
+      { code: 'severely_disabled', zh: '重度残疾', aliases: ['重度残疾人'] },
+      { code: 'relative_of_poor_or_disabled', zh: '贫困/重残直系亲属', aliases: ['直系亲属'] },
+      { code: 'graduate', zh: '高校毕业生' },
+      { code: 'student', zh: '在校学生', aliases: ['在校大学生', '学生'] },
+      { code: 'poverty', zh: '贫困劳动力', aliases: ['建档立卡', '建档立卡贫困人口', '贫困人口', '贫困家庭子女'] },
+      { code: 'low_income_household', zh: '低收入农户', aliases: ['建档立卡低收入农户', '低收入农户家庭劳动力'] },
+      { code: 'zero_employment_family', zh: '零就业家庭', aliases: ['零就业家庭成员'] },
+      { code: 'farmer', zh: '职业农民', aliases: ['农民'] },
+      { code: 'insured', zh: '参保职工', aliases: ['失业保险参保职工'] },
+      { code: 'pensioner', zh: '按月领取养老金', aliases: ['退休', '领取养老金'] },
+    ],
+  },
+  {
+    name: 'residency', kind: 'enum', zh: '户籍/居住', en: 'residency', headers: ['户籍居住', '户籍'],
+    values: [
+      { code: 'hukou', zh: '本地户籍' },
+      { code: 'permit', zh: '居住证', aliases: ['本地居住证'] },
+      { code: 'employed', zh: '本地就业创业', aliases: ['本地就业'] },
+      { code: 'unemployment_registered', zh: '本地失业登记', aliases: ['失业登记'] },
+      { code: 'none', zh: '无', aliases: ['外地'] },
+    ],
+  },
+  {
+    name: 'employer_flags', kind: 'set', zh: '企业情况', en: 'employer flags',
+    values: [
+      { code: 'district_registered', zh: '本区注册', aliases: ['本地注册'] },
+      { code: 'trade_friction', zh: '受经贸摩擦影响' },
+      { code: 'difficult', zh: '困难企业' },
+      { code: 'industrial_transfer', zh: '承接产业转移', aliases: ['承接产业转移企业'] },
+      { code: 'poverty_county_park', zh: '贫困县园区', aliases: ['贫困县园区企业'] },
+      { code: 'self_evaluating', zh: '自主评价备案', aliases: ['自主评价'] },
+      { code: 'high_risk', zh: '高危行业' },
+      { code: 'insured_employer', zh: '参保企业' },
+    ],
+  },
+  { name: 'shortage', kind: 'bool', zh: '紧缺职业', en: 'shortage occupation', headers: ['紧缺工种'] },
+  {
+    name: 'paid_by', kind: 'enum', zh: '出资方', en: 'paid by',
+    values: [
+      { code: 'individual', zh: '个人' },
+      { code: 'enterprise', zh: '企业' },
+      { code: 'provider', zh: '培训机构' },
+    ],
+  },
+  {
+    name: 'training_type', kind: 'enum', zh: '培训类型', en: 'training type', headers: ['培训形式'],
+    values: [
+      { code: 'pre_job', zh: '岗前培训', aliases: ['新录用人员岗前培训'] },
+      { code: 'in_post', zh: '在岗培训', aliases: ['岗位技能提升培训'] },
+      { code: 'transfer', zh: '转岗转业培训', aliases: ['转岗培训'] },
+      { code: 'safety', zh: '安全技能培训', aliases: ['安全培训'] },
+      { code: 'employment_skills', zh: '就业技能培训' },
+      { code: 'entrepreneurship', zh: '创业培训' },
+      { code: 'work_based', zh: '以工代训' },
+    ],
+  },
+  { name: 'training_days', kind: 'int', zh: '培训天数', en: 'training days' },
+  { name: 'class_hours', kind: 'int', zh: '课时', en: 'class hours', headers: ['培训课时'] },
+  { name: 'months', kind: 'int', zh: '月数', en: 'months' },
+  { name: 'years', kind: 'int', zh: '年数', en: 'years' },
+  { name: 'count', kind: 'int', zh: '数量', en: 'count', headers: ['人数', '项目数'] },
+  { name: 'placement_rate', kind: 'int', zh: '培训就业率(%)', en: 'placement rate (%)', headers: ['就业率'] },
+  { name: 'annual_trainings', kind: 'int', zh: '年培训人次', en: 'trainings per year' },
+  { name: 'cost', kind: 'money', zh: '申请金额', en: 'claimed cost', headers: ['费用', '实际费用'] },
+  { name: 'standard', kind: 'money', zh: '补贴标准', en: 'catalogue standard', headers: ['参照标准', '奖励额度'] },
+  { name: 'other_funding', kind: 'money', zh: '已获其他补助', en: 'other funding received', headers: ['市级补助'] },
+  { name: 'contract_months', kind: 'int', zh: '劳动合同期限(月)', en: 'contract months', headers: ['劳动合同期限'] },
+  { name: 'employer_months', kind: 'int', zh: '同一单位聘用(月)', en: 'months with the same employer', headers: ['同一单位聘用'] },
+  { name: 'insurance_months', kind: 'int', zh: '社保缴费(月)', en: 'social-insurance months', headers: ['社保缴费', '社保缴费月数'] },
+  { name: 'class_registered', kind: 'bool', zh: '开班备案', en: 'class registered' },
+  { name: 'issued_locally', kind: 'bool', zh: '本地获证', en: 'certificate issued locally' },
+  { name: 'prior_free_training', kind: 'bool', zh: '已享受免费培训', en: 'already had free training' },
+  { name: 'prior_ui_subsidy', kind: 'bool', zh: '已享受失业保险技能提升补贴', en: 'already had the UI skill-upgrade subsidy' },
+  {
+    name: 'study_location', kind: 'enum', zh: '研修地点', en: 'study location',
+    values: [
+      { code: 'in_province', zh: '省内' },
+      { code: 'out_of_province', zh: '省外' },
+      { code: 'overseas', zh: '国(境)外', aliases: ['国外', '境外', '国境外'] },
+    ],
+  },
+  {
+    name: 'title', kind: 'set', zh: '荣誉称号', en: 'titles',
+    values: [
+      { code: 'grand_craftsman', zh: '衢州大工匠' },
+      { code: 'outstanding_craftsman', zh: '衢州杰出工匠' },
+      { code: 'craftsman', zh: '衢州工匠' },
+      { code: 'young_craftsman', zh: '衢州青年工匠' },
+    ],
+  },
+  {
+    name: 'competition', kind: 'enum', zh: '竞赛', en: 'competition',
+    values: [
+      { code: 'worldskills', zh: '世界技能大赛' },
+      { code: 'national', zh: '全国技能大赛', aliases: ['中华人民共和国职业技能大赛', '全国职业技能大赛'] },
+      { code: 'zhejiang', zh: '浙江技能大赛' },
+    ],
+  },
+  {
+    name: 'medal', kind: 'enum', zh: '奖项', en: 'medal',
+    values: [
+      { code: 'gold', zh: '金牌' },
+      { code: 'silver', zh: '银牌' },
+      { code: 'bronze', zh: '铜牌' },
+      { code: 'excellence', zh: '优胜奖' },
+    ],
+  },
+  {
+    name: 'recognition', kind: 'enum', zh: '认定级别', en: 'recognition level',
+    values: [
+      { code: 'city', zh: '市级' },
+      { code: 'provincial', zh: '省级' },
+      { code: 'national', zh: '国家级' },
+    ],
+  },
+  { name: 'count_l3', kind: 'int', zh: '高级工人数', en: 'L3 trained' },
+  { name: 'count_l2', kind: 'int', zh: '技师人数', en: 'L2 trained' },
+  { name: 'count_l1', kind: 'int', zh: '高级技师人数', en: 'L1 trained' },
+];
+
+export const FIELD_BY_NAME: ReadonlyMap<string, FieldDef> = new Map(FIELDS.map((f) => [f.name, f]));
+
+/**
+ * Facts derived from others, usable in rate tables but never read from a roster:
+ * `grade` is the level, or the certificate kind when the certificate has no level;
+ * `year` is the calendar year of `date`.
+ */
+export const DERIVED_FIELDS = ['grade', 'year'] as const;
+
+export function isKnownField(name: string): boolean {
+  return FIELD_BY_NAME.has(name) || (DERIVED_FIELDS as readonly string[]).includes(name);
+}
+
+/** Normalise a header or a value for matching: NFKC (full-width → ASCII), trimmed, lower case, no inner spaces. */
+export function normaliseToken(text: string): string {
+  return text.normalize('NFKC').trim().toLowerCase().replace(/\s+/g, '');
+}
+
+/** Header text → canonical field name, built from names, Chinese labels and aliases. */
+export const HEADER_ALIASES: ReadonlyMap<string, string> = (() => {
+  const m = new Map<string, string>();
+  for (const f of FIELDS) {
+    for (const h of [f.name, f.zh, ...(f.headers ?? [])]) m.set(normaliseToken(h), f.name);
+  }
+  return m;
+})();
+
+/** Look up a value of an enum/set/level field by code, Chinese label or alias. */
+export function matchValue(field: FieldDef, raw: string): string | undefined {
+  const t = normaliseToken(raw);
+  for (const v of field.values ?? []) {
+    if (normaliseToken(v.code) === t || normaliseToken(v.zh) === t) return v.code;
+    if ((v.aliases ?? []).some((a) => normaliseToken(a) === t)) return v.code;
+  }
+  return undefined;
+}
+
+/** "L4" → "四级/中级工"; unknown codes come back unchanged. */
+export function valueLabel(fieldName: string, code: string): string {
+  const v = FIELD_BY_NAME.get(fieldName)?.values?.find((x) => x.code === code);
+  return v ? v.zh : code;
+}

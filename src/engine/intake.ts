@@ -1,0 +1,166 @@
+// Intake: raw roster cells → a claim ready to evaluate, or the reasons it cannot be (rejects, never silent zeros).
+import type { Table } from '../tables/schema.js';
+import { FIELD_BY_NAME, type FieldDef, matchValue, normaliseToken } from './fields.js';
+import { parseYuan } from './money.js';
+import type { Bilingual, Claim, FactValue, Facts } from './types.js';
+
+export interface Reject {
+  file: string;
+  row: number;
+  column: string;
+  value: string;
+  code: string;
+  reason: Bilingual;
+}
+
+const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+const ID_CHECK = '10X98765432';
+
+/** GB 11643-1999: 17 digits, a check character over them (mod 11), and a real birth date. */
+export function validResidentId(id: string): boolean {
+  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  const sum = ID_WEIGHTS.reduce((s, w, i) => s + w * Number(id[i]), 0);
+  if (ID_CHECK[sum % 11] !== id[17]) return false;
+  return isoDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14))) !== undefined;
+}
+
+function isoDate(y: number, m: number, d: number): string | undefined {
+  if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return undefined;
+  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  if (d > days) return undefined;
+  return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+}
+
+/** 2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 (full-width digits too) → 2021-03-01. */
+export function parseDate(text: string): string | undefined {
+  const t = text.normalize('NFKC').trim();
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t);
+  return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+}
+
+const YES = new Set(['是', 'y', 'yes', 'true', '1', '有', '已备案', '√']);
+const NO = new Set(['否', 'n', 'no', 'false', '0', '无', '未备案', '×']);
+
+type Parsed = { ok: true; value: FactValue } | { ok: false; code: string; reason: Bilingual };
+
+const bad = (code: string, zh: string, en: string): Parsed => ({ ok: false, code, reason: { zh, en } });
+
+function allowed(f: FieldDef): string {
+  return (f.values ?? []).map((v) => `${v.code}/${v.zh}`).join(', ');
+}
+
+export function parseCell(field: FieldDef, raw: string): Parsed {
+  const t = raw.normalize('NFKC').trim();
+  switch (field.kind) {
+    case 'id': {
+      const id = t.toUpperCase();
+      return validResidentId(id) ? { ok: true, value: id } : bad('bad_id', '身份证号码校验失败(GB 11643)', 'resident ID fails the GB 11643 check');
+    }
+    case 'text':
+      return { ok: true, value: t };
+    case 'date': {
+      const d = parseDate(t);
+      return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日)');
+    }
+    case 'level':
+    case 'enum': {
+      const v = matchValue(field, t);
+      return v ? { ok: true, value: v } : bad('bad_value', `不是${field.zh}的取值, 可选: ${allowed(field)}`, `not a value of ${field.name}; allowed: ${allowed(field)}`);
+    }
+    case 'set': {
+      const parts = t.split(/[;；,，、|]/).map((p) => p.trim()).filter(Boolean);
+      const codes: string[] = [];
+      for (const p of parts) {
+        const v = matchValue(field, p);
+        if (!v) return bad('bad_value', `"${p}" 不是${field.zh}的取值, 可选: ${allowed(field)}`, `"${p}" is not a value of ${field.name}; allowed: ${allowed(field)}`);
+        if (!codes.includes(v)) codes.push(v);
+      }
+      return { ok: true, value: codes };
+    }
+    case 'bool': {
+      const k = normaliseToken(t);
+      if (YES.has(k)) return { ok: true, value: true };
+      if (NO.has(k)) return { ok: true, value: false };
+      return bad('bad_value', '应为 是/否', 'expected yes/no (是/否, y/n, true/false, 1/0)');
+    }
+    case 'int': {
+      const s = t.replace(/(天|课时|个月|月|年|人|次|个)$/, '');
+      return /^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? { ok: true, value: Number(s) } : bad('bad_number', '应为非负整数', 'expected a whole number ≥ 0');
+    }
+    case 'money': {
+      const fen = parseYuan(t.replace(/^[¥￥]/, ''));
+      return fen !== undefined ? { ok: true, value: fen } : bad('bad_number', '应为金额(元, 最多两位小数)', 'expected an amount in yuan with at most two decimals');
+    }
+  }
+}
+
+export interface IntakeOptions {
+  tables: ReadonlyMap<string, Table>;
+  /** -j: the jurisdiction for rows that do not name one. */
+  defaultJurisdiction?: string;
+}
+
+/**
+ * Turn raw cells into a claim, collecting every problem of the row. The row is rejected if any
+ * cell is unreadable, a required value is missing, or the jurisdiction/programme is unknown.
+ */
+export function intakeRow(
+  file: string,
+  row: number,
+  seq: number,
+  cells: ReadonlyMap<string, string>,
+  options: IntakeOptions,
+): { claim: Claim; table: Table } | { rejects: Reject[] } {
+  const rejects: Reject[] = [];
+  const facts: Facts = {};
+  const reject = (column: string, value: string, code: string, reason: Bilingual): void => void rejects.push({ file, row, column, value, code, reason });
+  for (const [name, raw] of cells) {
+    const field = FIELD_BY_NAME.get(name)!;
+    const p = parseCell(field, raw);
+    if (p.ok) facts[name] = p.value;
+    else reject(name, raw, p.code, p.reason);
+  }
+  const named = facts.jurisdiction as string | undefined;
+  const jurisdiction = named ?? options.defaultJurisdiction;
+  let table: Table | undefined;
+  if (jurisdiction === undefined) {
+    reject('jurisdiction', '', 'missing_column', { zh: '缺少地区(或用 -j 指定)', en: 'no jurisdiction (add the column or pass -j)' });
+  } else {
+    table = findTable(options.tables, jurisdiction);
+    if (!table) {
+      reject('jurisdiction', jurisdiction, 'unknown_jurisdiction', {
+        zh: `未知地区, 可选: ${[...options.tables.keys()].join(', ')}`,
+        en: `unknown jurisdiction; known: ${[...options.tables.keys()].join(', ')}`,
+      });
+    } else facts.jurisdiction = table.code;
+  }
+  const programId = facts.program as string | undefined;
+  const program = programId && table ? table.programs.find((p) => p.id === programId) : undefined;
+  if (programId === undefined) {
+    reject('program', '', 'missing_column', { zh: '缺少补贴项目', en: 'no programme given' });
+  } else if (table && !program) {
+    reject('program', programId, 'unknown_program', {
+      zh: `${table.code} 没有此补贴项目, 可选: ${table.programs.map((p) => p.id).join(', ')}`,
+      en: `${table.code} has no such programme; known: ${table.programs.map((p) => p.id).join(', ')}`,
+    });
+  }
+  if (facts.date === undefined && !cells.has('date')) reject('date', '', 'missing_column', { zh: '缺少日期', en: 'no date given' });
+  if (program?.subject === 'person' && facts.person_id === undefined && !cells.has('person_id')) {
+    reject('person_id', '', 'missing_column', { zh: '缺少身份证号码', en: 'no resident ID given' });
+  }
+  if (program?.subject === 'unit' && facts.name === undefined && facts.org_code === undefined) {
+    reject('name', '', 'missing_column', { zh: '单位项目需填写单位名称或统一社会信用代码', en: 'a unit grant needs the unit name or organisation code' });
+  }
+  if (rejects.length || !table) return { rejects };
+  return { claim: { file, row, seq, facts }, table };
+}
+
+/** A table by its code, or by its Chinese name with or without 市/区/省 ("诸暨", "诸暨市"). */
+export function findTable(tables: ReadonlyMap<string, Table>, name: string): Table | undefined {
+  const t = normaliseToken(name);
+  const direct = tables.get(t);
+  if (direct) return direct;
+  const bare = (s: string): string => normaliseToken(s).replace(/(市|区|省)$/, '');
+  for (const table of tables.values()) if (bare(table.name.zh) === bare(t)) return table;
+  return undefined;
+}

@@ -1,0 +1,138 @@
+// Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07).
+import type { Limit, Table } from '../tables/schema.js';
+import { valueLabel } from './fields.js';
+import type { Bilingual, Line } from './types.js';
+
+/** Deterministic processing order: date, then input position, then programme line within the row. */
+export function compareLines(a: Line, b: Line): number {
+  if (a.date !== b.date) return a.date < b.date ? -1 : 1;
+  return a.seq - b.seq;
+}
+
+const where = (l: Line): Bilingual => ({
+  zh: `${l.file} 第${l.row}行 ${l.programName.zh} (${l.date})`,
+  en: `${l.file} row ${l.row} ${l.programName.en} (${l.date})`,
+});
+
+function block(line: Line, code: string, prior: Line, zh: string, en: string): void {
+  // A limit reached only through lines still under review cannot deny: it sends this line to review too.
+  const w = where(prior);
+  if (prior.status === 'review') {
+    line.exposureFen = line.status === 'approved' ? line.amountFen : line.exposureFen;
+    line.status = 'review';
+    line.reasonCode = `${code}_pending`;
+    line.reason = { zh: `${zh}, 取决于待审的 ${w.zh}`, en: `${en}, depending on ${w.en}, which is under review` };
+  } else {
+    line.status = 'denied';
+    line.reasonCode = code;
+    line.reason = { zh: `${zh}, 已在 ${w.zh} 享受`, en: `${en}; already paid on ${w.en}` };
+    line.exposureFen = null;
+    line.formula = { zh: '', en: '' };
+  }
+  line.amountFen = 0;
+}
+
+const live = (l: Line): boolean => l.status !== 'denied';
+
+type ChooseLarger = Extract<Limit, { kind: 'not_combined' | 'highest_only' }>;
+
+/**
+ * "Not combined" (the larger of different programmes) and "highest only" (the largest of any of them):
+ * among one person's lines of these programmes with the same key, one is paid, the others say which.
+ */
+function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
+  const same = limit.kind === 'not_combined' ? limit.same : [];
+  const groups = new Map<string, Line[]>();
+  for (const l of lines) {
+    if (!live(l) || !limit.programs.includes(l.program) || l.subject !== 'person') continue;
+    const key = [l.personKey, ...same.map((f) => keyPart(l, f))].join('|');
+    groups.set(key, [...(groups.get(key) ?? []), l]);
+  }
+  for (const group of groups.values()) {
+    if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
+    const value = (l: Line): number => (l.status === 'approved' ? l.amountFen : (l.exposureFen ?? 0));
+    const winner = [...group].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
+    for (const l of group) {
+      if (l === winner || (limit.kind === 'not_combined' && l.program === winner.program)) continue;
+      block(l, 'not_combined', winner, `${limit.reason.zh}, 按较高者支付`, `${limit.reason.en}; the larger is paid`);
+    }
+  }
+}
+
+function keyPart(l: Line, field: string): string {
+  if (field === 'occupation') return l.occupation;
+  if (field === 'level') return l.level;
+  if (field === 'year') return String(l.year);
+  return '';
+}
+
+/**
+ * Apply a table's limits to lines of one run (any order in, decided in date-then-row order).
+ * Lines are changed in place; companions of a training that a limit denies are denied with it.
+ */
+export function applyLimits(lines: Line[], table: Table): void {
+  const ordered = lines.filter((l) => l.jurisdiction === table.code).sort(compareLines);
+  for (const limit of table.limits) if (limit.kind === 'not_combined' || limit.kind === 'highest_only') applyChooseLarger(ordered, limit);
+
+  // Each line is checked against every limit first and recorded only if it survives all of them,
+  // so a line one limit denies never uses up another limit's allowance.
+  const counted = new Map<string, Line[]>();
+  const seen = new Map<string, Line>();
+  for (const line of ordered) {
+    if (!live(line) || line.subject !== 'person' || line.companionOf) continue;
+    const records: (() => void)[] = [];
+    for (const [i, limit] of table.limits.entries()) {
+      if (!live(line) || limit.kind === 'not_combined' || limit.kind === 'highest_only' || !limit.programs.includes(line.program)) continue;
+      if (limit.kind === 'once_ever') {
+        const k = `${i}|${line.personKey}`;
+        const prior = seen.get(k);
+        if (prior) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
+        else records.push(() => seen.set(k, line));
+      } else if (limit.kind === 'no_repeat') {
+        const parts = limit.key.map((f) => keyPart(line, f));
+        if (parts.some((p) => p === '')) continue; // nothing to compare: the line names no occupation/level
+        const k = `${i}|${line.personKey}|${parts.join('|')}`;
+        const prior = seen.get(k);
+        const what = `${line.occupation} ${valueLabel('level', line.level)}`;
+        if (prior) block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
+        else records.push(() => seen.set(k, line));
+      } else if (limit.kind === 'annual_cap') {
+        const k = `${i}|${line.personKey}|${line.year}`;
+        const already = counted.get(k) ?? [];
+        if (already.length >= limit.max) {
+          // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
+          const approved = already.filter((l) => l.status === 'approved');
+          const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
+          block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
+        } else records.push(() => counted.set(k, [...already, line]));
+      }
+    }
+    if (live(line)) for (const record of records) record();
+  }
+  denyCompanionsOfDenied(ordered);
+}
+
+function denyCompanionsOfDenied(lines: Line[]): void {
+  const byRow = new Map<number, Line[]>();
+  for (const l of lines) byRow.set(l.seq, [...(byRow.get(l.seq) ?? []), l]);
+  for (const rowLines of byRow.values()) {
+    for (const c of rowLines) {
+      if (!c.companionOf || !live(c)) continue;
+      const parent = rowLines.find((l) => l.program === c.companionOf && !l.companionOf);
+      if (!parent) continue;
+      if (parent.status === 'denied') {
+        c.status = 'denied';
+        c.reasonCode = 'parent_denied';
+        c.reason = { zh: `所随培训项目未获补贴: ${parent.reason.zh}`, en: `the training it rides along with is not paid: ${parent.reason.en}` };
+        c.amountFen = 0;
+        c.exposureFen = null;
+      } else if (parent.status === 'review' && c.status === 'approved') {
+        c.status = 'review';
+        c.reasonCode = 'parent_in_review';
+        c.exposureFen = c.amountFen;
+        c.amountFen = 0;
+        c.reason = { zh: `随 ${parent.programName.zh} 一并待审`, en: `follows ${parent.programName.en}, which is under review` };
+      }
+    }
+  }
+}

@@ -1,0 +1,62 @@
+// Lines → summary rows: per jurisdiction × programme × payee × status, and one total per jurisdiction.
+import type { Fen } from './money.js';
+import type { Line, Status } from './types.js';
+
+export interface SummaryRow {
+  jurisdiction: string;
+  documentStatus: 'final' | 'draft';
+  /** Programme id, or "" on a jurisdiction's total row. */
+  program: string;
+  programName: string;
+  payee: string;
+  /** Status, or "" on a total row. */
+  status: Status | '';
+  claims: number;
+  persons: number;
+  /** Approved amount. */
+  amountFen: Fen;
+  /** Review lines: the sum of their known maximum exposure. */
+  exposureFen: Fen;
+  /** Review lines whose amount nothing bounds (the text states none, or a catalogue is missing). */
+  unquantified: number;
+}
+
+const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2 };
+
+export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
+  const groups = new Map<string, { row: SummaryRow; persons: Set<string> }>();
+  const totals = new Map<string, { row: SummaryRow; persons: Set<string> }>();
+  for (const l of lines) {
+    const key = `${l.jurisdiction}\u0000${l.program}\u0000${l.payee}\u0000${l.status}`;
+    const g = groups.get(key) ?? { row: blank(l, l.program, l.programName.zh, l.payee, l.status), persons: new Set<string>() };
+    groups.set(key, g);
+    const t = totals.get(l.jurisdiction) ?? { row: blank(l, '', '', '', ''), persons: new Set<string>() };
+    totals.set(l.jurisdiction, t);
+    for (const x of [g, t]) {
+      x.row.claims += 1;
+      x.persons.add(l.personKey);
+      x.row.amountFen += l.status === 'approved' ? l.amountFen : 0;
+      if (l.status === 'review') {
+        if (l.exposureFen === null) x.row.unquantified += 1;
+        else x.row.exposureFen += l.exposureFen;
+      }
+    }
+  }
+  const rows = [...groups.values()].map((g) => ({ ...g.row, persons: g.persons.size }));
+  rows.sort(
+    (a, b) =>
+      a.jurisdiction.localeCompare(b.jurisdiction) ||
+      programOrder(a.jurisdiction, a.program) - programOrder(b.jurisdiction, b.program) ||
+      a.payee.localeCompare(b.payee) ||
+      STATUS_ORDER[a.status as Status] - STATUS_ORDER[b.status as Status],
+  );
+  const out: SummaryRow[] = [];
+  for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row, persons: t.persons.size });
+  }
+  return out;
+}
+
+function blank(l: Line, program: string, programName: string, payee: string, status: Status | ''): SummaryRow {
+  return { jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, program, programName, payee, status, claims: 0, persons: 0, amountFen: 0, exposureFen: 0, unquantified: 0 };
+}

@@ -1,0 +1,66 @@
+// Shapes the engine works on: a claim's facts in, explained lines out.
+import type { Fen } from './money.js';
+
+export type FactValue = string | number | boolean | string[];
+/** Parsed facts of one roster row, keyed by field name (see fields.ts). Money facts are fen; dates are YYYY-MM-DD. */
+export type Facts = Record<string, FactValue | undefined>;
+
+export interface Claim {
+  /** Where the row came from, for every line and reject it produces. */
+  file: string;
+  row: number;
+  /** Position in the run's input, used to break ties deterministically. */
+  seq: number;
+  facts: Facts;
+}
+
+export type Status = 'approved' | 'denied' | 'review';
+
+/** How the amount was arrived at. */
+export type Basis =
+  | 'fixed'
+  | 'ceiling'
+  | 'actual'
+  | 'per_unit'
+  | 'per_unit_capped'
+  | 'floor_or_actual'
+  | 'standard'
+  | 'steps'
+  | 'highest'
+  | 'none';
+
+export interface Bilingual {
+  zh: string;
+  en: string;
+}
+
+export interface Line {
+  file: string;
+  row: number;
+  seq: number;
+  jurisdiction: string;
+  documentStatus: 'final' | 'draft';
+  program: string;
+  programName: Bilingual;
+  payee: string;
+  subject: 'person' | 'unit';
+  /** Whose limits this line counts against: the resident ID for persons, the org code or name for units. */
+  personKey: string;
+  personId: string;
+  name: string;
+  date: string;
+  year: number;
+  occupation: string;
+  level: string;
+  status: Status;
+  reasonCode: string;
+  reason: Bilingual;
+  amountFen: Fen;
+  basis: Basis;
+  formula: Bilingual;
+  citation: string;
+  /** For review lines: the most this line could cost where a ceiling is known; null when nothing bounds it. */
+  exposureFen: Fen | null;
+  /** Set on a companion line (e.g. a living allowance) to the programme it rides along with. */
+  companionOf: string;
+}
