@@ -28,6 +28,7 @@ function block(line: Line, code: string, prior: Line, zh: string, en: string): v
     line.reason = { zh: `${zh}, 已在 ${w.zh} 享受`, en: `${en}; already paid on ${w.en}` };
     line.exposureFen = null;
     line.formula = { zh: '', en: '' };
+    line.basis = 'none';
   }
   line.amountFen = 0;
 }

@@ -1,0 +1,129 @@
+// `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Batch, type BatchResult } from '../../engine/batch.js';
+import { findTable } from '../../engine/intake.js';
+import type { Catalogue } from '../../engine/catalogue.js';
+import { openAtomic } from '../../io/atomic.js';
+import { readCatalogue } from '../../io/catalog.js';
+import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
+import { type EncodingChoice, readRoster } from '../../io/roster.js';
+import { loadTables } from '../../tables/load.js';
+import type { Table } from '../../tables/schema.js';
+import { UsageError } from '../errors.js';
+import { makeChalk, paintStatus, yuanGrouped } from '../format.js';
+
+export interface CalcOptions {
+  jurisdiction?: string;
+  out: string;
+  catalog: string[];
+  table: string[];
+  encoding: string;
+  lang: Lang;
+  strict: boolean;
+  maskIds: boolean;
+  progress?: boolean;
+}
+
+export function parseEncoding(text: string): EncodingChoice {
+  const t = text.toLowerCase().replace(/[-_]/g, '');
+  if (t === 'auto') return 'auto';
+  if (t === 'utf8') return 'utf8';
+  if (t === 'gbk' || t === 'gb2312' || t === 'gb18030') return 'gb18030';
+  throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${text}")`);
+}
+
+export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog' | 'table' | 'encoding'>): Promise<{ tables: Map<string, Table>; catalogue?: Catalogue; defaultJurisdiction?: string; encoding: EncodingChoice }> {
+  const encoding = parseEncoding(opts.encoding);
+  const tables = loadTables(opts.table);
+  let defaultJurisdiction: string | undefined;
+  if (opts.jurisdiction) {
+    const t = findTable(tables, opts.jurisdiction);
+    if (!t) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
+    defaultJurisdiction = t.code;
+  }
+  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, encoding) : undefined;
+  return { tables, catalogue, defaultJurisdiction, encoding };
+}
+
+export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
+  const out = resolve(opts.out);
+  for (const r of rosters) {
+    if (r !== '-' && resolve(r).startsWith(out + '/') && /\/(breakdown|summary|rejects)\.csv$/.test(resolve(r))) {
+      throw new UsageError(`${r} is inside the output folder and would be overwritten; choose another -o`);
+    }
+  }
+  if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  const { tables, catalogue, defaultJurisdiction, encoding } = await prepare(opts);
+  const batch = new Batch({ tables, defaultJurisdiction, catalogue });
+  const err = process.stderr;
+  const showProgress = opts.progress ?? err.isTTY === true;
+  let seen = 0;
+  const started = Date.now();
+  for (const file of rosters) {
+    for await (const rec of readRoster(file, encoding, (h) => {
+      if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
+      if (h.encoding === 'gb18030' && encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
+    })) {
+      batch.add(rec.file, rec.row, rec.cells);
+      if (showProgress && ++seen % 10000 === 0) {
+        const rate = Math.round(seen / Math.max(0.001, (Date.now() - started) / 1000));
+        err.write(`\r${seen.toLocaleString('en')} rows read (${rate.toLocaleString('en')} rows/s)…`);
+      }
+    }
+  }
+  if (showProgress && seen >= 10000) err.write('\n');
+  const result = batch.finish();
+  mkdirSync(out, { recursive: true });
+  const files = writeOutputs(out, result, opts.lang, opts.maskIds);
+  printSummary(result, tables, files, opts.lang);
+  return opts.strict && result.rowsRejected > 0 ? 2 : 0;
+}
+
+/** All three files are staged first and renamed only when all are complete. */
+function writeOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): string[] {
+  const targets = ['breakdown.csv', 'summary.csv', 'rejects.csv'].map((f) => join(out, f));
+  const [breakdown, summary, rejects] = targets.map(openAtomic) as [ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>];
+  try {
+    breakdown.write(breakdownHeader(lang));
+    for (const l of r.lines) breakdown.write(breakdownRow(l, lang, mask));
+    summary.write(summaryHeader(lang));
+    for (const s of r.summary) summary.write(summaryRow(s, lang));
+    rejects.write(rejectsHeader(lang));
+    for (const x of r.rejects) rejects.write(rejectRow(x, lang));
+    for (const f of [breakdown, summary, rejects]) f.commit();
+  } catch (e) {
+    for (const f of [breakdown, summary, rejects]) f.abort();
+    throw e;
+  }
+  return targets;
+}
+
+function printSummary(r: BatchResult, tables: Map<string, Table>, files: string[], lang: Lang): void {
+  const c = makeChalk();
+  const zh = lang === 'zh';
+  const o: string[] = [];
+  for (const row of r.summary.filter((s) => s.program === '')) {
+    const t = tables.get(row.jurisdiction)!;
+    const draft = t.document.status === 'draft' ? c.yellow(zh ? '  征求意见稿: 金额未定稿' : '  DRAFT for comment: amounts not final') : '';
+    o.push(`${c.bold(t.code)} ${t.name.zh} ${t.document.number ?? t.document.title}${draft}`);
+    const per = r.summary.filter((s) => s.jurisdiction === row.jurisdiction && s.program !== '');
+    for (const status of ['approved', 'review', 'denied'] as const) {
+      const rows = per.filter((s) => s.status === status);
+      const n = rows.reduce((a, s) => a + s.claims, 0);
+      if (n === 0) continue;
+      let money = '';
+      if (status === 'approved') money = `${yuanGrouped(rows.reduce((a, s) => a + s.amountFen, 0))} ${zh ? '元' : 'yuan'}`;
+      if (status === 'review') {
+        const exp = rows.reduce((a, s) => a + s.exposureFen, 0);
+        const unq = rows.reduce((a, s) => a + s.unquantified, 0);
+        money = `${zh ? '最高敞口' : 'max exposure'} ${yuanGrouped(exp)}${unq ? (zh ? ` (另 ${unq} 笔无上限)` : ` (+${unq} unquantified)`) : ''}`;
+      }
+      o.push(`  ${paintStatus(c, status, status.padEnd(8))} ${String(n).padStart(6)} ${zh ? '笔' : 'lines'}  ${money}`);
+    }
+  }
+  if (r.rowsRejected) o.push(c.red(zh ? `被拒绝的行: ${r.rowsRejected} (见 rejects.csv)` : `rejected rows: ${r.rowsRejected} (see rejects.csv)`));
+  o.push(`${zh ? '已写入' : 'wrote'} ${files.join(', ')}`);
+  o.push(`rows read ${r.rowsRead} = evaluated ${r.rowsEvaluated} + rejected ${r.rowsRejected}`);
+  process.stdout.write(`${o.join('\n')}\n`);
+}

@@ -1,0 +1,38 @@
+// Entry point: runs the command table and is the one place that turns errors into messages and exit codes.
+import { CommanderError } from 'commander';
+import { RosterError } from '../io/roster.js';
+import { TableError } from '../tables/load.js';
+import { UsageError } from './errors.js';
+import { buildProgram } from './program.js';
+
+process.on('SIGINT', () => {
+  // Outputs are staged in temp files, so stopping here leaves no half-written file behind.
+  process.stderr.write('\ninterrupted\n');
+  process.exit(130);
+});
+
+let exitCode = 0;
+const program = buildProgram((code) => {
+  exitCode = code;
+}).exitOverride();
+
+try {
+  await program.parseAsync(process.argv);
+  process.exitCode = exitCode;
+} catch (e) {
+  if (e instanceof CommanderError) {
+    process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 1;
+  } else if (e instanceof TableError) {
+    process.stderr.write(`rate table problems:\n${e.message}\n`);
+    process.exitCode = 1;
+  } else if (e instanceof UsageError || e instanceof RosterError) {
+    process.stderr.write(`subsidy: ${e.message}\n`);
+    process.exitCode = 1;
+  } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {
+    process.stderr.write(`subsidy: ${(e as Error).message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`subsidy: internal error: ${(e as Error).stack ?? String(e)}\n`);
+    process.exitCode = 1;
+  }
+}

@@ -1,0 +1,58 @@
+// The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
+import { Command, Option } from 'commander';
+import { calc } from './commands/calc.js';
+import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+export function buildProgram(setExit: (code: number) => void): Command {
+  const program = new Command('subsidy')
+    .description('Vocational-skills training subsidy calculator (职业技能培训补贴): rate tables as data, explained results.')
+    .version('0.1.0')
+    .showHelpAfterError('(run with --help for usage)')
+    .addHelpText(
+      'after',
+      `
+Exit codes:
+  0  done (rejected rows, if any, are in rejects.csv)
+  1  usage error, unreadable input, or a rate table that does not validate
+  2  with --strict: done, but some rows were rejected
+  130 interrupted (Ctrl+C)`,
+    );
+
+  program
+    .command('calc')
+    .description('evaluate roster CSVs: writes breakdown.csv, summary.csv and rejects.csv to the output folder')
+    .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030); - reads standard input')
+    .option('-j, --jurisdiction <code>', 'jurisdiction for rows without a jurisdiction column (zhuji, xihu, shanxi, shaoguan, suzhou, hengyang, quzhou)')
+    .option('-o, --out <dir>', 'output folder', 'subsidy-out')
+    .option('--catalog <csv>', 'catalogue standards: occupation, level, standard [, program, jurisdiction] (repeatable)', collect, [])
+    .option('--table <file>', 'an extra user-authored rate table, same schema as data/ (repeatable)', collect, [])
+    .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
+    .addOption(new Option('--lang <lang>', 'language of headers and messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .option('--strict', 'exit 2 if any row was rejected', false)
+    .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show progress')
+    .action(async (rosters: string[], opts) => setExit(await calc(rosters, opts)));
+
+  const tables = program.command('tables').description('list, show and validate rate tables');
+  tables
+    .command('list')
+    .description('jurisdictions with document, period and status')
+    .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
+    .action((opts: { table: string[] }) => setExit(tablesList(opts.table)));
+  tables
+    .command('show')
+    .description("one table's programmes, amounts, conditions, limits and citations")
+    .argument('<code>', 'jurisdiction code or Chinese name')
+    .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
+    .action((code: string, opts: { table: string[] }) => setExit(tablesShow(code, opts.table)));
+  tables
+    .command('validate')
+    .description('check table files and print every problem with its path and line')
+    .argument('<files...>', 'YAML or JSON table files')
+    .action((files: string[]) => setExit(tablesValidate(files)));
+
+  return program;
+}

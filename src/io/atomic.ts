@@ -1,0 +1,56 @@
+// Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
+import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+
+export interface AtomicFile {
+  write(text: string): void;
+  /** Flush, fsync and rename into place. */
+  commit(): void;
+  /** Drop the temp file; the target is untouched. */
+  abort(): void;
+}
+
+/** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
+export function openAtomic(target: string): AtomicFile {
+  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  const fd = openSync(tmp, 'w');
+  let pending: string[] = [];
+  let size = 0;
+  let open = true;
+  const flush = (): void => {
+    if (pending.length === 0) return;
+    writeSync(fd, pending.join(''));
+    pending = [];
+    size = 0;
+  };
+  return {
+    write(text) {
+      pending.push(text);
+      size += text.length;
+      if (size > 1 << 20) flush();
+    },
+    commit() {
+      flush();
+      fsyncSync(fd);
+      closeSync(fd);
+      open = false;
+      renameSync(tmp, target);
+    },
+    abort() {
+      if (open) closeSync(fd);
+      open = false;
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+export function writeFileAtomic(target: string, text: string): void {
+  const f = openAtomic(target);
+  try {
+    f.write(text);
+    f.commit();
+  } catch (e) {
+    f.abort();
+    throw e;
+  }
+}

@@ -1,0 +1,69 @@
+// Output CSVs: breakdown, summary, rejects — UTF-8 with BOM for Excel/WPS, safe against formula injection.
+import { stringify } from 'csv-stringify/sync';
+import type { Reject } from '../engine/intake.js';
+import { formatYuan } from '../engine/money.js';
+import type { SummaryRow } from '../engine/summarize.js';
+import type { Line } from '../engine/types.js';
+
+export type Lang = 'zh' | 'en';
+
+export const BOM = '\uFEFF';
+
+/** A cell a spreadsheet would run as a formula (= + - @, tab, CR) gets a leading apostrophe. */
+export function safeCell(value: string): string {
+  return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
+}
+
+export function csvRow(cells: (string | number)[]): string {
+  return stringify([cells.map((c) => (typeof c === 'number' ? String(c) : safeCell(c)))], { record_delimiter: '\r\n' });
+}
+
+const BREAKDOWN: [string, string][] = [
+  ['file', '输入文件'], ['row', '行号'], ['jurisdiction', '地区'], ['document_status', '文件状态'],
+  ['person_id', '身份证号码'], ['name', '姓名'], ['program', '补贴项目'], ['program_name', '项目名称'],
+  ['payee', '支付对象'], ['date', '日期'], ['year', '年度'], ['occupation', '职业'], ['level', '等级'],
+  ['status', '状态'], ['reason_code', '原因代码'], ['reason', '原因'], ['amount', '金额(元)'], ['basis', '计算方式'],
+  ['formula', '计算公式'], ['citation', '政策依据'], ['max_exposure', '最高敞口(元)'], ['companion_of', '随附于'],
+];
+
+const SUMMARY: [string, string][] = [
+  ['jurisdiction', '地区'], ['document_status', '文件状态'], ['program', '补贴项目'], ['program_name', '项目名称'],
+  ['payee', '支付对象'], ['status', '状态'], ['claims', '笔数'], ['persons', '人数'], ['amount', '金额(元)'],
+  ['max_exposure', '待审最高敞口(元)'], ['unquantified', '待审无上限笔数'],
+];
+
+const REJECTS: [string, string][] = [
+  ['file', '输入文件'], ['row', '行号'], ['column', '列'], ['value', '值'], ['code', '原因代码'], ['reason', '原因'],
+];
+
+const header = (cols: [string, string][], lang: Lang): string => csvRow(cols.map(([en, zh]) => (lang === 'zh' ? zh : en)));
+
+export const breakdownHeader = (lang: Lang): string => BOM + header(BREAKDOWN, lang);
+export const summaryHeader = (lang: Lang): string => BOM + header(SUMMARY, lang);
+export const rejectsHeader = (lang: Lang): string => BOM + header(REJECTS, lang);
+
+/** 110105194912310021 → 110105********0021: region and check digits stay for matching by eye. */
+export function maskId(id: string): string {
+  return id.length === 18 ? `${id.slice(0, 6)}********${id.slice(14)}` : id;
+}
+
+export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
+  return csvRow([
+    l.file, l.row, l.jurisdiction, l.documentStatus, mask ? maskId(l.personId) : l.personId, l.name, l.program, l.programName[lang],
+    l.payee, l.date, l.year, l.occupation, l.level, l.status, l.reasonCode, l.reason[lang],
+    l.status === 'approved' ? formatYuan(l.amountFen) : formatYuan(0), l.basis, l.formula[lang], l.citation,
+    l.exposureFen === null ? '' : formatYuan(l.exposureFen), l.companionOf,
+  ]);
+}
+
+export function summaryRow(r: SummaryRow, lang: Lang): string {
+  const total = r.program === '';
+  return csvRow([
+    r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName, r.payee, r.status,
+    r.claims, r.persons, formatYuan(r.amountFen), formatYuan(r.exposureFen), r.unquantified,
+  ]);
+}
+
+export function rejectRow(r: Reject, lang: Lang): string {
+  return csvRow([r.file, r.row, r.column, r.value, r.code, r.reason[lang]]);
+}
