@@ -1,0 +1,103 @@
+// Intake: resident IDs, dates, numbers, vocabulary; every reject kind names the row, column and value.
+import { describe, expect, it } from 'vitest';
+import { parseDate, validResidentId } from '../../src/engine/intake.js';
+import { P1, P2, brief, run } from '../helpers.js';
+
+describe('resident IDs (GB 11643)', () => {
+  it('accepts valid IDs, including an X check digit', () => {
+    expect(validResidentId(P1)).toBe(true);
+    expect(validResidentId('33010619881212003X')).toBe(true);
+  });
+  it('rejects a wrong check digit, a bad birth date and wrong lengths', () => {
+    expect(validResidentId('330681199001010016')).toBe(false);
+    expect(validResidentId('330681199002300013')).toBe(false);
+    expect(validResidentId('33068119900101001')).toBe(false);
+  });
+});
+
+describe('dates', () => {
+  it('reads the forms clerks type', () => {
+    expect(parseDate('2021-03-01')).toBe('2021-03-01');
+    expect(parseDate('2021/3/1')).toBe('2021-03-01');
+    expect(parseDate('2021年3月1日')).toBe('2021-03-01');
+    expect(parseDate('２０２１年３月１日')).toBe('2021-03-01');
+    expect(parseDate('2021.3.1')).toBe('2021-03-01');
+    expect(parseDate('20210301')).toBe('2021-03-01');
+  });
+  it('refuses impossible dates', () => {
+    expect(parseDate('2021-02-29')).toBeUndefined();
+    expect(parseDate('2020-13-01')).toBeUndefined();
+    expect(parseDate('March 1')).toBeUndefined();
+  });
+});
+
+describe('rejects', () => {
+  const base = { program: 'cert_training', date: '2020-06-01', level: 'L4' };
+  const cases: [string, Record<string, string>, string, string][] = [
+    ['bad ID checksum', { ...base, person_id: '330681199001010016' }, 'person_id', 'bad_id'],
+    ['unreadable date', { ...base, date: '2020-02-30' }, 'date', 'bad_date'],
+    ['unreadable number', { ...base, cost: '三千' }, 'cost', 'bad_number'],
+    ['unknown level', { ...base, level: '特级' }, 'level', 'bad_value'],
+    ['unknown group', { ...base, groups: 'two_after;astronaut' }, 'groups', 'bad_value'],
+    ['unknown yes/no', { ...base, prior_free_training: 'maybe' }, 'prior_free_training', 'bad_value'],
+    ['unknown programme', { ...base, program: 'free_lunch' }, 'program', 'unknown_program'],
+    ['unknown jurisdiction', { ...base, jurisdiction: 'atlantis' }, 'jurisdiction', 'unknown_jurisdiction'],
+    ['missing required column (date)', { program: 'cert_training', level: 'L4' }, 'date', 'missing_column'],
+    ['missing required column (person_id)', { ...base, person_id: '' }, 'person_id', 'missing_column'],
+  ];
+  it.each(cases)('%s', (_name, row, column, code) => {
+    const r = run('zhuji', [row]);
+    expect(r.rowsRejected).toBe(1);
+    expect(r.lines).toEqual([]);
+    expect(r.rejects).toContainEqual(expect.objectContaining({ file: 'test.csv', row: 2, column, code }));
+    expect(r.rejects.every((x) => x.reason.zh && x.reason.en)).toBe(true);
+  });
+
+  it('one bad ID among good rows: the good rows are evaluated, the bad one is rejected', () => {
+    const r = run('zhuji', [
+      { ...base, person_id: P1 },
+      { ...base, person_id: '330681199001010016' },
+      { ...base, person_id: P2, occupation: '焊工' },
+    ]);
+    expect([r.rowsRead, r.rowsEvaluated, r.rowsRejected]).toEqual([3, 2, 1]);
+    expect(r.rejects).toEqual([expect.objectContaining({ row: 3, column: 'person_id', value: '330681199001010016', code: 'bad_id' })]);
+    expect(brief(r).map((l) => l[2])).toEqual(['3500.00', '3500.00']);
+  });
+
+  it('accepts a Chinese jurisdiction name and full-width digits', () => {
+    const r = run('hengyang', [{ ...base, jurisdiction: '诸暨市', cost: '２８００' }]);
+    expect(brief(r)).toEqual([['cert_training', 'approved', '2800.00', 'ok']]);
+  });
+});
+
+describe('document periods', () => {
+  it('ZJ: a claim before 2020-02-21 follows the old standards → review; after 2021-12-31 → denied with the period', () => {
+    const r = run('zhuji', [
+      { program: 'cert_training', level: 'L4', date: '2020-02-20' },
+      { program: 'cert_training', level: 'L5', date: '2022-01-01', person_id: P2 },
+    ]);
+    expect(brief(r)).toEqual([
+      ['cert_training', 'review', '-', 'before_period'],
+      ['cert_training', 'denied', '0.00', 'outside_period'],
+    ]);
+    expect(r.lines[1]!.reason.en).toContain('2020-02-21 – 2021-12-31');
+  });
+  it('XH: in force from 2020-10-22, not from the issue date', () => {
+    const r = run('xihu', [{ person_id: '', name: '工作室', program: 'master_studio', date: '2020-10-21' }]);
+    expect(brief(r)).toEqual([['master_studio', 'denied', '0.00', 'outside_period']]);
+  });
+  it('ZJ-13 uplift ends with the document on 2021-12-31, and is the most, not a fixed +30%', () => {
+    const r = run('zhuji', [{ program: 'cert_training', level: 'L4', employer_flags: 'trade_friction', cost: '4000', date: '2021-12-31' }]);
+    expect(brief(r)).toEqual([['cert_training', 'approved', '4000.00', 'ok']]);
+  });
+});
+
+describe('draft documents', () => {
+  it('QZ: every line carries the draft status and says the amounts are not final', () => {
+    const r = run('quzhou', [{ program: 'demo_enterprise', person_id: '', name: '企业', date: '2022-01-01' }]);
+    expect(r.lines[0]!.documentStatus).toBe('draft');
+    expect(r.lines[0]!.reason.en).toContain('draft');
+    expect(r.lines[0]!.citation).toContain('征求意见稿');
+    expect(r.summary.every((s) => s.documentStatus === 'draft')).toBe(true);
+  });
+});
