@@ -50,6 +50,13 @@ export class Batch {
     );
   }
 
+  /** A row the CSV reader could not split into cells: it is counted and rejected like any other bad row. */
+  addUnreadable(file: string, row: number, message: string): void {
+    this.rowsRead++;
+    this.rowsRejected++;
+    this.rejects.push({ file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message}`, en: `unreadable CSV row: ${message}` } });
+  }
+
   finish(): BatchResult {
     for (const table of this.used) applyLimits(this.lines, table);
     const order = new Map<string, number>();

@@ -3,7 +3,7 @@
 /** A sum of money in fen. Always a safe integer; never a float yuan value. */
 export type Fen = number;
 
-/** Parse a yuan amount given as text ("1500", "1500.5", "1,500.00") into fen without float drift. */
+/** Parse a yuan amount given as text ("12", "12.5", "1,234.00", "12元") into fen without float drift. */
 export function parseYuan(text: string): Fen | undefined {
   const t = text.replace(/[,\s]/g, '').replace(/元$/, '');
   const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(t);
@@ -37,7 +37,9 @@ export function formatRate(fen: Fen): string {
  * fen × percent / 100, rounded half up to the fen. Percent may carry two decimals (12.5);
  * it is held as basis points so the arithmetic stays in integers.
  */
+const BASIS = 100 * 100; // percent × 100 = basis points
+
 export function percentOf(fen: Fen, percent: number): Fen {
   const bp = Math.round(percent * 100);
-  return Math.floor((fen * bp + 5000) / 10000);
+  return Math.floor((fen * bp + BASIS / 2) / BASIS);
 }

@@ -13,6 +13,8 @@ export interface RosterRecord {
   row: number;
   /** Raw cell text by canonical field name; only columns the header maps. */
   cells: Map<string, string>;
+  /** Set when the CSV row itself could not be read (e.g. an unclosed quote): the row is rejected, the run goes on. */
+  unreadable?: string;
 }
 
 export interface RosterHeader {
@@ -91,7 +93,13 @@ export async function* readRoster(file: string, encoding: EncodingChoice, onHead
     if (encoding === 'auto') chosen = detectEncoding(sample);
   });
   const decoded = decode(bytes, () => chosen);
-  const parser = parse({ bom: true, relax_column_count: true, skip_empty_lines: true, info: true });
+  // relax_quotes: a quote inside an unquoted cell (=HYPERLINK("x")) is text; a record that is still broken
+  // is skipped by the parser and reported here as an unreadable row, so one bad line never stops the run.
+  const parser = parse({ bom: true, relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, skip_records_with_error: true });
+  const skipped: RosterRecord[] = [];
+  parser.on('skip', (err: Error & { lines?: number }) => {
+    skipped.push({ file: file === '-' ? '(stdin)' : file, row: err.lines ?? 0, cells: new Map(), unreadable: err.message });
+  });
   const feed = (async () => {
     try {
       for await (const text of decoded) if (!parser.write(text)) await new Promise((r) => parser.once('drain', r));
@@ -104,6 +112,7 @@ export async function* readRoster(file: string, encoding: EncodingChoice, onHead
   const label = file === '-' ? '(stdin)' : file;
   try {
     for await (const rec of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
+      while (skipped.length) yield skipped.shift()!;
       if (!header) {
         const mapped = mapHeader(label, rec.record);
         header = { file: label, encoding: chosen, ...mapped };
@@ -124,6 +133,7 @@ export async function* readRoster(file: string, encoding: EncodingChoice, onHead
     throw new RosterError(`${label}: cannot read as CSV: ${err.message}`);
   }
   await feed;
+  while (skipped.length) yield skipped.shift()!;
   if (!header) throw new RosterError(`${label}: empty file (no header row)`);
 }
 

@@ -34,7 +34,7 @@ export function checkTableFile(file: string): { table?: Table; problems: TablePr
     return { problems: [{ file, path: '', message: `cannot read: ${(e as Error).message}` }] };
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const doc = parseDocument(text, { lineCounter });
   if (doc.errors.length) {
     return {
       problems: doc.errors.map((e) => ({ file, path: '', line: e.linePos?.[0]?.line, message: e.message.split('\n')[0] ?? e.message })),
@@ -49,7 +49,7 @@ export function checkTableFile(file: string): { table?: Table; problems: TablePr
     return { table: parsed.data, problems: [] };
   }
   return {
-    problems: parsed.error.issues.map((issue) => {
+    problems: flattenUnions(parsed.error.issues).map((issue) => {
       const path = issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('').replace(/^\./, '');
       const node = doc.getIn(issue.path as (string | number)[], true) as { range?: [number, number, number] } | undefined;
       const line = node?.range ? lineCounter.linePos(node.range[0]).line : nearestLine(doc, issue.path as (string | number)[], lineCounter);
@@ -98,4 +98,20 @@ export function loadTables(extra: string[] = [], dir = DATA_DIR): Map<string, Ta
   }
   if (problems.length) throw new TableError(problems);
   return tables;
+}
+
+type Issue = { path: PropertyKey[]; message: string; code?: string; errors?: Issue[][] };
+
+/**
+ * zod reports a failed union as one "Invalid input". Report instead the branch that got furthest:
+ * the one whose problems are not just "this is the wrong kind of value" at the union itself.
+ */
+function flattenUnions(issues: readonly Issue[]): Issue[] {
+  return issues.flatMap((issue) => {
+    if (issue.code !== 'invalid_union' || !issue.errors?.length) return [issue];
+    const branches = issue.errors.map((b) => b.map((i) => ({ ...i, path: [...issue.path, ...i.path] })));
+    const atRoot = (b: Issue[]): boolean => b.every((i) => i.code === 'invalid_type' && i.path.length === issue.path.length);
+    const best = branches.filter((b) => !atRoot(b)).sort((a, b) => a.length - b.length)[0];
+    return best ? flattenUnions(best) : [issue];
+  });
 }

@@ -65,7 +65,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
       if (h.encoding === 'gb18030' && encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
     })) {
-      batch.add(rec.file, rec.row, rec.cells);
+      if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
+      else batch.add(rec.file, rec.row, rec.cells);
       if (showProgress && ++seen % 10000 === 0) {
         const rate = Math.round(seen / Math.max(0.001, (Date.now() - started) / 1000));
         err.write(`\r${seen.toLocaleString('en')} rows read (${rate.toLocaleString('en')} rows/s)…`);

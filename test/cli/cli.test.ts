@@ -1,0 +1,178 @@
+// End to end through the built CLI: fixtures against their expected outputs, encodings, rejects, exit codes.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import iconv from 'iconv-lite';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'subsidy-cli-'));
+
+function cli(args: string[], input?: string | Buffer): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, env: { ...process.env, NO_COLOR: '1', SUBSIDY_LANG: '' } });
+  return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString() };
+}
+
+const JURISDICTIONS = readdirSync(join(ROOT, 'fixtures'));
+
+describe('calc on the shipped fixtures', () => {
+  it.each(JURISDICTIONS)('%s: breakdown.csv and summary.csv equal the expected files byte for byte', (code) => {
+    const out = tmp();
+    const r = cli(['calc', `fixtures/${code}/roster.csv`, '-j', code, '-o', out]);
+    expect(r.stderr.replace(/.*read as GBK\/GB18030\n/, '')).toBe('');
+    expect(r.code).toBe(0);
+    for (const f of ['breakdown.csv', 'summary.csv']) {
+      expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', code, f), 'utf8'));
+    }
+  });
+
+  it('zhuji: the printed reconciliation adds up and matches the files', () => {
+    const out = tmp();
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]);
+    const m = /rows read (\d+) = evaluated (\d+) \+ rejected (\d+)/.exec(r.stdout)!;
+    const [read, evaluated, rejected] = [Number(m[1]), Number(m[2]), Number(m[3])];
+    expect(read).toBe(evaluated + rejected);
+    const dataRows = readFileSync(join(ROOT, 'fixtures/zhuji/roster.csv'), 'utf8').trim().split('\n').length - 1;
+    expect(read).toBe(dataRows);
+    const rejects = readFileSync(join(out, 'rejects.csv'), 'utf8').trim().split('\n').slice(1);
+    expect(new Set(rejects.map((l) => l.split(',')[1])).size).toBe(rejected);
+  });
+
+  it('outputs start with a UTF-8 BOM so Excel and WPS open them correctly', () => {
+    const out = tmp();
+    cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]);
+    for (const f of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(readFileSync(join(out, f)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+  });
+
+  it('--lang zh writes Chinese headers', () => {
+    const out = tmp();
+    cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--lang', 'zh']);
+    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8').split('\n')[0]).toContain('身份证号码');
+  });
+
+  it('--mask-ids hides the middle of resident IDs', () => {
+    const out = tmp();
+    cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--mask-ids']);
+    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('330681********0015');
+    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).not.toContain('330681199001010015');
+  });
+});
+
+describe('encodings and headers', () => {
+  const chinese = '身份证号码,姓名,补贴项目,结业日期,等级,人员类别,培训天数\r\n330681199001010015,王芳,cert_training,2020年5月10日,四级,两后生;农村学员,１５\r\n';
+  const expectLines = (out: string): void => {
+    const b = readFileSync(join(out, 'breakdown.csv'), 'utf8');
+    expect(b).toContain('cert_training');
+    expect(b).toContain('750.00');
+  };
+  it.each([
+    ['GBK (Excel on Chinese Windows)', iconv.encode(chinese, 'gbk')],
+    ['GB18030', iconv.encode(chinese, 'gb18030')],
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(chinese)])],
+    ['UTF-8 without BOM', Buffer.from(chinese)],
+  ])('%s is detected', (_name, bytes) => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), bytes);
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expectLines(join(dir, 'out'));
+  });
+
+  it('reads standard input with -', () => {
+    const dir = tmp();
+    const r = cli(['calc', '-', '-j', 'zhuji', '-o', dir], chinese);
+    expect(r.code).toBe(0);
+    expectLines(dir);
+  });
+
+  it('--catalog supplies catalogue standards; the row standard overrides it', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'cat.csv'), 'occupation,level,standard,program\n家政服务员,L5,1500,\n育婴员,,1800,free_training\n');
+    writeFileSync(join(dir, 'r.csv'), 'person_id,program,date,occupation,level,groups,class_registered,standard\n330681199001010015,free_training,2020-06-01,家政服务员,L5,two_after,yes,\n330681198505050016,free_training,2020-06-01,育婴员,L4,two_after,yes,\n330681197803120014,free_training,2020-06-01,家政服务员,L5,two_after,yes,999\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, 'out'), '--catalog', join(dir, 'cat.csv')]);
+    expect(r.code).toBe(0);
+    const amounts = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[16]);
+    expect(amounts).toEqual(['1500.00', '1800.00', '999.00']);
+  });
+});
+
+describe('exit codes and errors', () => {
+  it('--help works everywhere and exits 0', () => {
+    for (const args of [['--help'], ['calc', '--help'], ['tables', '--help'], ['tables', 'validate', '--help']]) {
+      const r = cli(args);
+      expect(r.code).toBe(0);
+      expect(r.stdout).toContain('Usage');
+    }
+  });
+
+  it('--strict exits 2 when rows were rejected, and still writes the outputs', () => {
+    const out = tmp();
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--strict']);
+    expect(r.code).toBe(2);
+    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+  });
+
+  it('usage errors exit 1 with a message, not a stack trace', () => {
+    const r1 = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'atlantis', '-o', tmp()]);
+    expect(r1.code).toBe(1);
+    expect(r1.stderr).toContain('unknown jurisdiction "atlantis"');
+    const r2 = cli(['calc', 'no/such/file.csv', '-o', tmp()]);
+    expect(r2.code).toBe(1);
+    expect(r2.stderr).toContain('no/such/file.csv');
+    expect(r2.stderr).not.toContain('    at ');
+    const r3 = cli(['calc']);
+    expect(r3.code).toBe(1);
+  });
+
+  it('tables validate on a table with a typo prints the path of the error and exits 1', () => {
+    const dir = tmp();
+    const file = join(dir, 'mine.yaml');
+    writeFileSync(file, readFileSync(join(ROOT, 'data', 'hengyang.yaml'), 'utf8').replace('kind: per_unit', 'kind: per_unti'));
+    const r = cli(['tables', 'validate', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toMatch(new RegExp(`${file}:\\d+: programs\\[3\\]\\.amount\\.kind`));
+    expect(cli(['tables', 'validate', join(ROOT, 'data', 'hengyang.yaml')]).code).toBe(0);
+  });
+
+  it('--table runs calc with a user-authored table for a jurisdiction not shipped', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'demo.yaml'), readFileSync(join(ROOT, 'data', 'shanxi.yaml'), 'utf8').replace('code: shanxi', 'code: demo'));
+    writeFileSync(join(dir, 'r.csv'), 'person_id,program,date,level\n330681199001010015,certificate_subsidy,2020-06-01,L3\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'demo', '--table', join(dir, 'demo.yaml'), '-o', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('600.00');
+  });
+
+  it('tables list and show describe the data with citations', () => {
+    expect(cli(['tables', 'list']).stdout).toMatch(/quzhou .*DRAFT/);
+    const show = cli(['tables', 'show', '衡阳']).stdout;
+    expect(show).toContain('5元 per 课时, cap 300元');
+    expect(show).toContain('HY-03/HY-06, 衡人社发【2019】21号 六(三)');
+  });
+
+  it('a spreadsheet formula in a cell is neutralised in the outputs', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), 'person_id,name,program,date,level,occupation\n330681199001010015,=HYPERLINK("x"),cert_training,2020-06-01,L4,@SUM(A1)\n');
+    cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(b).toContain(`"'=HYPERLINK(""x"")"`);
+    expect(b).toContain("'@SUM(A1)");
+  });
+
+  it('a row the CSV reader cannot split is rejected and the run goes on', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), 'person_id,program,date,level\n330681199001010015,cert_training,2020-06-01,L4\n330681198505050016,"cert_training,2020-06-01,L4\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
+    expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain('bad_csv');
+  });
+
+  it('no temp files are left beside the outputs', () => {
+    const out = tmp();
+    execFileSync(process.execPath, [BIN, 'calc', 'fixtures/suzhou/roster.csv', '-j', 'suzhou', '-o', out], { cwd: ROOT });
+    expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});

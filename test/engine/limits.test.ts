@@ -1,0 +1,97 @@
+// Cross-record limits: decided in date order then input order, deterministic, and the loser names the winner.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { P1, brief, run } from '../helpers.js';
+
+const cert = (date: string, occupation: string, level = 'L4'): Record<string, string> => ({ program: 'cert_training', date, occupation, level });
+
+describe('annual cap and no repeat (ZJ-16)', () => {
+  it('decides by date, not by the order rows arrive in', () => {
+    const r = run('zhuji', [cert('2020-09-01', 'D'), cert('2020-03-01', 'A'), cert('2020-05-01', 'B'), cert('2020-04-01', 'C')]);
+    // Rows in input order; the September one is the 4th by date.
+    expect(brief(r).map((l) => l[3])).toEqual(['annual_cap', 'ok', 'ok', 'ok']);
+    expect(r.lines[0]!.reason.en).toContain('row 4'); // the last of the three it lost to: 2020-05-01 on row 4
+  });
+
+  it('a new calendar year starts a new count', () => {
+    const r = run('zhuji', [cert('2020-03-01', 'A'), cert('2020-04-01', 'B'), cert('2020-05-01', 'C'), cert('2021-01-02', 'D')]);
+    expect(brief(r).map((l) => l[1])).toEqual(['approved', 'approved', 'approved', 'approved']);
+  });
+
+  it('a line denied by no-repeat does not use up the annual allowance', () => {
+    const r = run('zhuji', [cert('2020-03-01', 'A'), cert('2020-03-02', 'A'), cert('2020-04-01', 'B'), cert('2020-05-01', 'C')]);
+    expect(brief(r).map((l) => l[3])).toEqual(['ok', 'repeat_occupation_level', 'ok', 'ok']);
+  });
+
+  it('a cap reached only through a line under review sends the next line to review, not denial', () => {
+    const r = run('shanxi', [
+      { program: 'certificate_subsidy', date: '2020-06-01', level: 'L5', occupation: 'A' },
+      { program: 'certificate_subsidy', date: '2020-06-02', level: 'L4', occupation: 'B' },
+      { program: 'certificate_subsidy', date: '2020-06-03', level: 'L3', occupation: 'C' },
+      { program: 'certificate_subsidy', date: '2020-06-04', level: 'L3', occupation: 'D' },
+    ]);
+    expect(brief(r)).toEqual([
+      ['certificate_subsidy', 'approved', '300.00', 'ok'],
+      ['certificate_subsidy', 'review', '-', 'amount_not_stated'],
+      ['certificate_subsidy', 'approved', '600.00', 'ok'],
+      ['certificate_subsidy', 'review', '600.00', 'annual_cap_pending'],
+    ]);
+  });
+
+  it('a companion allowance is denied with the training it rides along with', () => {
+    const r = run('zhuji', [cert('2020-03-01', 'A'), { ...cert('2020-03-02', 'A'), groups: 'employment_difficulty', training_days: '10' }]);
+    expect(brief(r)).toEqual([
+      ['cert_training', 'approved', '3500.00', 'ok'],
+      ['cert_training', 'denied', '0.00', 'repeat_occupation_level'],
+      ['living_allowance', 'denied', '0.00', 'parent_denied'],
+    ]);
+  });
+
+  it('property: the outcome does not depend on the order of the input rows', () => {
+    const occupations = ['A', 'B', 'C', 'D', 'E'];
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ day: fc.integer({ min: 1, max: 28 }), occ: fc.constantFrom(...occupations), level: fc.constantFrom('L5', 'L4', 'L3') }), { minLength: 1, maxLength: 8 }),
+        fc.integer(),
+        (rows, seed) => {
+          // Distinct dates, so the order is fully decided by date.
+          const uniq = [...new Map(rows.map((r) => [r.day, r])).values()];
+          const asRows = uniq.map((r) => cert(`2020-06-${String(r.day).padStart(2, '0')}`, r.occ, r.level));
+          const shuffled = [...asRows].sort((a, b) => ((a.date!.charCodeAt(9) * 31 + seed) % 7) - ((b.date!.charCodeAt(9) * 31 + seed) % 7));
+          const key = (rs: Record<string, string>[]): string[] => {
+            const r = run('zhuji', rs);
+            return r.lines.map((l) => `${l.date}:${l.status}:${l.amountFen}`).sort();
+          };
+          expect(key(shuffled)).toEqual(key(asRows));
+        },
+      ),
+      { numRuns: 60 },
+    );
+  });
+});
+
+describe('not combined and highest only', () => {
+  it('SZ-05: equal amounts → the earlier line is paid, the later one names it', () => {
+    const r = run('suzhou', [
+      { program: 'skill_upgrade_enterprise', date: '2020-06-02', paid_by: 'enterprise', level: 'L3', occupation: '电工' },
+      { program: 'skill_upgrade_individual', date: '2020-06-01', groups: 'insured', level: 'L3', occupation: '电工' },
+    ]);
+    expect(brief(r)).toEqual([
+      ['skill_upgrade_enterprise', 'denied', '0.00', 'not_combined'],
+      ['skill_upgrade_individual', 'approved', '2000.00', 'ok'],
+    ]);
+    expect(r.lines[0]!.reason.en).toContain('row 3');
+  });
+  it('SZ-05: different occupations are not the same subsidy', () => {
+    const r = run('suzhou', [
+      { program: 'skill_upgrade_enterprise', date: '2020-06-02', paid_by: 'enterprise', level: 'L3', occupation: '焊工' },
+      { program: 'skill_upgrade_individual', date: '2020-06-01', groups: 'insured', level: 'L3', occupation: '电工' },
+    ]);
+    expect(brief(r).map((l) => l[1])).toEqual(['approved', 'approved']);
+  });
+  it('limits are per person', () => {
+    const r = run('zhuji', [cert('2020-03-01', 'A'), { ...cert('2020-03-01', 'A'), person_id: '330681198505050016' }]);
+    expect(brief(r).map((l) => l[1])).toEqual(['approved', 'approved']);
+    expect(r.lines[0]!.personId).toBe(P1);
+  });
+});

@@ -1,0 +1,43 @@
+// Property: no row is ever lost — every input row is either evaluated (has lines) or rejected, and totals reconcile.
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { P1, P2, run } from '../helpers.js';
+
+const cell = (values: string[]): fc.Arbitrary<string> => fc.constantFrom(...values);
+
+describe('reconciliation', () => {
+  it('property: rows read = evaluated + rejected, each row lands in exactly one place, summary totals equal the breakdown', () => {
+    const row = fc.record({
+      person_id: cell([P1, P2, '330681199001010016', '', 'abc']),
+      program: cell(['cert_training', 'living_allowance', 'skill_upgrade', 'free_lunch', '', 'training_package_grant']),
+      date: cell(['2020-06-01', '2020/7/1', '2021年1月5日', '2019-01-01', 'yesterday', '']),
+      level: cell(['L4', '三级', '', 'L9']),
+      groups: cell(['', 'two_after;rural', 'pensioner', 'bogus']),
+      training_days: cell(['', '10', '-3', '１２']),
+      cost: cell(['', '1000', '99999', '1.234']),
+      name: cell(['', '某单位']),
+      jurisdiction: cell(['', 'zhuji', 'suzhou', 'nowhere']),
+    });
+    fc.assert(
+      fc.property(fc.array(row, { maxLength: 30 }), (rows) => {
+        const r = run('zhuji', rows);
+        expect(r.rowsRead).toBe(rows.length);
+        expect(r.rowsEvaluated + r.rowsRejected).toBe(r.rowsRead);
+        const evaluatedRows = new Set(r.lines.map((l) => l.row));
+        const rejectedRows = new Set(r.rejects.map((x) => x.row));
+        expect(evaluatedRows.size).toBe(r.rowsEvaluated);
+        expect(rejectedRows.size).toBe(r.rowsRejected);
+        for (const n of evaluatedRows) expect(rejectedRows.has(n)).toBe(false);
+        const approved = r.lines.filter((l) => l.status === 'approved').reduce((a, l) => a + l.amountFen, 0);
+        const totals = r.summary.filter((s) => s.program === '');
+        expect(totals.reduce((a, s) => a + s.amountFen, 0)).toBe(approved);
+        expect(totals.reduce((a, s) => a + s.claims, 0)).toBe(r.lines.length);
+        for (const l of r.lines) {
+          expect(Number.isSafeInteger(l.amountFen)).toBe(true);
+          if (l.status !== 'approved') expect(l.amountFen).toBe(0);
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
