@@ -69,7 +69,6 @@ function uplifted(fen: Fen, applied: AppliedUplift | undefined, l: Lang): { fen:
 function reviewFor(r: Unresolved): AmountResult {
   if ('missing' in r) return missingFacts(r.missing);
   if ('unstated' in r) return { status: 'review', code: r.unstated.code, reason: { zh: r.unstated.zh, en: r.unstated.en }, exposureFen: null };
-  if (!('notCovered' in r)) throw new Error('unreachable');
   return {
     status: 'denied',
     code: r.reason?.code ?? 'not_covered',

@@ -60,11 +60,8 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   }
 }
 
-function keyPart(l: Line, field: string): string {
-  if (field === 'occupation') return l.occupation;
-  if (field === 'level') return l.level;
-  if (field === 'year') return String(l.year);
-  return '';
+function keyPart(l: Line, field: 'occupation' | 'level' | 'year'): string {
+  return field === 'year' ? String(l.year) : l[field];
 }
 
 /**

@@ -1,13 +1,13 @@
 // Lines → summary rows: per jurisdiction × programme × payee × status, and one total per jurisdiction.
 import type { Fen } from './money.js';
-import type { Line, Status } from './types.js';
+import type { Bilingual, Line, Status } from './types.js';
 
 export interface SummaryRow {
   jurisdiction: string;
   documentStatus: 'final' | 'draft';
   /** Programme id, or "" on a jurisdiction's total row. */
   program: string;
-  programName: string;
+  programName: Bilingual;
   payee: string;
   /** Status, or "" on a total row. */
   status: Status | '';
@@ -28,9 +28,9 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   const totals = new Map<string, { row: SummaryRow; persons: Set<string> }>();
   for (const l of lines) {
     const key = `${l.jurisdiction}\u0000${l.program}\u0000${l.payee}\u0000${l.status}`;
-    const g = groups.get(key) ?? { row: blank(l, l.program, l.programName.zh, l.payee, l.status), persons: new Set<string>() };
+    const g = groups.get(key) ?? { row: blank(l, l.program, l.programName, l.payee, l.status), persons: new Set<string>() };
     groups.set(key, g);
-    const t = totals.get(l.jurisdiction) ?? { row: blank(l, '', '', '', ''), persons: new Set<string>() };
+    const t = totals.get(l.jurisdiction) ?? { row: blank(l, '', { zh: '', en: '' }, '', ''), persons: new Set<string>() };
     totals.set(l.jurisdiction, t);
     for (const x of [g, t]) {
       x.row.claims += 1;
@@ -57,6 +57,6 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   return out;
 }
 
-function blank(l: Line, program: string, programName: string, payee: string, status: Status | ''): SummaryRow {
+function blank(l: Line, program: string, programName: Bilingual, payee: string, status: Status | ''): SummaryRow {
   return { jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, program, programName, payee, status, claims: 0, persons: 0, amountFen: 0, exposureFen: 0, unquantified: 0 };
 }

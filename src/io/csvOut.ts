@@ -59,7 +59,7 @@ export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
 export function summaryRow(r: SummaryRow, lang: Lang): string {
   const total = r.program === '';
   return csvRow([
-    r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName, r.payee, r.status,
+    r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName[lang], r.payee, r.status,
     r.claims, r.persons, formatYuan(r.amountFen), formatYuan(r.exposureFen), r.unquantified,
   ]);
 }

@@ -155,9 +155,12 @@ const programSchema = z
   })
   .strict();
 
+/** Facts a cross-record limit can compare lines on (they are carried on every line). */
+const limitKey = z.enum(['occupation', 'level', 'year']);
+
 const limitSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('annual_cap'), max: z.number().int().positive(), programs: z.array(z.string()).min(1), clause: clauseId }).strict(),
-  z.object({ kind: z.literal('no_repeat'), key: z.array(fieldName).min(1), programs: z.array(z.string()).min(1), clause: clauseId }).strict(),
+  z.object({ kind: z.literal('no_repeat'), key: z.array(limitKey).min(1), programs: z.array(z.string()).min(1), clause: clauseId }).strict(),
   z.object({ kind: z.literal('once_ever'), programs: z.array(z.string()).min(1), clause: clauseId }).strict(),
   // "就高不重复" across rows: of one person's lines of these programmes, only the largest is paid (QZ-01).
   z.object({ kind: z.literal('highest_only'), programs: z.array(z.string()).min(1), clause: clauseId, reason: text }).strict(),
@@ -165,7 +168,7 @@ const limitSchema = z.discriminatedUnion('kind', [
     .object({
       kind: z.literal('not_combined'),
       programs: z.array(z.string()).min(2),
-      same: z.array(fieldName).default([]),
+      same: z.array(limitKey).default([]),
       clause: clauseId,
       reason: text,
     })
