@@ -1,6 +1,7 @@
 // Entry point: runs the command table and is the one place that turns errors into messages and exit codes.
 import { CommanderError } from 'commander';
 import { RosterError } from '../io/roster.js';
+import { SaveError } from '../io/saveRow.js';
 import { TableError } from '../tables/load.js';
 import { UsageError } from './errors.js';
 import { buildProgram } from './program.js';
@@ -20,12 +21,16 @@ try {
   await program.parseAsync(process.argv);
   process.exitCode = exitCode;
 } catch (e) {
-  if (e instanceof CommanderError) {
+  if ((e as Error).name === 'ExitPromptError') {
+    // Ctrl+C at a prompt: leave quietly, nothing was saved.
+    process.stderr.write('\n');
+    process.exitCode = 130;
+  } else if (e instanceof CommanderError) {
     process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 1;
   } else if (e instanceof TableError) {
     process.stderr.write(`rate table problems:\n${e.message}\n`);
     process.exitCode = 1;
-  } else if (e instanceof UsageError || e instanceof RosterError) {
+  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError) {
     process.stderr.write(`subsidy: ${e.message}\n`);
     process.exitCode = 1;
   } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {

@@ -1,6 +1,7 @@
 // The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
 import { Command, Option } from 'commander';
 import { calc } from './commands/calc.js';
+import { check } from './commands/check.js';
 import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -35,6 +36,25 @@ Exit codes:
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
     .action(async (rosters: string[], opts) => setExit(await calc(rosters, opts)));
+
+  program
+    .command('check')
+    .description('one case at the counter: asks only what matters, then shows every line with amount, formula, citation and reason')
+    .option('-j, --jurisdiction <code>', 'jurisdiction (asked when not given)')
+    .option('--program <id>', 'one programme (default: choose, or screen everything this person may claim)')
+    .option('--answers <file.json>', 'answer from a JSON object of field → value instead of prompts (- for standard input)')
+    .option('--save <roster.csv>', 'append the case as roster row(s) that calc reads, creating the file with headers if absent')
+    .option('--json', 'print the result as JSON', false)
+    .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
+    .addOption(new Option('--lang <lang>', 'language of messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .addHelpText(
+      'after',
+      `
+Example answers file (case.json):
+  {"jurisdiction": "zhuji", "program": "living_allowance", "person_id": "330681199001010015",
+   "date": "2020-06-01", "groups": ["two_after", "rural"], "training_days": 15}`,
+    )
+    .action(async (opts) => setExit(await check(opts)));
 
   const tables = program.command('tables').description('list, show and validate rate tables');
   tables

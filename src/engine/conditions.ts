@@ -1,6 +1,6 @@
 // Eligibility conditions: each test sees one fact and passes, fails, or finds the fact missing.
 import type { Condition } from '../tables/schema.js';
-import { FIELD_BY_NAME } from './fields.js';
+import { FIELD_BY_NAME, valueLabel } from './fields.js';
 import type { FactValue, Facts } from './types.js';
 
 export type ConditionOutcome = { result: 'pass' } | { result: 'fail'; seen: string } | { result: 'missing'; fields: string[] };
@@ -56,4 +56,20 @@ export function fieldLabel(name: string): { zh: string; en: string } {
   if (f) return { zh: f.zh, en: f.en };
   if (name === 'grade') return { zh: '等级/证书', en: 'level or certificate' };
   return { zh: name, en: name };
+}
+
+/**
+ * What single fact would have made a failed condition pass ("需开班备案 = 是"), where there is one.
+ * None for exclusions (`none`) and for `either`, which no single answer settles.
+ */
+export function passHint(c: Condition): { zh: string; en: string } | undefined {
+  if ('either' in c || c.none) return undefined;
+  const f = fieldLabel(c.field);
+  const yn = (v: boolean | string): { zh: string; en: string } =>
+    typeof v === 'boolean' ? { zh: v ? '是' : '否', en: v ? 'yes' : 'no' } : { zh: valueLabel(c.field, v), en: v };
+  if (c.is !== undefined) return { zh: `需 ${f.zh} = ${yn(c.is).zh}`, en: `needs ${f.en} = ${yn(c.is).en}` };
+  if (c.any) return { zh: `需 ${f.zh} 为 ${c.any.map((v) => valueLabel(c.field, v)).join('/')}`, en: `needs ${f.en} to be one of ${c.any.join(', ')}` };
+  if (c.all) return { zh: `需 ${f.zh} 包括 ${c.all.map((v) => valueLabel(c.field, v)).join('+')}`, en: `needs ${f.en} to include ${c.all.join(' and ')}` };
+  const bound = c.min !== undefined ? ['≥', c.min] : c.max !== undefined ? ['≤', c.max] : c.above !== undefined ? ['>', c.above] : c.below !== undefined ? ['<', c.below] : c.from ? ['≥', c.from] : c.to ? ['≤', c.to] : undefined;
+  return bound ? { zh: `需 ${f.zh} ${bound[0]} ${bound[1]}`, en: `needs ${f.en} ${bound[0]} ${bound[1]}` } : undefined;
 }

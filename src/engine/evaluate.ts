@@ -1,7 +1,7 @@
 // Evaluate one claim against one jurisdiction's table: period, conditions, amount, uplifts, companions.
 import type { Condition, Program, Table } from '../tables/schema.js';
 import { type AppliedUplift, computeAmount, maxExposure, missingFacts } from './amounts.js';
-import { checkCondition } from './conditions.js';
+import { checkCondition, passHint } from './conditions.js';
 import type { Fen } from './money.js';
 import type { Bilingual, Claim, Facts, Line } from './types.js';
 
@@ -62,7 +62,7 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
   return line;
 }
 
-type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen'>;
+type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
 
 function judge(facts: Facts, table: Table, program: Program, options: EvaluateOptions): Outcome {
   const date = facts.date as string;
@@ -86,7 +86,7 @@ function judge(facts: Facts, table: Table, program: Program, options: EvaluateOp
     const o = checkCondition(c, facts);
     if (o.result === 'fail') {
       const reason = { zh: `${c.reason.zh}（${o.seen}）`, en: `${c.reason.en} (${o.seen})` };
-      if (c.if_fails === 'deny') return deny(c.reason.code, reason);
+      if (c.if_fails === 'deny') return { ...deny(c.reason.code, reason), hint: passHint(c) };
       open ??= review(c.reason.code, reason, maxExposure(program.amount, facts));
     }
     if (o.result === 'missing') missing.push(...o.fields);

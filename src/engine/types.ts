@@ -61,6 +61,8 @@ export interface Line {
   citation: string;
   /** For review lines: the most this line could cost where a ceiling is known; null when nothing bounds it. */
   exposureFen: Fen | null;
+  /** For a line denied by one condition: the single fact that would have made it pass (shown by `check`). */
+  hint?: Bilingual;
   /** Set on a companion line (e.g. a living allowance) to the programme it rides along with. */
   companionOf: string;
 }

@@ -11,7 +11,7 @@ export interface AtomicFile {
 }
 
 /** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
-export function openAtomic(target: string): AtomicFile {
+export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
   const fd = openSync(tmp, 'w');
   let pending: string[] = [];
@@ -19,7 +19,7 @@ export function openAtomic(target: string): AtomicFile {
   let open = true;
   const flush = (): void => {
     if (pending.length === 0) return;
-    writeSync(fd, pending.join(''));
+    writeSync(fd, pending.join(''), null, encoding);
     pending = [];
     size = 0;
   };
@@ -44,8 +44,9 @@ export function openAtomic(target: string): AtomicFile {
   };
 }
 
-export function writeFileAtomic(target: string, text: string): void {
-  const f = openAtomic(target);
+/** `latin1` lets a caller pass bytes it already encoded (e.g. GBK) through unchanged. */
+export function writeFileAtomic(target: string, text: string, encoding: BufferEncoding = 'utf8'): void {
+  const f = openAtomic(target, encoding);
   try {
     f.write(text);
     f.commit();

@@ -84,7 +84,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
 /** All three files are staged first and renamed only when all are complete. */
 function writeOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): string[] {
   const targets = ['breakdown.csv', 'summary.csv', 'rejects.csv'].map((f) => join(out, f));
-  const [breakdown, summary, rejects] = targets.map(openAtomic) as [ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>];
+  const [breakdown, summary, rejects] = targets.map((t) => openAtomic(t)) as [ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>];
   try {
     breakdown.write(breakdownHeader(lang));
     for (const l of r.lines) breakdown.write(breakdownRow(l, lang, mask));

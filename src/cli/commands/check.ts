@@ -1,0 +1,214 @@
+// `subsidy check`: one case at the counter — asks only the questions that matter, then explains every line.
+import { readFileSync } from 'node:fs';
+import { Batch, type BatchResult } from '../../engine/batch.js';
+import { FIELD_BY_NAME, type FieldDef, FIELDS } from '../../engine/fields.js';
+import { findTable, parseCell } from '../../engine/intake.js';
+import { formatYuan } from '../../engine/money.js';
+import { neededInputs, screenablePrograms } from '../../engine/questions.js';
+import type { Facts, FactValue } from '../../engine/types.js';
+import type { Lang } from '../../io/csvOut.js';
+import { appendRows } from '../../io/saveRow.js';
+import { loadTables } from '../../tables/load.js';
+import type { Program, Table } from '../../tables/schema.js';
+import { UsageError } from '../errors.js';
+import { makeChalk } from '../format.js';
+import { askCheckbox, askInput, askSelect, type Choice } from '../prompts.js';
+import { renderLines, resultJson } from '../render.js';
+
+export interface CheckOptions {
+  jurisdiction?: string;
+  program?: string;
+  answers?: string;
+  save?: string;
+  json: boolean;
+  lang: Lang;
+  table: string[];
+}
+
+export const NOT_INTERACTIVE =
+  'subsidy check asks questions and needs a terminal. For a roster use `subsidy calc roster.csv`; ' +
+  'for one case without a terminal use `subsidy check --answers case.json` (a JSON object of field → value).';
+
+const UNKNOWN = '\u0000unknown';
+
+/** Canonical cell text for a parsed fact, as calc reads it back. */
+export function factToCell(field: string, value: FactValue): string {
+  if (Array.isArray(value)) return value.join(';');
+  if (typeof value === 'boolean') return value ? 'yes' : 'no';
+  if (FIELD_BY_NAME.get(field)?.kind === 'money' && typeof value === 'number') return formatYuan(value);
+  return String(value);
+}
+
+function parseCells(cells: Map<string, string>): Facts {
+  const facts: Facts = {};
+  for (const [name, raw] of cells) {
+    const p = parseCell(FIELD_BY_NAME.get(name)!, raw);
+    if (p.ok) facts[name] = p.value;
+  }
+  return facts;
+}
+
+/** Evaluate each programme of the case on its own run, as calc would a one-row roster: alternatives do not use up each other's limits. */
+export function evaluateCase(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>): BatchResult[] {
+  return programs.map((p) => {
+    const batch = new Batch({ tables, defaultJurisdiction: table.code });
+    batch.add('(check)', 1, new Map([...cells, ['program', p.id]]));
+    return batch.finish();
+  });
+}
+
+function merge(results: BatchResult[]): BatchResult {
+  return {
+    lines: results.flatMap((r) => r.lines),
+    rejects: results.flatMap((r) => r.rejects).filter((x, i, all) => all.findIndex((y) => y.column === x.column && y.code === x.code) === i),
+    summary: results.flatMap((r) => r.summary),
+    rowsRead: results.reduce((a, r) => a + r.rowsRead, 0),
+    rowsEvaluated: results.reduce((a, r) => a + r.rowsEvaluated, 0),
+    rowsRejected: results.reduce((a, r) => a + r.rowsRejected, 0),
+  };
+}
+
+export async function check(opts: CheckOptions): Promise<number> {
+  const tables = loadTables(opts.table);
+  if (opts.answers !== undefined) return fromAnswers(tables, opts);
+  if (!process.stdin.isTTY || process.env.CI === 'true') throw new UsageError(NOT_INTERACTIVE);
+  const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
+  const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
+  const cells = await interview(table, programs, opts.lang);
+  return finish(tables, table, programs, cells, opts);
+}
+
+function tableOrFail(tables: Map<string, Table>, code: string): Table {
+  const t = findTable(tables, code);
+  if (!t) throw new UsageError(`unknown jurisdiction "${code}"; known: ${[...tables.keys()].join(', ')}`);
+  return t;
+}
+
+function programOrFail(table: Table, id: string): Program {
+  const p = table.programs.find((x) => x.id === id);
+  if (!p) throw new UsageError(`${table.code} has no programme "${id}"; known: ${table.programs.map((x) => x.id).join(', ')}`);
+  return p;
+}
+
+async function chooseTable(tables: Map<string, Table>): Promise<Table> {
+  const choices: Choice<Table>[] = [...tables.values()].map((t) => ({
+    name: `${t.name.zh} ${t.name.en} (${t.code})${t.document.status === 'draft' ? ' — 征求意见稿 draft' : ''}`,
+    value: t,
+    description: `${t.document.number ?? t.document.title}, ${t.document.valid_from ?? '…'} – ${t.document.valid_to ?? '…'}`,
+  }));
+  return askSelect('地区 / jurisdiction', choices);
+}
+
+async function choosePrograms(table: Table): Promise<Program[]> {
+  const all = screenablePrograms(table);
+  const choices: Choice<Program[]>[] = [
+    { name: '全部可申领项目 / everything this person may claim', value: all },
+    ...table.programs.map((p) => ({ name: `${p.name.zh} / ${p.name.en} (${p.id})`, value: [p], description: `${p.clauses.join(', ')} ${p.section}` })),
+  ];
+  return askSelect('补贴项目 / programme', choices);
+}
+
+/**
+ * Ask, one at a time, the fact that the most still-possible programmes need (required before optional),
+ * until no programme needs anything more. A programme a condition already denies asks nothing.
+ */
+async function interview(table: Table, programs: Program[], lang: Lang): Promise<Map<string, string>> {
+  const cells = new Map<string, string>();
+  const asked = new Set<string>();
+  const order = new Map(FIELDS.map((f, i) => [f.name, i]));
+  for (;;) {
+    const facts = parseCells(cells);
+    const tally = new Map<string, { count: number; required: boolean }>();
+    for (const p of programs) {
+      const needs = neededInputs(table, p, facts);
+      if (needs === 'denied') continue;
+      for (const n of needs) {
+        if (asked.has(n.field)) continue;
+        const t = tally.get(n.field) ?? { count: 0, required: false };
+        tally.set(n.field, { count: t.count + 1, required: t.required || !n.optional });
+      }
+    }
+    if (tally.size === 0) return cells;
+    const [field, info] = [...tally.entries()].sort(
+      ([a, x], [b, y]) => Number(b === 'date') - Number(a === 'date') || Number(y.required) - Number(x.required) || y.count - x.count || (order.get(a) ?? 99) - (order.get(b) ?? 99),
+    )[0]!;
+    asked.add(field);
+    const answer = await askField(FIELD_BY_NAME.get(field)!, !info.required, lang);
+    if (answer !== undefined) cells.set(field, answer);
+  }
+}
+
+/** One question in the field's own vocabulary; free input validated as typed. undefined = not known. */
+async function askField(f: FieldDef, optional: boolean, lang: Lang): Promise<string | undefined> {
+  const label = lang === 'zh' ? `${f.zh} / ${f.en}` : `${f.en} / ${f.zh}`;
+  const unknown: Choice<string> = { name: '不清楚 / not known', value: UNKNOWN };
+  if (f.kind === 'enum' || f.kind === 'level') {
+    const v = await askSelect(label, [...(f.values ?? []).map((x) => ({ name: `${x.zh} (${x.code})`, value: x.code })), unknown]);
+    return v === UNKNOWN ? undefined : v;
+  }
+  if (f.kind === 'bool') {
+    const v = await askSelect(label, [{ name: '是 / yes', value: 'yes' }, { name: '否 / no', value: 'no' }, unknown]);
+    return v === UNKNOWN ? undefined : v;
+  }
+  if (f.kind === 'set') {
+    const v = await askCheckbox(`${label} (空格选择, 回车确认 / space to select, enter to confirm)`, (f.values ?? []).map((x) => ({ name: `${x.zh} (${x.code})`, value: x.code })));
+    return v.join(';');
+  }
+  const example = { date: ' (2021-03-01)', money: ' (元 yuan)', int: '', id: ' (18位 / 18 digits)', text: '', level: '', enum: '', set: '', bool: '' }[f.kind];
+  const text = await askInput(`${label}${example}${optional ? ' — 可留空 / blank if not known' : ''}`, (t) => {
+    if (t.trim() === '') return optional ? true : '必填 / required';
+    const p = parseCell(f, t);
+    return p.ok ? true : `${p.reason.zh} / ${p.reason.en}`;
+  });
+  return text.trim() === '' ? undefined : text.trim();
+}
+
+async function fromAnswers(tables: Map<string, Table>, opts: CheckOptions): Promise<number> {
+  const file = opts.answers!;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
+  } catch (e) {
+    throw new UsageError(`${file}: not a JSON object of field → value (${(e as Error).message})`);
+  }
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${file}: expected a JSON object of field → value`);
+  const cells = new Map<string, string>();
+  const unknown: string[] = [];
+  for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
+    if (!FIELD_BY_NAME.has(k)) unknown.push(k);
+    else if (v !== null && v !== '') cells.set(k, Array.isArray(v) ? v.join(';') : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
+  }
+  if (unknown.length) throw new UsageError(`${file}: unknown fields ${unknown.join(', ')} (see the roster columns in README)`);
+  const code = opts.jurisdiction ?? cells.get('jurisdiction');
+  if (!code) throw new UsageError(`${file}: say which jurisdiction (-j or "jurisdiction")`);
+  const table = tableOrFail(tables, code);
+  cells.delete('jurisdiction');
+  const programId = opts.program ?? cells.get('program');
+  cells.delete('program');
+  const programs = programId ? [programOrFail(table, programId)] : screenablePrograms(table);
+  return finish(tables, table, programs, cells, opts);
+}
+
+function finish(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>, opts: CheckOptions): number {
+  const result = merge(evaluateCase(tables, table, programs, cells));
+  const c = makeChalk();
+  if (opts.json) process.stdout.write(`${JSON.stringify(resultJson(result), null, 2)}\n`);
+  else if (result.rejects.length) {
+    process.stderr.write(result.rejects.map((r) => `${r.column}${r.value ? ` "${r.value}"` : ''}: ${r.reason[opts.lang]}`).join('\n') + '\n');
+  } else {
+    process.stdout.write(`\n${c.bold(`${table.name.zh} ${table.document.number ?? table.document.title}`)}\n${renderLines(result.lines, opts.lang, c)}\n`);
+  }
+  if (result.rejects.length) return 1;
+  if (opts.save) {
+    const facts = parseCells(cells);
+    const kept = programs.filter((p) => result.lines.some((l) => l.program === p.id && !l.companionOf && l.status !== 'denied'));
+    const rows = kept.map((p) => {
+      const row: Record<string, string> = { jurisdiction: table.code, program: p.id };
+      for (const [k, v] of Object.entries(facts)) if (v !== undefined) row[k] = factToCell(k, v);
+      return row;
+    });
+    appendRows(opts.save, rows);
+    process.stderr.write(`${opts.save}: ${rows.length} row(s) appended\n`);
+  }
+  return 0;
+}
