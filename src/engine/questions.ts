@@ -69,11 +69,15 @@ export function neededInputs(table: Table, program: Program, known: Facts): Need
   add('date', false);
   if (program.subject === 'person') add('person_id', false);
   else add('name', false);
+  const eligibility: string[] = [];
   for (const c of program.conditions) {
     const r = conditionNeeds(c, facts);
     if (r === 'fails') return 'denied';
-    r.forEach((f) => add(f, false));
+    eligibility.push(...r);
   }
+  eligibility.forEach((f) => add(f, false));
+  // Eligibility first: no amount question while an answer may still rule the programme out.
+  if (eligibility.some((f) => facts[f] === undefined)) return needs;
   for (const n of amountNeeds(program.amount)) add(n.field, n.optional);
   for (const u of program.uplifts) for (const c of u.when) {
     const r = conditionNeeds(c, facts);

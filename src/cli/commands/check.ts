@@ -1,7 +1,7 @@
 // `subsidy check`: one case at the counter — asks only the questions that matter, then explains every line.
 import { readFileSync } from 'node:fs';
 import { Batch, type BatchResult } from '../../engine/batch.js';
-import { FIELD_BY_NAME, type FieldDef, FIELDS } from '../../engine/fields.js';
+import { FIELD_BY_NAME, type FieldDef } from '../../engine/fields.js';
 import { findTable, parseCell } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import { neededInputs, screenablePrograms } from '../../engine/questions.js';
@@ -112,25 +112,25 @@ async function choosePrograms(table: Table): Promise<Program[]> {
  * Ask, one at a time, the fact that the most still-possible programmes need (required before optional),
  * until no programme needs anything more. A programme a condition already denies asks nothing.
  */
-async function interview(table: Table, programs: Program[], lang: Lang): Promise<Map<string, string>> {
+export async function interview(table: Table, programs: Program[], lang: Lang): Promise<Map<string, string>> {
   const cells = new Map<string, string>();
   const asked = new Set<string>();
-  const order = new Map(FIELDS.map((f, i) => [f.name, i]));
   for (;;) {
     const facts = parseCells(cells);
-    const tally = new Map<string, { count: number; required: boolean }>();
+    // rank: how early the field comes in a programme's own needs (its conditions in the text's order).
+    const tally = new Map<string, { count: number; required: boolean; rank: number }>();
     for (const p of programs) {
       const needs = neededInputs(table, p, facts);
       if (needs === 'denied') continue;
-      for (const n of needs) {
-        if (asked.has(n.field)) continue;
-        const t = tally.get(n.field) ?? { count: 0, required: false };
-        tally.set(n.field, { count: t.count + 1, required: t.required || !n.optional });
-      }
+      needs.forEach((n, rank) => {
+        if (asked.has(n.field)) return;
+        const t = tally.get(n.field) ?? { count: 0, required: false, rank };
+        tally.set(n.field, { count: t.count + 1, required: t.required || !n.optional, rank: Math.min(t.rank, rank) });
+      });
     }
     if (tally.size === 0) return cells;
     const [field, info] = [...tally.entries()].sort(
-      ([a, x], [b, y]) => Number(b === 'date') - Number(a === 'date') || Number(y.required) - Number(x.required) || y.count - x.count || (order.get(a) ?? 99) - (order.get(b) ?? 99),
+      ([a, x], [b, y]) => Number(b === 'date') - Number(a === 'date') || Number(y.required) - Number(x.required) || y.count - x.count || x.rank - y.rank,
     )[0]!;
     asked.add(field);
     const answer = await askField(FIELD_BY_NAME.get(field)!, !info.required, lang);

@@ -1,0 +1,149 @@
+// `check`: the questions asked (only those that matter), the amounts and statuses, and identity with `calc`.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { screenablePrograms } from '../../src/engine/questions.js';
+import { P1, TABLES, brief } from '../helpers.js';
+
+// Scripted answers: the first key found in a question's text answers it. Every question is recorded.
+const asked: string[] = [];
+let script: [string, string | string[]][] = [];
+const answer = (message: string): string | string[] => {
+  asked.push(message);
+  const hit = script.find(([key]) => message.includes(key));
+  if (!hit) throw new Error(`unexpected question: ${message}`);
+  return hit[1];
+};
+vi.mock('../../src/cli/prompts.js', () => ({
+  askSelect: async (message: string, choices: { value: unknown }[]) => {
+    const a = answer(message);
+    const c = choices.find((x) => x.value === a || (typeof a === 'string' && a === '?' && String(x.value).includes('unknown')));
+    if (!c) throw new Error(`"${String(a)}" is not offered for ${message}: ${choices.map((x) => String(x.value)).join(', ')}`);
+    return c.value;
+  },
+  askCheckbox: async (message: string) => answer(message) as string[],
+  askInput: async (message: string, validate: (t: string) => true | string) => {
+    const a = answer(message) as string;
+    const ok = validate(a);
+    if (ok !== true) throw new Error(`validation refused "${a}" for ${message}: ${ok}`);
+    return a;
+  },
+}));
+
+const { interview, evaluateCase } = await import('../../src/cli/commands/check.js');
+
+const field = (m: string): string => m.split(' / ')[0]!.split(' (')[0]!;
+
+beforeEach(() => {
+  asked.length = 0;
+});
+
+describe('check asks only what matters', () => {
+  it('ZJ-06 zhuji: a rural 两后生 in a certificate class with 15 days → 3500 + 750 living allowance', async () => {
+    const zhuji = TABLES.get('zhuji')!;
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['level', 'L4'], ['occupation', '电工'], ['groups', ['two_after', 'rural']], ['employer flags', []], ['training days', '15'], ['claimed cost', '']];
+    const cells = await interview(zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], 'en');
+    // The certificate kind is never asked: the level already settles the grade condition.
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'level', 'claimed cost', 'employer flags', 'groups', 'training days', 'occupation']);
+    const [r] = evaluateCase(TABLES, zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], cells);
+    expect(brief(r!)).toEqual([['cert_training', 'approved', '3500.00', 'ok'], ['living_allowance', 'approved', '750.00', 'ok']]);
+  });
+
+  it('QZ-01 quzhou: a craftsman title asks about titles, never about training days', async () => {
+    const quzhou = TABLES.get('quzhou')!;
+    const program = quzhou.programs.find((p) => p.id === 'craftsman_title')!;
+    script = [['date', '2022-05-01'], ['resident ID', P1], ['titles', ['craftsman', 'grand_craftsman']]];
+    const cells = await interview(quzhou, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'titles']);
+    const [r] = evaluateCase(TABLES, quzhou, [program], cells);
+    expect(brief(r!)).toEqual([['craftsman_title', 'approved', '100000.00', 'ok']]);
+  });
+
+  it('HY-06 hengyang: an unregistered class is denied at once — no amount questions follow — with the fact that would pass', async () => {
+    const hengyang = TABLES.get('hengyang')!;
+    const program = hengyang.programs.find((p) => p.id === 'safety_training')!;
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['class registered', 'no']];
+    const cells = await interview(hengyang, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'class registered']);
+    const [r] = evaluateCase(TABLES, hengyang, [program], cells);
+    expect(brief(r!)).toEqual([['safety_training', 'denied', '0.00', 'class_not_registered']]);
+    expect(r!.lines[0]!.hint?.zh).toBe('需 开班备案 = 是');
+  });
+
+  it('HY-03 hengyang: registered class → class hours asked → 70 hours capped at 300.00', async () => {
+    const hengyang = TABLES.get('hengyang')!;
+    const program = hengyang.programs.find((p) => p.id === 'safety_training')!;
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['class registered', 'yes'], ['certificate kind', 'special_operation'], ['class hours', '70'], ['occupation', '']];
+    const cells = await interview(hengyang, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'class registered', 'certificate kind', 'class hours', 'occupation']);
+    expect(asked.some((m) => m.includes('training days'))).toBe(false);
+    expect(brief(evaluateCase(TABLES, hengyang, [program], cells)[0]!)).toEqual([['safety_training', 'approved', '300.00', 'ok']]);
+  });
+
+  it('SX-04 shanxi screening: a free answer is validated as typed (a bad ID is refused)', async () => {
+    const shanxi = TABLES.get('shanxi')!;
+    script = [['date', '2020-06-01'], ['resident ID', '330681199001010016']];
+    await expect(interview(shanxi, screenablePrograms(shanxi), 'en')).rejects.toThrow(/GB 11643/);
+  });
+
+  it('SX-04 shanxi screening: an L4 certificate → review, never a guessed amount', async () => {
+    const shanxi = TABLES.get('shanxi')!;
+    const programs = screenablePrograms(shanxi);
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['training type', 'in_post'], ['groups', ['enterprise_employee']], ['level', 'L4'], ['occupation', '焊工'], ['claimed cost', ''], ['certificate kind', 'skill_level']];
+    const cells = await interview(shanxi, programs, 'en');
+    const lines = evaluateCase(TABLES, shanxi, programs, cells).flatMap((r) => brief(r));
+    expect(lines).toContainEqual(['certificate_subsidy', 'review', '-', 'amount_not_stated']);
+    expect(lines).toContainEqual(['employment_skills', 'denied', '0.00', 'not_in_group']);
+  });
+});
+
+describe('check and calc agree', () => {
+  const ROOT = resolve(import.meta.dirname, '..', '..');
+  const BIN = join(ROOT, 'bin', 'subsidy.js');
+  const run = (args: string[], input?: string) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, input, env: { ...process.env, NO_COLOR: '1', CI: 'true' } });
+  const CASES: Record<string, Record<string, string | number | boolean | string[]>> = {
+    zhuji: { program: 'cert_training', person_id: P1, date: '2020-06-01', level: 'L4', groups: ['two_after', 'rural'], training_days: 15 },
+    xihu: { program: 'high_skill_individual', person_id: P1, date: '2021-05-01', level: 'L2', employer_flags: ['district_registered'], employer_months: 24, insurance_months: 24 },
+    shanxi: { program: 'certificate_subsidy', person_id: P1, date: '2020-06-01', level: 'L4' },
+    shaoguan: { program: 'cantonese_chef', person_id: P1, date: '2020-05-01', standard: '1800' },
+    suzhou: { program: 'skill_upgrade_individual', person_id: P1, date: '2020-06-01', groups: ['insured'], level: 'L3', shortage: true },
+    hengyang: { program: 'safety_training', person_id: P1, date: '2020-06-01', certificate: 'special_operation', class_hours: 70, class_registered: true },
+    quzhou: { program: 'craftsman_title', person_id: P1, date: '2022-05-01', title: ['衢州工匠', '衢州大工匠'] },
+  };
+  it.each(Object.keys(CASES))('%s: the same case gives identical lines in check --answers and in calc', (code) => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const answers = CASES[code]!;
+    const c = run(['check', '-j', code, '--answers', '-', '--json', '--save', join(dir, 'saved.csv')], JSON.stringify(answers));
+    expect(c.stderr.toString()).toContain('1 row(s) appended');
+    expect(c.status).toBe(0);
+    const viaCheck = (JSON.parse(c.stdout.toString()) as { lines: Record<string, unknown>[] }).lines;
+    // The saved row is exactly what calc reads.
+    const k = run(['calc', join(dir, 'saved.csv'), '-o', join(dir, 'out')]);
+    expect(k.status).toBe(0);
+    const viaCalc = parse(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    expect(viaCalc.map((l) => [l.program, l.status, l.reason_code, l.amount, l.formula, l.citation, l.reason])).toEqual(
+      viaCheck.map((l) => [l.program, l.status, l.reasonCode, l.amount, (l.formula as { en: string }).en, l.citation, (l.reason as { en: string }).en]),
+    );
+  });
+
+  it('without a terminal, check refuses with a helpful message and no stack trace', () => {
+    const r = run(['check', '-j', 'zhuji'], '{}');
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain('--answers case.json');
+    expect(r.stderr.toString()).not.toContain('    at ');
+  });
+
+  it('--save to an existing roster without a needed column refuses and writes nothing', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, 'r.csv');
+    writeFileSync(file, 'person_id,program,date\n');
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(CASES.zhuji));
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain('has no column for');
+    expect(readFileSync(file, 'utf8')).toBe('person_id,program,date\n');
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+});
