@@ -13,6 +13,7 @@ export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkIns
 export function paintStatus(c: ChalkInstance, status: Status, text: string = status): string {
   if (status === 'approved') return c.green(text);
   if (status === 'review') return c.yellow(text);
+  if (status === 'duplicate') return c.gray(text);
   return c.red(text);
 }
 

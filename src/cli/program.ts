@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { calc } from './commands/calc.js';
 import { check } from './commands/check.js';
+import { ledgerExport, ledgerShow, ledgerStats, ledgerVoid } from './commands/ledger.js';
 import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -35,6 +36,9 @@ Exit codes:
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
+    .option('--ledger <path|url>', 'claims ledger: an SQLite file (created on first use) or postgres://… shared by several offices')
+    .option('--dry-run', 'evaluate against the ledger without recording anything', false)
+    .option('--hash-ids', 'store resident IDs in a new ledger as HMAC-SHA256 under the salt in SUBSIDY_ID_SALT', false)
     .action(async (rosters: string[], opts) => setExit(await calc(rosters, opts)));
 
   program
@@ -55,6 +59,33 @@ Example answers file (case.json):
    "date": "2020-06-01", "groups": ["two_after", "rural"], "training_days": 15}`,
     )
     .action(async (opts) => setExit(await check(opts)));
+
+  const ledger = program.command('ledger').description('what the claims ledger holds (--ledger as for calc)');
+  const ledgerOption = (): Option => new Option('--ledger <path|url>', 'SQLite ledger file or postgres://… URL').makeOptionMandatory();
+  ledger
+    .command('show')
+    .description("one person's claims, voided runs marked")
+    .argument('<person_id>', 'resident ID number (hashed automatically if the ledger stores hashed IDs)')
+    .addOption(ledgerOption())
+    .action(async (id: string, opts) => setExit(await ledgerShow(id, opts)));
+  ledger
+    .command('export')
+    .description('all claims as CSV (UTF-8 with BOM)')
+    .addOption(ledgerOption())
+    .requiredOption('-o, --out <file>', 'CSV file to write')
+    .action(async (opts) => setExit(await ledgerExport(opts)));
+  ledger
+    .command('void')
+    .description('withdraw a whole run (e.g. a roster sent by mistake); recorded, not deleted')
+    .argument('<run-id>', 'run id as printed by calc and listed by stats')
+    .addOption(ledgerOption())
+    .option('--reason <text>', 'why the run is withdrawn', 'withdrawn')
+    .action(async (runId: string, opts) => setExit(await ledgerVoid(runId, opts)));
+  ledger
+    .command('stats')
+    .description('runs, and approved claims and amounts by year, jurisdiction and programme')
+    .addOption(ledgerOption())
+    .action(async (opts) => setExit(await ledgerStats(opts)));
 
   const tables = program.command('tables').description('list, show and validate rate tables');
   tables

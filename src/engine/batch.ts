@@ -5,12 +5,26 @@ import { evaluateClaim } from './evaluate.js';
 import { type Reject, intakeRow } from './intake.js';
 import { applyLimits } from './limits.js';
 import { type SummaryRow, summarize } from './summarize.js';
-import type { Line } from './types.js';
+import type { Line, PriorClaim, PriorRow } from './types.js';
 
 export interface BatchOptions {
   tables: ReadonlyMap<string, Table>;
   defaultJurisdiction?: string;
   catalogue?: Catalogue;
+}
+
+/** What the ledger knows before this run: approved claims of the run's persons, and rows already recorded. */
+export interface LedgerContext {
+  history?: PriorClaim[];
+  recordedRows?: ReadonlyMap<string, PriorRow>;
+}
+
+/** An evaluated row of the run, to be recorded in a ledger. */
+export interface EvaluatedRow {
+  seq: number;
+  file: string;
+  row: number;
+  hash: string;
 }
 
 export interface BatchResult {
@@ -21,19 +35,22 @@ export interface BatchResult {
   rowsRead: number;
   rowsEvaluated: number;
   rowsRejected: number;
+  /** Rows evaluated in this run (not rejected, not duplicates), with their content hash. */
+  evaluatedRows: EvaluatedRow[];
 }
 
 export class Batch {
   private readonly lines: Line[] = [];
   private readonly rejects: Reject[] = [];
   private readonly used = new Set<Table>();
+  private readonly rows = new Map<number, EvaluatedRow>();
   private rowsRead = 0;
   private rowsRejected = 0;
 
   constructor(private readonly options: BatchOptions) {}
 
-  /** Take one roster row. Never throws for bad content: a bad row becomes rejects. */
-  add(file: string, row: number, cells: ReadonlyMap<string, string>): void {
+  /** Take one roster row. Never throws for bad content: a bad row becomes rejects. `hash` identifies its content for a ledger. */
+  add(file: string, row: number, cells: ReadonlyMap<string, string>, hash = ''): void {
     const seq = this.rowsRead++;
     const r = intakeRow(file, row, seq, cells, this.options);
     if ('rejects' in r) {
@@ -42,6 +59,7 @@ export class Batch {
       return;
     }
     this.used.add(r.table);
+    this.rows.set(seq, { seq, file, row, hash });
     const catalogue = this.options.catalogue;
     this.lines.push(
       ...evaluateClaim(r.claim, r.table, {
@@ -57,17 +75,44 @@ export class Batch {
     this.rejects.push({ file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message}`, en: `unreadable CSV row: ${message}` } });
   }
 
-  finish(): BatchResult {
-    for (const table of this.used) applyLimits(this.lines, table);
+  /** Persons with lines in this run, for loading their ledger history. */
+  personKeys(): string[] {
+    return [...new Set(this.lines.filter((l) => l.subject === 'person').map((l) => l.personKey))];
+  }
+
+  rowHashes(): string[] {
+    return [...new Set([...this.rows.values()].map((r) => r.hash))].filter(Boolean);
+  }
+
+  /**
+   * Decide the run: rows already in the ledger become `duplicate`, limits count the ledger's history.
+   * Does not change the batch, so a run retried after a database conflict is decided afresh.
+   */
+  finish(context: LedgerContext = {}): BatchResult {
+    const lines = structuredClone(this.lines);
+    const duplicates = new Set<number>();
+    for (const [seq, r] of this.rows) {
+      const prior = r.hash ? context.recordedRows?.get(r.hash) : undefined;
+      if (!prior) continue;
+      duplicates.add(seq);
+      for (const l of lines.filter((x) => x.seq === seq)) {
+        Object.assign(l, {
+          status: 'duplicate', reasonCode: 'already_in_ledger', amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' },
+          reason: { zh: `此行已在台账批次 ${prior.runId} (${prior.file} 第${prior.row}行) 中, 不重复支付`, en: `already in ledger run ${prior.runId} (${prior.file} row ${prior.row}); not paid again` },
+        });
+      }
+    }
+    for (const table of this.used) applyLimits(lines, table, context.history);
     const order = new Map<string, number>();
     for (const t of this.used) t.programs.forEach((p, i) => order.set(`${t.code}\u0000${p.id}`, i));
     return {
-      lines: this.lines,
+      lines,
       rejects: this.rejects,
-      summary: summarize(this.lines, (j, p) => order.get(`${j}\u0000${p}`) ?? 0),
+      summary: summarize(lines, (j, p) => order.get(`${j}\u0000${p}`) ?? 0),
       rowsRead: this.rowsRead,
       rowsEvaluated: this.rowsRead - this.rowsRejected,
       rowsRejected: this.rowsRejected,
+      evaluatedRows: [...this.rows].filter(([seq]) => !duplicates.has(seq)).map(([, r]) => r),
     };
   }
 }

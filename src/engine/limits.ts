@@ -1,7 +1,7 @@
 // Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07).
 import type { Limit, Table } from '../tables/schema.js';
 import { valueLabel } from './fields.js';
-import type { Bilingual, Line } from './types.js';
+import type { Bilingual, Line, PriorClaim } from './types.js';
 
 /** Deterministic processing order: date, then input position, then programme line within the row. */
 export function compareLines(a: Line, b: Line): number {
@@ -10,8 +10,8 @@ export function compareLines(a: Line, b: Line): number {
 }
 
 const where = (l: Line): Bilingual => ({
-  zh: `${l.file} 第${l.row}行 ${l.programName.zh} (${l.date})`,
-  en: `${l.file} row ${l.row} ${l.programName.en} (${l.date})`,
+  zh: `${l.runId ? `台账批次 ${l.runId} ` : ''}${l.file} 第${l.row}行 ${l.programName.zh} (${l.date})`,
+  en: `${l.runId ? `ledger run ${l.runId} ` : ''}${l.file} row ${l.row} ${l.programName.en} (${l.date})`,
 });
 
 function block(line: Line, code: string, prior: Line, zh: string, en: string): void {
@@ -33,7 +33,7 @@ function block(line: Line, code: string, prior: Line, zh: string, en: string): v
   line.amountFen = 0;
 }
 
-const live = (l: Line): boolean => l.status !== 'denied';
+const live = (l: Line): boolean => l.status === 'approved' || l.status === 'review';
 
 type ChooseLarger = Extract<Limit, { kind: 'not_combined' | 'highest_only' }>;
 
@@ -52,9 +52,21 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   for (const group of groups.values()) {
     if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
     const value = (l: Line): number => (l.status === 'approved' ? l.amountFen : (l.exposureFen ?? 0));
-    const winner = [...group].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
+    // What the ledger already paid cannot be taken back: it wins against any new line.
+    const paid = group.filter((l) => l.runId);
+    const winner = [...(paid.length ? paid : group)].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
     for (const l of group) {
-      if (l === winner || (limit.kind === 'not_combined' && l.program === winner.program)) continue;
+      if (l.runId || l === winner || (limit.kind === 'not_combined' && l.program === winner.program)) continue;
+      if (paid.length && limit.kind === 'highest_only' && value(l) > value(winner)) {
+        // A higher title after a lower one was paid: the text does not say whether the difference is paid.
+        l.exposureFen = value(l);
+        l.amountFen = 0;
+        l.status = 'review';
+        l.reasonCode = 'higher_after_paid';
+        const w = where(winner);
+        l.reason = { zh: `${limit.reason.zh}; 已在 ${w.zh} 支付较低者, 文件未规定是否补差`, en: `${limit.reason.en}; a lower one was paid on ${w.en} and the text does not say whether the difference is paid` };
+        continue;
+      }
       block(l, 'not_combined', winner, `${limit.reason.zh}, 按较高者支付`, `${limit.reason.en}; the larger is paid`);
     }
   }
@@ -64,16 +76,30 @@ function keyPart(l: Line, field: 'occupation' | 'level' | 'year'): string {
   return field === 'year' ? String(l.year) : l[field];
 }
 
+/** A claim from the ledger as a line limits can count and name. */
+function priorLine(p: PriorClaim, table: Table): Line {
+  const program = table.programs.find((x) => x.id === p.program);
+  return {
+    file: p.file, row: p.row, seq: -1, runId: p.runId, jurisdiction: p.jurisdiction, documentStatus: table.document.status,
+    program: p.program, programName: program?.name ?? { zh: p.program, en: p.program }, payee: program?.payee ?? '', subject: 'person',
+    personKey: p.personKey, personId: '', name: '', date: p.date, year: Number(p.date.slice(0, 4)), occupation: p.occupation, level: p.level,
+    status: 'approved', reasonCode: 'ok', reason: { zh: '', en: '' }, amountFen: p.amountFen, basis: 'none', formula: { zh: '', en: '' },
+    citation: '', exposureFen: null, companionOf: '',
+  };
+}
+
 /**
- * Apply a table's limits to lines of one run (any order in, decided in date-then-row order).
+ * Apply a table's limits to lines of one run (any order in, decided in date-then-row order), counting
+ * what the ledger already approved (`history`) first: paid claims are fixed, new lines fit around them.
  * Lines are changed in place; companions of a training that a limit denies are denied with it.
  */
-export function applyLimits(lines: Line[], table: Table): void {
-  const ordered = lines.filter((l) => l.jurisdiction === table.code).sort(compareLines);
+export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] = []): void {
+  const prior = history.filter((p) => p.jurisdiction === table.code).map((p) => priorLine(p, table)).sort(compareLines);
+  const ordered = [...prior, ...lines.filter((l) => l.jurisdiction === table.code).sort(compareLines)];
   for (const limit of table.limits) if (limit.kind === 'not_combined' || limit.kind === 'highest_only') applyChooseLarger(ordered, limit);
 
   // Each line is checked against every limit first and recorded only if it survives all of them,
-  // so a line one limit denies never uses up another limit's allowance.
+  // so a line one limit denies never uses up another limit's allowance. Ledger lines are only recorded.
   const counted = new Map<string, Line[]>();
   const seen = new Map<string, Line>();
   for (const line of ordered) {
@@ -84,7 +110,7 @@ export function applyLimits(lines: Line[], table: Table): void {
       if (limit.kind === 'once_ever') {
         const k = `${i}|${line.personKey}`;
         const prior = seen.get(k);
-        if (prior) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
+        if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
         else records.push(() => seen.set(k, line));
       } else if (limit.kind === 'no_repeat') {
         const parts = limit.key.map((f) => keyPart(line, f));
@@ -92,12 +118,12 @@ export function applyLimits(lines: Line[], table: Table): void {
         const k = `${i}|${line.personKey}|${parts.join('|')}`;
         const prior = seen.get(k);
         const what = `${line.occupation} ${valueLabel('level', line.level)}`;
-        if (prior) block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
+        if (prior && !line.runId) block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
         else records.push(() => seen.set(k, line));
       } else if (limit.kind === 'annual_cap') {
         const k = `${i}|${line.personKey}|${line.year}`;
         const already = counted.get(k) ?? [];
-        if (already.length >= limit.max) {
+        if (already.length >= limit.max && !line.runId) {
           // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
           const approved = already.filter((l) => l.status === 'approved');
           const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
@@ -107,7 +133,7 @@ export function applyLimits(lines: Line[], table: Table): void {
     }
     if (live(line)) for (const record of records) record();
   }
-  denyCompanionsOfDenied(ordered);
+  denyCompanionsOfDenied(ordered.filter((l) => !l.runId));
 }
 
 function denyCompanionsOfDenied(lines: Line[]): void {

@@ -21,7 +21,7 @@ export interface SummaryRow {
   unquantified: number;
 }
 
-const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2 };
+const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2, duplicate: 3 };
 
 export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
   const groups = new Map<string, { row: SummaryRow; persons: Set<string> }>();

@@ -14,7 +14,8 @@ export interface Claim {
   facts: Facts;
 }
 
-export type Status = 'approved' | 'denied' | 'review';
+/** `duplicate`: the row is already in the ledger from an earlier run; nothing is paid again. */
+export type Status = 'approved' | 'denied' | 'review' | 'duplicate';
 
 /** How the amount was arrived at. */
 export type Basis =
@@ -63,6 +64,29 @@ export interface Line {
   exposureFen: Fen | null;
   /** For a line denied by one condition: the single fact that would have made it pass (shown by `check`). */
   hint?: Bilingual;
+  /** For a line from the ledger (an earlier run): that run's id. */
+  runId?: string;
   /** Set on a companion line (e.g. a living allowance) to the programme it rides along with. */
   companionOf: string;
+}
+
+/** An approved claim already in the ledger from an earlier run, as limits need it. */
+export interface PriorClaim {
+  runId: string;
+  file: string;
+  row: number;
+  personKey: string;
+  jurisdiction: string;
+  program: string;
+  occupation: string;
+  level: string;
+  date: string;
+  amountFen: number;
+}
+
+/** Where a row already in the ledger was recorded. */
+export interface PriorRow {
+  runId: string;
+  file: string;
+  row: number;
 }

@@ -1,10 +1,12 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
+import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { openAtomic } from '../../io/atomic.js';
+import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger } from '../../io/ledger.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
 import { type EncodingChoice, readRoster } from '../../io/roster.js';
@@ -23,6 +25,9 @@ export interface CalcOptions {
   strict: boolean;
   maskIds: boolean;
   progress?: boolean;
+  ledger?: string;
+  dryRun: boolean;
+  hashIds: boolean;
 }
 
 export function parseEncoding(text: string): EncodingChoice {
@@ -56,6 +61,32 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
   const { tables, catalogue, defaultJurisdiction, encoding } = await prepare(opts);
   const batch = new Batch({ tables, defaultJurisdiction, catalogue });
+  if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
+  if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
+  // Open the ledger first: a wrong salt or an unreachable database fails before any reading.
+  const ledger = opts.ledger ? await openLedger(opts.ledger, opts.hashIds) : undefined;
+  const salt = opts.hashIds || ledger ? process.env[SALT_ENV] : undefined;
+  const hashRow = (cells: ReadonlyMap<string, string>): string => {
+    const content = [defaultJurisdiction ?? '', ...[...cells].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v.normalize('NFKC')}`)].join('\n');
+    return (salt ? createHmac('sha256', salt) : createHash('sha256')).update(content).digest('hex');
+  };
+  try {
+    return await runCalc(rosters, opts, out, tables, batch, encoding, ledger, hashRow);
+  } finally {
+    await ledger?.close();
+  }
+}
+
+async function runCalc(
+  rosters: string[],
+  opts: CalcOptions,
+  out: string,
+  tables: Map<string, Table>,
+  batch: Batch,
+  encoding: EncodingChoice,
+  ledger: Ledger | undefined,
+  hashRow: (cells: ReadonlyMap<string, string>) => string,
+): Promise<number> {
   const err = process.stderr;
   const showProgress = opts.progress ?? err.isTTY === true;
   let seen = 0;
@@ -66,7 +97,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       if (h.encoding === 'gb18030' && encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
     })) {
       if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
-      else batch.add(rec.file, rec.row, rec.cells);
+      else batch.add(rec.file, rec.row, rec.cells, ledger ? hashRow(rec.cells) : '');
       if (showProgress && ++seen % 10000 === 0) {
         const rate = Math.round(seen / Math.max(0.001, (Date.now() - started) / 1000));
         err.write(`\r${seen.toLocaleString('en')} rows read (${rate.toLocaleString('en')} rows/s)…`);
@@ -74,15 +105,63 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     }
   }
   if (showProgress && seen >= 10000) err.write('\n');
-  const result = batch.finish();
   mkdirSync(out, { recursive: true });
-  const files = writeOutputs(out, result, opts.lang, opts.maskIds);
+  let outputs: StagedOutputs | undefined;
+  let result: BatchResult;
+  const runId = newRunId();
+  if (!ledger) {
+    result = batch.finish();
+    outputs = stageOutputs(out, result, opts.lang, opts.maskIds);
+  } else {
+    // One transaction: read history, decide, record, stage the outputs; the files appear only after the commit.
+    result = await ledger
+      .transaction(
+      async (tx) => {
+        outputs?.abort();
+        const r = batch.finish({ history: await tx.history(batch.personKeys()), recordedRows: await tx.recordedRows(batch.rowHashes()) });
+        if (!opts.dryRun) {
+          // Only rows that were paid are "already in the ledger": a denied or review row may be decided again later
+          // (after a void, or once a reviewer has the missing fact).
+          const paid = new Set(r.lines.filter((l) => l.status === 'approved').map((l) => l.seq));
+          const run = { runId, startedAt: new Date().toISOString(), files: rosters, rowsEvaluated: r.evaluatedRows.length };
+          await tx.record(run, approvedClaims(r), r.evaluatedRows.filter((x) => paid.has(x.seq)));
+        }
+        outputs = stageOutputs(out, r, opts.lang, opts.maskIds);
+        return r;
+      },
+      { dryRun: opts.dryRun },
+    )
+      .catch((e: unknown) => {
+        outputs?.abort();
+        throw e;
+      });
+  }
+  const files = outputs!.commit();
   printSummary(result, tables, files, opts.lang);
+  if (ledger) {
+    const n = result.lines.filter((l) => l.status === 'approved').length;
+    process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${n} approved line(s) in ${ledger.location}\n`);
+  }
   return opts.strict && result.rowsRejected > 0 ? 2 : 0;
 }
 
-/** All three files are staged first and renamed only when all are complete. */
-function writeOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): string[] {
+function approvedClaims(r: BatchResult): ClaimRecord[] {
+  const hashes = new Map(r.evaluatedRows.map((x) => [x.seq, x.hash]));
+  return r.lines
+    .filter((l) => l.status === 'approved')
+    .map((l) => ({
+      runId: '', file: l.file, row: l.row, personKey: l.personKey, jurisdiction: l.jurisdiction, program: l.program,
+      occupation: l.occupation, level: l.level, date: l.date, amountFen: l.amountFen, payee: l.payee, rowHash: hashes.get(l.seq) ?? '',
+    }));
+}
+
+interface StagedOutputs {
+  commit(): string[];
+  abort(): void;
+}
+
+/** All three files are written to temp files; `commit` renames them into place, `abort` removes them. */
+function stageOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): StagedOutputs {
   const targets = ['breakdown.csv', 'summary.csv', 'rejects.csv'].map((f) => join(out, f));
   const [breakdown, summary, rejects] = targets.map((t) => openAtomic(t)) as [ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>];
   try {
@@ -92,12 +171,19 @@ function writeOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): s
     for (const s of r.summary) summary.write(summaryRow(s, lang));
     rejects.write(rejectsHeader(lang));
     for (const x of r.rejects) rejects.write(rejectRow(x, lang));
-    for (const f of [breakdown, summary, rejects]) f.commit();
   } catch (e) {
     for (const f of [breakdown, summary, rejects]) f.abort();
     throw e;
   }
-  return targets;
+  return {
+    commit() {
+      for (const f of [breakdown, summary, rejects]) f.commit();
+      return targets;
+    },
+    abort() {
+      for (const f of [breakdown, summary, rejects]) f.abort();
+    },
+  };
 }
 
 function printSummary(r: BatchResult, tables: Map<string, Table>, files: string[], lang: Lang): void {
@@ -109,7 +195,7 @@ function printSummary(r: BatchResult, tables: Map<string, Table>, files: string[
     const draft = t.document.status === 'draft' ? c.yellow(zh ? '  征求意见稿: 金额未定稿' : '  DRAFT for comment: amounts not final') : '';
     o.push(`${c.bold(t.code)} ${t.name.zh} ${t.document.number ?? t.document.title}${draft}`);
     const per = r.summary.filter((s) => s.jurisdiction === row.jurisdiction && s.program !== '');
-    for (const status of ['approved', 'review', 'denied'] as const) {
+    for (const status of ['approved', 'review', 'denied', 'duplicate'] as const) {
       const rows = per.filter((s) => s.status === status);
       const n = rows.reduce((a, s) => a + s.claims, 0);
       if (n === 0) continue;

@@ -65,6 +65,7 @@ function merge(results: BatchResult[]): BatchResult {
     rowsRead: results.reduce((a, r) => a + r.rowsRead, 0),
     rowsEvaluated: results.reduce((a, r) => a + r.rowsEvaluated, 0),
     rowsRejected: results.reduce((a, r) => a + r.rowsRejected, 0),
+    evaluatedRows: results.flatMap((r) => r.evaluatedRows),
   };
 }
 

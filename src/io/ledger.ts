@@ -1,0 +1,150 @@
+// Claims ledger: what earlier runs approved, so limits hold across rosters and offices (SQLite file or PostgreSQL).
+import { createHmac, randomBytes } from 'node:crypto';
+import type { PriorClaim, PriorRow } from '../engine/types.js';
+
+export const SCHEMA_VERSION = 1;
+
+export interface RunRecord {
+  runId: string;
+  startedAt: string;
+  files: string[];
+  rowsEvaluated: number;
+}
+
+export interface ClaimRecord extends PriorClaim {
+  payee: string;
+  rowHash: string;
+}
+
+export interface RowRecord {
+  file: string;
+  row: number;
+  hash: string;
+}
+
+/** The reads and writes of one run, inside one database transaction. Person keys are the raw IDs here. */
+export interface LedgerTx {
+  history(personKeys: string[]): Promise<PriorClaim[]>;
+  recordedRows(hashes: string[]): Promise<Map<string, PriorRow>>;
+  record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void>;
+}
+
+export interface LedgerClaimView {
+  runId: string;
+  voided: boolean;
+  file: string;
+  row: number;
+  personKey: string;
+  jurisdiction: string;
+  program: string;
+  occupation: string;
+  level: string;
+  date: string;
+  year: number;
+  amountFen: number;
+  payee: string;
+  recordedAt: string;
+}
+
+export interface StatsRow {
+  year: number;
+  jurisdiction: string;
+  program: string;
+  claims: number;
+  persons: number;
+  amountFen: number;
+}
+
+export interface RunView {
+  runId: string;
+  startedAt: string;
+  files: string;
+  rowsEvaluated: number;
+  claims: number;
+  amountFen: number;
+  voidedAt: string | null;
+  voidReason: string | null;
+}
+
+export interface Ledger {
+  readonly location: string;
+  /** Run `fn` in one transaction: all of it is recorded, or none (dry run: none, always). Retried on serialisation conflicts. */
+  transaction<T>(fn: (tx: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T>;
+  claimsOf(personId: string): Promise<LedgerClaimView[]>;
+  allClaims(): Promise<LedgerClaimView[]>;
+  runs(): Promise<RunView[]>;
+  voidRun(runId: string, reason: string): Promise<RunView>;
+  stats(): Promise<StatsRow[]>;
+  close(): Promise<void>;
+}
+
+export class LedgerError extends Error {}
+
+/** A `runs` table row as the commands show it. */
+export function runView(r: Record<string, unknown>): RunView {
+  return {
+    runId: String(r.run_id), startedAt: String(r.started_at), files: String(r.files), rowsEvaluated: Number(r.rows_evaluated),
+    claims: Number(r.claims), amountFen: Number(r.amount_fen), voidedAt: (r.voided_at as string | null) ?? null, voidReason: (r.void_reason as string | null) ?? null,
+  };
+}
+
+
+/** `R20261122T101500-3fa9`: sortable, short enough to type for `ledger void`. */
+export function newRunId(now = new Date()): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').slice(0, 15);
+  return `R${stamp}-${randomBytes(2).toString('hex')}`;
+}
+
+/**
+ * How person IDs are stored. With hashing, an HMAC-SHA256 under a secret salt: a copy of the ledger does not
+ * reveal IDs, yet the same ID always maps to the same key, so lookups and limits still work.
+ */
+export class KeyCodec {
+  constructor(private readonly salt: string | undefined) {}
+
+  get hashing(): boolean {
+    return this.salt !== undefined;
+  }
+
+  encode(key: string): string {
+    return this.salt === undefined ? key : createHmac('sha256', this.salt).update(key).digest('hex');
+  }
+
+  /** A value stored in meta to tell a wrong salt from a right one. */
+  fingerprint(): string {
+    return this.salt === undefined ? 'none' : `hmac-sha256:${this.encode('subsidy-ledger-salt-check').slice(0, 16)}`;
+  }
+}
+
+export const SALT_ENV = 'SUBSIDY_ID_SALT';
+
+/** The codec for a ledger: follow what it was created with; refuse to mix hashed and plain IDs. */
+export function resolveCodec(stored: string | undefined, wantHashing: boolean): KeyCodec {
+  const salt = process.env[SALT_ENV];
+  const hashing = stored ? stored !== 'none' : wantHashing;
+  if (hashing && !salt) throw new LedgerError(`this ledger stores hashed IDs: set ${SALT_ENV} to the salt it was created with`);
+  if (stored === 'none' && wantHashing) throw new LedgerError('this ledger stores plain IDs; --hash-ids cannot be switched on for an existing ledger');
+  const codec = new KeyCodec(hashing ? salt : undefined);
+  if (stored && stored !== codec.fingerprint()) throw new LedgerError(`${SALT_ENV} is not the salt this ledger was created with`);
+  return codec;
+}
+
+/** Map history read under encoded keys back to the raw keys of this run. */
+export function decodeHistory(claims: PriorClaim[], codec: KeyCodec, rawKeys: string[]): PriorClaim[] {
+  const back = new Map(rawKeys.map((k) => [codec.encode(k), k]));
+  return claims.map((c) => ({ ...c, personKey: back.get(c.personKey) ?? c.personKey }));
+}
+
+/** Test-only fault injection: die without warning between writing and committing, to prove atomicity. */
+export function faultPoint(name: string): void {
+  if (process.env.SUBSIDY_FAULT === name) process.kill(process.pid, 'SIGKILL');
+}
+
+export async function openLedger(location: string, wantHashing: boolean): Promise<Ledger> {
+  if (/^postgres(ql)?:\/\//.test(location)) {
+    const { openPostgresLedger } = await import('./ledgerPostgres.js');
+    return openPostgresLedger(location, wantHashing);
+  }
+  const { openSqliteLedger } = await import('./ledgerSqlite.js');
+  return openSqliteLedger(location, wantHashing);
+}

@@ -1,0 +1,166 @@
+// PostgreSQL ledger shared by several offices: SERIALIZABLE transactions, retried on conflict, so two runs at once
+// can never both approve one person's 4th claim of a year or the same occupation and level twice.
+import pg from 'pg';
+import type { PriorClaim, PriorRow } from '../engine/types.js';
+import {
+  type ClaimRecord,
+  type KeyCodec,
+  type Ledger,
+  type LedgerClaimView,
+  LedgerError,
+  type LedgerTx,
+  type RowRecord,
+  type RunRecord,
+  type RunView,
+  SCHEMA_VERSION,
+  type StatsRow,
+  decodeHistory,
+  faultPoint,
+  resolveCodec,
+  runView,
+} from './ledger.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, files TEXT NOT NULL,
+  rows_evaluated INTEGER NOT NULL, claims INTEGER NOT NULL, amount_fen BIGINT NOT NULL,
+  voided_at TEXT, void_reason TEXT);
+CREATE TABLE IF NOT EXISTS rows (id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(run_id), file TEXT NOT NULL, row INTEGER NOT NULL, row_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rows_hash ON rows(row_hash);
+CREATE TABLE IF NOT EXISTS claims (
+  id BIGSERIAL PRIMARY KEY, run_id TEXT NOT NULL REFERENCES runs(run_id), file TEXT NOT NULL, row INTEGER NOT NULL, person_key TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL, program TEXT NOT NULL, occupation TEXT NOT NULL, level TEXT NOT NULL,
+  date TEXT NOT NULL, year INTEGER NOT NULL, amount_fen BIGINT NOT NULL, payee TEXT NOT NULL,
+  row_hash TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_person ON claims(person_key);
+`;
+
+const LIVE = `run_id IN (SELECT run_id FROM runs WHERE voided_at IS NULL)`;
+const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
+const MAX_ATTEMPTS = 30;
+
+type ClaimRow = Record<string, string | number | boolean>;
+const view = (r: ClaimRow): LedgerClaimView => ({
+  runId: String(r.run_id), voided: Boolean(r.voided), file: String(r.file), row: Number(r.row), personKey: String(r.person_key),
+  jurisdiction: String(r.jurisdiction), program: String(r.program), occupation: String(r.occupation), level: String(r.level),
+  date: String(r.date), year: Number(r.year), amountFen: Number(r.amount_fen), payee: String(r.payee), recordedAt: String(r.recorded_at),
+});
+const CLAIM_VIEW = `SELECT c.*, r.voided_at IS NOT NULL AS voided FROM claims c JOIN runs r USING (run_id)`;
+
+export async function openPostgresLedger(url: string, wantHashing: boolean): Promise<Ledger> {
+  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const location = url.replace(/\/\/[^@/]*@/, '//…@');
+  let codec!: KeyCodec;
+  try {
+    const c = await pool.connect();
+    try {
+      // Schema creation by two offices at once: serialise it with an advisory lock.
+      await c.query('BEGIN');
+      await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['subsidy-ledger-schema']);
+      await c.query(SCHEMA);
+      const meta = await c.query(`SELECT key, value FROM meta`);
+      const get = (k: string): string | undefined => (meta.rows as { key: string; value: string }[]).find((r) => r.key === k)?.value;
+      const version = get('schema_version');
+      if (version !== undefined && Number(version) > SCHEMA_VERSION) throw new LedgerError(`ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+      codec = resolveCodec(get('id_hashing'), wantHashing);
+      await c.query(`INSERT INTO meta(key, value) VALUES ('schema_version', $1), ('id_hashing', $2) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION), codec.fingerprint()]);
+      await c.query('COMMIT');
+    } catch (e) {
+      await c.query('ROLLBACK').catch(() => undefined);
+      throw e;
+    } finally {
+      c.release();
+    }
+  } catch (e) {
+    await pool.end();
+    if (e instanceof LedgerError) throw e;
+    throw new LedgerError(`${location}: cannot open the ledger: ${(e as Error).message}`);
+  }
+
+  const txOn = (c: pg.PoolClient): LedgerTx => ({
+    async history(personKeys: string[]): Promise<PriorClaim[]> {
+      const r = await c.query(`SELECT * FROM claims WHERE ${LIVE} AND person_key = ANY($1) ORDER BY date, id`, [personKeys.map((k) => codec.encode(k))]);
+      const claims = (r.rows as ClaimRow[]).map((x) => ({
+        runId: String(x.run_id), file: String(x.file), row: Number(x.row), personKey: String(x.person_key), jurisdiction: String(x.jurisdiction),
+        program: String(x.program), occupation: String(x.occupation), level: String(x.level), date: String(x.date), amountFen: Number(x.amount_fen),
+      }));
+      return decodeHistory(claims, codec, personKeys);
+    },
+    async recordedRows(hashes: string[]): Promise<Map<string, PriorRow>> {
+      const r = await c.query(`SELECT row_hash, run_id, file, row FROM rows WHERE ${LIVE} AND row_hash = ANY($1) ORDER BY id`, [hashes]);
+      const out = new Map<string, PriorRow>();
+      for (const x of r.rows as ClaimRow[]) if (!out.has(String(x.row_hash))) out.set(String(x.row_hash), { runId: String(x.run_id), file: String(x.file), row: Number(x.row) });
+      return out;
+    },
+    async record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void> {
+      const now = new Date().toISOString();
+      const amount = claims.reduce((a, x) => a + x.amountFen, 0);
+      await c.query(`INSERT INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)`, [run.runId, run.startedAt, now, JSON.stringify(run.files), run.rowsEvaluated, claims.length, amount]);
+      if (rows.length) {
+        await c.query(`INSERT INTO rows (run_id, file, row, row_hash) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])`, [run.runId, rows.map((r) => r.file), rows.map((r) => r.row), rows.map((r) => r.hash)]);
+      }
+      if (claims.length) {
+        await c.query(
+          `INSERT INTO claims (run_id, file, row, person_key, jurisdiction, program, occupation, level, date, year, amount_fen, payee, row_hash, recorded_at)
+           SELECT $1, f, r, p, j, pr, o, l, d, y, a, pa, h, $14 FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::text[], $13::text[])
+           AS t(f, r, p, j, pr, o, l, d, y, a, pa, h)`,
+          [
+            run.runId, claims.map((x) => x.file), claims.map((x) => x.row), claims.map((x) => codec.encode(x.personKey)), claims.map((x) => x.jurisdiction),
+            claims.map((x) => x.program), claims.map((x) => x.occupation), claims.map((x) => x.level), claims.map((x) => x.date),
+            claims.map((x) => Number(x.date.slice(0, 4))), claims.map((x) => x.amountFen), claims.map((x) => x.payee), claims.map((x) => x.rowHash), now,
+          ],
+        );
+      }
+      faultPoint('kill-before-commit');
+    },
+  });
+
+  return {
+    location,
+    async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
+      const c = await pool.connect();
+      try {
+        for (let attempt = 1; ; attempt++) {
+          try {
+            await c.query('BEGIN ISOLATION LEVEL SERIALIZABLE');
+            const result = await fn(txOn(c));
+            await c.query(options.dryRun ? 'ROLLBACK' : 'COMMIT');
+            return result;
+          } catch (e) {
+            await c.query('ROLLBACK').catch(() => undefined);
+            const code = (e as { code?: string }).code;
+            if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e;
+            // Another office committed first: decide this run again against what it wrote.
+            await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
+          }
+        }
+      } finally {
+        c.release();
+      }
+    },
+    async claimsOf(personId: string): Promise<LedgerClaimView[]> {
+      return ((await pool.query(`${CLAIM_VIEW} WHERE c.person_key = $1 ORDER BY c.date, c.id`, [codec.encode(personId)])).rows as ClaimRow[]).map(view);
+    },
+    async allClaims(): Promise<LedgerClaimView[]> {
+      return ((await pool.query(`${CLAIM_VIEW} ORDER BY c.id`)).rows as ClaimRow[]).map(view);
+    },
+    async runs(): Promise<RunView[]> {
+      return ((await pool.query(`SELECT * FROM runs ORDER BY started_at, run_id`)).rows as Record<string, unknown>[]).map(runView);
+    },
+    async voidRun(runId: string, reason: string): Promise<RunView> {
+      const r = await pool.query(`UPDATE runs SET voided_at = $2, void_reason = $3 WHERE run_id = $1 AND voided_at IS NULL RETURNING *`, [runId, new Date().toISOString(), reason]);
+      if (r.rowCount === 1) return runView(r.rows[0] as Record<string, unknown>);
+      const exists = await pool.query(`SELECT voided_at FROM runs WHERE run_id = $1`, [runId]);
+      throw new LedgerError(exists.rowCount ? `run ${runId} was already voided at ${String(exists.rows[0].voided_at)}` : `no run "${runId}" in ${location}`);
+    },
+    async stats(): Promise<StatsRow[]> {
+      const r = await pool.query(`SELECT year, jurisdiction, program, COUNT(*) AS claims, COUNT(DISTINCT person_key) AS persons, SUM(amount_fen) AS amount_fen
+        FROM claims WHERE ${LIVE} GROUP BY year, jurisdiction, program ORDER BY year, jurisdiction, program`);
+      return (r.rows as Record<string, string | number>[]).map((x) => ({ year: Number(x.year), jurisdiction: String(x.jurisdiction), program: String(x.program), claims: Number(x.claims), persons: Number(x.persons), amountFen: Number(x.amount_fen) }));
+    },
+    async close(): Promise<void> {
+      await pool.end();
+    },
+  };
+}

@@ -1,0 +1,148 @@
+// SQLite ledger (better-sqlite3): one file, WAL journal, one IMMEDIATE transaction per run.
+import Database from 'better-sqlite3';
+import type { PriorClaim, PriorRow } from '../engine/types.js';
+import {
+  type ClaimRecord,
+  type KeyCodec,
+  type Ledger,
+  type LedgerClaimView,
+  LedgerError,
+  type LedgerTx,
+  type RowRecord,
+  type RunRecord,
+  type RunView,
+  SCHEMA_VERSION,
+  type StatsRow,
+  decodeHistory,
+  faultPoint,
+  resolveCodec,
+  runView,
+} from './ledger.js';
+
+const SCHEMA = `
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS runs (
+  run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT NOT NULL, files TEXT NOT NULL,
+  rows_evaluated INTEGER NOT NULL, claims INTEGER NOT NULL, amount_fen INTEGER NOT NULL,
+  voided_at TEXT, void_reason TEXT);
+CREATE TABLE IF NOT EXISTS rows (run_id TEXT NOT NULL REFERENCES runs(run_id), file TEXT NOT NULL, row INTEGER NOT NULL, row_hash TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS rows_hash ON rows(row_hash);
+CREATE TABLE IF NOT EXISTS claims (
+  run_id TEXT NOT NULL REFERENCES runs(run_id), file TEXT NOT NULL, row INTEGER NOT NULL, person_key TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL, program TEXT NOT NULL, occupation TEXT NOT NULL, level TEXT NOT NULL,
+  date TEXT NOT NULL, year INTEGER NOT NULL, amount_fen INTEGER NOT NULL, payee TEXT NOT NULL,
+  row_hash TEXT NOT NULL, recorded_at TEXT NOT NULL);
+CREATE INDEX IF NOT EXISTS claims_person ON claims(person_key);
+`;
+
+const LIVE = `run_id IN (SELECT run_id FROM runs WHERE voided_at IS NULL)`;
+
+type ClaimRow = {
+  run_id: string; voided: number; file: string; row: number; person_key: string; jurisdiction: string; program: string;
+  occupation: string; level: string; date: string; year: number; amount_fen: number; payee: string; recorded_at: string;
+};
+
+const view = (r: ClaimRow): LedgerClaimView => ({
+  runId: r.run_id, voided: r.voided === 1, file: r.file, row: r.row, personKey: r.person_key, jurisdiction: r.jurisdiction,
+  program: r.program, occupation: r.occupation, level: r.level, date: r.date, year: r.year, amountFen: r.amount_fen,
+  payee: r.payee, recordedAt: r.recorded_at,
+});
+
+const CLAIM_VIEW = `SELECT c.*, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS voided FROM claims c JOIN runs r USING (run_id)`;
+
+export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
+  let db: Database.Database;
+  try {
+    db = new Database(file);
+  } catch (e) {
+    throw new LedgerError(`${file}: cannot open the ledger: ${(e as Error).message}`);
+  }
+  db.pragma('journal_mode = WAL');
+  db.pragma('busy_timeout = 30000');
+  db.pragma('foreign_keys = ON');
+  const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
+    ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
+    : undefined;
+  if (version !== undefined && Number(version) > SCHEMA_VERSION) {
+    throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+  }
+  let codec: KeyCodec;
+  db.transaction(() => {
+    db.exec(SCHEMA);
+    const stored = (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
+    codec = resolveCodec(stored, wantHashing);
+    db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
+  }).immediate();
+
+  const tx: LedgerTx = {
+    async history(personKeys: string[]): Promise<PriorClaim[]> {
+      const encoded = JSON.stringify(personKeys.map((k) => codec.encode(k)));
+      const rows = db
+        .prepare(`SELECT * FROM claims WHERE ${LIVE} AND person_key IN (SELECT value FROM json_each(?)) ORDER BY date, rowid`)
+        .all(encoded) as ClaimRow[];
+      const claims = rows.map((r) => ({ runId: r.run_id, file: r.file, row: r.row, personKey: r.person_key, jurisdiction: r.jurisdiction, program: r.program, occupation: r.occupation, level: r.level, date: r.date, amountFen: r.amount_fen }));
+      return decodeHistory(claims, codec, personKeys);
+    },
+    async recordedRows(hashes: string[]): Promise<Map<string, PriorRow>> {
+      const rows = db
+        .prepare(`SELECT row_hash, run_id, file, row FROM rows WHERE ${LIVE} AND row_hash IN (SELECT value FROM json_each(?)) ORDER BY rowid`)
+        .all(JSON.stringify(hashes)) as { row_hash: string; run_id: string; file: string; row: number }[];
+      const out = new Map<string, PriorRow>();
+      for (const r of rows) if (!out.has(r.row_hash)) out.set(r.row_hash, { runId: r.run_id, file: r.file, row: r.row });
+      return out;
+    },
+    async record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void> {
+      const now = new Date().toISOString();
+      const amount = claims.reduce((a, c) => a + c.amountFen, 0);
+      db.prepare(`INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)`).run(run.runId, run.startedAt, now, JSON.stringify(run.files), run.rowsEvaluated, claims.length, amount);
+      const insertRow = db.prepare(`INSERT INTO rows VALUES (?, ?, ?, ?)`);
+      for (const r of rows) insertRow.run(run.runId, r.file, r.row, r.hash);
+      const insertClaim = db.prepare(`INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+      for (const c of claims) {
+        insertClaim.run(run.runId, c.file, c.row, codec.encode(c.personKey), c.jurisdiction, c.program, c.occupation, c.level, c.date, Number(c.date.slice(0, 4)), c.amountFen, c.payee, c.rowHash, now);
+      }
+      faultPoint('kill-before-commit');
+    },
+  };
+
+  return {
+    location: file,
+    async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
+      // IMMEDIATE takes the write lock before reading history, so two runs on one file are decided one after the other.
+      db.exec('BEGIN IMMEDIATE');
+      try {
+        const result = await fn(tx);
+        db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
+        return result;
+      } catch (e) {
+        if (db.inTransaction) db.exec('ROLLBACK');
+        throw e;
+      }
+    },
+    async claimsOf(personId: string): Promise<LedgerClaimView[]> {
+      return (db.prepare(`${CLAIM_VIEW} WHERE c.person_key = ? ORDER BY c.date, c.rowid`).all(codec.encode(personId)) as ClaimRow[]).map(view);
+    },
+    async allClaims(): Promise<LedgerClaimView[]> {
+      return (db.prepare(`${CLAIM_VIEW} ORDER BY c.rowid`).all() as ClaimRow[]).map(view);
+    },
+    async runs(): Promise<RunView[]> {
+      return (db.prepare(`SELECT * FROM runs ORDER BY started_at, run_id`).all() as Record<string, unknown>[]).map(runView);
+    },
+    async voidRun(runId: string, reason: string): Promise<RunView> {
+      const run = db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown> | undefined;
+      if (!run) throw new LedgerError(`no run "${runId}" in ${file} (see: subsidy ledger stats)`);
+      if (run.voided_at) throw new LedgerError(`run ${runId} was already voided at ${String(run.voided_at)}`);
+      db.prepare(`UPDATE runs SET voided_at = ?, void_reason = ? WHERE run_id = ?`).run(new Date().toISOString(), reason, runId);
+      return runView(db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown>);
+    },
+    async stats(): Promise<StatsRow[]> {
+      return (
+        db.prepare(`SELECT year, jurisdiction, program, COUNT(*) AS claims, COUNT(DISTINCT person_key) AS persons, SUM(amount_fen) AS amount_fen
+          FROM claims WHERE ${LIVE} GROUP BY year, jurisdiction, program ORDER BY year, jurisdiction, program`).all() as Record<string, number | string>[]
+      ).map((r) => ({ year: Number(r.year), jurisdiction: String(r.jurisdiction), program: String(r.program), claims: Number(r.claims), persons: Number(r.persons), amountFen: Number(r.amount_fen) }));
+    },
+    async close(): Promise<void> {
+      db.close();
+    },
+  };
+}
