@@ -1,0 +1,97 @@
+// The ledger cases every backend must pass: monthly rosters, idempotent re-runs, void, dry run, hashed IDs.
+import { readFileSync } from 'node:fs';
+import { expect, it } from 'vitest';
+import { PERSON, calc, cli, roster, runIdOf, statuses, tmp } from './harness.js';
+
+const march = [
+  [PERSON, 'cert_training', '2020-03-01', '电工', 'L4'],
+  [PERSON, 'cert_training', '2020-03-05', '焊工', 'L4'],
+  [PERSON, 'cert_training', '2020-03-09', '茶艺师', 'L5'],
+];
+const june = [
+  [PERSON, 'cert_training', '2020-06-01', '钳工', 'L4'],
+  [PERSON, 'cert_training', '2020-06-05', '车工', 'L3'],
+];
+
+export function ledgerScenarios(newLedger: () => string): void {
+  it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const m = calc(roster(dir, 'march.csv', march), ledger);
+    expect(m.code).toBe(0);
+    expect(statuses(m)).toEqual(['approved:ok', 'approved:ok', 'approved:ok']);
+    const marchRun = runIdOf(m);
+    const j = calc(roster(dir, 'june.csv', june), ledger);
+    expect(statuses(j)).toEqual(['denied:annual_cap', 'denied:annual_cap']);
+    for (const l of j.lines) {
+      expect(l.reason).toContain(`ledger run ${marchRun}`);
+      expect(l.reason).toContain('march.csv row 4');
+      expect(l.reason).toContain('2020-03-09');
+    }
+  });
+
+  it('the same roster twice approves nothing new and leaves the totals unchanged', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const file = roster(dir, 'march.csv', march);
+    calc(file, ledger);
+    const before = cli(['ledger', 'stats', '--ledger', ledger]).stdout.split('\n').filter((l) => l.includes('cert_training'));
+    const again = calc(file, ledger);
+    expect(statuses(again)).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
+    expect(again.stdout).toContain('recorded 0 approved line(s)');
+    const after = cli(['ledger', 'stats', '--ledger', ledger]).stdout.split('\n').filter((l) => l.includes('cert_training'));
+    expect(after).toEqual(before);
+    expect(after[0]).toContain('10,500.00');
+  });
+
+  it('void of the March run → June re-evaluated approves 2; the voided claims stay, marked', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const m = calc(roster(dir, 'march.csv', march), ledger);
+    const juneFile = roster(dir, 'june.csv', june);
+    expect(statuses(calc(juneFile, ledger))).toEqual(['denied:annual_cap', 'denied:annual_cap']);
+    const v = cli(['ledger', 'void', runIdOf(m), '--ledger', ledger, '--reason', 'roster sent by mistake']);
+    expect(v.code).toBe(0);
+    const j = calc(juneFile, ledger);
+    expect(statuses(j)).toEqual(['approved:ok', 'approved:ok']);
+    expect(j.lines.map((l) => l.amount)).toEqual(['3500.00', '3500.00']);
+    const show = cli(['ledger', 'show', PERSON, '--ledger', ledger]).stdout;
+    expect(show.match(/\(voided run\)/g)).toHaveLength(3);
+    expect(show).toContain('2 claim(s), 7,000.00 yuan');
+    expect(cli(['ledger', 'void', runIdOf(m), '--ledger', ledger]).stderr).toContain('already voided');
+  });
+
+  it('--dry-run evaluates against the ledger and records nothing', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    calc(roster(dir, 'march.csv', march), ledger);
+    const dry = calc(roster(dir, 'june.csv', [[PERSON, 'cert_training', '2021-01-10', '钳工', 'L4']]), ledger, ['--dry-run']);
+    expect(statuses(dry)).toEqual(['approved:ok']);
+    expect(dry.stdout).toContain('dry run: nothing recorded');
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger]).stdout).toContain('3 claim(s)');
+  });
+
+  it('no repeat of occupation+level across rosters, and export lists every claim', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    calc(roster(dir, 'a.csv', [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4']]), ledger);
+    const b = calc(roster(dir, 'b.csv', [[PERSON, 'cert_training', '2021-03-01', '电工', 'L4']]), ledger);
+    expect(statuses(b)).toEqual(['denied:repeat_occupation_level']);
+    const out = `${tmp()}/claims.csv`;
+    expect(cli(['ledger', 'export', '--ledger', ledger, '-o', out]).stdout).toContain('wrote 1 claim(s)');
+  });
+
+  it('--hash-ids stores no resident ID, and lookups still work with the salt', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const env = { SUBSIDY_ID_SALT: 'county-secret' };
+    expect(calc(roster(dir, 'march.csv', march), ledger, ['--hash-ids'], env).code).toBe(0);
+    const out = `${tmp()}/claims.csv`;
+    cli(['ledger', 'export', '--ledger', ledger, '-o', out], env);
+    expect(readFileSync(out, 'utf8')).not.toContain(PERSON);
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger], env).stdout).toContain('3 claim(s)');
+    expect(statuses(calc(roster(dir, 'june.csv', june), ledger, [], env))).toEqual(['denied:annual_cap', 'denied:annual_cap']);
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger], { SUBSIDY_ID_SALT: 'wrong' }).stderr).toContain('not the salt');
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger], { SUBSIDY_ID_SALT: '' }).code).toBe(1);
+  });
+}
