@@ -1,6 +1,5 @@
 // Terminal formatting: colour only on a TTY and never with NO_COLOR; status colours; yuan with thousands separators.
 import { Chalk, type ChalkInstance } from 'chalk';
-import { formatYuan } from '../engine/money.js';
 import type { Status } from '../engine/types.js';
 
 export function makeChalk(stream: NodeJS.WriteStream = process.stdout): ChalkInstance {
@@ -17,8 +16,4 @@ export function paintStatus(c: ChalkInstance, status: Status, text: string = sta
   return c.red(text);
 }
 
-/** 1234567.8 yuan → "1,234,567.80" */
-export function yuanGrouped(fen: number): string {
-  const [whole, frac] = formatYuan(fen).split('.');
-  return `${(whole ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
-}
+export { formatYuanGrouped as yuanGrouped } from '../engine/money.js';

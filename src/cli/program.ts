@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { calc } from './commands/calc.js';
 import { check } from './commands/check.js';
+import { estimateCommand } from './commands/estimate.js';
 import { ledgerExport, ledgerShow, ledgerStats, ledgerVoid } from './commands/ledger.js';
 import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
 
@@ -59,6 +60,25 @@ Example answers file (case.json):
    "date": "2020-06-01", "groups": ["two_after", "rural"], "training_days": 15}`,
     )
     .action(async (opts) => setExit(await check(opts)));
+
+  program
+    .command('estimate')
+    .description('budget exposure (low / central / high) from planned counts or an expected roster, with what-if scenarios')
+    .requiredOption('-j, --jurisdiction <code>', 'jurisdiction')
+    .option('--plan <csv>', 'plan lines: program (or label), planned, and the facts the amount depends on (level, training_days, …)')
+    .option('--roster <csv>', 'a roster of expected trainees instead of counts (each row one case)')
+    .option('--take-up <share>', 'share of planned cases that will claim (0–1)', '1')
+    .option('--pass-rate <share>', 'share that will pass / obtain the certificate (0–1)', '1')
+    .option('--low-share <share>', 'low figure: share of a ceiling assumed when the plan states no cost (0–1)', '0.5')
+    .option('--on <date>', "date for plan lines without one (default: the document's start)")
+    .option('--set <programme.parameter=value>', `what-if change, e.g. skill_upgrade_individual.uplift=30 or cert_training.rate=4000 (repeatable)`, collect, [])
+    .option('--scenario <file.yaml>', 'what-if changes from a file: name: …, set: { programme.parameter: value }')
+    .option('-o, --out <dir>', 'output folder for estimate.csv', 'subsidy-estimate')
+    .option('--report <file.html>', 'also write a self-contained HTML report with charts')
+    .option('--catalog <csv>', 'catalogue standards (repeatable)', collect, [])
+    .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
+    .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
+    .action(async (opts) => setExit(await estimateCommand(opts)));
 
   const ledger = program.command('ledger').description('what the claims ledger holds (--ledger as for calc)');
   const ledgerOption = (): Option => new Option('--ledger <path|url>', 'SQLite ledger file or postgres://… URL').makeOptionMandatory();

@@ -184,6 +184,9 @@ export const FIELDS: FieldDef[] = [
       { code: 'national', zh: '国家级' },
     ],
   },
+  // Plan-only columns (estimate): how many cases a plan line stands for, and what it is.
+  { name: 'planned', kind: 'int', zh: '计划人次', en: 'planned cases', headers: ['计划数', '计划人数'] },
+  { name: 'label', kind: 'text', zh: '说明', en: 'label', headers: ['部门', '任务'] },
   { name: 'count_l3', kind: 'int', zh: '高级工人数', en: 'L3 trained' },
   { name: 'count_l2', kind: 'int', zh: '技师人数', en: 'L2 trained' },
   { name: 'count_l1', kind: 'int', zh: '高级技师人数', en: 'L1 trained' },

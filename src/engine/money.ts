@@ -28,6 +28,12 @@ export function formatYuan(fen: Fen): string {
   return `${sign}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`;
 }
 
+/** Yuan with thousands separators for people to read: 123456789 → "1,234,567.89". */
+export function formatYuanGrouped(fen: Fen): string {
+  const [whole, frac] = formatYuan(fen).split('.');
+  return `${(whole ?? '0').replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${frac}`;
+}
+
 /** Yuan as a rate in a formula: whole yuan without decimals ("50"), else two decimals. */
 export function formatRate(fen: Fen): string {
   return fen % 100 === 0 ? String(fen / 100) : formatYuan(fen);

@@ -1,0 +1,171 @@
+// `subsidy estimate`: planned counts or an expected roster → low / central / high exposure, scenarios side by side.
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { type Assumptions, type EstimateRow, type PlanCase, estimate, totals } from '../../engine/estimate.js';
+import { FIELD_BY_NAME } from '../../engine/fields.js';
+import { findTable, parseCell, parseDate } from '../../engine/intake.js';
+import { formatYuan } from '../../engine/money.js';
+import type { Facts } from '../../engine/types.js';
+import { writeFileAtomic } from '../../io/atomic.js';
+import { readCatalogue } from '../../io/catalog.js';
+import { BOM, csvRow } from '../../io/csvOut.js';
+import { renderReport } from '../../io/report.js';
+import { readRoster } from '../../io/roster.js';
+import { loadTables } from '../../tables/load.js';
+import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
+import type { Table } from '../../tables/schema.js';
+import { UsageError } from '../errors.js';
+import { makeChalk, yuanGrouped } from '../format.js';
+import { parseEncoding } from './calc.js';
+
+export interface EstimateOptions {
+  jurisdiction: string;
+  plan?: string;
+  roster?: string;
+  takeUp: string;
+  passRate: string;
+  lowShare: string;
+  on?: string;
+  set: string[];
+  scenario?: string;
+  out: string;
+  report?: string;
+  table: string[];
+  catalog: string[];
+  encoding: string;
+}
+
+function share(name: string, text: string): number {
+  const v = Number(text);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`${name} must be a number from 0 to 1 (got "${text}")`);
+  return v;
+}
+
+/** Read plan lines (or roster rows, each one planned case). Any unreadable cell stops the estimate: a total missing a line would mislead. */
+async function readCases(file: string, isPlan: boolean, encoding: string): Promise<PlanCase[]> {
+  const cases: PlanCase[] = [];
+  const problems: string[] = [];
+  for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined)) {
+    if (rec.unreadable) {
+      problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      continue;
+    }
+    const facts: Facts = {};
+    for (const [name, raw] of rec.cells) {
+      if (name === 'jurisdiction') continue;
+      const p = parseCell(FIELD_BY_NAME.get(name)!, raw);
+      if (p.ok) facts[name] = p.value;
+      else problems.push(`${rec.file} row ${rec.row}, column ${name}, value "${raw}": ${p.reason.en}`);
+    }
+    const planned = isPlan ? (facts.planned as number | undefined) : 1;
+    if (planned === undefined) {
+      problems.push(`${rec.file} row ${rec.row}: a plan line needs "planned" (计划人次)`);
+      continue;
+    }
+    const program = String(facts.program ?? '');
+    const label = String(facts.label ?? program);
+    if (!program && !facts.label) problems.push(`${rec.file} row ${rec.row}: give a programme, or a label for an activity no programme pays for`);
+    delete facts.program;
+    delete facts.planned;
+    delete facts.label;
+    cases.push({ file: rec.file, row: rec.row, label, program, planned, facts });
+  }
+  if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
+  return cases;
+}
+
+function scenarioChanges(opts: EstimateOptions): { name: string; changes: ScenarioChange[] } | undefined {
+  const changes: ScenarioChange[] = [];
+  let name = 'scenario';
+  if (opts.scenario) {
+    let doc: { name?: string; set?: Record<string, number> };
+    try {
+      doc = parseYaml(readFileSync(opts.scenario, 'utf8')) as typeof doc;
+    } catch (e) {
+      throw new UsageError(`${opts.scenario}: ${(e as Error).message}`);
+    }
+    if (!doc?.set || typeof doc.set !== 'object') throw new UsageError(`${opts.scenario}: expected "set:" with <programme>.<parameter>: <number> entries`);
+    name = doc.name ?? name;
+    for (const [k, v] of Object.entries(doc.set)) changes.push(parseSet(`${k}=${v}`));
+  }
+  changes.push(...opts.set.map(parseSet));
+  return changes.length ? { name, changes } : undefined;
+}
+
+export async function estimateCommand(opts: EstimateOptions): Promise<number> {
+  if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>');
+  const tables = loadTables(opts.table);
+  const table = findTable(tables, opts.jurisdiction);
+  if (!table) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
+  const on = opts.on ? parseDate(opts.on) : (table.document.valid_from ?? new Date().toISOString().slice(0, 10));
+  if (!on) throw new UsageError(`--on "${opts.on}" is not a date`);
+  const assumptions: Assumptions = { lowShare: share('--low-share', opts.lowShare), takeUp: share('--take-up', opts.takeUp), passRate: share('--pass-rate', opts.passRate), on };
+  let scenario: { name: string; changes: ScenarioChange[] } | undefined;
+  let scenarioTable: Table | undefined;
+  try {
+    scenario = scenarioChanges(opts);
+    scenarioTable = scenario && applyScenario(table, scenario.changes);
+  } catch (e) {
+    if (e instanceof ScenarioError) throw new UsageError(e.message);
+    throw e;
+  }
+  const source = (opts.plan ?? opts.roster)!;
+  const cases = await readCases(source, !!opts.plan, opts.encoding);
+  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding)) : undefined;
+  const evalOptions = catalogue ? { catalogue: (t: Table, p: { id: string }, f: Facts) => catalogue.lookup(t.code, p.id, f.occupation as string | undefined, f.level as string | undefined) } : {};
+  const baseline = estimate(table, cases, assumptions, evalOptions);
+  const scenarioRows = scenarioTable ? estimate(scenarioTable, cases, assumptions, evalOptions) : undefined;
+
+  const out = resolve(opts.out);
+  mkdirSync(out, { recursive: true });
+  const csvFile = join(out, 'estimate.csv');
+  writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined));
+  if (opts.report) {
+    writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined }));
+  }
+  printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined);
+  process.stdout.write(`wrote ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
+  return 0;
+}
+
+const cases100 = (x: number): string => (x % 100 === 0 ? String(x / 100) : (x / 100).toFixed(2));
+
+function estimateCsv(table: Table, baseline: EstimateRow[], scenario?: { name: string; rows: EstimateRow[] }): string {
+  const header = ['scenario', 'jurisdiction', 'document_status', 'program', 'label', 'program_name', 'payee', 'cases', 'low', 'central', 'high', 'unquantified_cases', 'assumptions', 'citation'];
+  const line = (name: string, r: EstimateRow): string =>
+    csvRow([name, table.code, table.document.status, r.program, r.label, r.programName.zh, r.payee, cases100(r.casesX100), formatYuan(r.low), formatYuan(r.central), formatYuan(r.high), cases100(r.unquantifiedX100), r.notes.join(' | '), r.citation]);
+  const total = (name: string, rows: EstimateRow[]): string => {
+    const t = totals(rows);
+    return csvRow([name, table.code, table.document.status, 'TOTAL', '', '', '', '', formatYuan(t.low), formatYuan(t.central), formatYuan(t.high), cases100(t.unquantifiedX100), '', '']);
+  };
+  const parts = [BOM + csvRow(header), ...baseline.map((r) => line('baseline', r)), total('baseline', baseline)];
+  if (scenario) parts.push(...scenario.rows.map((r) => line(scenario.name, r)), total(scenario.name, scenario.rows));
+  return parts.join('');
+}
+
+function printTable(table: Table, baseline: EstimateRow[], scenario?: { name: string; rows: EstimateRow[] }): void {
+  const c = makeChalk();
+  const y = (fen: number): string => yuanGrouped(fen).padStart(16);
+  const o: string[] = [c.bold(`${table.name.zh} ${table.code} — exposure in yuan (low / central / high)`)];
+  if (table.document.status === 'draft') o.push(c.yellow('DRAFT for comment: amounts are not final'));
+  const head = `${'programme'.padEnd(30)} ${'cases'.padStart(9)} ${'low'.padStart(16)} ${'central'.padStart(16)} ${'high'.padStart(16)}`;
+  o.push(scenario ? `${head} ${`${scenario.name} central`.padStart(18)} ${`${scenario.name} high`.padStart(16)} ${'Δ central'.padStart(14)} ${'Δ high'.padStart(14)}` : head);
+  for (const r of baseline) {
+    const name = (r.program || r.label).slice(0, 30).padEnd(30);
+    let line = `${name} ${cases100(r.casesX100).padStart(9)} ${y(r.low)} ${y(r.central)} ${y(r.high)}`;
+    const s = scenario?.rows.find((x) => x.program === r.program && x.label === r.label);
+    if (s) line += ` ${yuanGrouped(s.central).padStart(18)} ${y(s.high)} ${yuanGrouped(s.central - r.central).padStart(14)} ${yuanGrouped(s.high - r.high).padStart(14)}`;
+    if (r.unquantifiedX100) line += c.yellow(`  ${cases100(r.unquantifiedX100)} unquantified`);
+    o.push(line);
+  }
+  const t = totals(baseline);
+  let total = `${c.bold('TOTAL'.padEnd(30))} ${''.padStart(9)} ${y(t.low)} ${y(t.central)} ${y(t.high)}`;
+  if (scenario) {
+    const s = totals(scenario.rows);
+    total += ` ${yuanGrouped(s.central).padStart(18)} ${y(s.high)} ${yuanGrouped(s.central - t.central).padStart(14)} ${yuanGrouped(s.high - t.high).padStart(14)}`;
+  }
+  o.push(total);
+  if (t.unquantifiedX100) o.push(c.yellow(`${cases100(t.unquantifiedX100)} planned case(s) are not valued: the text states no amount for them (see estimate.csv)`));
+  process.stdout.write(`${o.join('\n')}\n`);
+}

@@ -1,0 +1,66 @@
+// What-if scenarios: change a programme's rates in a copy of its table (`--set programme.parameter=value`).
+import { yuanToFen } from '../engine/money.js';
+import type { Program, Table } from './schema.js';
+
+export interface ScenarioChange {
+  program: string;
+  parameter: string;
+  value: number;
+}
+
+export class ScenarioError extends Error {}
+
+export const PARAMETERS = 'rate, rate.<key>, cap, floor, ceiling, max_units, percent, uplift';
+
+/** "skill_upgrade_individual.rate.L3=2600" → { program, parameter: "rate.L3", value: 2600 } */
+export function parseSet(text: string): ScenarioChange {
+  const m = /^([a-z0-9_]+)\.([A-Za-z0-9_.]+)=(\d+(?:\.\d+)?)$/.exec(text.trim());
+  if (!m) throw new ScenarioError(`--set "${text}": expected <programme>.<parameter>=<number>, parameters: ${PARAMETERS}`);
+  return { program: m[1]!, parameter: m[2]!, value: Number(m[3]) };
+}
+
+function fen(change: ScenarioChange): number {
+  const v = yuanToFen(change.value);
+  if (v === undefined) throw new ScenarioError(`${change.program}.${change.parameter}: ${change.value} is not an amount in yuan with at most two decimals`);
+  return v;
+}
+
+function apply(p: Program, c: ScenarioChange): void {
+  const a = p.amount as Record<string, unknown> & Program['amount'];
+  const fail = (why: string): never => {
+    throw new ScenarioError(`${c.program}.${c.parameter}: ${why} (amount kind ${a.kind}; parameters: ${PARAMETERS})`);
+  };
+  if (c.parameter === 'uplift') {
+    // An unconditional uplift for the scenario; like every uplift it does not add to others — the larger applies.
+    p.uplifts.push({ id: 'scenario', percent: c.value, when: [], label: { zh: `情景上浮${c.value}%`, en: `scenario +${c.value}%` }, clause: p.clauses[0]!, up_to: false });
+    return;
+  }
+  if (c.parameter === 'rate' || c.parameter.startsWith('rate.')) {
+    if (!('rate' in a)) fail('this amount has no rate');
+    const rate = a.rate as number | { values: Record<string, number | null> };
+    if (c.parameter === 'rate') {
+      if (typeof rate !== 'number') fail('the rate is a lookup: name the key, e.g. rate.L3');
+      a.rate = fen(c);
+      return;
+    }
+    const key = c.parameter.slice('rate.'.length);
+    if (typeof rate === 'number' || !(key in rate.values)) fail(`no key "${key}" in the rate`);
+    (rate as { values: Record<string, number | null> }).values[key] = fen(c);
+    return;
+  }
+  if (c.parameter === 'cap' && a.kind === 'per_unit') return void (a.cap = fen(c));
+  if ((c.parameter === 'floor' || c.parameter === 'ceiling') && a.kind === 'floor_or_actual') return void (a[c.parameter] = fen(c));
+  if (c.parameter === 'max_units' && (a.kind === 'per_unit' || a.kind === 'floor_or_actual')) return void (a.max_units = c.value);
+  if (c.parameter === 'percent' && a.kind === 'standard') return void (a.percent = c.value);
+  fail('not a parameter of this amount');
+}
+
+export function applyScenario(table: Table, changes: ScenarioChange[]): Table {
+  const copy = structuredClone(table);
+  for (const c of changes) {
+    const p = copy.programs.find((x) => x.id === c.program);
+    if (!p) throw new ScenarioError(`--set: ${table.code} has no programme "${c.program}"`);
+    apply(p, c);
+  }
+  return copy;
+}

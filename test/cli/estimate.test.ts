@@ -1,0 +1,75 @@
+// `subsidy estimate` end to end: the seed-based plans, estimate.csv, and the HTML report rendered in headless Chromium.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'subsidy-est-'));
+const run = (args: string[]) => spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+const totalRow = (dir: string, scenario = 'baseline'): Record<string, string> =>
+  (parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[]).find((r) => r.program === 'TOTAL' && r.scenario === scenario)!;
+
+const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsSync);
+if (!CHROMIUM) console.warn('\n⚠ HTML report rendering test SKIPPED: chromium is not installed (apt-get install chromium)\n');
+
+describe('estimate on the seed plans', () => {
+  it('Zhuji departmental plan (2.25万人次, 13 departments): totals, and the living allowance counted but not valued', () => {
+    const dir = tmp();
+    const r = run(['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '-o', dir]);
+    expect(r.status).toBe(0);
+    const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    const planned = readFileSync(join(ROOT, 'fixtures/estimate/zhuji-departments.csv'), 'utf8').trim().split('\n').slice(1).reduce((a, l) => a + Number(l.split(',')[1]), 0);
+    expect(planned).toBe(22500);
+    expect(rows.find((x) => x.program === 'cert_training')!.high).toBe('60207000.00'); // 17202 × 3500
+    expect(totalRow(dir)).toMatchObject({ low: '32172750.00', central: '64030500.00', high: '64030500.00', unquantified_cases: '2031' });
+  });
+
+  it('Quzhou 金蓝领 tasks: titles, studios and enterprises valued; the 14 training targets unquantified; draft status carried', () => {
+    const dir = tmp();
+    const r = run(['estimate', '-j', 'quzhou', '--plan', 'fixtures/estimate/quzhou-tasks.csv', '-o', dir]);
+    expect(r.stdout.toString()).toContain('DRAFT');
+    expect(totalRow(dir)).toMatchObject({ document_status: 'draft', low: '18000000.00', high: '18500000.00', unquantified_cases: '78294' });
+  });
+
+  it('Shaoguan 2020 targets: every programme counted but unquantified (the plan states no amounts)', () => {
+    const dir = tmp();
+    run(['estimate', '-j', 'shaoguan', '--plan', 'fixtures/estimate/shaoguan-2020.csv', '-o', dir]);
+    expect(totalRow(dir)).toMatchObject({ high: '0.00', unquantified_cases: '28400' });
+  });
+
+  it('--set shows baseline, scenario and difference side by side', () => {
+    const dir = tmp();
+    const r = run(['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '-o', dir, '--set', 'cert_training.rate=4000']);
+    expect(r.stdout.toString()).toContain('Δ central');
+    expect(totalRow(dir, 'scenario').high).toBe('72631500.00'); // + 17202 × 500
+  });
+
+  it('a bad plan line stops the estimate with file, row, column and value', () => {
+    const dir = tmp();
+    execFileSync('sh', ['-c', `printf 'program,planned,level\\ncert_training,10,L9\\n' > ${dir}/bad.csv`]);
+    const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'bad.csv'), '-o', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toMatch(/bad\.csv row 2, column level, value "L9"/);
+  });
+
+  it.skipIf(!CHROMIUM)('the HTML report draws its charts in headless Chromium with the network cut off', () => {
+    const dir = tmp();
+    const report = join(dir, 'report.html');
+    run(['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '-o', dir, '--report', report, '--set', 'cert_training.rate=4000']);
+    const html = readFileSync(report, 'utf8');
+    // Nothing to fetch: no external script, stylesheet or image, and a CSP that forbids any.
+    expect(html).not.toMatch(/<(script|link|img)[^>]+(src|href)=/i);
+    expect(html).toContain("default-src 'none'");
+    const dom = execFileSync(CHROMIUM!, [
+      '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking',
+      '--disable-component-update', '--disable-sync', '--proxy-server=127.0.0.1:9', `--user-data-dir=${tmp()}`, '--dump-dom', `file://${report}`,
+    ], { timeout: 60_000, stdio: ['ignore', 'pipe', 'ignore'] }).toString();
+    expect(dom).toContain('data-charts-drawn="2"');
+    const pixels = /data-painted-pixels="([\d,]+)"/.exec(dom)![1]!.split(',').map(Number);
+    expect(Math.min(...pixels)).toBeGreaterThan(5000);
+  });
+});
