@@ -48,6 +48,21 @@ describe('estimate on the seed plans', () => {
     expect(totalRow(dir, 'scenario').high).toBe('72631500.00'); // + 17202 × 500
   });
 
+  it('--roster with --take-up: each expected trainee is a case; unreadable rows are left out and counted aloud', () => {
+    const dir = tmp();
+    const r = run(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '--take-up', '0.5', '-o', dir]);
+    expect(r.status).toBe(0);
+    // Only the unreadable date is left out: a bad resident ID does not change what a case costs.
+    expect(r.stderr.toString()).toContain('1 row(s) of fixtures/zhuji/roster.csv could not be read');
+    expect(r.stderr.toString()).toContain('row 31, column date, value "2020-13-01"');
+    expect(r.stderr.toString()).toContain('31 case line(s) read');
+    const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    // 8 readable certificate-training rows, half of them taking up; the unknown programme is listed unquantified.
+    const cert = rows.find((x) => x.program === 'cert_training' && x.scenario === 'baseline')!;
+    expect(cert.cases).toBe('4');
+    expect(rows.find((x) => x.label === 'free_lunch')!.unquantified_cases).toBe('0.50');
+  });
+
   it('a bad plan line stops the estimate with file, row, column and value', () => {
     const dir = tmp();
     execFileSync('sh', ['-c', `printf 'program,planned,level\\ncert_training,10,L9\\n' > ${dir}/bad.csv`]);

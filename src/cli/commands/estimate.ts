@@ -42,21 +42,31 @@ function share(name: string, text: string): number {
   return v;
 }
 
-/** Read plan lines (or roster rows, each one planned case). Any unreadable cell stops the estimate: a total missing a line would mislead. */
+/**
+ * Read plan lines (or roster rows, each one case). In a plan any unreadable cell stops the estimate: a total
+ * missing a planned line would mislead. In a roster of expected trainees such rows are left out and counted aloud.
+ */
 async function readCases(file: string, isPlan: boolean, encoding: string): Promise<PlanCase[]> {
   const cases: PlanCase[] = [];
   const problems: string[] = [];
+  const skipped: string[] = [];
   for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined)) {
     if (rec.unreadable) {
-      problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      (isPlan ? problems : skipped).push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
       continue;
     }
     const facts: Facts = {};
+    const before = problems.length;
     for (const [name, raw] of rec.cells) {
-      if (name === 'jurisdiction') continue;
+      // Who the person is does not change what a case costs.
+      if (name === 'jurisdiction' || name === 'person_id' || name === 'name') continue;
       const p = parseCell(FIELD_BY_NAME.get(name)!, raw);
       if (p.ok) facts[name] = p.value;
       else problems.push(`${rec.file} row ${rec.row}, column ${name}, value "${raw}": ${p.reason.en}`);
+    }
+    if (!isPlan && problems.length > before) {
+      skipped.push(...problems.splice(before));
+      continue;
     }
     const planned = isPlan ? (facts.planned as number | undefined) : 1;
     if (planned === undefined) {
@@ -72,6 +82,10 @@ async function readCases(file: string, isPlan: boolean, encoding: string): Promi
     cases.push({ file: rec.file, row: rec.row, label, program, planned, facts });
   }
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
+  if (skipped.length) {
+    process.stderr.write(`${skipped.length} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.slice(0, 10).join('\n')}${skipped.length > 10 ? '\n…' : ''}\n`);
+  }
+  process.stderr.write(`${cases.length} case line(s) read from ${file}\n`);
   return cases;
 }
 
