@@ -39,6 +39,23 @@ export interface BatchResult {
   evaluatedRows: EvaluatedRow[];
 }
 
+/** Intake and evaluation of one row: its lines before any cross-record limit, or why it cannot be evaluated. */
+export function evaluateRow(
+  file: string,
+  row: number,
+  seq: number,
+  cells: ReadonlyMap<string, string>,
+  options: BatchOptions,
+): { lines: Line[]; table: Table } | { rejects: Reject[] } {
+  const r = intakeRow(file, row, seq, cells, options);
+  if ('rejects' in r) return r;
+  const catalogue = options.catalogue;
+  const lines = evaluateClaim(r.claim, r.table, {
+    catalogue: catalogue && ((table, program, facts) => catalogue.lookup(table.code, program.id, facts.occupation as string | undefined, facts.level as string | undefined)),
+  });
+  return { lines, table: r.table };
+}
+
 export class Batch {
   private readonly lines: Line[] = [];
   private readonly rejects: Reject[] = [];
@@ -52,7 +69,7 @@ export class Batch {
   /** Take one roster row. Never throws for bad content: a bad row becomes rejects. `hash` identifies its content for a ledger. */
   add(file: string, row: number, cells: ReadonlyMap<string, string>, hash = ''): void {
     const seq = this.rowsRead++;
-    const r = intakeRow(file, row, seq, cells, this.options);
+    const r = evaluateRow(file, row, seq, cells, this.options);
     if ('rejects' in r) {
       this.rowsRejected++;
       this.rejects.push(...r.rejects);
@@ -60,12 +77,7 @@ export class Batch {
     }
     this.used.add(r.table);
     this.rows.set(seq, { seq, file, row, hash });
-    const catalogue = this.options.catalogue;
-    this.lines.push(
-      ...evaluateClaim(r.claim, r.table, {
-        catalogue: catalogue && ((table, program, facts) => catalogue.lookup(table.code, program.id, facts.occupation as string | undefined, facts.level as string | undefined)),
-      }),
-    );
+    this.lines.push(...r.lines);
   }
 
   /** A row the CSV reader could not split into cells: it is counted and rejected like any other bad row. */

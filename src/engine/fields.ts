@@ -219,14 +219,20 @@ export const HEADER_ALIASES: ReadonlyMap<string, string> = (() => {
   return m;
 })();
 
+/** Per field: every accepted spelling (normalised) → code. Built once; matching a cell is one lookup. */
+const VALUE_INDEX: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
+  FIELDS.filter((f) => f.values).map((f) => {
+    const m = new Map<string, string>();
+    for (const v of f.values!) for (const spelling of [v.code, v.zh, ...(v.aliases ?? [])]) if (!m.has(normaliseToken(spelling))) m.set(normaliseToken(spelling), v.code);
+    return [f.name, m];
+  }),
+);
+
 /** Look up a value of an enum/set/level field by code, Chinese label or alias. */
 export function matchValue(field: FieldDef, raw: string): string | undefined {
-  const t = normaliseToken(raw);
-  for (const v of field.values ?? []) {
-    if (normaliseToken(v.code) === t || normaliseToken(v.zh) === t) return v.code;
-    if ((v.aliases ?? []).some((a) => normaliseToken(a) === t)) return v.code;
-  }
-  return undefined;
+  const index = VALUE_INDEX.get(field.name);
+  if (!index) return undefined;
+  return index.get(raw) ?? index.get(normaliseToken(raw));
 }
 
 /** "L4" → "四级/中级工"; unknown codes come back unchanged. */

@@ -150,6 +150,8 @@ function denyCompanionsOfDenied(lines: Line[]): void {
         c.reason = { zh: `所随培训项目未获补贴: ${parent.reason.zh}`, en: `the training it rides along with is not paid: ${parent.reason.en}` };
         c.amountFen = 0;
         c.exposureFen = null;
+        c.formula = { zh: '', en: '' };
+        c.basis = 'none';
       } else if (parent.status === 'review' && c.status === 'approved') {
         c.status = 'review';
         c.reasonCode = 'parent_in_review';

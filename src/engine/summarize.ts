@@ -23,6 +23,15 @@ export interface SummaryRow {
 
 const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2, duplicate: 3 };
 
+/** Jurisdiction, then the table's programme order, payee, status. */
+const byGroup =
+  (programOrder: (jurisdiction: string, program: string) => number) =>
+  (a: SummaryRow, b: SummaryRow): number =>
+    a.jurisdiction.localeCompare(b.jurisdiction) ||
+    programOrder(a.jurisdiction, a.program) - programOrder(b.jurisdiction, b.program) ||
+    a.payee.localeCompare(b.payee) ||
+    STATUS_ORDER[a.status as Status] - STATUS_ORDER[b.status as Status];
+
 export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
   const groups = new Map<string, { row: SummaryRow; persons: Set<string> }>();
   const totals = new Map<string, { row: SummaryRow; persons: Set<string> }>();
@@ -43,13 +52,7 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
     }
   }
   const rows = [...groups.values()].map((g) => ({ ...g.row, persons: g.persons.size }));
-  rows.sort(
-    (a, b) =>
-      a.jurisdiction.localeCompare(b.jurisdiction) ||
-      programOrder(a.jurisdiction, a.program) - programOrder(b.jurisdiction, b.program) ||
-      a.payee.localeCompare(b.payee) ||
-      STATUS_ORDER[a.status as Status] - STATUS_ORDER[b.status as Status],
-  );
+  rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
   for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row, persons: t.persons.size });
@@ -59,4 +62,34 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
 
 function blank(l: Line, program: string, programName: Bilingual, payee: string, status: Status | ''): SummaryRow {
   return { jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, program, programName, payee, status, claims: 0, persons: 0, amountFen: 0, exposureFen: 0, unquantified: 0 };
+}
+
+/**
+ * Add up summaries of disjoint groups of persons (partitions of a large run) into one, in summarize's order.
+ * Distinct-person counts add up because each person's lines are all in one partition.
+ */
+export function mergeSummaries(parts: SummaryRow[][], programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
+  const m = new Map<string, SummaryRow>();
+  for (const rows of parts) {
+    for (const r of rows) {
+      const key = `${r.jurisdiction}\u0000${r.program}\u0000${r.payee}\u0000${r.status}`;
+      const t = m.get(key);
+      if (!t) m.set(key, { ...r });
+      else {
+        t.claims += r.claims;
+        t.persons += r.persons;
+        t.amountFen += r.amountFen;
+        t.exposureFen += r.exposureFen;
+        t.unquantified += r.unquantified;
+      }
+    }
+  }
+  const all = [...m.values()];
+  const detail = all.filter((r) => r.program !== '');
+  detail.sort(byGroup(programOrder));
+  const out: SummaryRow[] = [];
+  for (const t of all.filter((r) => r.program === '').sort((a, b) => a.jurisdiction.localeCompare(b.jurisdiction))) {
+    out.push(...detail.filter((r) => r.jurisdiction === t.jurisdiction), t);
+  }
+  return out;
 }

@@ -9,7 +9,9 @@ import { openAtomic } from '../../io/atomic.js';
 import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger } from '../../io/ledger.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
-import { type EncodingChoice, readRoster } from '../../io/roster.js';
+import { runStreaming } from '../../io/pipeline.js';
+import { type EncodingChoice, type RosterHeader, readRoster } from '../../io/roster.js';
+import { progressBar } from '../progress.js';
 import { loadTables } from '../../tables/load.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -59,63 +61,62 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     }
   }
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
-  const { tables, catalogue, defaultJurisdiction, encoding } = await prepare(opts);
-  const batch = new Batch({ tables, defaultJurisdiction, catalogue });
   if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
-  // Open the ledger first: a wrong salt or an unreachable database fails before any reading.
-  const ledger = opts.ledger ? await openLedger(opts.ledger, opts.hashIds) : undefined;
-  const salt = opts.hashIds || ledger ? process.env[SALT_ENV] : undefined;
-  const hashRow = (cells: ReadonlyMap<string, string>): string => {
-    const content = [defaultJurisdiction ?? '', ...[...cells].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v.normalize('NFKC')}`)].join('\n');
-    return (salt ? createHmac('sha256', salt) : createHash('sha256')).update(content).digest('hex');
+  const setup = await prepare(opts);
+  const err = process.stderr;
+  const onHeader = (h: RosterHeader): void => {
+    if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
+    if (h.encoding === 'gb18030' && opts.encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
   };
+  mkdirSync(out, { recursive: true });
+  if (!opts.ledger) {
+    // Without a ledger the run streams: memory stays bounded however long the roster is.
+    const r = await runStreaming(rosters, { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') }, {
+      ...setup,
+      lang: opts.lang,
+      maskIds: opts.maskIds,
+      onHeader,
+      progress: (opts.progress ?? err.isTTY === true) ? progressBar() : undefined,
+    });
+    printSummary(r, setup.tables, r.commit(), opts.lang);
+    return opts.strict && r.rowsRejected > 0 ? 2 : 0;
+  }
+  // Open the ledger before reading: a wrong salt or an unreachable database fails at once.
+  const ledger = await openLedger(opts.ledger, opts.hashIds);
   try {
-    return await runCalc(rosters, opts, out, tables, batch, encoding, ledger, hashRow);
+    return await calcWithLedger(rosters, opts, out, setup, ledger, onHeader);
   } finally {
-    await ledger?.close();
+    await ledger.close();
   }
 }
 
-async function runCalc(
+/** A ledger run is decided whole in one transaction, so its rows are held in memory (a month's roster, not a province's). */
+async function calcWithLedger(
   rosters: string[],
   opts: CalcOptions,
   out: string,
-  tables: Map<string, Table>,
-  batch: Batch,
-  encoding: EncodingChoice,
-  ledger: Ledger | undefined,
-  hashRow: (cells: ReadonlyMap<string, string>) => string,
+  setup: Awaited<ReturnType<typeof prepare>>,
+  ledger: Ledger,
+  onHeader: (h: RosterHeader) => void,
 ): Promise<number> {
-  const err = process.stderr;
-  const showProgress = opts.progress ?? err.isTTY === true;
-  let seen = 0;
-  const started = Date.now();
+  const salt = process.env[SALT_ENV];
+  const hashRow = (cells: ReadonlyMap<string, string>): string => {
+    const content = [setup.defaultJurisdiction ?? '', ...[...cells].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v.normalize('NFKC')}`)].join('\n');
+    return (salt ? createHmac('sha256', salt) : createHash('sha256')).update(content).digest('hex');
+  };
+  const batch = new Batch(setup);
   for (const file of rosters) {
-    for await (const rec of readRoster(file, encoding, (h) => {
-      if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
-      if (h.encoding === 'gb18030' && encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
-    })) {
+    for await (const rec of readRoster(file, setup.encoding, onHeader)) {
       if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
-      else batch.add(rec.file, rec.row, rec.cells, ledger ? hashRow(rec.cells) : '');
-      if (showProgress && ++seen % 10000 === 0) {
-        const rate = Math.round(seen / Math.max(0.001, (Date.now() - started) / 1000));
-        err.write(`\r${seen.toLocaleString('en')} rows read (${rate.toLocaleString('en')} rows/s)…`);
-      }
+      else batch.add(rec.file, rec.row, rec.cells, hashRow(rec.cells));
     }
   }
-  if (showProgress && seen >= 10000) err.write('\n');
-  mkdirSync(out, { recursive: true });
   let outputs: StagedOutputs | undefined;
-  let result: BatchResult;
   const runId = newRunId();
-  if (!ledger) {
-    result = batch.finish();
-    outputs = stageOutputs(out, result, opts.lang, opts.maskIds);
-  } else {
-    // One transaction: read history, decide, record, stage the outputs; the files appear only after the commit.
-    result = await ledger
-      .transaction(
+  // One transaction: read history, decide, record, stage the outputs; the files appear only after the commit.
+  const result = await ledger
+    .transaction(
       async (tx) => {
         outputs?.abort();
         const r = batch.finish({ history: await tx.history(batch.personKeys()), recordedRows: await tx.recordedRows(batch.rowHashes()) });
@@ -131,17 +132,13 @@ async function runCalc(
       },
       { dryRun: opts.dryRun },
     )
-      .catch((e: unknown) => {
-        outputs?.abort();
-        throw e;
-      });
-  }
-  const files = outputs!.commit();
-  printSummary(result, tables, files, opts.lang);
-  if (ledger) {
-    const n = result.lines.filter((l) => l.status === 'approved').length;
-    process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${n} approved line(s) in ${ledger.location}\n`);
-  }
+    .catch((e: unknown) => {
+      outputs?.abort();
+      throw e;
+    });
+  printSummary(result, setup.tables, outputs!.commit(), opts.lang);
+  const n = result.lines.filter((l) => l.status === 'approved').length;
+  process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${n} approved line(s) in ${ledger.location}\n`);
   return opts.strict && result.rowsRejected > 0 ? 2 : 0;
 }
 
@@ -186,7 +183,7 @@ function stageOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): S
   };
 }
 
-function printSummary(r: BatchResult, tables: Map<string, Table>, files: string[], lang: Lang): void {
+function printSummary(r: Pick<BatchResult, 'summary' | 'rowsRead' | 'rowsEvaluated' | 'rowsRejected'>, tables: Map<string, Table>, files: string[], lang: Lang): void {
   const c = makeChalk();
   const zh = lang === 'zh';
   const o: string[] = [];
