@@ -10,12 +10,17 @@ export interface EvaluateOptions {
   catalogue?: (table: Table, program: Program, facts: Facts) => Fen | undefined;
 }
 
-/** Facts the tables may use that are computed, not read: grade and year. */
+/** Facts the tables may use that are computed, not read: grade and year. Adds them to a copy. */
 export function withDerivedFacts(facts: Facts): Facts {
-  const level = facts.level as string | undefined;
-  const certificate = facts.certificate as string | undefined;
+  return addDerivedFacts({ ...facts });
+}
+
+/** The same, in place, for facts that belong to this evaluation alone (the hot path of a large run). */
+function addDerivedFacts(facts: Facts): Facts {
   const date = facts.date as string | undefined;
-  return { ...facts, grade: level ?? certificate, year: date ? Number(date.slice(0, 4)) : undefined };
+  facts.grade = (facts.level as string | undefined) ?? (facts.certificate as string | undefined);
+  facts.year = date ? Number(date.slice(0, 4)) : undefined;
+  return facts;
 }
 
 export function citation(table: Table, program: Program): string {
@@ -138,7 +143,7 @@ function personKey(program: Program, facts: Facts): string {
  * if the training is under review, so is the companion.
  */
 export function evaluateClaim(claim: Claim, table: Table, options: EvaluateOptions = {}): Line[] {
-  const facts = withDerivedFacts(claim.facts);
+  const facts = addDerivedFacts(claim.facts);
   const program = table.programs.find((p) => p.id === facts.program);
   if (!program) throw new Error(`programme "${String(facts.program)}" is not in table ${table.code}`);
   const main = evaluateProgram(claim, facts, table, program, options);

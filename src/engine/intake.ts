@@ -24,16 +24,19 @@ export function validResidentId(id: string): boolean {
   return isoDate(Number(id.slice(6, 10)), Number(id.slice(10, 12)), Number(id.slice(12, 14))) !== undefined;
 }
 
+const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
 function isoDate(y: number, m: number, d: number): string | undefined {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return undefined;
-  const days = new Date(Date.UTC(y, m, 0)).getUTCDate();
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  const days = m === 2 && leap ? 29 : DAYS[m - 1]!;
   if (d > days) return undefined;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
 /** 2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 (full-width digits too) → 2021-03-01. */
 export function parseDate(text: string): string | undefined {
-  const t = text.normalize('NFKC').trim();
+  const t = nfkc(text).trim();
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t);
   return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
 }
@@ -49,8 +52,14 @@ function allowed(f: FieldDef): string {
   return (f.values ?? []).map((v) => `${v.code}/${v.zh}`).join(', ');
 }
 
+/** NFKC (full-width digits → ASCII); ASCII text is already in NFKC, and most cells are ASCII. */
+function nfkc(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC') : text;
+}
+
 export function parseCell(field: FieldDef, raw: string): Parsed {
-  const t = raw.normalize('NFKC').trim();
+  const t = nfkc(raw).trim();
   switch (field.kind) {
     case 'id': {
       const id = t.toUpperCase();
@@ -59,7 +68,7 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
     case 'text':
       return { ok: true, value: t };
     case 'date': {
-      const d = parseDate(t);
+      const d = /^\d{4}-\d{2}-\d{2}$/.test(t) ? isoDate(Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))) : parseDate(t);
       return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日)');
     }
     case 'level':

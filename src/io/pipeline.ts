@@ -11,7 +11,7 @@ import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
-import { type EncodingChoice, type RosterHeader, readRoster } from './roster.js';
+import { type EncodingChoice, type RosterHeader, readRosterBatches } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
   encoding: EncodingChoice;
@@ -118,7 +118,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     o.progress?.start('evaluating', undefined, bytesTotal);
     let bytesBefore = 0;
     for (const [fileIndex, input] of inputs.entries()) {
-      for await (const rec of readRoster(input.path, o.encoding, (h) => o.onHeader?.({ ...h, file: input.label }), (b) => o.progress?.tick(rowsRead, bytesBefore + b))) {
+      for await (const batch of readRosterBatches(input.path, o.encoding, (h) => o.onHeader?.({ ...h, file: input.label }), (b) => o.progress?.tick(rowsRead, bytesBefore + b))) for (const rec of batch) {
         const seq = rowsRead++;
         if (rec.unreadable !== undefined) {
           rowsRejected++;
@@ -175,7 +175,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     let seq = 0;
     index = 0;
     for (const input of inputs) {
-      for await (const rec of readRoster(input.path, o.encoding, () => undefined)) {
+      for await (const batch of readRosterBatches(input.path, o.encoding, () => undefined)) for (const rec of batch) {
         const s = seq++;
         if (s % PROGRESS_EVERY === 0) o.progress?.tick(s, 0);
         if (rec.unreadable !== undefined) continue;
