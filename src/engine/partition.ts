@@ -30,6 +30,7 @@ export interface RecordLine {
 /**
  * Rebuild the parts of a line that limits and the summary read. Texts limits do not change (formula,
  * reason, citation) are left empty here; the final output takes them from re-evaluating the row.
+ * Names come from the table, not from the record text: a substring would keep the whole text it was cut from alive.
  */
 export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[]): RecordLine {
   const f = text.split('\t');
@@ -39,11 +40,11 @@ export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, fil
   return {
     index: Number(f[0]),
     line: {
-      file: files[Number(f[2])]!, row: Number(f[3]), seq: Number(f[1]), jurisdiction: f[4]!, documentStatus: table.document.status,
-      program: f[5]!, programName: program.name, payee: program.payee, subject: f[15] as Line['subject'], personKey: f[6]!, personId: '', name: '',
+      file: files[Number(f[2])]!, row: Number(f[3]), seq: Number(f[1]), jurisdiction: table.code, documentStatus: table.document.status,
+      program: program.id, programName: program.name, payee: program.payee, subject: f[15] as Line['subject'], personKey: f[6]!, personId: '', name: '',
       date, year: Number(date.slice(0, 4)), occupation: f[8]!, level: f[9]!, status: f[10] as Status, reasonCode: f[11]!,
       reason: { zh: '', en: '' }, amountFen: Number(f[12]), basis: 'none', formula: { zh: '', en: '' }, citation: '',
-      exposureFen: f[13] === '' ? null : Number(f[13]), companionOf: f[14]!,
+      exposureFen: f[13] === '' ? null : Number(f[13]), companionOf: f[14] ? table.programs.find((p) => p.id === f[14])!.id : '',
     },
   };
 }
