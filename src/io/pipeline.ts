@@ -1,19 +1,24 @@
 // Large runs in bounded memory: evaluate and spill compact records by person, decide limits per partition,
 // then re-evaluate in input order and write the breakdown with the limit decisions merged in.
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import { closeSync, createWriteStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
-import { applyLimits } from '../engine/limits.js';
-import { type Override, applyOverride, fromRecord, overrideOf, partitionOf, toRecord } from '../engine/partition.js';
-import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
+import { Worker } from 'node:worker_threads';
+import { type Override, applyOverride, partitionOf, toRecord } from '../engine/partition.js';
+import { type SummaryRow, mergeSummaries } from '../engine/summarize.js';
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
+import { LineReader, decidePartition, overrideFile, partitionFile, programOrderOf } from './partitionPass.js';
 import { type EncodingChoice, type RosterHeader, readRosterBatches } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
+  /** Worker threads for the limits pass (1: all in this thread). Outputs do not depend on it. */
+  workers: number;
+  /** User table files (--table), for worker threads to load the same tables. */
+  extraTables: string[];
   encoding: EncodingChoice;
   lang: Lang;
   maskIds: boolean;
@@ -58,35 +63,6 @@ class Appender {
   }
 }
 
-/** Reads a file line by line in blocks (override files: read alongside the breakdown, never whole). */
-class LineReader {
-  private buf = '';
-  close(): void {
-    closeSync(this.fd);
-  }
-  private readonly chunk = Buffer.alloc(256 * 1024);
-  private eof = false;
-  constructor(private readonly fd: number) {}
-  next(): string | undefined {
-    for (;;) {
-      const nl = this.buf.indexOf('\n');
-      if (nl >= 0) {
-        const line = this.buf.slice(0, nl);
-        this.buf = this.buf.slice(nl + 1);
-        return line;
-      }
-      if (this.eof) {
-        const rest = this.buf;
-        this.buf = '';
-        return rest ? rest : undefined;
-      }
-      const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
-      if (n === 0) this.eof = true;
-      else this.buf += this.chunk.toString('utf8', 0, n);
-    }
-  }
-}
-
 const PARTITION_BYTES = 2 * 1024 * 1024;
 const PROGRESS_EVERY = 4096; // rows between progress updates in the writing pass
 
@@ -105,7 +81,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     );
     const bytesTotal = inputs.reduce((a, f) => a + statSync(f.path).size, 0);
     const partitions = Math.min(256, Math.max(4, Math.ceil(bytesTotal / PARTITION_BYTES)));
-    const parts = Array.from({ length: partitions }, (_, p) => new Appender(openSync(join(work, `p${p}.tsv`), 'w')));
+    const parts = Array.from({ length: partitions }, (_, p) => new Appender(openSync(partitionFile(work, p), 'w')));
     const rejects = openAtomic(out.rejects);
     staged.push(rejects);
     rejects.write(rejectsHeader(o.lang));
@@ -139,34 +115,15 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     for (const p of parts) p.close();
     o.progress?.done();
 
-    // Pass P: limits per partition (a person's lines are all in one), then the partition's summary.
-    const order = new Map<string, number>();
-    for (const t of used) t.programs.forEach((p, i) => order.set(`${t.code}\u0000${p.id}`, i));
-    const programOrder = (j: string, p: string): number => order.get(`${j}\u0000${p}`) ?? 0;
-    const tables = o.tables;
+    // Pass P: limits per partition (a person's lines are all in one), on worker threads when asked for.
+    const usedTables = [...used];
     const labels = inputs.map((f) => f.label);
-    const summaries: SummaryRow[][] = [];
-    for (let p = 0; p < partitions; p++) {
-      const fd = openSync(join(work, `p${p}.tsv`), 'r');
-      const reader = new LineReader(fd);
-      const records: ReturnType<typeof fromRecord>[] = [];
-      for (let t = reader.next(); t !== undefined; t = reader.next()) if (t) records.push(fromRecord(t, tables, labels));
-      closeSync(fd);
-      const before = records.map(({ line }) => ({ status: line.status, reasonCode: line.reasonCode, amountFen: line.amountFen, exposureFen: line.exposureFen }));
-      const lines = records.map((r) => r.line);
-      for (const table of used) applyLimits(lines, table);
-      const overrides = new Appender(openSync(join(work, `o${p}.tsv`), 'w'));
-      records.forEach((r, i) => {
-        const change = overrideOf(before[i]!, r.line);
-        if (change) overrides.write(`${r.index}\t${JSON.stringify(change)}\n`);
-      });
-      overrides.close();
-      summaries.push(summarize(lines, programOrder));
-    }
+    const programOrder = programOrderOf(usedTables);
+    const summaries = await decideAll(work, partitions, o, usedTables, labels);
     const summary = mergeSummaries(summaries, programOrder);
 
     // Pass B: the same evaluation again, in input order, with the limit decisions merged in.
-    const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(join(work, `o${p}.tsv`), 'r')));
+    const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r')));
     const heads: ({ index: number; change: Override } | undefined)[] = readers.map((r) => parseOverride(r.next()));
     const breakdown = openAtomic(out.breakdown);
     staged.push(breakdown);
@@ -224,4 +181,25 @@ function parseOverride(text: string | undefined): { index: number; change: Overr
   if (!text) return undefined;
   const tab = text.indexOf('\t');
   return { index: Number(text.slice(0, tab)), change: JSON.parse(text.slice(tab + 1)) as Override };
+}
+
+/** Decide every partition, here or spread over worker threads (partition p goes to worker p mod n). */
+async function decideAll(work: string, partitions: number, o: StreamOptions, used: Table[], labels: string[]): Promise<SummaryRow[][]> {
+  const n = Math.max(1, Math.min(o.workers, partitions));
+  if (n === 1) return Array.from({ length: partitions }, (_, p) => decidePartition(work, p, o.tables, used, labels));
+  const jobs = Array.from({ length: n }, (_, w) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % n === w));
+  const results = await Promise.all(
+    jobs.map(
+      (mine) =>
+        new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
+          const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
+            workerData: { work, partitions: mine, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels },
+          });
+          worker.once('message', done);
+          worker.once('error', fail);
+          worker.once('exit', (code) => code !== 0 && fail(new Error(`limits worker stopped with code ${code}`)));
+        }),
+    ),
+  );
+  return results.flat().sort((a, b) => a.p - b.p).map((r) => r.rows);
 }

@@ -28,6 +28,7 @@ export interface CalcOptions {
   maskIds: boolean;
   progress?: boolean;
   ledger?: string;
+  workers: number;
   dryRun: boolean;
   hashIds: boolean;
 }
@@ -76,6 +77,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       ...setup,
       lang: opts.lang,
       maskIds: opts.maskIds,
+      workers: opts.workers,
+      extraTables: opts.table,
       onHeader,
       progress: (opts.progress ?? err.isTTY === true) ? progressBar() : undefined,
     });

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+// npm run bench -- [--rows N] [--workers N]: time `subsidy calc` on a synthetic roster against two reference points.
+// Not part of npm test: it measures, it asserts nothing.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { syntheticRoster } from '../dist/bench/synthetic.js';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const args = process.argv.slice(2);
+const opt = (name, fallback) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : fallback;
+};
+const sizes = opt('--rows') ? [Number(opt('--rows'))] : [10_000, 100_000, 1_000_000];
+const workers = opt('--workers', '2');
+const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
+
+/** Run a command, return wall seconds and peak RSS in MB (from GNU time when present). */
+function measure(cmd, cmdArgs) {
+  const started = process.hrtime.bigint();
+  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26 }) : spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+  if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
+  const kb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  return { seconds, rssMb: kb / 1024, stdout: r.stdout };
+}
+
+function pandasPython() {
+  for (const py of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(py, ['-c', 'import pandas'], { encoding: 'utf8' });
+    if (r.status === 0) return py;
+  }
+  return undefined;
+}
+
+const py = pandasPython();
+if (!py) console.log('pandas reference SKIPPED: no python3 with pandas (Debian: apt-get install python3-pandas)');
+const work = mkdtempSync(join(tmpdir(), 'subsidy-bench-'));
+const results = [];
+for (const n of sizes) {
+  const roster = join(work, `roster-${n}.csv`);
+  const fd = openSync(roster, 'w');
+  for (const chunk of syntheticRoster(n, 42)) writeSync(fd, chunk);
+  closeSync(fd);
+  const calc = measure(process.execPath, [join(root, 'bin', 'subsidy.js'), 'calc', roster, '-o', join(work, `out-${n}`), '--no-progress', '--workers', workers]);
+  const floor = measure(process.execPath, [join(root, 'scripts', 'csv-floor.mjs'), roster, join(work, `floor-${n}.csv`)]);
+  const pandas = py ? measure(py, [join(root, 'scripts', 'pandas_baseline.py'), roster, join(work, `pandas-${n}.csv`)]) : undefined;
+  const reconciliation = /rows read .*/.exec(calc.stdout)?.[0] ?? '';
+  results.push({ n, calc, floor, pandas, reconciliation });
+  const f = (x) => x.toFixed(2);
+  console.log(
+    `rows ${n.toLocaleString('en')}: calc ${f(calc.seconds)} s (${Math.round(n / calc.seconds).toLocaleString('en')} rows/s, peak RSS ${Math.round(calc.rssMb)} MB)` +
+      ` | CSV floor ${f(floor.seconds)} s (calc/floor ${f(calc.seconds / floor.seconds)}×)` +
+      (pandas ? ` | pandas ${f(pandas.seconds)} s (calc/pandas ${f(calc.seconds / pandas.seconds)}×)` : ' | pandas skipped') +
+      `\n    ${reconciliation}`,
+  );
+}
+const at = (n) => results.find((r) => r.n === n);
+if (at(100_000) && at(1_000_000)) {
+  const perRow = (r) => r.calc.seconds / r.n;
+  console.log(`scaling 100k → 1M: time per row ×${(perRow(at(1_000_000)) / perRow(at(100_000))).toFixed(2)} (target ≤ 1.25), peak RSS ×${(at(1_000_000).calc.rssMb / at(100_000).calc.rssMb).toFixed(2)} (target ≤ 1.5)`);
+}
+const big = at(1_000_000);
+if (big?.pandas) console.log(`1M rows: calc/pandas ${(big.calc.seconds / big.pandas.seconds).toFixed(2)}× (target ≤ 1.5), peak RSS ${Math.round(big.calc.rssMb)} MB (target ≤ 250)`);
+rmSync(work, { recursive: true, force: true });

@@ -1,0 +1,18 @@
+// Worker thread for pass P: decides the partitions it is given (a person's lines are all in one, so limits stay exact).
+import { parentPort, workerData } from 'node:worker_threads';
+import { loadTables } from '../tables/load.js';
+import { decidePartition } from './partitionPass.js';
+
+interface Job {
+  work: string;
+  partitions: number[];
+  extraTables: string[];
+  usedCodes: string[];
+  labels: string[];
+}
+
+const job = workerData as Job;
+const tables = loadTables(job.extraTables);
+const used = job.usedCodes.map((c) => tables.get(c)!);
+const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, tables, used, job.labels) }));
+parentPort!.postMessage(summaries);
