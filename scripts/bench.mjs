@@ -15,7 +15,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const sizes = opt('--rows') ? [Number(opt('--rows'))] : [10_000, 100_000, 1_000_000];
-const workers = opt('--workers', '2');
+const workers = opt('--workers', '1');
 const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 
 /** Run a command, return wall seconds and peak RSS in MB (from GNU time when present). */

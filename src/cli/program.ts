@@ -1,5 +1,4 @@
 // The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
-import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { calc } from './commands/calc.js';
 import { check } from './commands/check.js';
@@ -38,11 +37,11 @@ Exit codes:
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
-    .option('--workers <n>', 'worker threads for the limits pass of a large run (outputs are identical for any n)', (v: string) => {
+    .option('--workers <n>', 'worker threads for the limits pass of a large run (outputs are identical for any n; more memory, little gain today: see README Performance)', (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
       return n;
-    }, Math.min(2, availableParallelism()))
+    }, 1)
     .option('--ledger <path|url>', 'claims ledger: an SQLite file (created on first use) or postgres://… shared by several offices')
     .option('--dry-run', 'evaluate against the ledger without recording anything', false)
     .option('--hash-ids', 'store resident IDs in a new ledger as HMAC-SHA256 under the salt in SUBSIDY_ID_SALT', false)
