@@ -186,7 +186,15 @@ function parseOverride(text: string | undefined): { index: number; change: Overr
 /** Decide every partition, here or spread over worker threads (partition p goes to worker p mod n). */
 async function decideAll(work: string, partitions: number, o: StreamOptions, used: Table[], labels: string[]): Promise<SummaryRow[][]> {
   const n = Math.max(1, Math.min(o.workers, partitions));
-  if (n === 1) return Array.from({ length: partitions }, (_, p) => decidePartition(work, p, o.tables, used, labels));
+  if (n === 1) {
+    o.progress?.start('limits', partitions, 0);
+    const out = Array.from({ length: partitions }, (_, p) => {
+      o.progress?.tick(p, 0);
+      return decidePartition(work, p, o.tables, used, labels);
+    });
+    o.progress?.done();
+    return out;
+  }
   const jobs = Array.from({ length: n }, (_, w) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % n === w));
   const results = await Promise.all(
     jobs.map(
