@@ -29,19 +29,10 @@ export interface LedgerTx {
   record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void>;
 }
 
-export interface LedgerClaimView {
-  runId: string;
+/** A claim as the ledger commands show it: what limits need, plus its run's state and bookkeeping. */
+export interface LedgerClaimView extends PriorClaim {
   voided: boolean;
-  file: string;
-  row: number;
-  personKey: string;
-  jurisdiction: string;
-  program: string;
-  occupation: string;
-  level: string;
-  date: string;
   year: number;
-  amountFen: number;
   payee: string;
   recordedAt: string;
 }
