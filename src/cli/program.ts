@@ -42,6 +42,11 @@ Exit codes:
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
       return n;
     }, 1)
+    .option('--memory-mb <n>', 'heap budget of a large run in MB, in a worker thread (0: no budget, run in this thread)', (v: string) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number of MB, or 0');
+      return n;
+    }, 128)
     .option('--ledger <path|url>', 'claims ledger: an SQLite file (created on first use) or postgres://… shared by several offices')
     .option('--dry-run', 'evaluate against the ledger without recording anything', false)
     .option('--hash-ids', 'store resident IDs in a new ledger as HMAC-SHA256 under the salt in SUBSIDY_ID_SALT', false)

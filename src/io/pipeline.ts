@@ -23,6 +23,8 @@ export interface StreamOptions extends BatchOptions {
   lang: Lang;
   maskIds: boolean;
   onHeader?: (h: RosterHeader) => void;
+  /** Told where the run's temporary files are, so a caller can remove them if the run dies. */
+  onWorkDir?: (path: string) => void;
   progress?: Progress;
 }
 
@@ -68,6 +70,7 @@ const PROGRESS_EVERY = 4096; // rows between progress updates in the writing pas
 
 export async function runStreaming(rosters: string[], out: { breakdown: string; summary: string; rejects: string }, o: StreamOptions): Promise<StreamResult> {
   const work = mkdtempSync(join(tmpdir(), 'subsidy-run-'));
+  o.onWorkDir?.(work);
   const staged: AtomicFile[] = [];
   try {
     // Standard input cannot be read twice: keep a copy for the second pass.

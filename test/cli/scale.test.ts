@@ -1,6 +1,6 @@
 // Large runs: outputs do not depend on worker threads, and the streaming path decides exactly as the in-memory one.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -29,6 +29,15 @@ describe('20k-row synthetic roster', () => {
     calc('w1', ['--workers', '1']);
     calc('w3', ['--workers', '3']);
     for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('w3', name).equals(file('w1', name))).toBe(true);
+  });
+
+  it('a roster that needs more than the memory budget is run again without it, with the same output and no leftovers', () => {
+    calc('budget-ok', []);
+    const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny'), '--no-progress', '--memory-mb', '4'], { env: { ...process.env, NO_COLOR: '1' } });
+    expect(r.status).toBe(0);
+    expect(r.stderr.toString()).toContain('needs more than the 4 MB memory budget');
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('budget-tiny', name).equals(file('budget-ok', name))).toBe(true);
+    expect(readdirSync(join(dir, 'budget-tiny')).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
   });
 
   it('the streaming path decides exactly as the in-memory path (limits across partitions)', () => {

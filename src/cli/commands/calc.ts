@@ -11,6 +11,7 @@ import { readCatalogue } from '../../io/catalog.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
 import { runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, readRoster } from '../../io/roster.js';
+import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadTables } from '../../tables/load.js';
 import type { Table } from '../../tables/schema.js';
@@ -29,6 +30,7 @@ export interface CalcOptions {
   progress?: boolean;
   ledger?: string;
   workers: number;
+  memoryMb: number;
   dryRun: boolean;
   hashIds: boolean;
 }
@@ -72,15 +74,26 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   };
   mkdirSync(out, { recursive: true });
   if (!opts.ledger) {
-    // Without a ledger the run streams: memory stays bounded however long the roster is.
-    const r = await runStreaming(rosters, { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') }, {
+    // Without a ledger the run streams: memory stays bounded however long the roster is. Read from files,
+    // it runs in a worker thread with a capped heap; standard input is read here.
+    const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
+    const progress = opts.progress ?? err.isTTY === true;
+    if (opts.memoryMb > 0 && !rosters.includes('-')) {
+      const r = await runWithinBudget(
+        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, extraTables: opts.table, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
+        opts.memoryMb,
+      );
+      printSummary(r, setup.tables, r.files, opts.lang);
+      return opts.strict && r.rowsRejected > 0 ? 2 : 0;
+    }
+    const r = await runStreaming(rosters, targets, {
       ...setup,
       lang: opts.lang,
       maskIds: opts.maskIds,
       workers: opts.workers,
       extraTables: opts.table,
       onHeader,
-      progress: (opts.progress ?? err.isTTY === true) ? progressBar() : undefined,
+      progress: progress ? progressBar() : undefined,
     });
     printSummary(r, setup.tables, r.commit(), opts.lang);
     return opts.strict && r.rowsRejected > 0 ? 2 : 0;

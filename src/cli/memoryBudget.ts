@@ -1,0 +1,63 @@
+// Large runs inside a worker thread with a capped heap: memory stays within a budget whatever the roster's length.
+import { readdirSync, rmSync } from 'node:fs';
+import { basename, dirname, join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { StreamResult } from '../io/pipeline.js';
+import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
+import { progressBar } from './progress.js';
+import { UsageError } from './errors.js';
+
+export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string[] };
+
+class OutOfBudget extends Error {}
+
+function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResult> {
+  const bar = job.progress ? progressBar() : undefined;
+  let workDir: string | undefined;
+  return new Promise<RunResult>((done, fail) => {
+    const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {
+      workerData: job,
+      resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 } : undefined,
+    });
+    let settled = false;
+    worker.on('message', (m: PipelineMessage) => {
+      if (m.kind === 'header') process.stderr.write(`${m.text}\n`);
+      else if (m.kind === 'workdir') workDir = m.path;
+      else if (m.kind === 'progress') (bar?.[m.call] as ((...a: unknown[]) => void) | undefined)?.(...m.args);
+      else if (m.kind === 'failed') {
+        settled = true;
+        fail(new UsageError(m.message));
+      } else if (m.kind === 'result') {
+        settled = true;
+        done({ ...m.result, files: m.files });
+      }
+    });
+    worker.on('error', (e: Error & { code?: string }) => {
+      bar?.done();
+      if (settled) return;
+      settled = true;
+      if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
+        // The worker died mid-run: remove what it left, then let the caller decide.
+        if (workDir) rmSync(workDir, { recursive: true, force: true });
+        const outDir = dirname(job.out.breakdown);
+        const mine = new RegExp(`^\\.(${[job.out.breakdown, job.out.summary, job.out.rejects].map((f) => basename(f).replace('.', '\\.')).join('|')})\\.tmp-${process.pid}-`);
+        for (const f of readdirSync(outDir)) if (mine.test(f)) rmSync(join(outDir, f), { force: true });
+        fail(new OutOfBudget());
+      } else fail(e);
+    });
+    worker.on('exit', (code) => {
+      if (!settled) fail(new Error(`calc worker stopped with code ${code}`));
+    });
+  });
+}
+
+/** Run within `heapMb`; a roster that needs more (say one person with a million rows) is run again without the cap. */
+export async function runWithinBudget(job: PipelineJob, heapMb: number): Promise<RunResult> {
+  try {
+    return await runOnce(job, heapMb);
+  } catch (e) {
+    if (!(e instanceof OutOfBudget)) throw e;
+    process.stderr.write(`this roster needs more than the ${heapMb} MB memory budget (--memory-mb); running it again without one\n`);
+    return runOnce(job, undefined);
+  }
+}

@@ -1,0 +1,66 @@
+// Runs a large calc in a worker thread whose heap is capped, so the whole run stays within a memory budget.
+import { parentPort, workerData } from 'node:worker_threads';
+import { findTable } from '../engine/intake.js';
+import { loadTables } from '../tables/load.js';
+import { readCatalogue } from './catalog.js';
+import type { Lang } from './csvOut.js';
+import { type StreamResult, runStreaming } from './pipeline.js';
+import type { EncodingChoice } from './roster.js';
+
+export interface PipelineJob {
+  rosters: string[];
+  out: { breakdown: string; summary: string; rejects: string };
+  jurisdiction?: string;
+  extraTables: string[];
+  catalogs: string[];
+  encoding: EncodingChoice;
+  lang: Lang;
+  maskIds: boolean;
+  workers: number;
+  progress: boolean;
+}
+
+export type PipelineMessage =
+  | { kind: 'header'; text: string }
+  | { kind: 'progress'; call: 'start' | 'tick' | 'done'; args: (string | number | undefined)[] }
+  | { kind: 'workdir'; path: string }
+  | { kind: 'failed'; message: string }
+  | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[] };
+
+const job = workerData as PipelineJob;
+const post = (m: PipelineMessage): void => parentPort!.postMessage(m);
+try {
+  await run();
+} catch (e) {
+  // Error classes do not cross threads: send the message, the main thread reports it like its own.
+  post({ kind: 'failed', message: (e as Error).message });
+}
+
+async function run(): Promise<void> {
+const tables = loadTables(job.extraTables);
+const catalogue = job.catalogs.length ? await readCatalogue(job.catalogs, job.encoding) : undefined;
+const r = await runStreaming(job.rosters, job.out, {
+  tables,
+  defaultJurisdiction: job.jurisdiction ? findTable(tables, job.jurisdiction)?.code : undefined,
+  catalogue,
+  encoding: job.encoding,
+  lang: job.lang,
+  maskIds: job.maskIds,
+  workers: job.workers,
+  extraTables: job.extraTables,
+  onWorkDir: (path) => post({ kind: 'workdir', path }),
+  onHeader: (h) => {
+    if (h.ignored.length) post({ kind: 'header', text: `${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}` });
+    if (h.encoding === 'gb18030' && job.encoding === 'auto') post({ kind: 'header', text: `${h.file}: read as GBK/GB18030` });
+  },
+  progress: job.progress
+    ? {
+        start: (...args) => post({ kind: 'progress', call: 'start', args }),
+        tick: (...args) => post({ kind: 'progress', call: 'tick', args }),
+        done: () => post({ kind: 'progress', call: 'done', args: [] }),
+      }
+    : undefined,
+});
+const files = r.commit();
+post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, summary: r.summary }, files });
+}
