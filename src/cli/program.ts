@@ -18,7 +18,8 @@ export function buildProgram(setExit: (code: number) => void): Command {
       `
 Exit codes:
   0  done (rejected rows, if any, are in rejects.csv)
-  1  usage error, unreadable input, or a rate table that does not validate
+  1  usage error, unreadable input, a rate table that does not validate, a ledger
+     that cannot be opened, or check without a terminal or --answers
   2  with --strict: done, but some rows were rejected
   130 interrupted (Ctrl+C)`,
     );

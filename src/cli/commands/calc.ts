@@ -1,7 +1,7 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
 import { createHash, createHmac } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join, relative, resolve } from 'node:path';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
@@ -223,7 +223,8 @@ function printSummary(r: Pick<BatchResult, 'summary' | 'rowsRead' | 'rowsEvaluat
     }
   }
   if (r.rowsRejected) o.push(c.red(zh ? `被拒绝的行: ${r.rowsRejected} (见 rejects.csv)` : `rejected rows: ${r.rowsRejected} (see rejects.csv)`));
-  o.push(`${zh ? '已写入' : 'wrote'} ${files.join(', ')}`);
+  const shown = files.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f)));
+  o.push(`${zh ? '已写入' : 'wrote'} ${shown.join(', ')}`);
   o.push(`rows read ${r.rowsRead} = evaluated ${r.rowsEvaluated} + rejected ${r.rowsRejected}`);
   process.stdout.write(`${o.join('\n')}\n`);
 }
