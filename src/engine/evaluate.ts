@@ -23,11 +23,22 @@ function addDerivedFacts(facts: Facts): Facts {
   return facts;
 }
 
+const citations = new WeakMap<Program, string>();
+
+/** "ZJ-06, 诸政办发〔2020〕6号 二(五)": built once per programme. */
 export function citation(table: Table, program: Program): string {
-  const doc = table.document.number ?? table.document.title;
-  const draft = table.document.status === 'draft' ? ' (征求意见稿 draft)' : '';
-  return `${program.clauses.join('/')}, ${doc} ${program.section}${draft}`;
+  let c = citations.get(program);
+  if (c === undefined) {
+    const doc = table.document.number ?? table.document.title;
+    const draft = table.document.status === 'draft' ? ' (征求意见稿 draft)' : '';
+    c = `${program.clauses.join('/')}, ${doc} ${program.section}${draft}`;
+    citations.set(program, c);
+  }
+  return c;
 }
+
+const ELIGIBLE = { zh: '符合条件', en: 'eligible' } as const;
+const NO_FORMULA = { zh: '', en: '' } as const;
 
 /** The line of one programme for one claim, before any cross-record limit. */
 function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
@@ -51,10 +62,10 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
     level: (facts.level as string | undefined) ?? '',
     status: 'approved',
     reasonCode: 'ok',
-    reason: { zh: '符合条件', en: 'eligible' },
+    reason: ELIGIBLE,
     amountFen: 0,
     basis: 'none',
-    formula: { zh: '', en: '' },
+    formula: NO_FORMULA,
     citation: citation(table, program),
     exposureFen: null,
     companionOf,
@@ -106,7 +117,7 @@ function judge(facts: Facts, table: Table, program: Program, options: EvaluateOp
   const catalogueStandard = options.catalogue?.(table, program, facts);
   const result = computeAmount(program.amount, { facts, uplift, catalogueStandard });
   if (result.status === 'approved') {
-    const note = uplift ? { zh: `符合条件, ${uplift.uplift.label.zh}`, en: `eligible, ${uplift.uplift.label.en}` } : { zh: '符合条件', en: 'eligible' };
+    const note = uplift ? { zh: `符合条件, ${uplift.uplift.label.zh}`, en: `eligible, ${uplift.uplift.label.en}` } : ELIGIBLE;
     return { status: 'approved', reasonCode: 'ok', reason: note, amountFen: result.fen, basis: result.basis, formula: result.formula, exposureFen: null };
   }
   return {
