@@ -2,7 +2,7 @@
 import type { Table } from '../tables/schema.js';
 import type { Catalogue } from './catalogue.js';
 import { evaluateClaim } from './evaluate.js';
-import { type Reject, intakeRow } from './intake.js';
+import { type Reject, intakeRow, unreadableRow } from './intake.js';
 import { applyLimits } from './limits.js';
 import { type SummaryRow, summarize } from './summarize.js';
 import type { Line, PriorClaim, PriorRow } from './types.js';
@@ -84,7 +84,7 @@ export class Batch {
   addUnreadable(file: string, row: number, message: string): void {
     this.rowsRead++;
     this.rowsRejected++;
-    this.rejects.push({ file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message}`, en: `unreadable CSV row: ${message}` } });
+    this.rejects.push(unreadableRow(file, row, message));
   }
 
   /** Persons with lines in this run, for loading their ledger history. */

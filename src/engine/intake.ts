@@ -13,6 +13,11 @@ export interface Reject {
   reason: Bilingual;
 }
 
+/** A row the CSV reader could not split into cells (e.g. an unclosed quote). */
+export function unreadableRow(file: string, row: number, message: string): Reject {
+  return { file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message}`, en: `unreadable CSV row: ${message}` } };
+}
+
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
 const ID_CHECK = '10X98765432';
 

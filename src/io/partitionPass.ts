@@ -1,10 +1,31 @@
-// Pass P of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
+// Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { fromRecord, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
 import type { Table } from '../tables/schema.js';
+
+/** Buffered appends to a file descriptor: spill files are written in large blocks. */
+export class Appender {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly fd: number) {}
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > 256 * 1024) this.flush();
+  }
+  flush(): void {
+    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}
 
 /** Reads a file line by line in blocks, never whole. */
 export class LineReader {
@@ -53,13 +74,11 @@ export function decidePartition(work: string, p: number, tables: ReadonlyMap<str
   const before = records.map(({ line }) => ({ status: line.status, reasonCode: line.reasonCode, amountFen: line.amountFen, exposureFen: line.exposureFen }));
   const lines = records.map((r) => r.line);
   for (const table of used) applyLimits(lines, table);
-  const out: string[] = [];
+  const out = new Appender(openSync(overrideFile(work, p), 'w'));
   records.forEach((r, i) => {
     const change = overrideOf(before[i]!, r.line);
-    if (change) out.push(`${r.index}\t${JSON.stringify(change)}\n`);
+    if (change) out.write(`${r.index}\t${JSON.stringify(change)}\n`);
   });
-  const fd = openSync(overrideFile(work, p), 'w');
-  for (let i = 0; i < out.length; i += 4096) writeSync(fd, out.slice(i, i + 4096).join(''));
-  closeSync(fd);
+  out.close();
   return summarize(lines, programOrderOf(used));
 }

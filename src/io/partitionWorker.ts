@@ -1,4 +1,4 @@
-// Worker thread for pass P: decides the partitions it is given (a person's lines are all in one, so limits stay exact).
+// Worker thread for pass B (limits): decides the partitions it is given (a person's lines are all in one, so limits stay exact).
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTables } from '../tables/load.js';
 import { decidePartition } from './partitionPass.js';

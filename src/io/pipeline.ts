@@ -1,17 +1,18 @@
 // Large runs in bounded memory: evaluate and spill compact records by person, decide limits per partition,
 // then re-evaluate in input order and write the breakdown with the limit decisions merged in.
-import { closeSync, createWriteStream, mkdtempSync, openSync, rmSync, statSync, writeSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, openSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { Worker } from 'node:worker_threads';
+import { type BatchOptions, evaluateRow } from '../engine/batch.js';
+import { unreadableRow } from '../engine/intake.js';
 import { type Override, applyOverride, partitionOf, toRecord } from '../engine/partition.js';
 import { type SummaryRow, mergeSummaries } from '../engine/summarize.js';
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
-import { LineReader, decidePartition, overrideFile, partitionFile, programOrderOf } from './partitionPass.js';
+import { Appender, LineReader, decidePartition, overrideFile, partitionFile, programOrderOf } from './partitionPass.js';
 import { type EncodingChoice, type RosterHeader, readRosterBatches } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -42,27 +43,6 @@ export interface StreamResult {
   summary: SummaryRow[];
   commit(): string[];
   abort(): void;
-}
-
-/** Buffered appends to a file descriptor: partition files are written in large blocks. */
-class Appender {
-  private parts: string[] = [];
-  private size = 0;
-  constructor(private readonly fd: number) {}
-  write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size > 256 * 1024) this.flush();
-  }
-  flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  close(): void {
-    this.flush();
-    closeSync(this.fd);
-  }
 }
 
 const PARTITION_BYTES = 2 * 1024 * 1024;
@@ -101,7 +81,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
         const seq = rowsRead++;
         if (rec.unreadable !== undefined) {
           rowsRejected++;
-          rejects.write(rejectRow({ file: input.label, row: rec.row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${rec.unreadable}`, en: `unreadable CSV row: ${rec.unreadable}` } }, o.lang));
+          rejects.write(rejectRow(unreadableRow(input.label, rec.row, rec.unreadable), o.lang));
           continue;
         }
         const r = evaluateRow(input.label, rec.row, seq, rec.cells, o);
@@ -118,14 +98,14 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     for (const p of parts) p.close();
     o.progress?.done();
 
-    // Pass P: limits per partition (a person's lines are all in one), on worker threads when asked for.
+    // Pass B: limits per partition (a person's lines are all in one), on worker threads when asked for.
     const usedTables = [...used];
     const labels = inputs.map((f) => f.label);
     const programOrder = programOrderOf(usedTables);
     const summaries = await decideAll(work, partitions, o, usedTables, labels);
     const summary = mergeSummaries(summaries, programOrder);
 
-    // Pass B: the same evaluation again, in input order, with the limit decisions merged in.
+    // Pass C: the same evaluation again, in input order, with the limit decisions merged in.
     const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r')));
     const heads: ({ index: number; change: Override } | undefined)[] = readers.map((r) => parseOverride(r.next()));
     const breakdown = openAtomic(out.breakdown);
