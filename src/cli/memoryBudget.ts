@@ -16,7 +16,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
   let workDir: string | undefined;
   return new Promise<RunResult>((done, fail) => {
     const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {
-      workerData: job,
+      workerData: { ...job, heapMb },
       resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 } : undefined,
     });
     let settled = false;
@@ -27,6 +27,11 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
       else if (m.kind === 'failed') {
         settled = true;
         fail(new UsageError(m.message));
+      } else if (m.kind === 'out-of-memory') {
+        // A thread the run started ran out of its share; the run has already removed its temporary files.
+        settled = true;
+        bar?.done();
+        fail(new OutOfBudget());
       } else if (m.kind === 'result') {
         settled = true;
         done({ ...m.result, files: m.files });

@@ -29,7 +29,7 @@ export interface RecordLine {
 
 /**
  * Rebuild the parts of a line that limits and the summary read. Texts limits do not change (formula,
- * reason, citation) are left empty here; the final output takes them from re-evaluating the row.
+ * reason, citation) are left empty here; the breakdown keeps them from the first evaluation.
  * Names come from the table, not from the record text: a substring would keep the whole text it was cut from alive.
  */
 export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[]): RecordLine {
@@ -49,7 +49,7 @@ export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, fil
   };
 }
 
-/** What a limit changed on a line; applied over the re-evaluated line when the breakdown is written. */
+/** What a limit changed on a line; written over the line's spilled breakdown record in the last pass. */
 export interface Override {
   status: Status;
   reasonCode: string;
@@ -66,16 +66,4 @@ export function overrideOf(before: { status: Status; reasonCode: string; amountF
     status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen,
     denied: after.status === 'denied',
   };
-}
-
-export function applyOverride(line: Line, o: Override): void {
-  line.status = o.status;
-  line.reasonCode = o.reasonCode;
-  line.reason = o.reason;
-  line.amountFen = o.amountFen;
-  line.exposureFen = o.exposureFen;
-  if (o.denied) {
-    line.basis = 'none';
-    line.formula = { zh: '', en: '' };
-  }
 }

@@ -4,6 +4,8 @@ import { basename, dirname, join } from 'node:path';
 
 export interface AtomicFile {
   write(text: string): void;
+  /** Bytes already encoded (e.g. copied from a spill file), written after any pending text. */
+  writeBytes(bytes: Uint8Array): void;
   /** Flush, fsync and rename into place. */
   commit(): void;
   /** Drop the temp file; the target is untouched. */
@@ -28,6 +30,11 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       pending.push(text);
       size += text.length;
       if (size > 1 << 20) flush();
+    },
+    writeBytes(bytes) {
+      flush();
+      let done = 0;
+      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
     },
     commit() {
       flush();

@@ -2,6 +2,7 @@
 import type { Reject } from '../engine/intake.js';
 import { formatYuan } from '../engine/money.js';
 import type { SummaryRow } from '../engine/summarize.js';
+import type { Override } from '../engine/partition.js';
 import type { Line } from '../engine/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -21,12 +22,37 @@ export function safeCell(value: string): string {
 export function csvRow(cells: (string | number)[]): string {
   let out = '';
   for (let i = 0; i < cells.length; i++) {
-    const c = cells[i]!;
-    const v = typeof c === 'number' ? String(c) : safeCell(c);
     if (i) out += ',';
-    out += /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+    out += csvCell(cells[i]!);
   }
   return `${out}\r\n`;
+}
+
+/** One cell as csvRow writes it. */
+export function csvCell(c: string | number): string {
+  const v = typeof c === 'number' ? String(c) : safeCell(c);
+  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
+}
+
+/** The cells of a record csvRow wrote, each still as written (quoted, escaped): for rewriting some and keeping the rest byte for byte. */
+export function rawCells(record: string): string[] {
+  const text = record.endsWith('\r\n') ? record.slice(0, -2) : record;
+  const cells: string[] = [];
+  let i = 0;
+  for (;;) {
+    let end: number;
+    if (text[i] === '"') {
+      end = i + 1;
+      while (end < text.length && !(text[end] === '"' && text[end + 1] !== '"')) end += text[end] === '"' ? 2 : 1;
+      end++; // past the closing quote
+    } else {
+      end = text.indexOf(',', i);
+      if (end < 0) end = text.length;
+    }
+    cells.push(text.slice(i, end));
+    if (end >= text.length) return cells;
+    i = end + 1;
+  }
 }
 
 const BREAKDOWN: [string, string][] = [
@@ -65,6 +91,24 @@ export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
     l.status === 'approved' ? formatYuan(l.amountFen) : formatYuan(0), l.basis, l.formula[lang], l.citation,
     l.exposureFen === null ? '' : formatYuan(l.exposureFen), l.companionOf,
   ]);
+}
+
+const BREAKDOWN_COLUMN = new Map(BREAKDOWN.map(([en], i) => [en, i]));
+const col = (name: string): number => BREAKDOWN_COLUMN.get(name)!;
+
+/** A spilled breakdown record with a limit's decision written over it (same cells as breakdownRow would give the changed line). */
+export function patchBreakdownRow(record: string, o: Override, lang: Lang): string {
+  const cells = rawCells(record);
+  cells[col('status')] = csvCell(o.status);
+  cells[col('reason_code')] = csvCell(o.reasonCode);
+  cells[col('reason')] = csvCell(o.reason[lang]);
+  cells[col('amount')] = csvCell(o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0));
+  if (o.denied) {
+    cells[col('basis')] = csvCell('none');
+    cells[col('formula')] = '';
+  }
+  cells[col('max_exposure')] = o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen));
+  return `${cells.join(',')}\r\n`;
 }
 
 export function summaryRow(r: SummaryRow, lang: Lang): string {

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { fromRecord, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
+import { recordsPart } from './chunkPass.js';
 import type { Table } from '../tables/schema.js';
 
 /** Buffered appends to a file descriptor: spill files are written in large blocks. */
@@ -56,7 +57,6 @@ export class LineReader {
   }
 }
 
-export const partitionFile = (work: string, p: number): string => join(work, `p${p}.tsv`);
 export const overrideFile = (work: string, p: number): string => join(work, `o${p}.tsv`);
 
 export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, program: string) => number {
@@ -66,11 +66,14 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
 }
 
 /** Decide one partition: apply every used table's limits, write the lines they changed (in line order), summarise. */
-export function decidePartition(work: string, p: number, tables: ReadonlyMap<string, Table>, used: Table[], labels: readonly string[]): SummaryRow[] {
-  const reader = new LineReader(openSync(partitionFile(work, p), 'r'));
+export function decidePartition(work: string, p: number, chunks: number, tables: ReadonlyMap<string, Table>, used: Table[], labels: readonly string[]): SummaryRow[] {
+  // Chunks in order, each in its own order: the records come in input order.
   const records: ReturnType<typeof fromRecord>[] = [];
-  for (let t = reader.next(); t !== undefined; t = reader.next()) if (t) records.push(fromRecord(t, tables, labels));
-  reader.close();
+  for (let c = 0; c < chunks; c++) {
+    const reader = new LineReader(openSync(recordsPart(work, p, c), 'r'));
+    for (let t = reader.next(); t !== undefined; t = reader.next()) if (t) records.push(fromRecord(t, tables, labels));
+    reader.close();
+  }
   const before = records.map(({ line }) => ({ status: line.status, reasonCode: line.reasonCode, amountFen: line.amountFen, exposureFen: line.exposureFen }));
   const lines = records.map((r) => r.line);
   for (const table of used) applyLimits(lines, table);

@@ -6,6 +6,7 @@ import { decidePartition } from './partitionPass.js';
 interface Job {
   work: string;
   partitions: number[];
+  chunks: number;
   extraTables: string[];
   usedCodes: string[];
   labels: string[];
@@ -14,5 +15,5 @@ interface Job {
 const job = workerData as Job;
 const tables = loadTables(job.extraTables);
 const used = job.usedCodes.map((c) => tables.get(c)!);
-const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, tables, used, job.labels) }));
+const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, job.chunks, tables, used, job.labels) }));
 parentPort!.postMessage(summaries);

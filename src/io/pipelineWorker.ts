@@ -18,6 +18,8 @@ export interface PipelineJob {
   maskIds: boolean;
   workers: number;
   progress: boolean;
+  /** The run's heap budget, shared with the threads it starts. */
+  heapMb?: number;
 }
 
 export type PipelineMessage =
@@ -25,6 +27,7 @@ export type PipelineMessage =
   | { kind: 'progress'; call: 'start' | 'tick' | 'done'; args: (string | number | undefined)[] }
   | { kind: 'workdir'; path: string }
   | { kind: 'failed'; message: string }
+  | { kind: 'out-of-memory' }
   | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[] };
 
 const job = workerData as PipelineJob;
@@ -33,7 +36,9 @@ try {
   await run();
 } catch (e) {
   // Error classes do not cross threads: send the message, the main thread reports it like its own.
-  post({ kind: 'failed', message: (e as Error).message });
+  // A thread this run started that ran out of its share of the budget counts as the run running out.
+  if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') post({ kind: 'out-of-memory' });
+  else post({ kind: 'failed', message: (e as Error).message });
 }
 
 async function run(): Promise<void> {
@@ -48,6 +53,8 @@ const r = await runStreaming(job.rosters, job.out, {
   maskIds: job.maskIds,
   workers: job.workers,
   extraTables: job.extraTables,
+  catalogs: job.catalogs,
+  heapMb: job.heapMb,
   onWorkDir: (path) => post({ kind: 'workdir', path }),
   onHeader: (h) => {
     if (h.ignored.length) post({ kind: 'header', text: `${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}` });

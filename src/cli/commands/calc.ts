@@ -92,6 +92,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       maskIds: opts.maskIds,
       workers: opts.workers,
       extraTables: opts.table,
+      catalogs: opts.catalog,
       onHeader,
       progress: progress ? progressBar() : undefined,
     });

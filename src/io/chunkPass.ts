@@ -1,0 +1,129 @@
+// Pass A of a large run on one byte range: every row evaluated once; breakdown lines, rejects and limit records spilled.
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { type BatchOptions, evaluateRow } from '../engine/batch.js';
+import { unreadableRow } from '../engine/intake.js';
+import { partitionOf, toRecord } from '../engine/partition.js';
+import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
+import { Appender } from './partitionPass.js';
+import { type EncodingChoice, type RosterPart, readRosterBatches } from './roster.js';
+
+/** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
+export const CHUNK_STRIDE = 2 ** 32;
+
+export interface ChunkJob {
+  work: string;
+  chunk: number;
+  fileIndex: number;
+  path: string;
+  part: RosterPart;
+  partitions: number;
+  encoding: EncodingChoice;
+  lang: Lang;
+  maskIds: boolean;
+}
+
+export interface ChunkResult {
+  chunk: number;
+  rows: number;
+  rejected: number;
+  lines: number;
+  /** Codes of the tables this chunk's rows used, for the limits pass. */
+  usedCodes: string[];
+}
+
+export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
+/** Per breakdown line: its person's partition (1 byte) and its length in bytes (4 bytes, little-endian). */
+export const lineMapPart = (work: string, chunk: number): string => join(work, `m${chunk}.bin`);
+export const rejectsPart = (work: string, chunk: number): string => join(work, `r${chunk}.csv`);
+export const recordsPart = (work: string, partition: number, chunk: number): string => join(work, `p${partition}-${chunk}.tsv`);
+
+const MAP_ENTRY = 5;
+const MAP_BLOCK = 64 * 1024;
+
+/** Evaluate one chunk. `tick` reports rows and bytes read so far. */
+export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?: (rows: number, bytes: number) => void): Promise<ChunkResult> {
+  const { work, chunk, partitions } = job;
+  const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'));
+  const rejects = new Appender(openSync(rejectsPart(work, chunk), 'w'));
+  const records = Array.from({ length: partitions }, (_, p) => new Appender(openSync(recordsPart(work, p, chunk), 'w')));
+  const mapFd = openSync(lineMapPart(work, chunk), 'w');
+  const map = Buffer.alloc(MAP_ENTRY * MAP_BLOCK);
+  let mapped = 0;
+  const used = new Set<string>();
+  const base = chunk * CHUNK_STRIDE;
+  let rows = 0;
+  let rejected = 0;
+  let lines = 0;
+  let bytes = 0;
+  try {
+    for await (const batch of readRosterBatches(job.path, job.encoding, () => undefined, (b) => (bytes = b), job.part)) {
+      for (const rec of batch) {
+        const seq = base + rows++;
+        if (rec.unreadable !== undefined) {
+          rejected++;
+          rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
+          continue;
+        }
+        const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
+        if ('rejects' in r) {
+          rejected++;
+          for (const x of r.rejects) rejects.write(rejectRow(x, job.lang));
+          continue;
+        }
+        used.add(r.table.code);
+        for (const line of r.lines) {
+          const p = partitionOf(line.personKey, partitions);
+          records[p]!.write(`${toRecord(line, base + lines++, job.fileIndex)}\n`);
+          const text = breakdownRow(line, job.lang, job.maskIds);
+          breakdown.write(text);
+          map[mapped * MAP_ENTRY] = p;
+          map.writeUInt32LE(Buffer.byteLength(text), mapped * MAP_ENTRY + 1);
+          if (++mapped === MAP_BLOCK) {
+            writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
+            mapped = 0;
+          }
+        }
+      }
+      tick?.(rows, bytes);
+    }
+    writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
+  } finally {
+    closeSync(mapFd);
+    breakdown.close();
+    rejects.close();
+    for (const r of records) r.close();
+  }
+  return { chunk, rows, rejected, lines, usedCodes: [...used] };
+}
+
+/** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */
+export class LineMapReader {
+  private readonly buf = Buffer.alloc(MAP_ENTRY * MAP_BLOCK);
+  private count = 0;
+  private at = 0;
+  constructor(private readonly fd: number) {}
+  /** Partition and length of the next line into `into`; false at the end. */
+  next(into: { partition: number; bytes: number }): boolean {
+    if (this.at === this.count) {
+      const n = readFull(this.fd, this.buf);
+      this.count = Math.floor(n / MAP_ENTRY);
+      this.at = 0;
+      if (this.count === 0) return false;
+    }
+    const o = this.at++ * MAP_ENTRY;
+    into.partition = this.buf[o]!;
+    into.bytes = this.buf.readUInt32LE(o + 1);
+    return true;
+  }
+}
+
+function readFull(fd: number, buf: Buffer): number {
+  let n = 0;
+  while (n < buf.length) {
+    const r = readSync(fd, buf, n, buf.length - n, null);
+    if (r === 0) break;
+    n += r;
+  }
+  return n;
+}

@@ -1,0 +1,119 @@
+// Splitting a large roster into byte ranges that start on a record boundary, so threads can read it side by side.
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
+import Papa from 'papaparse';
+import iconv from 'iconv-lite';
+import { detectEncoding } from './roster.js';
+
+/** A byte range of one roster file; `firstRow` is the spreadsheet row its first record starts on. */
+export interface ChunkRange {
+  start: number;
+  end: number;
+  firstRow: number;
+}
+
+/** How every chunk of a split file is parsed: settings read once from the file's start, so no chunk guesses on its own. */
+export interface SplitFormat {
+  encoding: 'utf8' | 'gb18030';
+  newline: '\n' | '\r\n';
+}
+
+export interface ChunkPlan {
+  ranges: ChunkRange[];
+  /** Set when the file was split; a single range is parsed exactly as before (every setting guessed by the reader). */
+  format?: SplitFormat;
+}
+
+const BLOCK = 1 << 20;
+const QUOTE = 0x22;
+const NL = 0x0a;
+const CR = 0x0d;
+const COMMA = 0x2c;
+
+/**
+ * Up to `pieces` ranges of at least `minBytes` each. A file is split only when its quoting is regular (a quote opens
+ * a cell or closes it before , CR or LF, or is doubled inside one), it is comma-separated with LF or CRLF lines and
+ * its encoding is settled: then each range ends just after a line break outside quotes, and the rows are numbered
+ * exactly as one reader would number them. Anything else is read whole, as before.
+ * UTF-8 and GB18030 never use the bytes of " or LF inside a multi-byte character, so byte-level scanning is safe.
+ */
+export function planChunks(path: string, pieces: number, minBytes: number, encoding: 'auto' | 'utf8' | 'gb18030'): ChunkPlan {
+  const size = statSync(path).size;
+  const whole: ChunkPlan = { ranges: [{ start: 0, end: size, firstRow: 1 }] };
+  const want = Math.min(pieces, Math.floor(size / minBytes));
+  if (want < 2) return whole;
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(BLOCK);
+    const firstBytes = readSync(fd, buf, 0, BLOCK, 0);
+    const format = splitFormat(buf.subarray(0, firstBytes), encoding);
+    if (!format) return whole;
+    const targets = Array.from({ length: want - 1 }, (_, k) => Math.floor(((k + 1) * size) / want));
+    const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
+    const cuts: { at: number; row: number }[] = [];
+    let inQuote = false;
+    let quoteAtEnd = false; // a quote inside a quoted cell was the last byte of the previous block
+    let prev = NL; // the byte before the block (start of file counts as a line start)
+    let newlines = 0;
+    for (let base = 0; base < size; base += BLOCK) {
+      const len = base === 0 ? firstBytes : readSync(fd, buf, 0, BLOCK, base);
+      let i = base === 0 ? bom : 0;
+      if (quoteAtEnd) {
+        quoteAtEnd = false;
+        if (buf[0] === QUOTE) i = 1;
+        else if (buf[0] === COMMA || buf[0] === CR || buf[0] === NL) inQuote = false;
+        else return whole;
+      }
+      while (i < len) {
+        const q = buf.indexOf(QUOTE, i);
+        const stop = q < 0 || q >= len ? len : q;
+        if (!inQuote) {
+          // Line breaks up to the next quote are record ends: count them, and cut at the first past each target.
+          for (let n = buf.indexOf(NL, i); n >= 0 && n < stop; n = buf.indexOf(NL, n + 1)) {
+            newlines++;
+            const at = base + n + 1;
+            if (cuts.length < targets.length && at >= targets[cuts.length]! && at < size) cuts.push({ at, row: newlines + 1 });
+          }
+          if (stop === len) break;
+          const before = q > 0 && !(base === 0 && q === bom) ? buf[q - 1] : prev;
+          if (before !== COMMA && before !== NL) return whole;
+          inQuote = true;
+          i = q + 1;
+        } else {
+          // Inside quotes a line break belongs to the cell, but it still moves the row number on.
+          for (let n = buf.indexOf(NL, i); n >= 0 && n < stop; n = buf.indexOf(NL, n + 1)) newlines++;
+          if (stop === len) break;
+          if (q + 1 >= len) {
+            quoteAtEnd = true;
+            break;
+          }
+          const next = buf[q + 1];
+          if (next === QUOTE) i = q + 2;
+          else if (next === COMMA || next === CR || next === NL) {
+            inQuote = false;
+            i = q + 1;
+          } else return whole;
+        }
+      }
+      prev = buf[len - 1]!;
+      if (cuts.length === targets.length && !inQuote) break;
+    }
+    if (inQuote && !quoteAtEnd) return whole;
+    if (cuts.length === 0) return whole;
+    const starts = [{ at: 0, row: 1 }, ...cuts];
+    return {
+      format,
+      ranges: starts.map((s, k) => ({ start: s.at, end: k + 1 < starts.length ? starts[k + 1]!.at : size, firstRow: s.row })),
+    };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** The encoding, delimiter and line break the reader would settle on from the file's first block; undefined if not splittable. */
+function splitFormat(first: Buffer, encoding: 'auto' | 'utf8' | 'gb18030'): SplitFormat | undefined {
+  const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, 64 * 1024)) : encoding;
+  const text = iconv.getDecoder(chosen, { stripBOM: true }).write(first);
+  const meta = Papa.parse(text, { preview: 2 }).meta;
+  if (meta.delimiter !== ',' || (meta.linebreak !== '\n' && meta.linebreak !== '\r\n')) return undefined;
+  return { encoding: chosen, newline: meta.linebreak };
+}

@@ -1,0 +1,82 @@
+// Split rosters: byte ranges start on record boundaries, rows keep their spreadsheet numbers, outputs do not change.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { syntheticRoster } from '../../src/bench/synthetic.js';
+import { planChunks } from '../../src/io/chunks.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const dir = mkdtempSync(join(tmpdir(), 'subsidy-chunks-'));
+
+/** A synthetic roster as Excel on Windows would save it: BOM, CRLF, and every 7th name a quoted two-line cell with quotes and a comma. */
+function awkwardRoster(rows: number): Buffer {
+  const lines = [...syntheticRoster(rows, 11)].join('').split('\n').filter(Boolean);
+  const edited = lines.map((line, i) => {
+    if (i === 0 || i % 7) return line;
+    const cells = line.split(',');
+    cells[1] = `"${cells[1]}\r\n第二行, ""乙"""`;
+    return cells.join(',');
+  });
+  return Buffer.from(`\uFEFF${edited.join('\r\n')}\r\n`, 'utf8');
+}
+
+const newlinesBefore = (bytes: Buffer, at: number): number => {
+  let n = 0;
+  for (let i = bytes.indexOf(10); i >= 0 && i < at; i = bytes.indexOf(10, i + 1)) n++;
+  return n;
+};
+
+describe('planChunks', () => {
+  const path = join(dir, 'awkward.csv');
+  const bytes = awkwardRoster(12_000);
+  writeFileSync(path, bytes);
+
+  it('cuts just after a line break outside quotes, and numbers each range from the rows before it', () => {
+    const plan = planChunks(path, 4, 64 * 1024, 'auto');
+    expect(plan.ranges).toHaveLength(4);
+    expect(plan.format).toEqual({ encoding: 'utf8', newline: '\r\n' });
+    for (const [k, r] of plan.ranges.entries()) {
+      if (k === 0) {
+        expect(r).toMatchObject({ start: 0, firstRow: 1 });
+        continue;
+      }
+      expect(r.start).toBe(plan.ranges[k - 1]!.end);
+      expect(bytes[r.start - 1]).toBe(10);
+      // The line that starts the range is a whole record: it begins with a resident ID, not the tail of a two-line name.
+      expect(bytes.subarray(r.start, r.start + 18).toString()).toMatch(/^\d{17}[\dX]$/);
+      expect(r.firstRow).toBe(newlinesBefore(bytes, r.start) + 1);
+    }
+    expect(plan.ranges.at(-1)!.end).toBe(bytes.length);
+  });
+
+  it('reads a file with irregular quoting before a cut (a quote inside an unquoted cell) whole', () => {
+    const odd = join(dir, 'odd.csv');
+    const headerEnd = bytes.indexOf(10) + 1;
+    const oddRow = Buffer.from('330681199001010015,say "hi",zhuji,cert_training,2020-05-01\r\n');
+    writeFileSync(odd, Buffer.concat([bytes.subarray(0, headerEnd), oddRow, bytes.subarray(headerEnd)]));
+    expect(planChunks(odd, 4, 64 * 1024, 'auto').ranges).toHaveLength(1);
+  });
+
+  it('does not split a file too small for two ranges', () => {
+    expect(planChunks(path, 4, bytes.length, 'auto').ranges).toHaveLength(1);
+  });
+
+  it('calc writes byte-identical outputs from 1 and 3 threads on a roster with multi-line quoted cells', () => {
+    const run = (out: string, workers: string): void => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', path, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    };
+    run('one', '1');
+    run('three', '3');
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) {
+      expect(readFileSync(join(dir, 'three', name)).equals(readFileSync(join(dir, 'one', name))), name).toBe(true);
+    }
+    // A row far into the file keeps its spreadsheet number: every 7th record spans two lines.
+    const rejects = readFileSync(join(dir, 'one', 'rejects.csv'), 'utf8').trim().split('\r\n');
+    const last = rejects.at(-1)!.split(',');
+    expect(Number(last[1])).toBeGreaterThan(12_000);
+  });
+});
