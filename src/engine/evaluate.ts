@@ -43,7 +43,9 @@ const NO_FORMULA = { zh: '', en: '' } as const;
 /** The line of one programme for one claim, before any cross-record limit. */
 function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
   const date = facts.date as string;
-  const base: Line = {
+  const outcome = judge(facts, table, program, options);
+  // One object per line, fields always in the same order (a spread of base and outcome cost a second object).
+  const line: Line = {
     file: claim.file,
     row: claim.row,
     seq: claim.seq,
@@ -60,18 +62,17 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
     year: Number(date.slice(0, 4)),
     occupation: (facts.occupation as string | undefined) ?? '',
     level: (facts.level as string | undefined) ?? '',
-    status: 'approved',
-    reasonCode: 'ok',
-    reason: ELIGIBLE,
-    amountFen: 0,
-    basis: 'none',
-    formula: NO_FORMULA,
+    status: outcome.status,
+    reasonCode: outcome.reasonCode,
+    reason: outcome.reason,
+    amountFen: outcome.amountFen,
+    basis: outcome.basis,
+    formula: outcome.formula,
     citation: citation(table, program),
-    exposureFen: null,
+    exposureFen: outcome.exposureFen,
     companionOf,
   };
-  const outcome = judge(facts, table, program, options);
-  const line: Line = { ...base, ...outcome };
+  if (outcome.hint !== undefined) line.hint = outcome.hint;
   if (table.document.status === 'draft') {
     line.reason = { zh: `${line.reason.zh}（征求意见稿, 金额未定稿）`, en: `${line.reason.en} (draft for comment: amounts not final)` };
   }

@@ -59,8 +59,9 @@ function allowed(f: FieldDef): string {
 
 /** NFKC (full-width digits → ASCII); ASCII text is already in NFKC, and most cells are ASCII. */
 function nfkc(text: string): string {
+  // ASCII and CJK unified ideographs (U+4E00–U+9FFF, e.g. a name) have no compatibility forms: already NFKC.
   // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f]/.test(text) ? text.normalize('NFKC') : text;
+  return /[^\x00-\x7f\u4e00-\u9fff]/.test(text) ? text.normalize('NFKC') : text;
 }
 
 export function parseCell(field: FieldDef, raw: string): Parsed {
@@ -108,6 +109,31 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
   }
 }
 
+/**
+ * parseCell with a memory per field: roster columns repeat a few values (programme, level, groups, dates, costs),
+ * so most cells are one lookup. Parsing is pure, so a remembered result is the same result. Each field remembers
+ * at most MEMO_LIMIT spellings (names and IDs do not repeat; they would only fill it).
+ */
+const MEMO_LIMIT = 4096;
+const memo = new Map<FieldDef, Map<string, Parsed>>();
+
+function parseCellMemo(field: FieldDef, raw: string): Parsed {
+  if (field.kind === 'id' || field.kind === 'text') return parseCell(field, raw);
+  let seen = memo.get(field);
+  if (!seen) memo.set(field, (seen = new Map()));
+  let p = seen.get(raw);
+  if (p === undefined) {
+    p = parseCell(field, raw);
+    // Only good values are remembered (a reason quotes the cell), under a copy of the cell's text: the cell is
+    // cut from the reader's block, and a remembered slice would keep the whole block alive.
+    if (p.ok && seen.size < MEMO_LIMIT) seen.set(flatCopy(raw), p);
+  }
+  return p;
+}
+
+/** A string that shares no memory with the one it was cut from. */
+export const flatCopy = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+
 export interface IntakeOptions {
   tables: ReadonlyMap<string, Table>;
   /** -j: the jurisdiction for rows that do not name one. */
@@ -130,7 +156,7 @@ export function intakeRow(
   const reject = (column: string, value: string, code: string, reason: Bilingual): void => void rejects.push({ file, row, column, value, code, reason });
   for (const [name, raw] of cells) {
     const field = FIELD_BY_NAME.get(name)!;
-    const p = parseCell(field, raw);
+    const p = parseCellMemo(field, raw);
     if (p.ok) facts[name] = p.value;
     else reject(name, raw, p.code, p.reason);
   }
@@ -140,7 +166,7 @@ export function intakeRow(
   if (jurisdiction === undefined) {
     reject('jurisdiction', '', 'missing_column', { zh: '缺少地区(或用 -j 指定)', en: 'no jurisdiction (add the column or pass -j)' });
   } else {
-    table = findTable(options.tables, jurisdiction);
+    table = findTableMemo(options.tables, jurisdiction);
     if (!table) {
       reject('jurisdiction', jurisdiction, 'unknown_jurisdiction', {
         zh: `未知地区, 可选: ${[...options.tables.keys()].join(', ')}`,
@@ -167,6 +193,16 @@ export function intakeRow(
   }
   if (rejects.length || !table) return { rejects };
   return { claim: { file, row, seq, facts }, table };
+}
+
+const tableMemo = new WeakMap<ReadonlyMap<string, Table>, Map<string, Table | undefined>>();
+
+/** findTable, remembered per set of tables: every row of a roster names its jurisdiction the same few ways. */
+function findTableMemo(tables: ReadonlyMap<string, Table>, name: string): Table | undefined {
+  let seen = tableMemo.get(tables);
+  if (!seen) tableMemo.set(tables, (seen = new Map()));
+  if (!seen.has(name)) seen.set(flatCopy(name), findTable(tables, name));
+  return seen.get(name);
 }
 
 /** A table by its code, or by its Chinese name with or without 市/区/省 ("诸暨", "诸暨市"). */

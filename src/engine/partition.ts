@@ -16,10 +16,8 @@ const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t\n\r]+/
 
 /** One line as a tab-separated record. `index` is the line's position in the run's output. */
 export function toRecord(line: Line, index: number, fileIndex: number): string {
-  return [
-    index, line.seq, fileIndex, line.row, line.jurisdiction, line.program, clean(line.personKey), line.date, clean(line.occupation), line.level,
-    line.status, line.reasonCode, line.amountFen, line.exposureFen ?? '', line.companionOf, line.subject,
-  ].join('\t');
+  const l = line;
+  return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}`;
 }
 
 export interface RecordLine {
@@ -65,5 +63,28 @@ export function overrideOf(before: { status: Status; reasonCode: string; amountF
   return {
     status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen,
     denied: after.status === 'denied',
+  };
+}
+
+/** An override as spilled for the last pass: the reason already in the run's language. */
+export interface SpilledOverride extends Omit<Override, 'reason'> {
+  reason: string;
+}
+
+const ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
+const UNESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', '\\': '\\' };
+const escapeText = (s: string): string => (/[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => ESCAPES[c]!) : s);
+const unescapeText = (s: string): string => (s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => UNESCAPES[c]!) : s);
+
+/** One override as a tab-separated line (no JSON: a large run spills hundreds of thousands). */
+export function overrideLine(index: number, o: Override, lang: 'zh' | 'en'): string {
+  return `${index}\t${o.status}\t${o.reasonCode}\t${o.amountFen}\t${o.exposureFen ?? ''}\t${o.denied ? 1 : 0}\t${escapeText(o.reason[lang])}\n`;
+}
+
+export function readOverrideLine(text: string): { index: number; change: SpilledOverride } {
+  const f = text.split('\t');
+  return {
+    index: Number(f[0]),
+    change: { status: f[1] as Status, reasonCode: f[2]!, amountFen: Number(f[3]), exposureFen: f[4] === '' ? null : Number(f[4]), denied: f[5] === '1', reason: unescapeText(f[6]!) },
   };
 }

@@ -44,7 +44,7 @@ const MAP_BLOCK = 64 * 1024;
 /** Evaluate one chunk. `tick` reports rows and bytes read so far. */
 export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?: (rows: number, bytes: number) => void): Promise<ChunkResult> {
   const { work, chunk, partitions } = job;
-  const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'));
+  const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'), 256 * 1024);
   const rejects = new Appender(openSync(rejectsPart(work, chunk), 'w'));
   const records = Array.from({ length: partitions }, (_, p) => new Appender(openSync(recordsPart(work, p, chunk), 'w')));
   const mapFd = openSync(lineMapPart(work, chunk), 'w');
@@ -115,6 +115,9 @@ export class LineMapReader {
     into.partition = this.buf[o]!;
     into.bytes = this.buf.readUInt32LE(o + 1);
     return true;
+  }
+  close(): void {
+    closeSync(this.fd);
   }
 }
 

@@ -2,7 +2,7 @@
 import type { Reject } from '../engine/intake.js';
 import { formatYuan } from '../engine/money.js';
 import type { SummaryRow } from '../engine/summarize.js';
-import type { Override } from '../engine/partition.js';
+import type { SpilledOverride } from '../engine/partition.js';
 import type { Line } from '../engine/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -28,9 +28,14 @@ export function csvRow(cells: (string | number)[]): string {
   return `${out}\r\n`;
 }
 
+const NEEDS_CARE = /^[=+\-@\t\r]|[",\r\n]/;
+
 /** One cell as csvRow writes it. */
 export function csvCell(c: string | number): string {
-  const v = typeof c === 'number' ? String(c) : safeCell(c);
+  if (typeof c === 'number') return String(c);
+  // One test for the common case: a cell that needs neither the apostrophe nor quotes goes out as it is.
+  if (!NEEDS_CARE.test(c)) return c;
+  const v = safeCell(c);
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
@@ -97,11 +102,11 @@ const BREAKDOWN_COLUMN = new Map(BREAKDOWN.map(([en], i) => [en, i]));
 const col = (name: string): number => BREAKDOWN_COLUMN.get(name)!;
 
 /** A spilled breakdown record with a limit's decision written over it (same cells as breakdownRow would give the changed line). */
-export function patchBreakdownRow(record: string, o: Override, lang: Lang): string {
+export function patchBreakdownRow(record: string, o: SpilledOverride): string {
   const cells = rawCells(record);
   cells[col('status')] = csvCell(o.status);
   cells[col('reason_code')] = csvCell(o.reasonCode);
-  cells[col('reason')] = csvCell(o.reason[lang]);
+  cells[col('reason')] = csvCell(o.reason);
   cells[col('amount')] = csvCell(o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0));
   if (o.denied) {
     cells[col('basis')] = csvCell('none');

@@ -1,21 +1,27 @@
 // Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
 import { applyLimits } from '../engine/limits.js';
-import { fromRecord, overrideOf } from '../engine/partition.js';
+import { fromRecord, overrideLine, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
+import type { Lang } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
 
 /** Buffered appends to a file descriptor: spill files are written in large blocks. */
 export class Appender {
   private parts: string[] = [];
   private size = 0;
-  constructor(private readonly fd: number) {}
+  /** `limit`: characters held before writing; a run keeps one Appender per partition, so they add up. */
+  constructor(
+    private readonly fd: number,
+    private readonly limit = 64 * 1024,
+  ) {}
   write(text: string): void {
     this.parts.push(text);
     this.size += text.length;
-    if (this.size > 256 * 1024) this.flush();
+    if (this.size > this.limit) this.flush();
   }
   flush(): void {
     if (this.parts.length) writeSync(this.fd, this.parts.join(''));
@@ -28,12 +34,22 @@ export class Appender {
   }
 }
 
-/** Reads a file line by line in blocks, never whole. */
+/**
+ * Reads a UTF-8 file line by line in blocks, never whole. The decoder carries a character cut by a block's
+ * end over to the next block (decoding each block alone garbled such a character, and with it a person's
+ * occupation, so a limit could miss a repeat).
+ */
 export class LineReader {
   private buf = '';
-  private readonly chunk = Buffer.alloc(256 * 1024);
+  private readonly chunk: Buffer;
+  private readonly decoder = new StringDecoder('utf8');
   private eof = false;
-  constructor(private readonly fd: number) {}
+  constructor(
+    private readonly fd: number,
+    blockBytes = 256 * 1024,
+  ) {
+    this.chunk = Buffer.alloc(blockBytes);
+  }
   next(): string | undefined {
     for (;;) {
       const nl = this.buf.indexOf('\n');
@@ -48,8 +64,10 @@ export class LineReader {
         return rest ? rest : undefined;
       }
       const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
-      if (n === 0) this.eof = true;
-      else this.buf += this.chunk.toString('utf8', 0, n);
+      if (n === 0) {
+        this.eof = true;
+        this.buf += this.decoder.end();
+      } else this.buf += this.decoder.write(this.chunk.subarray(0, n));
     }
   }
   close(): void {
@@ -66,7 +84,7 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
 }
 
 /** Decide one partition: apply every used table's limits, write the lines they changed (in line order), summarise. */
-export function decidePartition(work: string, p: number, chunks: number, tables: ReadonlyMap<string, Table>, used: Table[], labels: readonly string[]): SummaryRow[] {
+export function decidePartition(work: string, p: number, chunks: number, tables: ReadonlyMap<string, Table>, used: Table[], labels: readonly string[], lang: Lang): SummaryRow[] {
   // Chunks in order, each in its own order: the records come in input order.
   const records: ReturnType<typeof fromRecord>[] = [];
   for (let c = 0; c < chunks; c++) {
@@ -80,7 +98,7 @@ export function decidePartition(work: string, p: number, chunks: number, tables:
   const out = new Appender(openSync(overrideFile(work, p), 'w'));
   records.forEach((r, i) => {
     const change = overrideOf(before[i]!, r.line);
-    if (change) out.write(`${r.index}\t${JSON.stringify(change)}\n`);
+    if (change) out.write(overrideLine(r.index, change, lang));
   });
   out.close();
   return summarize(lines, programOrderOf(used));

@@ -1,6 +1,7 @@
 // Worker thread for pass B (limits): decides the partitions it is given (a person's lines are all in one, so limits stay exact).
 import { parentPort, workerData } from 'node:worker_threads';
 import { loadTables } from '../tables/load.js';
+import type { Lang } from './csvOut.js';
 import { decidePartition } from './partitionPass.js';
 
 interface Job {
@@ -10,10 +11,11 @@ interface Job {
   extraTables: string[];
   usedCodes: string[];
   labels: string[];
+  lang: Lang;
 }
 
 const job = workerData as Job;
 const tables = loadTables(job.extraTables);
 const used = job.usedCodes.map((c) => tables.get(c)!);
-const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, job.chunks, tables, used, job.labels) }));
+const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, job.chunks, tables, used, job.labels, job.lang) }));
 parentPort!.postMessage(summaries);

@@ -7,15 +7,15 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { Worker } from 'node:worker_threads';
 import type { BatchOptions } from '../engine/batch.js';
-import type { Override } from '../engine/partition.js';
 import { type SummaryRow, mergeSummaries } from '../engine/summarize.js';
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
-import { CHUNK_STRIDE, type ChunkJob, type ChunkResult, LineMapReader, breakdownPart, evaluateChunk, lineMapPart, rejectsPart } from './chunkPass.js';
+import { type ChunkJob, type ChunkResult, evaluateChunk, rejectsPart } from './chunkPass.js';
 import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup } from './chunkWorker.js';
-import { breakdownHeader, type Lang, patchBreakdownRow, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
-import { LineReader, decidePartition, overrideFile, programOrderOf } from './partitionPass.js';
+import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
+import { mergeBreakdown } from './mergePass.js';
+import { decidePartition, programOrderOf } from './partitionPass.js';
 import { type EncodingChoice, type RosterHeader, RosterError, readHeader } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -104,35 +104,10 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     staged.push(breakdown);
     breakdown.write(breakdownHeader(o.lang));
     o.progress?.start('writing', totalLines, 0);
-    const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r')));
-    const heads = readers.map((r) => parseOverride(r.next()));
-    const copy = Buffer.alloc(COPY_BLOCK);
-    const entry = { partition: 0, bytes: 0 };
-    let written = 0;
-    for (const job of jobs) {
-      const text = openSync(breakdownPart(work, job.chunk), 'r');
-      const map = openSync(lineMapPart(work, job.chunk), 'r');
-      const lines = new LineMapReader(map);
-      let at = 0; // byte offset of the current line in the chunk's breakdown
-      let from = 0; // start of the bytes not yet copied
-      for (let local = 0; lines.next(entry); local++) {
-        const head = heads[entry.partition];
-        if (head && head.index === job.chunk * CHUNK_STRIDE + local) {
-          copyRange(text, from, at, breakdown, copy);
-          breakdown.write(patchBreakdownRow(readText(text, at, entry.bytes), head.change, o.lang));
-          heads[entry.partition] = parseOverride(readers[entry.partition]!.next());
-          from = at + entry.bytes;
-        }
-        at += entry.bytes;
-        if (++written % 65536 === 0) o.progress?.tick(written, 0);
-      }
-      copyRange(text, from, at, breakdown, copy);
-      closeSync(text);
-      closeSync(map);
-    }
-    for (const r of readers) r.close();
+    mergeBreakdown(work, jobs.map((j) => j.chunk), partitions, breakdown, (lines) => o.progress?.tick(lines, 0));
     o.progress?.done();
 
+    const copy = Buffer.alloc(COPY_BLOCK);
     const rejects = openAtomic(out.rejects);
     staged.push(rejects);
     rejects.write(rejectsHeader(o.lang));
@@ -176,16 +151,13 @@ function copyRange(fd: number, from: number, to: number, out: AtomicFile, buf: B
   }
 }
 
-function readText(fd: number, at: number, bytes: number): string {
-  const buf = Buffer.alloc(bytes);
-  readSync(fd, buf, 0, bytes, at);
-  return buf.toString('utf8');
-}
-
-/** Pass A over every chunk: in this thread when there is one chunk or one worker, else on a pool of worker threads. */
+/**
+ * Pass A over every chunk, from one queue: this thread takes chunks too, and n − 1 worker threads join it when
+ * there is more than one chunk (each thread costs a copy of the tables and its own heap).
+ */
 async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: number): Promise<ChunkResult[]> {
   o.progress?.start('evaluating', undefined, bytesTotal);
-  const n = Math.min(o.workers, jobs.length);
+  const n = Math.max(1, Math.min(o.workers, jobs.length));
   const progress = jobs.map(() => ({ rows: 0, bytes: 0 }));
   const tick = (chunk: number, rows: number, bytes: number): void => {
     progress[chunk] = { rows, bytes };
@@ -194,54 +166,56 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
       progress.reduce((a, p) => a + p.bytes, 0),
     );
   };
+  const results: ChunkResult[] = [];
+  let next = 0;
+  const helpers: Worker[] = [];
+  let failure: ((e: unknown) => void) | undefined;
+  const failed = new Promise<never>((_, fail) => (failure = fail));
+  failed.catch(() => undefined);
   try {
-    if (n <= 1) {
-      const out: ChunkResult[] = [];
-      for (const job of jobs) out.push(await evaluateChunk(job, o, (rows, bytes) => tick(job.chunk, rows, bytes)));
-      return out;
-    }
     const setup: ChunkWorkerSetup = { extraTables: o.extraTables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction };
-    const results: ChunkResult[] = [];
-    const workers: Worker[] = [];
-    try {
-      await new Promise<void>((done, fail) => {
-        let next = 0;
-        let finished = 0;
-        for (let w = 0; w < n; w++) {
+    const helped = Array.from(
+      { length: n - 1 },
+      () =>
+        new Promise<void>((done) => {
           const worker = new Worker(new URL('./chunkWorker.js', import.meta.url), {
             workerData: setup,
             // The budget is shared: each evaluating thread gets its part of it.
-            resourceLimits: o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: 8 } : undefined,
+            resourceLimits: o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: 16 } : undefined,
           });
-          workers.push(worker);
-          const give = (): void => worker.postMessage(next < jobs.length ? jobs[next++] : null);
+          helpers.push(worker);
+          const give = (): void => {
+            if (next < jobs.length) worker.postMessage(jobs[next++]);
+            else {
+              worker.postMessage(null);
+              done();
+            }
+          };
           worker.on('message', (m: ChunkWorkerMessage) => {
             if (m.kind === 'tick') tick(m.chunk, m.rows, m.bytes);
-            else if (m.kind === 'failed') fail(new RosterError(m.message));
+            else if (m.kind === 'failed') failure!(new RosterError(m.message));
             else {
               results[m.result.chunk] = m.result;
-              if (++finished === jobs.length) done();
               give();
             }
           });
-          worker.once('error', fail);
-          worker.once('exit', (code) => code !== 0 && fail(new Error(`evaluating worker stopped with code ${code}`)));
+          worker.once('error', (e) => failure!(e));
+          worker.once('exit', (code) => code !== 0 && failure!(new Error(`evaluating worker stopped with code ${code}`)));
           give();
-        }
-      });
-    } finally {
-      await Promise.all(workers.map((w) => w.terminate()));
-    }
+        }),
+    );
+    const mine = (async () => {
+      while (next < jobs.length) {
+        const job = jobs[next++]!;
+        results[job.chunk] = await evaluateChunk(job, o, (rows, bytes) => tick(job.chunk, rows, bytes));
+      }
+    })();
+    await Promise.race([Promise.all([mine, ...helped]), failed]);
     return results;
   } finally {
+    await Promise.all(helpers.map((w) => w.terminate()));
     o.progress?.done();
   }
-}
-
-function parseOverride(text: string | undefined): { index: number; change: Override } | undefined {
-  if (!text) return undefined;
-  const tab = text.indexOf('\t');
-  return { index: Number(text.slice(0, tab)), change: JSON.parse(text.slice(tab + 1)) as Override };
 }
 
 /** Decide every partition, here or spread over worker threads (partition p goes to worker p mod n). */
@@ -251,7 +225,7 @@ async function decideAll(work: string, partitions: number, chunks: number, o: St
     o.progress?.start('limits', partitions, 0);
     const out = Array.from({ length: partitions }, (_, p) => {
       o.progress?.tick(p, 0);
-      return decidePartition(work, p, chunks, o.tables, used, labels);
+      return decidePartition(work, p, chunks, o.tables, used, labels, o.lang);
     });
     o.progress?.done();
     return out;
@@ -262,7 +236,7 @@ async function decideAll(work: string, partitions: number, chunks: number, o: St
       (mine) =>
         new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
           const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
-            workerData: { work, partitions: mine, chunks, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels },
+            workerData: { work, partitions: mine, chunks, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
           });
           worker.once('message', done);
           worker.once('error', fail);

@@ -214,7 +214,7 @@ async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig
       handle = parser;
       const bad = new Map(result.errors.filter((e) => e.row !== undefined).map((e) => [e.row as number, `${e.code}: ${e.message}`]));
       queue.push(result.data.map((cells, i) => (bad.has(i) ? { cells, error: bad.get(i) } : { cells })));
-      if (queue.length > 8 && !paused) {
+      if (queue.length > 2 && !paused) {
         paused = true;
         parser.pause();
       }
@@ -232,7 +232,7 @@ async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig
   for (;;) {
     const next = queue.shift();
     if (next) {
-      if (paused && queue.length < 2) {
+      if (paused && queue.length < 1) {
         paused = false;
         handle?.resume();
       }

@@ -1,11 +1,12 @@
-// Split rosters: byte ranges start on record boundaries, rows keep their spreadsheet numbers, outputs do not change.
+// Split rosters and spill files: byte ranges start on record boundaries, rows keep their numbers, text survives block ends.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
+import { LineReader } from '../../src/io/partitionPass.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -78,5 +79,19 @@ describe('planChunks', () => {
     const rejects = readFileSync(join(dir, 'one', 'rejects.csv'), 'utf8').trim().split('\r\n');
     const last = rejects.at(-1)!.split(',');
     expect(Number(last[1])).toBeGreaterThan(12_000);
+  });
+});
+
+describe('LineReader', () => {
+  it('keeps a Chinese character whole when a block ends inside it', () => {
+    const path = join(dir, 'lines.tsv');
+    // 3-byte characters after a 1-byte prefix: with 8-byte blocks, characters straddle every block boundary.
+    const lines = ['a汽车维修工', 'b电工\t三级', 'c养老护理员'];
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const reader = new LineReader(openSync(path, 'r'), 8);
+    const read: string[] = [];
+    for (let t = reader.next(); t !== undefined; t = reader.next()) read.push(t);
+    reader.close();
+    expect(read).toEqual(lines);
   });
 });

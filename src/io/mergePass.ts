@@ -1,0 +1,89 @@
+// Pass C of a large run: the spilled breakdown copied out in input order, lines a limit changed rewritten on the way.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { readOverrideLine } from '../engine/partition.js';
+import type { AtomicFile } from './atomic.js';
+import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
+import { patchBreakdownRow } from './csvOut.js';
+import { LineReader, overrideFile } from './partitionPass.js';
+
+const BLOCK = 4 << 20;
+
+/** Output bytes gathered into large writes: copied spans and rewritten lines alike. */
+class ByteSink {
+  private buf = Buffer.alloc(BLOCK);
+  private used = 0;
+  constructor(private readonly out: AtomicFile) {}
+  bytes(src: Buffer, from: number, to: number): void {
+    if (this.used + (to - from) > this.buf.length) this.flush();
+    if (to - from > this.buf.length) this.out.writeBytes(src.subarray(from, to));
+    else this.used += src.copy(this.buf, this.used, from, to);
+  }
+  text(s: string): void {
+    if (this.used + s.length * 3 > this.buf.length) this.flush();
+    this.used += this.buf.write(s, this.used, 'utf8');
+  }
+  flush(): void {
+    if (this.used) this.out.writeBytes(this.buf.subarray(0, this.used));
+    this.used = 0;
+  }
+}
+
+/**
+ * Copy every chunk's breakdown to `out`. Limit decisions come from each partition's override file, in line order;
+ * the chunk's line map says which partition a line's person is in and how long the line is.
+ */
+export function mergeBreakdown(work: string, chunks: number[], partitions: number, out: AtomicFile, tick?: (lines: number) => void): void {
+  const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r')));
+  const heads = readers.map((r) => parseOverride(r.next()));
+  const sink = new ByteSink(out);
+  let buf = Buffer.alloc(BLOCK);
+  const entry = { partition: 0, bytes: 0 };
+  let written = 0;
+  try {
+    for (const chunk of chunks) {
+      const text = openSync(breakdownPart(work, chunk), 'r');
+      const lines = new LineMapReader(openSync(lineMapPart(work, chunk), 'r'));
+      let fileAt = 0;
+      let carry = 0; // bytes of unfinished lines kept at the start of buf
+      let pending = lines.next(entry);
+      let local = 0;
+      for (;;) {
+        const n = readSync(text, buf, carry, buf.length - carry, fileAt);
+        fileAt += n;
+        const avail = carry + n;
+        let copied = 0; // buf[0, copied) is out
+        let at = 0; // start of the current line in buf
+        while (pending && at + entry.bytes <= avail) {
+          const head = heads[entry.partition];
+          if (head && head.index === chunk * CHUNK_STRIDE + local) {
+            sink.bytes(buf, copied, at);
+            sink.text(patchBreakdownRow(buf.toString('utf8', at, at + entry.bytes), head.change));
+            heads[entry.partition] = parseOverride(readers[entry.partition]!.next());
+            copied = at + entry.bytes;
+          }
+          at += entry.bytes;
+          local++;
+          if (++written % 65536 === 0) tick?.(written);
+          pending = lines.next(entry);
+        }
+        sink.bytes(buf, copied, at);
+        if (!pending) break;
+        if (n === 0) throw new Error(`spilled breakdown ${chunk} ended early`);
+        // Keep the unfinished line; a line longer than the block gets a bigger one.
+        carry = avail - at;
+        if (entry.bytes > buf.length) {
+          const bigger = Buffer.alloc(entry.bytes * 2);
+          buf.copy(bigger, 0, at, avail);
+          buf = bigger;
+        } else buf.copy(buf, 0, at, avail);
+      }
+      lines.close();
+      closeSync(text);
+    }
+    sink.flush();
+  } finally {
+    for (const r of readers) r.close();
+  }
+}
+
+const parseOverride = (text: string | undefined): ReturnType<typeof readOverrideLine> | undefined => (text ? readOverrideLine(text) : undefined);
