@@ -15,7 +15,7 @@ const opt = (name, fallback) => {
   return i >= 0 ? args[i + 1] : fallback;
 };
 const sizes = opt('--rows') ? [Number(opt('--rows'))] : [10_000, 100_000, 1_000_000];
-const workers = opt('--workers', '1');
+const workers = opt('--workers'); // unset: calc's default (one thread per core, at most 4)
 const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 
 /** Run a command, return wall seconds and peak RSS in MB (from GNU time when present). */
@@ -45,7 +45,7 @@ for (const n of sizes) {
   const fd = openSync(roster, 'w');
   for (const chunk of syntheticRoster(n, 42)) writeSync(fd, chunk);
   closeSync(fd);
-  const calc = measure(process.execPath, [join(root, 'bin', 'subsidy.js'), 'calc', roster, '-o', join(work, `out-${n}`), '--no-progress', '--workers', workers]);
+  const calc = measure(process.execPath, [join(root, 'bin', 'subsidy.js'), 'calc', roster, '-o', join(work, `out-${n}`), '--no-progress', ...(workers ? ['--workers', workers] : [])]);
   const floor = measure(process.execPath, [join(root, 'scripts', 'csv-floor.mjs'), roster, join(work, `floor-${n}.csv`)]);
   const pandas = py ? measure(py, [join(root, 'scripts', 'pandas_baseline.py'), roster, join(work, `pandas-${n}.csv`)]) : undefined;
   const reconciliation = /rows read .*/.exec(calc.stdout)?.[0] ?? '';

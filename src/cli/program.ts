@@ -1,4 +1,5 @@
 // The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
+import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
 import { calc } from './commands/calc.js';
 import { check } from './commands/check.js';
@@ -8,6 +9,9 @@ import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
+
+/** Threads a large run uses unless told: one per core, at most 4 (each holds its own tables and a share of the memory budget). */
+const DEFAULT_WORKERS = Math.min(4, availableParallelism());
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('subsidy')
     .description('Vocational-skills training subsidy calculator (职业技能培训补贴): rate tables as data, explained results.')
@@ -38,12 +42,12 @@ Exit codes:
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
-    .option('--workers <n>', 'worker threads for the limits pass of a large run (outputs are identical for any n; more memory, little gain today: see README Performance)', (v: string) => {
+    .option('--workers <n>', `threads for a large run: byte ranges of the roster are evaluated side by side, limits decided per person partition (outputs are identical for any n; default: this machine's cores, at most 4: ${DEFAULT_WORKERS})`, (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
       return n;
-    }, 1)
-    .option('--memory-mb <n>', 'heap budget of a large run in MB, in a worker thread (0: no budget, run in this thread)', (v: string) => {
+    }, DEFAULT_WORKERS)
+    .option('--memory-mb <n>', 'heap budget of a large run in MB, shared by its threads (0: no budget, faster, uses more memory)', (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('a whole number of MB, or 0');
       return n;

@@ -46,7 +46,8 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   const { work, chunk, partitions } = job;
   const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'), 256 * 1024);
   const rejects = new Appender(openSync(rejectsPart(work, chunk), 'w'));
-  const records = Array.from({ length: partitions }, (_, p) => new Appender(openSync(recordsPart(work, p, chunk), 'w')));
+  // Small buffers per partition: there are up to 256 of them, and together they are most of this thread's heap.
+  const records = Array.from({ length: partitions }, (_, p) => new Appender(openSync(recordsPart(work, p, chunk), 'w'), 16 * 1024));
   const mapFd = openSync(lineMapPart(work, chunk), 'w');
   const map = Buffer.alloc(MAP_ENTRY * MAP_BLOCK);
   let mapped = 0;

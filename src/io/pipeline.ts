@@ -218,31 +218,33 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
   }
 }
 
-/** Decide every partition, here or spread over worker threads (partition p goes to worker p mod n). */
+/**
+ * Decide every partition: partition p goes to thread p mod n, where thread 0 is this one and the others are
+ * worker threads, each with its share of the heap budget.
+ */
 async function decideAll(work: string, partitions: number, chunks: number, o: StreamOptions, used: Table[], labels: string[]): Promise<SummaryRow[][]> {
   const n = Math.max(1, Math.min(o.workers, partitions));
-  if (n === 1) {
-    o.progress?.start('limits', partitions, 0);
-    const out = Array.from({ length: partitions }, (_, p) => {
-      o.progress?.tick(p, 0);
-      return decidePartition(work, p, chunks, o.tables, used, labels, o.lang);
-    });
-    o.progress?.done();
-    return out;
-  }
-  const jobs = Array.from({ length: n }, (_, w) => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % n === w));
-  const results = await Promise.all(
-    jobs.map(
-      (mine) =>
-        new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
-          const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
-            workerData: { work, partitions: mine, chunks, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
-          });
-          worker.once('message', done);
-          worker.once('error', fail);
-          worker.once('exit', (code) => code !== 0 && fail(new Error(`limits worker stopped with code ${code}`)));
-        }),
-    ),
+  const shareOf = (w: number): number[] => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % n === w);
+  const helpers = Array.from(
+    { length: n - 1 },
+    (_, h) =>
+      new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
+        const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
+          workerData: { work, partitions: shareOf(h + 1), chunks, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
+          resourceLimits: o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: 16 } : undefined,
+        });
+        worker.once('message', done);
+        worker.once('error', fail);
+        worker.once('exit', (code) => code !== 0 && fail(new Error(`limits worker stopped with code ${code}`)));
+      }),
   );
-  return results.flat().sort((a, b) => a.p - b.p).map((r) => r.rows);
+  helpers.forEach((h) => h.catch(() => undefined)); // awaited below; a failure is reported there
+  o.progress?.start('limits', partitions, 0);
+  const mine = shareOf(0).map((p, i) => {
+    o.progress?.tick(i * n, 0);
+    return { p, rows: decidePartition(work, p, chunks, o.tables, used, labels, o.lang) };
+  });
+  const results = [...mine, ...(await Promise.all(helpers)).flat()];
+  o.progress?.done();
+  return results.sort((a, b) => a.p - b.p).map((r) => r.rows);
 }

@@ -117,7 +117,7 @@ export async function* readRosterBatches(
 ): AsyncGenerator<RosterRecord[]> {
   const label = part?.label ?? (file === '-' ? '(stdin)' : file);
   const source: Readable =
-    file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 20, ...(part && { start: part.range.start, end: part.range.end - 1 }) });
+    file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 1 << 18, ...(part && { start: part.range.start, end: part.range.end - 1 }) });
   let chosen: 'utf8' | 'gb18030' = part?.format?.encoding ?? (encoding === 'auto' ? 'utf8' : encoding);
   const bytes = peeked(
     source,
