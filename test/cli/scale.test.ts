@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'subsidy-scale-'));
 const roster = join(dir, 'roster.csv');
 
 function calc(out: string, extra: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, out), '--no-progress', ...extra], { env: { ...process.env, NO_COLOR: '1' } });
+  const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, out), '--no-progress', ...extra], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
   expect(r.status).toBe(0);
   return r.stdout.toString();
 }
@@ -33,7 +33,7 @@ describe('20k-row synthetic roster', () => {
 
   it('a roster that needs more than the memory budget is run again without it, with the same output and no leftovers', () => {
     calc('budget-ok', []);
-    const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny'), '--no-progress', '--memory-mb', '4'], { env: { ...process.env, NO_COLOR: '1' } });
+    const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny'), '--no-progress', '--memory-mb', '4'], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
     expect(r.status).toBe(0);
     expect(r.stderr.toString()).toContain('needs more than the 4 MB memory budget');
     for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('budget-tiny', name).equals(file('budget-ok', name))).toBe(true);

@@ -67,7 +67,7 @@ describe('planChunks', () => {
 
   it('calc writes byte-identical outputs from 1 and 3 threads on a roster with multi-line quoted cells', () => {
     const run = (out: string, workers: string): void => {
-      const r = spawnSync(process.execPath, [BIN, 'calc', path, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1' } });
+      const r = spawnSync(process.execPath, [BIN, 'calc', path, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
       expect(r.status, r.stderr.toString()).toBe(0);
     };
     run('one', '1');
