@@ -4,6 +4,7 @@ import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
 import { LineReader } from '../../src/io/partitionPass.js';
@@ -79,6 +80,21 @@ describe('planChunks', () => {
     const rejects = readFileSync(join(dir, 'one', 'rejects.csv'), 'utf8').trim().split('\r\n');
     const last = rejects.at(-1)!.split(',');
     expect(Number(last[1])).toBeGreaterThan(12_000);
+  });
+  it('two rosters at once, one of them GBK, give byte-identical outputs from 1 and 3 threads', () => {
+    const gbk = join(dir, 'gbk.csv');
+    writeFileSync(gbk, iconv.encode([...syntheticRoster(8_000, 5)].join(''), 'gb18030'));
+    expect(planChunks(gbk, 3, 64 * 1024, 'auto')).toMatchObject({ format: { encoding: 'gb18030' } });
+    const run = (out: string, workers: string): void => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', path, gbk, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    };
+    run('two-one', '1');
+    run('two-three', '3');
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) {
+      expect(readFileSync(join(dir, 'two-three', name)).equals(readFileSync(join(dir, 'two-one', name))), name).toBe(true);
+    }
+    expect(readFileSync(join(dir, 'two-one', 'breakdown.csv'), 'utf8')).toContain('学员');
   });
 });
 
