@@ -132,7 +132,7 @@ function parseCellMemo(field: FieldDef, raw: string): Parsed {
 }
 
 /** A string that shares no memory with the one it was cut from. */
-export const flatCopy = (s: string): string => Buffer.from(s, 'utf8').toString('utf8');
+const flatCopy = (s: string): string => [...s].join('');
 
 export interface IntakeOptions {
   tables: ReadonlyMap<string, Table>;
