@@ -42,7 +42,7 @@ Exit codes:
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
-    .option('--workers <n>', `threads for a large run: byte ranges of the roster are evaluated side by side, limits decided per person partition (outputs are identical for any n; default: this machine's cores, at most 4: ${DEFAULT_WORKERS})`, (v: string) => {
+    .option('--workers <n>', 'threads for a large run: byte ranges of the roster are evaluated side by side, limits decided per person partition (outputs are identical for any n; default: one per core, at most 4)', (v: string) => {
       const n = Number(v);
       if (!Number.isInteger(n) || n < 1 || n > 64) throw new InvalidArgumentError('a whole number from 1 to 64');
       return n;
