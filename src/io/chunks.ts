@@ -1,8 +1,6 @@
 // Splitting a large roster into byte ranges that start on a record boundary, so threads can read it side by side.
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import Papa from 'papaparse';
-import iconv from 'iconv-lite';
-import { detectEncoding } from './roster.js';
+import type { RosterHead } from './roster.js';
 
 /** A byte range of one roster file; `firstRow` is the spreadsheet row its first record starts on. */
 export interface ChunkRange {
@@ -36,17 +34,16 @@ const COMMA = 0x2c;
  * exactly as one reader would number them. Anything else is read whole, as before.
  * UTF-8 and GB18030 never use the bytes of " or LF inside a multi-byte character, so byte-level scanning is safe.
  */
-export function planChunks(path: string, pieces: number, minBytes: number, encoding: 'auto' | 'utf8' | 'gb18030'): ChunkPlan {
+export function planChunks(path: string, pieces: number, minBytes: number, head: Pick<RosterHead, 'encoding' | 'delimiter' | 'linebreak'>): ChunkPlan {
   const size = statSync(path).size;
   const whole: ChunkPlan = { ranges: [{ start: 0, end: size, firstRow: 1 }] };
   const want = Math.min(pieces, Math.floor(size / minBytes));
-  if (want < 2) return whole;
+  const format = splitFormat(head);
+  if (want < 2 || !format) return whole;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(BLOCK);
     const firstBytes = readSync(fd, buf, 0, BLOCK, 0);
-    const format = splitFormat(buf.subarray(0, firstBytes), encoding);
-    if (!format) return whole;
     const targets = Array.from({ length: want - 1 }, (_, k) => Math.floor(((k + 1) * size) / want));
     const bom = buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0;
     const cuts: { at: number; row: number }[] = [];
@@ -109,11 +106,8 @@ export function planChunks(path: string, pieces: number, minBytes: number, encod
   }
 }
 
-/** The encoding, delimiter and line break the reader would settle on from the file's first block; undefined if not splittable. */
-function splitFormat(first: Buffer, encoding: 'auto' | 'utf8' | 'gb18030'): SplitFormat | undefined {
-  const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, 64 * 1024)) : encoding;
-  const text = iconv.getDecoder(chosen, { stripBOM: true }).write(first);
-  const meta = Papa.parse(text, { preview: 2 }).meta;
-  if (meta.delimiter !== ',' || (meta.linebreak !== '\n' && meta.linebreak !== '\r\n')) return undefined;
-  return { encoding: chosen, newline: meta.linebreak };
+/** The settings every range is read with, from what the reader settled on in the file's first block; undefined if not splittable. */
+function splitFormat(head: Pick<RosterHead, 'encoding' | 'delimiter' | 'linebreak'>): SplitFormat | undefined {
+  if (head.delimiter !== ',' || (head.linebreak !== '\n' && head.linebreak !== '\r\n')) return undefined;
+  return { encoding: head.encoding, newline: head.linebreak };
 }

@@ -81,7 +81,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     for (const [fileIndex, input] of inputs.entries()) {
       const header = await readHeader(input.path, o.encoding, input.label);
       o.onHeader?.(header);
-      const plan = planChunks(input.path, o.workers, MIN_CHUNK_BYTES, o.encoding);
+      const plan = planChunks(input.path, o.workers, MIN_CHUNK_BYTES, header);
       plan.ranges.forEach((range, k) =>
         jobs.push({
           work, chunk: jobs.length, fileIndex, path: input.path, partitions, encoding: o.encoding, lang: o.lang, maskIds: o.maskIds,

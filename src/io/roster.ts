@@ -168,11 +168,17 @@ export async function* readRosterBatches(
   if (!header) throw new RosterError(`${label}: empty file (no header row)`);
 }
 
+/** A file's header, with the delimiter and line break the reader settles on from the same first block. */
+export interface RosterHead extends RosterHeader {
+  delimiter: string;
+  linebreak: string;
+}
+
 /**
  * The header of a roster file, read from its first block alone (the first non-blank record), without reading on.
  * Split runs give it to the byte ranges after the first; the first range reads it again as its own first record.
  */
-export async function readHeader(file: string, encoding: EncodingChoice, label: string): Promise<RosterHeader> {
+export async function readHeader(file: string, encoding: EncodingChoice, label: string): Promise<RosterHead> {
   const fd = openSync(file, 'r');
   let first: Buffer;
   try {
@@ -185,10 +191,10 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
   }
   const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, SAMPLE_BYTES)) : encoding;
   const text = iconv.getDecoder(chosen, { stripBOM: true }).write(first);
-  const rows = Papa.parse<string[]>(text, { preview: 64 }).data;
-  const cells = rows.find((r) => !(r.length === 1 && r[0] === ''));
+  const { data, meta } = Papa.parse<string[]>(text, { preview: 64 });
+  const cells = data.find((r) => !(r.length === 1 && r[0] === ''));
   if (!cells) throw new RosterError(`${label}: empty file (no header row)`);
-  return { file: label, encoding: chosen, ...mapHeader(label, cells) };
+  return { file: label, encoding: chosen, ...mapHeader(label, cells), delimiter: meta.delimiter, linebreak: meta.linebreak };
 }
 
 function newlinesIn(cells: string[]): number {

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
+import { readHeader } from '../../src/io/roster.js';
 import { LineReader } from '../../src/io/partitionPass.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -36,8 +37,8 @@ describe('planChunks', () => {
   const bytes = awkwardRoster(12_000);
   writeFileSync(path, bytes);
 
-  it('cuts just after a line break outside quotes, and numbers each range from the rows before it', () => {
-    const plan = planChunks(path, 4, 64 * 1024, 'auto');
+  it('cuts just after a line break outside quotes, and numbers each range from the rows before it', async () => {
+    const plan = planChunks(path, 4, 64 * 1024, await readHeader(path, 'auto', path));
     expect(plan.ranges).toHaveLength(4);
     expect(plan.format).toEqual({ encoding: 'utf8', newline: '\r\n' });
     for (const [k, r] of plan.ranges.entries()) {
@@ -54,16 +55,16 @@ describe('planChunks', () => {
     expect(plan.ranges.at(-1)!.end).toBe(bytes.length);
   });
 
-  it('reads a file with irregular quoting before a cut (a quote inside an unquoted cell) whole', () => {
+  it('reads a file with irregular quoting before a cut (a quote inside an unquoted cell) whole', async () => {
     const odd = join(dir, 'odd.csv');
     const headerEnd = bytes.indexOf(10) + 1;
     const oddRow = Buffer.from('330681199001010015,say "hi",zhuji,cert_training,2020-05-01\r\n');
     writeFileSync(odd, Buffer.concat([bytes.subarray(0, headerEnd), oddRow, bytes.subarray(headerEnd)]));
-    expect(planChunks(odd, 4, 64 * 1024, 'auto').ranges).toHaveLength(1);
+    expect(planChunks(odd, 4, 64 * 1024, await readHeader(odd, 'auto', odd)).ranges).toHaveLength(1);
   });
 
-  it('does not split a file too small for two ranges', () => {
-    expect(planChunks(path, 4, bytes.length, 'auto').ranges).toHaveLength(1);
+  it('does not split a file too small for two ranges', async () => {
+    expect(planChunks(path, 4, bytes.length, await readHeader(path, 'auto', path)).ranges).toHaveLength(1);
   });
 
   it('calc writes byte-identical outputs from 1 and 3 threads on a roster with multi-line quoted cells', () => {
@@ -81,10 +82,10 @@ describe('planChunks', () => {
     const last = rejects.at(-1)!.split(',');
     expect(Number(last[1])).toBeGreaterThan(12_000);
   });
-  it('two rosters at once, one of them GBK, give byte-identical outputs from 1 and 3 threads', () => {
+  it('two rosters at once, one of them GBK, give byte-identical outputs from 1 and 3 threads', async () => {
     const gbk = join(dir, 'gbk.csv');
     writeFileSync(gbk, iconv.encode([...syntheticRoster(8_000, 5)].join(''), 'gb18030'));
-    expect(planChunks(gbk, 3, 64 * 1024, 'auto')).toMatchObject({ format: { encoding: 'gb18030' } });
+    expect(planChunks(gbk, 3, 64 * 1024, await readHeader(gbk, 'auto', gbk))).toMatchObject({ format: { encoding: 'gb18030' } });
     const run = (out: string, workers: string): void => {
       const r = spawnSync(process.execPath, [BIN, 'calc', path, gbk, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
       expect(r.status, r.stderr.toString()).toBe(0);
