@@ -76,10 +76,8 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
         for (const line of r.lines) {
           const p = partitionOf(line.personKey, partitions);
           records[p]!.write(`${toRecord(line, base + lines++, job.fileIndex)}\n`);
-          const text = breakdownRow(line, job.lang, job.maskIds);
-          breakdown.write(text);
           map[mapped * MAP_ENTRY] = p;
-          map.writeUInt32LE(Buffer.byteLength(text), mapped * MAP_ENTRY + 1);
+          map.writeUInt32LE(breakdown.write(breakdownRow(line, job.lang, job.maskIds)), mapped * MAP_ENTRY + 1);
           if (++mapped === MAP_BLOCK) {
             writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
             mapped = 0;

@@ -9,24 +9,35 @@ import { recordsPart } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
 
-/** Buffered appends to a file descriptor: spill files are written in large blocks. */
+/**
+ * Buffered appends to a file descriptor: spill files are written in large blocks. Text is encoded into the
+ * block as it comes, so the strings die young; holding them until a flush got them promoted to the old
+ * generation, and a capped heap then spent a tenth of its time in full collections.
+ */
 export class Appender {
-  private parts: string[] = [];
-  private size = 0;
-  /** `limit`: characters held before writing; a run keeps one Appender per partition, so they add up. */
+  private readonly buf: Buffer;
+  private used = 0;
+  /** `limit`: bytes held before writing; a run keeps one Appender per partition, so they add up. */
   constructor(
     private readonly fd: number,
-    private readonly limit = 64 * 1024,
-  ) {}
-  write(text: string): void {
-    this.parts.push(text);
-    this.size += text.length;
-    if (this.size > this.limit) this.flush();
+    limit = 64 * 1024,
+  ) {
+    this.buf = Buffer.allocUnsafe(limit);
+  }
+  /** Append `text`; returns its length in UTF-8 bytes. */
+  write(text: string): number {
+    // A UTF-16 code unit is at most 3 bytes of UTF-8.
+    if (this.used + text.length * 3 > this.buf.length) {
+      this.flush();
+      if (text.length * 3 > this.buf.length) return writeSync(this.fd, text);
+    }
+    const n = this.buf.write(text, this.used, 'utf8');
+    this.used += n;
+    return n;
   }
   flush(): void {
-    if (this.parts.length) writeSync(this.fd, this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
+    for (let at = 0; at < this.used; ) at += writeSync(this.fd, this.buf, at, this.used - at);
+    this.used = 0;
   }
   close(): void {
     this.flush();

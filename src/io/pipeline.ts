@@ -91,7 +91,9 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     }
 
     // Pass A: every row evaluated once; rejects and breakdown lines spilled per chunk, limit records per person partition.
+    const lap = stopwatch();
     const chunks = await evaluateChunks(jobs, o, bytesTotal);
+    lap('evaluating');
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);
     const totalLines = chunks.reduce((a, c) => a + c.lines, 0);
@@ -101,6 +103,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     const labels = inputs.map((f) => f.label);
     const summaries = await decideAll(work, partitions, jobs.length, o, usedTables, labels);
     const summary = mergeSummaries(summaries, programOrderOf(usedTables));
+    lap('limits');
 
     // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
     const breakdown = openAtomic(out.breakdown);
@@ -109,6 +112,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     o.progress?.start('writing', totalLines, 0);
     mergeBreakdown(work, jobs.map((j) => j.chunk), partitions, breakdown, (lines) => o.progress?.tick(lines, 0));
     o.progress?.done();
+    lap('writing');
 
     const copy = Buffer.alloc(COPY_BLOCK);
     const rejects = openAtomic(out.rejects);
@@ -142,6 +146,16 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     rmSync(work, { recursive: true, force: true });
     throw e;
   }
+}
+
+/** With SUBSIDY_TIMINGS set, each pass's wall time goes to stderr (for the bench and for tuning). */
+function stopwatch(): (pass: string) => void {
+  let last = process.hrtime.bigint();
+  return (pass) => {
+    const now = process.hrtime.bigint();
+    if (process.env.SUBSIDY_TIMINGS) process.stderr.write(`${pass} ${(Number(now - last) / 1e9).toFixed(2)} s\n`);
+    last = now;
+  };
 }
 
 /** Copy bytes [from, to) of a spill file to an output. */
