@@ -70,8 +70,18 @@ const TEMPLATES: Record<string, { year: number; gens: Gen[] }> = {
 const CODES = Object.keys(TEMPLATES);
 
 const W = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+/** Distinct birth date × sequence combinations: n below this gets an ID of its own. */
+const ID_SPACE = 40 * 12 * 28 * 1000;
+/**
+ * A valid resident ID for person n, different for every n < ID_SPACE. (Each digit group used to be taken
+ * from n on its own, which repeats every 21,000 persons: a 1M-row roster had ~48 rows per ID, not ~3.)
+ */
 function residentId(n: number): string {
-  const body = `330681${1960 + (n % 40)}${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
+  const seq = n % 1000;
+  const day = Math.floor(n / 1000) % 28;
+  const month = Math.floor(n / 28_000) % 12;
+  const year = Math.floor(n / 336_000) % 40;
+  const body = `330681${1960 + year}${String(1 + month).padStart(2, '0')}${String(1 + day).padStart(2, '0')}${String(seq).padStart(3, '0')}`;
   const sum = [...body].reduce((s, d, i) => s + W[i]! * Number(d), 0);
   return body + '10X98765432'[sum % 11]!;
 }
@@ -89,7 +99,8 @@ export function* syntheticRoster(rows: number, seed = 42): Generator<string> {
     const person = Math.floor(r() * persons);
     const code = CODES[person % CODES.length]!;
     const t = TEMPLATES[code]!;
-    const row: Row = { person_id: residentId(person * 7919 + 13), name: `学员${person}`, jurisdiction: code, occupation: pick(OCCUPATIONS), ...pick(t.gens)(r, pick) };
+    // 7919 is prime, so coprime with ID_SPACE: a bijection that scatters the IDs and keeps persons distinct.
+    const row: Row = { person_id: residentId((person * 7919 + 13) % ID_SPACE), name: `学员${person}`, jurisdiction: code, occupation: pick(OCCUPATIONS), ...pick(t.gens)(r, pick) };
     const month = 1 + Math.floor(r() * 12);
     row.date = `${t.year}-${String(month).padStart(2, '0')}-${String(1 + Math.floor(r() * 28)).padStart(2, '0')}`;
     if (r() < 0.05) {
