@@ -47,7 +47,9 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   for (const l of lines) {
     if (!live(l) || !limit.programs.includes(l.program) || l.subject !== 'person') continue;
     const key = [l.personKey, ...same.map((f) => keyPart(l, f))].join('|');
-    groups.set(key, [...(groups.get(key) ?? []), l]);
+    const group = groups.get(key);
+    if (group) group.push(l);
+    else groups.set(key, [l]);
   }
   for (const group of groups.values()) {
     if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
@@ -117,18 +119,20 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
         if (parts.some((p) => p === '')) continue; // nothing to compare: the line names no occupation/level
         const k = `${i}|${line.personKey}|${parts.join('|')}`;
         const prior = seen.get(k);
-        const what = `${line.occupation} ${valueLabel('level', line.level)}`;
-        if (prior && !line.runId) block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
-        else records.push(() => seen.set(k, line));
+        if (prior && !line.runId) {
+          const what = `${line.occupation} ${valueLabel('level', line.level)}`;
+          block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
+        } else records.push(() => seen.set(k, line));
       } else if (limit.kind === 'annual_cap') {
         const k = `${i}|${line.personKey}|${line.year}`;
         const already = counted.get(k) ?? [];
+        if (already.length === 0) counted.set(k, already);
         if (already.length >= limit.max && !line.runId) {
           // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
           const approved = already.filter((l) => l.status === 'approved');
           const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
           block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
-        } else records.push(() => counted.set(k, [...already, line]));
+        } else records.push(() => already.push(line));
       }
     }
     if (live(line)) for (const record of records) record();
@@ -137,8 +141,17 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
 }
 
 function denyCompanionsOfDenied(lines: Line[]): void {
+  // Only rows with a companion line need looking at; most rows have none.
+  const withCompanion = new Set<number>();
+  for (const l of lines) if (l.companionOf) withCompanion.add(l.seq);
+  if (withCompanion.size === 0) return;
   const byRow = new Map<number, Line[]>();
-  for (const l of lines) byRow.set(l.seq, [...(byRow.get(l.seq) ?? []), l]);
+  for (const l of lines) {
+    if (!withCompanion.has(l.seq)) continue;
+    const row = byRow.get(l.seq);
+    if (row) row.push(l);
+    else byRow.set(l.seq, [l]);
+  }
   for (const rowLines of byRow.values()) {
     for (const c of rowLines) {
       if (!c.companionOf || !live(c)) continue;

@@ -32,32 +32,48 @@ const byGroup =
     a.payee.localeCompare(b.payee) ||
     STATUS_ORDER[a.status as Status] - STATUS_ORDER[b.status as Status];
 
+interface Group {
+  row: SummaryRow;
+  persons: Set<string>;
+}
+
 export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
-  const groups = new Map<string, { row: SummaryRow; persons: Set<string> }>();
-  const totals = new Map<string, { row: SummaryRow; persons: Set<string> }>();
-  for (const l of lines) {
-    const key = `${l.jurisdiction}\u0000${l.program}\u0000${l.payee}\u0000${l.status}`;
-    const g = groups.get(key) ?? { row: blank(l, l.program, l.programName, l.payee, l.status), persons: new Set<string>() };
-    groups.set(key, g);
-    const t = totals.get(l.jurisdiction) ?? { row: blank(l, '', { zh: '', en: '' }, '', ''), persons: new Set<string>() };
-    totals.set(l.jurisdiction, t);
-    for (const x of [g, t]) {
-      x.row.claims += 1;
-      x.persons.add(l.personKey);
-      x.row.amountFen += l.status === 'approved' ? l.amountFen : 0;
-      if (l.status === 'review') {
-        if (l.exposureFen === null) x.row.unquantified += 1;
-        else x.row.exposureFen += l.exposureFen;
-      }
+  // Looked up by nested maps, not a joined key: a large run summarises a million lines, and building and
+  // hashing a fresh key string for each was a tenth of its limits pass.
+  const groups = new Map<string, Map<string, Map<string, Map<Status, Group>>>>();
+  const totals = new Map<string, Group>();
+  const count = (x: Group, l: Line): void => {
+    x.row.claims += 1;
+    x.persons.add(l.personKey);
+    if (l.status === 'approved') x.row.amountFen += l.amountFen;
+    else if (l.status === 'review') {
+      if (l.exposureFen === null) x.row.unquantified += 1;
+      else x.row.exposureFen += l.exposureFen;
     }
+  };
+  for (const l of lines) {
+    const byProgram = getOr(groups, l.jurisdiction, () => new Map());
+    const byPayee = getOr(byProgram, l.program, () => new Map());
+    const byStatus = getOr(byPayee, l.payee, () => new Map());
+    count(getOr(byStatus, l.status, () => ({ row: blank(l, l.program, l.programName, l.payee, l.status), persons: new Set<string>() })), l);
+    count(getOr(totals, l.jurisdiction, () => ({ row: blank(l, '', { zh: '', en: '' }, '', ''), persons: new Set<string>() })), l);
   }
-  const rows = [...groups.values()].map((g) => ({ ...g.row, persons: g.persons.size }));
+  const rows: SummaryRow[] = [];
+  for (const byProgram of groups.values())
+    for (const byPayee of byProgram.values())
+      for (const byStatus of byPayee.values()) for (const g of byStatus.values()) rows.push({ ...g.row, persons: g.persons.size });
   rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
   for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
     out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row, persons: t.persons.size });
   }
   return out;
+}
+
+function getOr<K, V>(m: Map<K, V>, key: K, make: () => V): V {
+  let v = m.get(key);
+  if (v === undefined) m.set(key, (v = make()));
+  return v;
 }
 
 function blank(l: Line, program: string, programName: Bilingual, payee: string, status: Status | ''): SummaryRow {
