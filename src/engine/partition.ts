@@ -20,6 +20,16 @@ export function toRecord(line: Line, index: number, fileIndex: number): string {
   return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}`;
 }
 
+/** One shared empty text for every record (limits replace a line's reason or formula, never edit it in place). */
+const NO_TEXT: Readonly<Line['reason']> = Object.freeze({ zh: '', en: '' });
+
+const programIndex = new WeakMap<Table, Map<string, Table['programs'][number]>>();
+function programsOf(table: Table): Map<string, Table['programs'][number]> {
+  let m = programIndex.get(table);
+  if (!m) programIndex.set(table, (m = new Map(table.programs.map((p) => [p.id, p]))));
+  return m;
+}
+
 export interface RecordLine {
   index: number;
   line: Line;
@@ -33,7 +43,7 @@ export interface RecordLine {
 export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[]): RecordLine {
   const f = text.split('\t');
   const table = tables.get(f[4]!)!;
-  const program = table.programs.find((p) => p.id === f[5])!;
+  const program = programsOf(table).get(f[5]!)!;
   const date = f[7]!;
   return {
     index: Number(f[0]),
@@ -41,8 +51,8 @@ export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, fil
       file: files[Number(f[2])]!, row: Number(f[3]), seq: Number(f[1]), jurisdiction: table.code, documentStatus: table.document.status,
       program: program.id, programName: program.name, payee: program.payee, subject: f[15] as Line['subject'], personKey: f[6]!, personId: '', name: '',
       date, year: Number(date.slice(0, 4)), occupation: f[8]!, level: f[9]!, status: f[10] as Status, reasonCode: f[11]!,
-      reason: { zh: '', en: '' }, amountFen: Number(f[12]), basis: 'none', formula: { zh: '', en: '' }, citation: '',
-      exposureFen: f[13] === '' ? null : Number(f[13]), companionOf: f[14] ? table.programs.find((p) => p.id === f[14])!.id : '',
+      reason: NO_TEXT, amountFen: Number(f[12]), basis: 'none', formula: NO_TEXT, citation: '',
+      exposureFen: f[13] === '' ? null : Number(f[13]), companionOf: f[14] ? programsOf(table).get(f[14])!.id : '',
     },
   };
 }
