@@ -21,11 +21,14 @@ const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 /** Run a command, return wall seconds and peak RSS in MB (from GNU time when present). */
 function measure(cmd, cmdArgs) {
   const started = process.hrtime.bigint();
-  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...cmdArgs], { encoding: 'utf8', maxBuffer: 1 << 26 }) : spawnSync(cmd, cmdArgs, { encoding: 'utf8', maxBuffer: 1 << 26 });
+  // SUBSIDY_TIMINGS: calc reports each pass's wall time on stderr, shown under its line.
+  const how = { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SUBSIDY_TIMINGS: '1' } };
+  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...cmdArgs], how) : spawnSync(cmd, cmdArgs, how);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
   const kb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  return { seconds, rssMb: kb / 1024, stdout: r.stdout };
+  const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing) [\d.]+ s$/.test(l));
+  return { seconds, rssMb: kb / 1024, stdout: r.stdout, passes };
 }
 
 function pandasPython() {
@@ -55,7 +58,8 @@ for (const n of sizes) {
     `rows ${n.toLocaleString('en')}: calc ${f(calc.seconds)} s (${Math.round(n / calc.seconds).toLocaleString('en')} rows/s, peak RSS ${Math.round(calc.rssMb)} MB)` +
       ` | CSV floor ${f(floor.seconds)} s (calc/floor ${f(calc.seconds / floor.seconds)}×)` +
       (pandas ? ` | pandas ${f(pandas.seconds)} s (calc/pandas ${f(calc.seconds / pandas.seconds)}×)` : ' | pandas skipped') +
-      `\n    ${reconciliation}`,
+      `\n    ${reconciliation}` +
+      (calc.passes.length ? `\n    passes: ${calc.passes.join(', ')}` : ''),
   );
 }
 const at = (n) => results.find((r) => r.n === n);

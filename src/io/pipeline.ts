@@ -101,7 +101,9 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
 
     // Pass B: limits per partition (a person's lines are all in one), on worker threads when asked for.
     const labels = inputs.map((f) => f.label);
-    const summaries = await decideAll(work, partitions, jobs.length, o, usedTables, labels);
+    // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
+    const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
+    const summaries = await decideAll(work, partitions, jobs.length, { ...o, workers: threads }, usedTables, labels);
     const summary = mergeSummaries(summaries, programOrderOf(usedTables));
     lap('limits');
 
