@@ -33,7 +33,8 @@ class ByteSink {
  * the chunk's line map says which partition a line's person is in and how long the line is.
  */
 export function mergeBreakdown(work: string, chunks: number[], partitions: number, out: AtomicFile, tick?: (lines: number) => void): void {
-  const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r')));
+  // Up to 256 override files are read side by side: small blocks each (256 × 32 KB).
+  const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r'), 32 * 1024));
   const heads = readers.map((r) => parseOverride(r.next()));
   const sink = new ByteSink(out);
   let buf = Buffer.alloc(BLOCK);
