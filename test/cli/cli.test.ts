@@ -120,8 +120,12 @@ describe('exit codes and errors', () => {
     expect(r1.stderr).toContain('unknown jurisdiction "atlantis"');
     const r2 = cli(['calc', 'no/such/file.csv', '-o', tmp()]);
     expect(r2.code).toBe(1);
-    expect(r2.stderr).toContain('no/such/file.csv');
+    expect(r2.stderr).toContain('no/such/file.csv: no such file');
+    expect(r2.stderr).not.toContain('ENOENT');
     expect(r2.stderr).not.toContain('    at ');
+    const folder = cli(['calc', 'fixtures', '-o', tmp()]);
+    expect(folder.code).toBe(1);
+    expect(folder.stderr).toContain('fixtures: not a file');
     const r3 = cli(['calc']);
     expect(r3.code).toBe(1);
   });
