@@ -21,8 +21,7 @@ import { type EncodingChoice, type RosterHeader, RosterError, readHeader } from 
 export interface StreamOptions extends BatchOptions {
   /** Threads for evaluating and for the limits pass (1: all in this thread). Outputs do not depend on it. */
   workers: number;
-  /** User table files (--table) and catalogues (--catalog), for worker threads to load the same. */
-  extraTables: string[];
+  /** Catalogue files (--catalog), for worker threads to load the same (tables are copied to them). */
   catalogs: string[];
   encoding: EncodingChoice;
   lang: Lang;
@@ -197,7 +196,7 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
   const failed = new Promise<never>((_, fail) => (failure = fail));
   failed.catch(() => undefined);
   try {
-    const setup: ChunkWorkerSetup = { extraTables: o.extraTables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction };
+    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction };
     const helped = Array.from(
       { length: n - 1 },
       () =>
@@ -254,7 +253,7 @@ async function decideAll(work: string, partitions: number, chunks: number, o: St
     (_, h) =>
       new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
         const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
-          workerData: { work, partitions: shareOf(h + 1), chunks, extraTables: o.extraTables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
+          workerData: { work, partitions: shareOf(h + 1), chunks, tables: o.tables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
           resourceLimits: o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: 16 } : undefined,
         });
         worker.once('message', done);

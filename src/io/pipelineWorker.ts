@@ -1,7 +1,7 @@
 // Runs a large calc in a worker thread whose heap is capped, so the whole run stays within a memory budget.
 import { parentPort, workerData } from 'node:worker_threads';
 import { findTable } from '../engine/intake.js';
-import { loadTables } from '../tables/load.js';
+import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
 import type { Lang } from './csvOut.js';
 import { type StreamResult, runStreaming } from './pipeline.js';
@@ -11,7 +11,8 @@ export interface PipelineJob {
   rosters: string[];
   out: { breakdown: string; summary: string; rejects: string };
   jurisdiction?: string;
-  extraTables: string[];
+  /** The tables the command loaded and validated, copied in. */
+  tables: ReadonlyMap<string, Table>;
   catalogs: string[];
   encoding: EncodingChoice;
   lang: Lang;
@@ -42,7 +43,7 @@ try {
 }
 
 async function run(): Promise<void> {
-const tables = loadTables(job.extraTables);
+const { tables } = job;
 const catalogue = job.catalogs.length ? await readCatalogue(job.catalogs, job.encoding) : undefined;
 const r = await runStreaming(job.rosters, job.out, {
   tables,
@@ -52,7 +53,6 @@ const r = await runStreaming(job.rosters, job.out, {
   lang: job.lang,
   maskIds: job.maskIds,
   workers: job.workers,
-  extraTables: job.extraTables,
   catalogs: job.catalogs,
   heapMb: job.heapMb,
   onWorkDir: (path) => post({ kind: 'workdir', path }),

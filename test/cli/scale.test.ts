@@ -1,6 +1,6 @@
 // Large runs: outputs do not depend on worker threads, and the streaming path decides exactly as the in-memory one.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -38,6 +38,21 @@ describe('20k-row synthetic roster', () => {
     expect(r.stderr.toString()).toContain('needs more than the 4 MB memory budget');
     for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('budget-tiny', name).equals(file('budget-ok', name))).toBe(true);
     expect(readdirSync(join(dir, 'budget-tiny')).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+  });
+
+  it('a user-authored table (--table) reaches every thread: shanxi rows renamed to a demo table decide the same', () => {
+    writeFileSync(join(dir, 'demo.yaml'), readFileSync(join(ROOT, 'data', 'shanxi.yaml'), 'utf8').replace('code: shanxi', 'code: demo'));
+    writeFileSync(join(dir, 'demo.csv'), readFileSync(roster, 'utf8').replaceAll(',shanxi,', ',demo,'));
+    // A budget below what fits anyway, so the run goes through the capped thread and its helpers.
+    const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'demo.csv'), '--table', join(dir, 'demo.yaml'), '-o', join(dir, 'demo'), '--no-progress', '--workers', '3', '--memory-mb', '24'], {
+      env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) },
+    });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    calc('w1-again', ['--workers', '1']);
+    const rowsOf = (out: string, code: string): string[] =>
+      file(out, 'summary.csv').toString().split('\r\n').filter((l) => l.startsWith(`${code},`)).map((l) => l.slice(code.length));
+    expect(rowsOf('demo', 'demo').length).toBeGreaterThan(2);
+    expect(rowsOf('demo', 'demo')).toEqual(rowsOf('w1-again', 'shanxi'));
   });
 
   it('the streaming path decides exactly as the in-memory path (limits across partitions)', () => {

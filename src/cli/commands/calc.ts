@@ -85,7 +85,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const progress = opts.progress ?? err.isTTY === true;
     if (opts.memoryMb > 0 && !rosters.includes('-') && !fitsAnyway(rosters, opts.memoryMb)) {
       const r = await runWithinBudget(
-        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, extraTables: opts.table, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
+        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
         opts.memoryMb,
       );
       printSummary(r, setup.tables, r.files, opts.lang);
@@ -96,7 +96,6 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       lang: opts.lang,
       maskIds: opts.maskIds,
       workers: opts.workers,
-      extraTables: opts.table,
       catalogs: opts.catalog,
       onHeader,
       progress: progress ? progressBar() : undefined,
