@@ -83,7 +83,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     // it runs in a worker thread with a capped heap; standard input is read here.
     const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
     const progress = opts.progress ?? err.isTTY === true;
-    if (opts.memoryMb > 0 && !rosters.includes('-') && !fitsAnyway(rosters, opts.memoryMb)) {
+    if (opts.memoryMb > 0 && !rosters.includes('-')) {
       const r = await runWithinBudget(
         { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
         opts.memoryMb,
@@ -110,16 +110,6 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   } finally {
     await ledger.close();
   }
-}
-
-/**
- * A roster this small cannot outgrow the budget even if all of it were one person's (one partition): the capped
- * thread, which costs about a third of a second to start and load the tables again, is skipped. A partition's
- * lines take about 12 bytes of heap per roster byte (measured: ~25 MB for 2 MB); 16 leaves room.
- */
-function fitsAnyway(rosters: string[], memoryMb: number): boolean {
-  const bytes = rosters.reduce((a, r) => a + (statSync(r, { throwIfNoEntry: false })?.size ?? Infinity), 0);
-  return bytes * 16 <= memoryMb * 1024 * 1024;
 }
 
 /** A ledger run is decided whole in one transaction, so its rows are held in memory (a month's roster, not a province's). */
