@@ -9,9 +9,9 @@ import { tablesList, tablesShow, tablesValidate } from './commands/tables.js';
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
 
-
 /** Threads a large run uses unless told: one per core, at most 4 (each holds its own tables and a share of the memory budget). */
 const DEFAULT_WORKERS = Math.min(4, availableParallelism());
+
 export function buildProgram(setExit: (code: number) => void): Command {
   const program = new Command('subsidy')
     .description('Vocational-skills training subsidy calculator (职业技能培训补贴): rate tables as data, explained results.')

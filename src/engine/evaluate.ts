@@ -3,7 +3,7 @@ import type { Condition, Program, Table } from '../tables/schema.js';
 import { type AppliedUplift, computeAmount, maxExposure, missingFacts } from './amounts.js';
 import { checkCondition, passHint } from './conditions.js';
 import type { Fen } from './money.js';
-import type { Bilingual, Claim, Facts, Line } from './types.js';
+import { type Bilingual, type Claim, type Facts, type Line, NO_TEXT } from './types.js';
 
 export interface EvaluateOptions {
   /** Catalogue standard for a programme and claim (from --catalog), when the row gives none. */
@@ -38,7 +38,6 @@ export function citation(table: Table, program: Program): string {
 }
 
 const ELIGIBLE = { zh: '符合条件', en: 'eligible' } as const;
-const NO_FORMULA = { zh: '', en: '' } as const;
 
 /** The line of one programme for one claim, before any cross-record limit. */
 function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
@@ -127,13 +126,13 @@ function judge(facts: Facts, table: Table, program: Program, options: EvaluateOp
     reason: result.reason,
     amountFen: 0,
     basis: 'none',
-    formula: result.formula ?? { zh: '', en: '' },
+    formula: result.formula ?? NO_TEXT,
     exposureFen: result.status === 'review' ? result.exposureFen : null,
   };
 }
 
-const deny = (code: string, reason: Bilingual): Outcome => ({ status: 'denied', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: { zh: '', en: '' }, exposureFen: null });
-const review = (code: string, reason: Bilingual, exposure: Fen | null): Outcome => ({ status: 'review', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: { zh: '', en: '' }, exposureFen: exposure });
+const deny = (code: string, reason: Bilingual): Outcome => ({ status: 'denied', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: NO_TEXT, exposureFen: null });
+const review = (code: string, reason: Bilingual, exposure: Fen | null): Outcome => ({ status: 'review', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: NO_TEXT, exposureFen: exposure });
 
 /** Uplifts whose conditions all hold; several → the larger, the others named (the texts never say they add up). */
 function chooseUplift(program: Program, facts: Facts, date: string): AppliedUplift | undefined {

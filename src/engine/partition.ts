@@ -1,6 +1,6 @@
 // Compact line records for runs too large to hold: what limits and the summary need, one text line each.
 import type { Table } from '../tables/schema.js';
-import type { Line, Status } from './types.js';
+import { type Line, NO_TEXT, type Status } from './types.js';
 
 /** FNV-1a: spreads person keys over partitions. Only for partitioning: a collision merely shares a partition. */
 export function partitionOf(key: string, partitions: number): number {
@@ -19,9 +19,6 @@ export function toRecord(line: Line, index: number, fileIndex: number): string {
   const l = line;
   return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}`;
 }
-
-/** One shared empty text for every record (limits replace a line's reason or formula, never edit it in place). */
-const NO_TEXT: Readonly<Line['reason']> = Object.freeze({ zh: '', en: '' });
 
 const programIndex = new WeakMap<Table, Map<string, Table['programs'][number]>>();
 function programsOf(table: Table): Map<string, Table['programs'][number]> {

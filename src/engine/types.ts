@@ -35,6 +35,9 @@ export interface Bilingual {
   en: string;
 }
 
+/** One shared empty text (no formula, no reason yet): lines replace their texts, never edit them in place. */
+export const NO_TEXT: Readonly<Bilingual> = Object.freeze({ zh: '', en: '' });
+
 export interface Line {
   file: string;
   row: number;
