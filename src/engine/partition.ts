@@ -27,31 +27,61 @@ function programsOf(table: Table): Map<string, Table['programs'][number]> {
   return m;
 }
 
-export interface RecordLine {
-  index: number;
-  line: Line;
+/** Lines read back from spill records, and each one's position in the run's output. */
+export interface RecordLines {
+  lines: Line[];
+  indexes: number[];
 }
 
 /**
- * Rebuild the parts of a line that limits and the summary read. Texts limits do not change (formula,
- * reason, citation) are left empty here; the breakdown keeps them from the first evaluation.
- * Names come from the table, not from the record text: a substring would keep the whole text it was cut from alive.
+ * Rebuild the parts of a line that limits and the summary read, for every record in `text` (a spill file's
+ * whole content: one record per line). Texts limits do not change (formula, reason, citation) are left empty
+ * here; the breakdown keeps them from the first evaluation. Names come from the table. The cells are cut from
+ * `text` by position rather than split: a partition holds thousands of records, and an array of sixteen
+ * strings per record was most of the cost of reading them back.
  */
-export function fromRecord(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[]): RecordLine {
-  const f = text.split('\t');
-  const table = tables.get(f[4]!)!;
-  const program = programsOf(table).get(f[5]!)!;
-  const date = f[7]!;
-  return {
-    index: Number(f[0]),
-    line: {
-      file: files[Number(f[2])]!, row: Number(f[3]), seq: Number(f[1]), jurisdiction: table.code, documentStatus: table.document.status,
-      program: program.id, programName: program.name, payee: program.payee, subject: f[15] as Line['subject'], personKey: f[6]!, personId: '', name: '',
-      date, year: Number(date.slice(0, 4)), occupation: f[8]!, level: f[9]!, status: f[10] as Status, reasonCode: f[11]!,
-      reason: NO_TEXT, amountFen: Number(f[12]), basis: 'none', formula: NO_TEXT, citation: '',
-      exposureFen: f[13] === '' ? null : Number(f[13]), companionOf: f[14] ? programsOf(table).get(f[14])!.id : '',
-    },
+export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[], into: RecordLines): void {
+  let at = 0;
+  const cell = (): string => {
+    const end = text.indexOf('\t', at);
+    const s = text.slice(at, end);
+    at = end + 1;
+    return s;
   };
+  while (at < text.length) {
+    if (text.charCodeAt(at) === 10) {
+      at++;
+      continue;
+    }
+    const index = Number(cell());
+    const seq = Number(cell());
+    const file = files[Number(cell())]!;
+    const row = Number(cell());
+    const table = tables.get(cell())!;
+    const programs = programsOf(table);
+    const program = programs.get(cell())!;
+    const personKey = cell();
+    const date = cell();
+    const occupation = cell();
+    const level = cell();
+    const status = cell() as Status;
+    const reasonCode = cell();
+    const amountFen = Number(cell());
+    const exposure = cell();
+    const companionOf = cell();
+    let end = text.indexOf('\n', at);
+    if (end < 0) end = text.length;
+    const subject = text.slice(at, end) as Line['subject'];
+    at = end + 1;
+    into.indexes.push(index);
+    into.lines.push({
+      file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
+      program: program.id, programName: program.name, payee: program.payee, subject, personKey, personId: '', name: '',
+      date, year: Number(date.slice(0, 4)), occupation, level, status, reasonCode,
+      reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
+      exposureFen: exposure === '' ? null : Number(exposure), companionOf: companionOf ? programs.get(companionOf)!.id : '',
+    });
+  }
 }
 
 /** What a limit changed on a line; written over the line's spilled breakdown record in the last pass. */
