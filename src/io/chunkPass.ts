@@ -5,7 +5,7 @@ import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord } from '../engine/partition.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
-import { Appender } from './partitionPass.js';
+import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { type EncodingChoice, type RosterPart, readRosterBatches } from './roster.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
@@ -30,13 +30,16 @@ export interface ChunkResult {
   lines: number;
   /** Codes of the tables this chunk's rows used, for the limits pass. */
   usedCodes: string[];
+  /** Where each partition's limit records are in the chunk's records file. */
+  records: Segments[];
 }
 
 export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
 /** Per breakdown line: its person's partition (1 byte) and its length in bytes (4 bytes, little-endian). */
 export const lineMapPart = (work: string, chunk: number): string => join(work, `m${chunk}.bin`);
 export const rejectsPart = (work: string, chunk: number): string => join(work, `r${chunk}.csv`);
-export const recordsPart = (work: string, partition: number, chunk: number): string => join(work, `p${partition}-${chunk}.tsv`);
+/** Limit records of one chunk, every partition's in blocks (see PartitionedSpill). */
+export const recordsPart = (work: string, chunk: number): string => join(work, `p${chunk}.tsv`);
 
 const MAP_ENTRY = 5;
 const MAP_BLOCK = 64 * 1024;
@@ -47,7 +50,8 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'), 256 * 1024);
   const rejects = new Appender(openSync(rejectsPart(work, chunk), 'w'));
   // Small buffers per partition: there are up to 256 of them, and together they are most of this thread's heap.
-  const records = Array.from({ length: partitions }, (_, p) => new Appender(openSync(recordsPart(work, p, chunk), 'w'), 16 * 1024));
+  const records = new PartitionedSpill(openSync(recordsPart(work, chunk), 'w'), partitions, 16 * 1024);
+  let segments: Segments[] = [];
   const mapFd = openSync(lineMapPart(work, chunk), 'w');
   const map = Buffer.alloc(MAP_ENTRY * MAP_BLOCK);
   let mapped = 0;
@@ -75,7 +79,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
         used.add(r.table.code);
         for (const line of r.lines) {
           const p = partitionOf(line.personKey, partitions);
-          records[p]!.write(`${toRecord(line, base + lines++, job.fileIndex)}\n`);
+          records.write(p, `${toRecord(line, base + lines++, job.fileIndex)}\n`);
           map[mapped * MAP_ENTRY] = p;
           map.writeUInt32LE(breakdown.write(breakdownRow(line, job.lang, job.maskIds)), mapped * MAP_ENTRY + 1);
           if (++mapped === MAP_BLOCK) {
@@ -91,9 +95,9 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     closeSync(mapFd);
     breakdown.close();
     rejects.close();
-    for (const r of records) r.close();
+    segments = records.close();
   }
-  return { chunk, rows, rejected, lines, usedCodes: [...used] };
+  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

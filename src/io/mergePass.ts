@@ -4,7 +4,7 @@ import { readOverrideLine } from '../engine/partition.js';
 import type { AtomicFile } from './atomic.js';
 import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
 import { patchBreakdownRow } from './csvOut.js';
-import { LineReader, overrideFile } from './partitionPass.js';
+import { LineReader, type OverrideSpan, overrideFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
 
@@ -29,12 +29,15 @@ class ByteSink {
 }
 
 /**
- * Copy every chunk's breakdown to `out`. Limit decisions come from each partition's override file, in line order;
- * the chunk's line map says which partition a line's person is in and how long the line is.
+ * Copy every chunk's breakdown to `out`. Limit decisions come from each partition's span of overrides (in the
+ * file of the limits thread that decided it), in line order; the chunk's line map says which partition a
+ * line's person is in and how long the line is.
  */
-export function mergeBreakdown(work: string, chunks: number[], partitions: number, out: AtomicFile, tick?: (lines: number) => void): void {
-  // Up to 256 override files are read side by side: small blocks each (256 × 32 KB).
-  const readers = Array.from({ length: partitions }, (_, p) => new LineReader(openSync(overrideFile(work, p), 'r'), 32 * 1024));
+export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSpan[], out: AtomicFile, tick?: (lines: number) => void): void {
+  const threads = new Set(spans.map((s) => s.thread));
+  const fds = new Map([...threads].map((t) => [t, openSync(overrideFile(work, t), 'r')]));
+  // Up to 256 partitions' overrides are read side by side: small blocks each (256 × 32 KB).
+  const readers = spans.map((s) => new LineReader(fds.get(s.thread)!, 32 * 1024, { start: s.start, end: s.end }));
   const heads = readers.map((r) => parseOverride(r.next()));
   const sink = new ByteSink(out);
   let buf = Buffer.alloc(BLOCK);
@@ -83,7 +86,7 @@ export function mergeBreakdown(work: string, chunks: number[], partitions: numbe
     }
     sink.flush();
   } finally {
-    for (const r of readers) r.close();
+    for (const fd of fds.values()) closeSync(fd);
   }
 }
 

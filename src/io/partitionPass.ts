@@ -1,5 +1,5 @@
 // Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
-import { closeSync, openSync, readFileSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { applyLimits } from '../engine/limits.js';
@@ -45,6 +45,75 @@ export class Appender {
   }
 }
 
+/** Where a partition's bytes are in a shared spill file: [offset, length] pairs, in the order written. */
+export type Segments = number[];
+
+/**
+ * Text for many partitions in one file: each partition is buffered on its own and goes out in whole blocks,
+ * whose places are kept. A chunk used to keep a file per partition (up to 256 open at once per thread, over a
+ * thousand with four threads, and a host with a hard limit of 1,024 descriptors would have failed); opening
+ * them all again for the limits pass was also a tenth of a second per hundred files here.
+ */
+export class PartitionedSpill {
+  private readonly bufs: Buffer[];
+  private readonly used: number[];
+  private readonly segments: Segments[];
+  private end = 0;
+  constructor(
+    private readonly fd: number,
+    partitions: number,
+    private readonly blockBytes = 16 * 1024,
+  ) {
+    this.bufs = Array.from({ length: partitions }, () => Buffer.allocUnsafe(blockBytes));
+    this.used = Array.from({ length: partitions }, () => 0);
+    this.segments = Array.from({ length: partitions }, () => []);
+  }
+  /** Append `text` (whole records: a block never ends inside one) to partition `p`. */
+  write(p: number, text: string): void {
+    if (this.used[p]! + text.length * 3 > this.blockBytes) {
+      this.flush(p);
+      if (text.length * 3 > this.blockBytes) {
+        this.put(p, Buffer.from(text, 'utf8'), Buffer.byteLength(text, 'utf8'));
+        return;
+      }
+    }
+    this.used[p]! += this.bufs[p]!.write(text, this.used[p]!, 'utf8');
+  }
+  private flush(p: number): void {
+    if (this.used[p]) this.put(p, this.bufs[p]!, this.used[p]!);
+    this.used[p] = 0;
+  }
+  private put(p: number, bytes: Buffer, length: number): void {
+    for (let at = 0; at < length; ) at += writeSync(this.fd, bytes, at, length - at, this.end + at);
+    this.segments[p]!.push(this.end, length);
+    this.end += length;
+  }
+  /** Write what is held, close the file, and say where each partition's blocks are. */
+  close(): Segments[] {
+    for (let p = 0; p < this.bufs.length; p++) this.flush(p);
+    closeSync(this.fd);
+    return this.segments;
+  }
+}
+
+/** A partition's bytes from a shared spill file, as text. */
+export function readSegments(fd: number, segments: Segments): string {
+  let total = 0;
+  for (let i = 1; i < segments.length; i += 2) total += segments[i]!;
+  const buf = Buffer.allocUnsafe(total);
+  let at = 0;
+  for (let i = 0; i < segments.length; i += 2) {
+    const [from, length] = [segments[i]!, segments[i + 1]!];
+    for (let n = 0; n < length; ) {
+      const r = readSync(fd, buf, at + n, length - n, from + n);
+      if (r === 0) throw new Error('spill file ended early');
+      n += r;
+    }
+    at += length;
+  }
+  return buf.toString('utf8');
+}
+
 /**
  * Reads a UTF-8 file line by line in blocks, never whole. The decoder carries a character cut by a block's
  * end over to the next block (decoding each block alone garbled such a character, and with it a person's
@@ -55,9 +124,14 @@ export class LineReader {
   private readonly chunk: Buffer;
   private readonly decoder = new StringDecoder('utf8');
   private eof = false;
+  /**
+   * `range`: only bytes [start, end) of the file, read by position (several readers may share one descriptor);
+   * without it, the whole file from where the descriptor stands.
+   */
   constructor(
     private readonly fd: number,
     blockBytes = 256 * 1024,
+    private readonly range?: { start: number; end: number },
   ) {
     this.chunk = Buffer.alloc(blockBytes);
   }
@@ -74,7 +148,9 @@ export class LineReader {
         this.buf = '';
         return rest ? rest : undefined;
       }
-      const n = readSync(this.fd, this.chunk, 0, this.chunk.length, null);
+      const r = this.range;
+      const n = r ? (r.start < r.end ? readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, r.end - r.start), r.start) : 0) : readSync(this.fd, this.chunk, 0, this.chunk.length, null);
+      if (r) r.start += n;
       if (n === 0) {
         this.eof = true;
         this.buf += this.decoder.end();
@@ -86,7 +162,15 @@ export class LineReader {
   }
 }
 
-export const overrideFile = (work: string, p: number): string => join(work, `o${p}.tsv`);
+/** Limit decisions of one limits thread, every partition it decided one after another. */
+export const overrideFile = (work: string, thread: number): string => join(work, `o${thread}.tsv`);
+
+/** Where one partition's overrides are: the thread file and the byte range in it. */
+export interface OverrideSpan {
+  thread: number;
+  start: number;
+  end: number;
+}
 
 export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, program: string) => number {
   const order = new Map<string, number>();
@@ -94,24 +178,73 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
   return (j, p) => order.get(`${j}\u0000${p}`) ?? 0;
 }
 
-/** Decide one partition: apply every used table's limits, write the lines they changed (in line order), summarise. */
-export function decidePartition(work: string, p: number, chunks: number, tables: ReadonlyMap<string, Table>, used: Table[], labels: readonly string[], lang: Lang): SummaryRow[] {
+/**
+ * Decide one partition: apply every used table's limits, append the lines they changed (in line order) to
+ * `out` (this thread's override file), summarise. `records[c]` says where the partition's records are in
+ * chunk c's records file (open as `recordFds[c]`).
+ */
+export function decidePartition(
+  recordFds: number[],
+  records: Segments[],
+  out: Appender,
+  tables: ReadonlyMap<string, Table>,
+  used: Table[],
+  labels: readonly string[],
+  lang: Lang,
+): { summary: SummaryRow[]; overrideBytes: number } {
   // Chunks in order, each in its own order: the records come in input order.
-  // Each file whole: the partition's records are all held anyway, and reading line by line cost a string per line.
-  const records: RecordLines = { lines: [], indexes: [] };
-  for (let c = 0; c < chunks; c++) fromRecords(readFileSync(recordsPart(work, p, c), 'utf8'), tables, labels, records);
-  const { lines, indexes } = records;
+  const read: RecordLines = { lines: [], indexes: [] };
+  recordFds.forEach((fd, c) => fromRecords(readSegments(fd, records[c]!), tables, labels, read));
+  const { lines, indexes } = read;
   // What each line was before the limits (a column each: an object per line was a tenth of this pass in collections).
   const status = lines.map((l) => l.status);
   const reasonCode = lines.map((l) => l.reasonCode);
   const amountFen = lines.map((l) => l.amountFen);
   const exposureFen = lines.map((l) => l.exposureFen);
   for (const table of used) applyLimits(lines, table);
-  const out = new Appender(openSync(overrideFile(work, p), 'w'));
+  let overrideBytes = 0;
   for (let i = 0; i < lines.length; i++) {
     const change = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, lines[i]!);
-    if (change) out.write(overrideLine(indexes[i]!, change, lang));
+    if (change) overrideBytes += out.write(overrideLine(indexes[i]!, change, lang));
   }
-  out.close();
-  return summarize(lines, programOrderOf(used));
+  return { summary: summarize(lines, programOrderOf(used)), overrideBytes };
+}
+
+/** One decided partition: its summary rows and where its overrides are. */
+export interface Decided {
+  p: number;
+  rows: SummaryRow[];
+  span: OverrideSpan;
+}
+
+/**
+ * Decide partitions one after another in this thread: records from every chunk's file, overrides appended to
+ * the thread's own file. Says, per partition, its summary and where its overrides are.
+ */
+export function decidePartitions(
+  work: string,
+  thread: number,
+  partitions: number[],
+  chunkRecords: Segments[][],
+  tables: ReadonlyMap<string, Table>,
+  used: Table[],
+  labels: readonly string[],
+  lang: Lang,
+  tick?: (done: number) => void,
+): Decided[] {
+  const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
+  const out = new Appender(openSync(overrideFile(work, thread), 'w'));
+  let at = 0;
+  try {
+    return partitions.map((p, i) => {
+      tick?.(i);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang);
+      const span = { thread, start: at, end: at + r.overrideBytes };
+      at = span.end;
+      return { p, rows: r.summary, span };
+    });
+  } finally {
+    out.close();
+    for (const fd of fds) closeSync(fd);
+  }
 }

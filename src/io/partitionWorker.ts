@@ -2,12 +2,15 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Table } from '../tables/schema.js';
 import type { Lang } from './csvOut.js';
-import { decidePartition } from './partitionPass.js';
+import { type Segments, decidePartitions } from './partitionPass.js';
 
-interface Job {
+export interface PartitionJob {
   work: string;
+  /** This thread's number: its override file is named after it. */
+  thread: number;
   partitions: number[];
-  chunks: number;
+  /** Per chunk, where each partition's records are in that chunk's records file. */
+  chunkRecords: Segments[][];
   /** The run's tables, copied in rather than loaded again. */
   tables: ReadonlyMap<string, Table>;
   usedCodes: string[];
@@ -15,8 +18,7 @@ interface Job {
   lang: Lang;
 }
 
-const job = workerData as Job;
+const job = workerData as PartitionJob;
 const { tables } = job;
 const used = job.usedCodes.map((c) => tables.get(c)!);
-const summaries = job.partitions.map((p) => ({ p, rows: decidePartition(job.work, p, job.chunks, tables, used, job.labels, job.lang) }));
-parentPort!.postMessage(summaries);
+parentPort!.postMessage(decidePartitions(job.work, job.thread, job.partitions, job.chunkRecords, tables, used, job.labels, job.lang));

@@ -15,7 +15,8 @@ import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup } from './chunkWorker.js';
 import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { mergeBreakdown } from './mergePass.js';
-import { decidePartition, programOrderOf } from './partitionPass.js';
+import { type Decided, decidePartitions, programOrderOf } from './partitionPass.js';
+import type { PartitionJob } from './partitionWorker.js';
 import { type EncodingChoice, type RosterHeader, RosterError, readHeader } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -108,8 +109,11 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     const labels = inputs.map((f) => f.label);
     // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
-    const summaries = await decideAll(work, partitions, jobs.length, { ...o, workers: threads }, usedTables, labels);
-    const summary = mergeSummaries(summaries, programOrderOf(usedTables));
+    const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels);
+    const summary = mergeSummaries(
+      decided.map((d) => d.rows),
+      programOrderOf(usedTables),
+    );
     lap('limits');
 
     // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
@@ -117,7 +121,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     staged.push(breakdown);
     breakdown.write(breakdownHeader(o.lang));
     o.progress?.start('writing', totalLines, 0);
-    mergeBreakdown(work, jobs.map((j) => j.chunk), partitions, breakdown, (lines) => o.progress?.tick(lines, 0));
+    mergeBreakdown(work, jobs.map((j) => j.chunk), decided.map((d) => d.span), breakdown, (lines) => o.progress?.tick(lines, 0));
     o.progress?.done();
     lap('writing');
 
@@ -244,17 +248,19 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
 
 /**
  * Decide every partition: partition p goes to thread p mod n, where thread 0 is this one and the others are
- * worker threads, each with its share of the heap budget.
+ * worker threads, each with its share of the heap budget. Each thread appends its overrides to a file of its own.
  */
-async function decideAll(work: string, partitions: number, chunks: number, o: StreamOptions, used: Table[], labels: string[]): Promise<SummaryRow[][]> {
+async function decideAll(work: string, partitions: number, chunks: ChunkResult[], o: StreamOptions, used: Table[], labels: string[]): Promise<Decided[]> {
   const n = Math.max(1, Math.min(o.workers, partitions));
   const shareOf = (w: number): number[] => Array.from({ length: partitions }, (_, p) => p).filter((p) => p % n === w);
+  const chunkRecords = chunks.map((c) => c.records);
   const helpers = Array.from(
     { length: n - 1 },
     (_, h) =>
-      new Promise<{ p: number; rows: SummaryRow[] }[]>((done, fail) => {
+      new Promise<Decided[]>((done, fail) => {
+        const job: PartitionJob = { work, thread: h + 1, partitions: shareOf(h + 1), chunkRecords, tables: o.tables, usedCodes: used.map((t) => t.code), labels, lang: o.lang };
         const worker = new Worker(new URL('./partitionWorker.js', import.meta.url), {
-          workerData: { work, partitions: shareOf(h + 1), chunks, tables: o.tables, usedCodes: used.map((t) => t.code), labels, lang: o.lang },
+          workerData: job,
           resourceLimits: o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: 16 } : undefined,
         });
         worker.once('message', done);
@@ -264,11 +270,8 @@ async function decideAll(work: string, partitions: number, chunks: number, o: St
   );
   helpers.forEach((h) => h.catch(() => undefined)); // awaited below; a failure is reported there
   o.progress?.start('limits', partitions, 0);
-  const mine = shareOf(0).map((p, i) => {
-    o.progress?.tick(i * n, 0);
-    return { p, rows: decidePartition(work, p, chunks, o.tables, used, labels, o.lang) };
-  });
+  const mine = decidePartitions(work, 0, shareOf(0), chunkRecords, o.tables, used, labels, o.lang, (i) => o.progress?.tick(i * n, 0));
   const results = [...mine, ...(await Promise.all(helpers)).flat()];
   o.progress?.done();
-  return results.sort((a, b) => a.p - b.p).map((r) => r.rows);
+  return results.sort((a, b) => a.p - b.p);
 }

@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
 import { readHeader } from '../../src/io/roster.js';
-import { LineReader } from '../../src/io/partitionPass.js';
+import { LineReader, PartitionedSpill, readSegments } from '../../src/io/partitionPass.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -110,5 +110,31 @@ describe('LineReader', () => {
     for (let t = reader.next(); t !== undefined; t = reader.next()) read.push(t);
     reader.close();
     expect(read).toEqual(lines);
+  });
+});
+
+describe('PartitionedSpill', () => {
+  it('gives each partition back its own records, in order, whole, from one file', () => {
+    const path = join(dir, 'spill.tsv');
+    // 32-byte blocks: most records fill a block, and one is longer than a block.
+    const spill = new PartitionedSpill(openSync(path, 'w'), 3, 32);
+    const written: string[][] = [[], [], []];
+    const records = ['a汽车维修工', 'b电工\t三级', 'c养老护理员', 'd', `e${'长'.repeat(40)}`, 'f焊工'];
+    for (let i = 0; i < 30; i++) {
+      const p = (i * 7) % 3;
+      const text = `${i}\t${records[i % records.length]}\n`;
+      written[p]!.push(text);
+      spill.write(p, text);
+    }
+    const segments = spill.close();
+    const fd = openSync(path, 'r');
+    for (let p = 0; p < 3; p++) expect(readSegments(fd, segments[p]!)).toBe(written[p]!.join(''));
+    // Read as a line range too (as the last pass reads a partition's overrides from its thread's file).
+    const [start, length] = [segments[1]![0]!, segments[1]![1]!];
+    const reader = new LineReader(fd, 8, { start, end: start + length });
+    const first: string[] = [];
+    for (let t = reader.next(); t !== undefined; t = reader.next()) first.push(t);
+    expect(`${first.join('\n')}\n`).toBe(readFileSync(path).subarray(start, start + length).toString('utf8'));
+    reader.close();
   });
 });
