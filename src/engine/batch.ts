@@ -1,7 +1,8 @@
 // A run: raw rows in, lines and rejects out, limits applied across the whole run, every row accounted for.
 import type { Table } from '../tables/schema.js';
 import type { Catalogue } from './catalogue.js';
-import { evaluateClaim } from './evaluate.js';
+import { type EvaluateOptions, type Outcome, evaluateClaim } from './evaluate.js';
+import { FactMemo } from './memo.js';
 import { type Reject, intakeRow, unreadableRow } from './intake.js';
 import { applyLimits } from './limits.js';
 import { type SummaryRow, summarize } from './summarize.js';
@@ -49,11 +50,24 @@ export function evaluateRow(
 ): { lines: Line[]; table: Table } | { rejects: Reject[] } {
   const r = intakeRow(file, row, seq, cells, options);
   if ('rejects' in r) return r;
-  const catalogue = options.catalogue;
-  const lines = evaluateClaim(r.claim, r.table, {
-    catalogue: catalogue && ((table, program, facts) => catalogue.lookup(table.code, program.id, facts.occupation as string | undefined, facts.level as string | undefined)),
-  });
+  const lines = evaluateClaim(r.claim, r.table, evaluateOptionsOf(options));
   return { lines, table: r.table };
+}
+
+const evaluateOptions = new WeakMap<BatchOptions, EvaluateOptions>();
+
+/** One set of evaluation options per run's options: its catalogue lookup and its memo of outcomes, made once. */
+function evaluateOptionsOf(options: BatchOptions): EvaluateOptions {
+  let o = evaluateOptions.get(options);
+  if (!o) {
+    const catalogue = options.catalogue;
+    o = {
+      catalogue: catalogue && ((table, program, facts) => catalogue.lookup(table.code, program.id, facts.occupation as string | undefined, facts.level as string | undefined)),
+      memo: new FactMemo<Outcome>(),
+    };
+    evaluateOptions.set(options, o);
+  }
+  return o;
 }
 
 export class Batch {

@@ -3,11 +3,17 @@ import type { Condition, Program, Table } from '../tables/schema.js';
 import { type AppliedUplift, computeAmount, maxExposure, missingFacts } from './amounts.js';
 import { checkCondition, passHint } from './conditions.js';
 import type { Fen } from './money.js';
+import type { FactMemo } from './memo.js';
 import { type Bilingual, type Claim, type Facts, type Line, NO_TEXT } from './types.js';
 
 export interface EvaluateOptions {
   /** Catalogue standard for a programme and claim (from --catalog), when the row gives none. */
   catalogue?: (table: Table, program: Program, facts: Facts) => Fen | undefined;
+  /**
+   * Outcomes of a programme's rules remembered by the facts they read, for a run's many rows (one memo per run:
+   * the catalogue above must stay the same while it is used).
+   */
+  memo?: FactMemo<Outcome>;
 }
 
 /** Facts the tables may use that are computed, not read: grade and year. Adds them to a copy. */
@@ -78,24 +84,41 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
   return line;
 }
 
-type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
+export type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
 
+/** The outcome of one programme for one claim: the periods here, then its rules (remembered when a memo is given). */
 function judge(facts: Facts, table: Table, program: Program, options: EvaluateOptions): Outcome {
   const date = facts.date as string;
   const doc = table.document;
-  const period = `${doc.valid_from ?? '…'} – ${doc.valid_to ?? '…'}`;
+  const period = (): string => `${doc.valid_from ?? '…'} – ${doc.valid_to ?? '…'}`;
   if (doc.valid_from && date < doc.valid_from) {
-    const r = doc.before_period_reason ?? { zh: `日期 ${date} 早于文件有效期 ${period}`, en: `date ${date} is before the document's period ${period}` };
+    const r = doc.before_period_reason ?? { zh: `日期 ${date} 早于文件有效期 ${period()}`, en: `date ${date} is before the document's period ${period()}` };
     return doc.before_period === 'review' ? review('before_period', r, null) : deny('outside_period', r);
   }
   if (doc.valid_to && date > doc.valid_to) {
-    return deny('outside_period', { zh: `日期 ${date} 不在文件有效期 ${period} 内`, en: `date ${date} is outside the document's period ${period}` });
+    return deny('outside_period', { zh: `日期 ${date} 不在文件有效期 ${period()} 内`, en: `date ${date} is outside the document's period ${period()}` });
   }
   if ((program.from && date < program.from) || (program.to && date > program.to)) {
     const w = `${program.from ?? '…'} – ${program.to ?? '…'}`;
     return deny('outside_program_period', { zh: `日期 ${date} 不在本项目适用期 ${w} 内`, en: `date ${date} is outside this programme's window ${w}` });
   }
+  const memo = options.memo;
+  return memo ? memo.get(program, facts, (read) => frozen(rules(read, table, program, options))) : rules(facts, table, program, options);
+}
 
+/** An outcome shared by many lines: its texts cannot be edited in place (lines replace them, never edit them). */
+function frozen(o: Outcome): Outcome {
+  Object.freeze(o.reason);
+  Object.freeze(o.formula);
+  if (o.hint) Object.freeze(o.hint);
+  return Object.freeze(o);
+}
+
+/**
+ * Conditions, uplifts and the amount: a pure function of the facts it reads (the date only where a rule reads
+ * it, as an uplift with an end date does), so a run can remember it by those facts.
+ */
+function rules(facts: Facts, table: Table, program: Program, options: EvaluateOptions): Outcome {
   const missing: string[] = [];
   let open: Outcome | undefined;
   for (const c of program.conditions) {
@@ -113,7 +136,7 @@ function judge(facts: Facts, table: Table, program: Program, options: EvaluateOp
     return review('missing_facts', r.reason, maxExposure(program.amount, facts));
   }
 
-  const uplift = chooseUplift(program, facts, date);
+  const uplift = chooseUplift(program, facts);
   const catalogueStandard = options.catalogue?.(table, program, facts);
   const result = computeAmount(program.amount, { facts, uplift, catalogueStandard });
   if (result.status === 'approved') {
@@ -135,9 +158,9 @@ const deny = (code: string, reason: Bilingual): Outcome => ({ status: 'denied', 
 const review = (code: string, reason: Bilingual, exposure: Fen | null): Outcome => ({ status: 'review', reasonCode: code, reason, amountFen: 0, basis: 'none', formula: NO_TEXT, exposureFen: exposure });
 
 /** Uplifts whose conditions all hold; several → the larger, the others named (the texts never say they add up). */
-function chooseUplift(program: Program, facts: Facts, date: string): AppliedUplift | undefined {
+function chooseUplift(program: Program, facts: Facts): AppliedUplift | undefined {
   const holds = (c: Condition): boolean => checkCondition(c, facts).result === 'pass';
-  const applicable = program.uplifts.filter((u) => (!u.to || date <= u.to) && u.when.every(holds));
+  const applicable = program.uplifts.filter((u) => (!u.to || (facts.date as string) <= u.to) && u.when.every(holds));
   if (applicable.length === 0) return undefined;
   const sorted = [...applicable].sort((a, b) => b.percent - a.percent);
   return { uplift: sorted[0]!, passedOver: sorted.slice(1) };
