@@ -48,15 +48,34 @@ export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, fi
     at = end + 1;
     return s;
   };
+  // A whole number read in place (no string cut for it); an empty cell is NaN. Anything else falls back to Number().
+  const numberCell = (): number => {
+    const start = at;
+    let n = 0;
+    let c = text.charCodeAt(at);
+    const negative = c === 45;
+    if (negative) c = text.charCodeAt(++at);
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      c = text.charCodeAt(++at);
+    }
+    if (c !== 9 || at === start + (negative ? 1 : 0)) {
+      at = start;
+      const s = cell();
+      return s === '' ? NaN : Number(s);
+    }
+    at++;
+    return negative ? -n : n;
+  };
   while (at < text.length) {
     if (text.charCodeAt(at) === 10) {
       at++;
       continue;
     }
-    const index = Number(cell());
-    const seq = Number(cell());
-    const file = files[Number(cell())]!;
-    const row = Number(cell());
+    const index = numberCell();
+    const seq = numberCell();
+    const file = files[numberCell()]!;
+    const row = numberCell();
     const table = tables.get(cell())!;
     const programs = programsOf(table);
     const program = programs.get(cell())!;
@@ -66,8 +85,8 @@ export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, fi
     const level = cell();
     const status = cell() as Status;
     const reasonCode = cell();
-    const amountFen = Number(cell());
-    const exposure = cell();
+    const amountFen = numberCell();
+    const exposure = numberCell();
     const companionOf = cell();
     let end = text.indexOf('\n', at);
     if (end < 0) end = text.length;
@@ -79,7 +98,7 @@ export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, fi
       program: program.id, programName: program.name, payee: program.payee, subject, personKey, personId: '', name: '',
       date, year: Number(date.slice(0, 4)), occupation, level, status, reasonCode,
       reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
-      exposureFen: exposure === '' ? null : Number(exposure), companionOf: companionOf ? programs.get(companionOf)!.id : '',
+      exposureFen: Number.isNaN(exposure) ? null : exposure, companionOf: companionOf ? programs.get(companionOf)!.id : '',
     });
   }
 }
