@@ -78,10 +78,21 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
     companionOf,
   };
   if (outcome.hint !== undefined) line.hint = outcome.hint;
-  if (table.document.status === 'draft') {
-    line.reason = { zh: `${line.reason.zh}（征求意见稿, 金额未定稿）`, en: `${line.reason.en} (draft for comment: amounts not final)` };
-  }
+  if (table.document.status === 'draft') line.reason = asDraft(line.reason);
   return line;
+}
+
+const drafts = new WeakMap<Bilingual, Bilingual>();
+
+/** A reason with the draft notice added: once per reason object (remembered outcomes share theirs across many lines). */
+function asDraft(reason: Bilingual): Bilingual {
+  let d = drafts.get(reason);
+  if (!d) {
+    d = { zh: `${reason.zh}（征求意见稿, 金额未定稿）`, en: `${reason.en} (draft for comment: amounts not final)` };
+    if (Object.isFrozen(reason)) Object.freeze(d);
+    drafts.set(reason, d);
+  }
+  return d;
 }
 
 export type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
