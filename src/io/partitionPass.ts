@@ -73,7 +73,8 @@ export class PartitionedSpill {
     if (this.used[p]! + text.length * 3 > this.blockBytes) {
       this.flush(p);
       if (text.length * 3 > this.blockBytes) {
-        this.put(p, Buffer.from(text, 'utf8'), Buffer.byteLength(text, 'utf8'));
+        const bytes = Buffer.from(text, 'utf8');
+        this.put(p, bytes, bytes.length);
         return;
       }
     }

@@ -110,10 +110,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
     const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels);
-    const summary = mergeSummaries(
-      decided.map((d) => d.rows),
-      programOrderOf(usedTables),
-    );
+    const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
     lap('limits');
 
     // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
