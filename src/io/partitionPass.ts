@@ -17,7 +17,7 @@ import type { Table } from '../tables/schema.js';
 export class Appender {
   private readonly buf: Buffer;
   private used = 0;
-  /** `limit`: bytes held before writing; a run keeps one Appender per partition, so they add up. */
+  /** `limit`: bytes held before writing. */
   constructor(
     private readonly fd: number,
     limit = 64 * 1024,
@@ -116,7 +116,8 @@ export function readSegments(fd: number, segments: Segments): string {
 }
 
 /**
- * Reads a UTF-8 file line by line in blocks, never whole. The decoder carries a character cut by a block's
+ * Reads bytes [start, end) of a UTF-8 file line by line in blocks, never whole, by position (several readers
+ * share one descriptor, which stays the caller's to close). The decoder carries a character cut by a block's
  * end over to the next block (decoding each block alone garbled such a character, and with it a person's
  * occupation, so a limit could miss a repeat).
  */
@@ -125,16 +126,16 @@ export class LineReader {
   private readonly chunk: Buffer;
   private readonly decoder = new StringDecoder('utf8');
   private eof = false;
-  /**
-   * `range`: only bytes [start, end) of the file, read by position (several readers may share one descriptor);
-   * without it, the whole file from where the descriptor stands.
-   */
+  private at: number;
+  private readonly end: number;
   constructor(
     private readonly fd: number,
-    blockBytes = 256 * 1024,
-    private readonly range?: { start: number; end: number },
+    blockBytes: number,
+    range: { start: number; end: number },
   ) {
     this.chunk = Buffer.alloc(blockBytes);
+    this.at = range.start;
+    this.end = range.end;
   }
   next(): string | undefined {
     for (;;) {
@@ -149,17 +150,13 @@ export class LineReader {
         this.buf = '';
         return rest ? rest : undefined;
       }
-      const r = this.range;
-      const n = r ? (r.start < r.end ? readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, r.end - r.start), r.start) : 0) : readSync(this.fd, this.chunk, 0, this.chunk.length, null);
-      if (r) r.start += n;
+      const n = this.at < this.end ? readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, this.end - this.at), this.at) : 0;
+      this.at += n;
       if (n === 0) {
         this.eof = true;
         this.buf += this.decoder.end();
       } else this.buf += this.decoder.write(this.chunk.subarray(0, n));
     }
-  }
-  close(): void {
-    closeSync(this.fd);
   }
 }
 

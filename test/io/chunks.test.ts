@@ -1,6 +1,6 @@
 // Split rosters and spill files: byte ranges start on record boundaries, rows keep their numbers, text survives block ends.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -105,10 +105,11 @@ describe('LineReader', () => {
     // 3-byte characters after a 1-byte prefix: with 8-byte blocks, characters straddle every block boundary.
     const lines = ['a汽车维修工', 'b电工\t三级', 'c养老护理员'];
     writeFileSync(path, `${lines.join('\n')}\n`);
-    const reader = new LineReader(openSync(path, 'r'), 8);
+    const fd = openSync(path, 'r');
+    const reader = new LineReader(fd, 8, { start: 0, end: statSync(path).size });
     const read: string[] = [];
     for (let t = reader.next(); t !== undefined; t = reader.next()) read.push(t);
-    reader.close();
+    closeSync(fd);
     expect(read).toEqual(lines);
   });
 });
@@ -135,6 +136,6 @@ describe('PartitionedSpill', () => {
     const first: string[] = [];
     for (let t = reader.next(); t !== undefined; t = reader.next()) first.push(t);
     expect(`${first.join('\n')}\n`).toBe(readFileSync(path).subarray(start, start + length).toString('utf8'));
-    reader.close();
+    closeSync(fd);
   });
 });
