@@ -142,7 +142,7 @@ function parseCellMemo(field: FieldDef, raw: string): Parsed {
 }
 
 /** A string that shares no memory with the one it was cut from. */
-const flatCopy = (s: string): string => [...s].join('');
+export const flatCopy = (s: string): string => [...s].join('');
 
 export interface IntakeOptions {
   tables: ReadonlyMap<string, Table>;

@@ -1,5 +1,6 @@
 // Results of a pure computation over facts, remembered by the facts it actually read: same values read, same result.
 
+import { flatCopy } from './intake.js';
 import type { FactValue, Facts } from './types.js';
 
 /**
@@ -24,8 +25,8 @@ function keyOf(value: FactValue | undefined): unknown {
 
 const OPAQUE = Symbol('opaque');
 
-/** A string that shares no memory with the one it was cut from (a key cut from a roster block would keep it alive). */
-const flat = (k: unknown): unknown => (typeof k === 'string' ? [...k].join('') : k);
+/** A key that shares no memory with the cell it was cut from (a key cut from a roster block would keep it alive). */
+const flat = (k: unknown): unknown => (typeof k === 'string' ? flatCopy(k) : k);
 
 export class FactMemo<T> {
   private readonly roots = new Map<unknown, Node<T>>();
