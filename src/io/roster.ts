@@ -5,6 +5,7 @@ import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { HEADER_ALIASES, normaliseToken } from '../engine/fields.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
+import { type Handover, RecordCutter } from './fastCsv.js';
 
 export type EncodingChoice = 'auto' | 'utf8' | 'gb18030';
 
@@ -116,6 +117,83 @@ export async function* readRosterBatches(
   part?: RosterPart,
 ): AsyncGenerator<RosterRecord[]> {
   const label = part?.label ?? (file === '-' ? '(stdin)' : file);
+  if (part?.format?.encoding === 'utf8' && file !== '-') yield* cutBatches(file, encoding, onHeader, onBytes, { ...part, format: part.format });
+  else yield* papaBatches(file, label, encoding, onHeader, onBytes, part);
+}
+
+/**
+ * A split UTF-8 range, cut by hand (fastCsv.ts): about 4× quicker than the stream through PapaParse, with the
+ * same records and row numbers. From the first record it does not take on, PapaParse reads the rest.
+ */
+async function* cutBatches(
+  file: string,
+  encoding: EncodingChoice,
+  onHeader: (h: RosterHeader) => void,
+  onBytes: ((bytesRead: number) => void) | undefined,
+  part: RosterPart & { format: SplitFormat },
+): AsyncGenerator<RosterRecord[]> {
+  const label = part.label;
+  let header = part.header;
+  // Column 0 is always cut: a record of one empty cell is a blank line.
+  const wantedOf = (h: RosterHeader): boolean[] => h.fields.map((f, i) => i === 0 || f !== '');
+  let wanted = header && wantedOf(header);
+  let line = part.range.firstRow;
+  const cutter = new RecordCutter(file, part.range, part.format.newline);
+  let handover: Handover | undefined;
+  try {
+    for (let blocks = 1; ; blocks++) {
+      const out: RosterRecord[] = [];
+      const r = cutter.block(wanted, (rec) => {
+        const row = line;
+        line += 1 + rec.newlines;
+        if (rec.count === 1 && rec.cells[0] === '') return; // a blank line
+        if (!header) {
+          header = { file: label, encoding: 'utf8', ...mapHeader(label, rec.cells as string[]) };
+          wanted = wantedOf(header);
+          onHeader(header);
+          return;
+        }
+        const cells = new Map<string, string>();
+        const fields = header.fields;
+        for (let i = 0; i < fields.length; i++) {
+          const f = fields[i];
+          const v = rec.cells[i];
+          if (f && v !== undefined) {
+            const t = v.trim();
+            if (t !== '') cells.set(f, t);
+          }
+        }
+        out.push({ file: label, row, cells });
+      });
+      onBytes?.(cutter.consumed);
+      if (out.length) yield out;
+      if (r === 'done') break;
+      if (r !== 'more') {
+        handover = r;
+        break;
+      }
+      // Let the thread's other work (helper threads' messages, progress) in now and then.
+      if (blocks % 16 === 0) await new Promise((done) => setImmediate(done));
+    }
+  } finally {
+    cutter.close();
+  }
+  if (handover) {
+    const from = handover.byte;
+    const rest = { ...part, range: { start: from, end: part.range.end, firstRow: part.range.firstRow + handover.lines }, header };
+    yield* papaBatches(file, label, encoding, onHeader, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
+  } else if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+}
+
+/** The general reader: any encoding, delimiter and quoting PapaParse accepts, from a stream. */
+async function* papaBatches(
+  file: string,
+  label: string,
+  encoding: EncodingChoice,
+  onHeader: (h: RosterHeader) => void,
+  onBytes: ((bytesRead: number) => void) | undefined,
+  part: RosterPart | undefined,
+): AsyncGenerator<RosterRecord[]> {
   // 8 KB reads: a batch of rows (one per read) is done with before the young generation is collected twice.
   // Larger batches outlived that and were promoted: with 256 KB two capped threads spent a third of pass A in
   // full GCs; with 64 KB a capped thread still ran ~60 full GCs per 500k rows (8 KB: 4, and pass A ~15% quicker).

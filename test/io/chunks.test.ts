@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
-import { readHeader } from '../../src/io/roster.js';
+import { type RosterPart, readHeader, readRosterBatches } from '../../src/io/roster.js';
 import { LineReader, PartitionedSpill, readSegments } from '../../src/io/partitionPass.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -96,6 +96,44 @@ describe('planChunks', () => {
       expect(readFileSync(join(dir, 'two-three', name)).equals(readFileSync(join(dir, 'two-one', name))), name).toBe(true);
     }
     expect(readFileSync(join(dir, 'two-one', 'breakdown.csv'), 'utf8')).toContain('学员');
+  });
+});
+
+describe('the split reader (fastCsv.ts)', () => {
+  const collect = async (path: string, part?: RosterPart): Promise<unknown[]> => {
+    const out: unknown[] = [];
+    for await (const batch of readRosterBatches(path, 'auto', () => undefined, undefined, part)) {
+      for (const r of batch) out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable });
+    }
+    return out;
+  };
+
+  it('cuts the same records, with the same row numbers, as PapaParse, and hands irregular quoting over to it', async () => {
+    const path = join(dir, 'cut.csv');
+    // After 3,000 regular rows (quoted two-line names among them): a quote inside an unquoted cell, a lone LF in
+    // this CRLF file, more regular rows (now read by PapaParse), and an unclosed quote at the very end.
+    const tail = [
+      '330681199001010015,say "hi",zhuji,cert_training,2020-05-01\r\n',
+      '330681199001010023,lone,zhuji,cert_training,2020-05-01\n',
+      ...[...syntheticRoster(20, 3)].join('').split('\n').slice(1, -1).map((l) => `${l}\r\n`),
+      '330681199001010031,"unclosed,zhuji\r\n',
+    ].join('');
+    writeFileSync(path, Buffer.concat([awkwardRoster(3_000), Buffer.from(tail)]));
+    const whole = { start: 0, end: statSync(path).size, firstRow: 1 };
+    const papa = await collect(path);
+    const cut = await collect(path, { label: path, range: whole, format: { encoding: 'utf8', newline: '\r\n' } });
+    expect(cut).toEqual(papa);
+    expect(papa.length).toBeGreaterThan(3_020);
+    expect(papa.at(-1)).toMatchObject({ unreadable: expect.stringContaining('Quotes') });
+  });
+
+  it('reads an LF roster with a BOM and a last line without a line break as PapaParse does', async () => {
+    const path = join(dir, 'cut-lf.csv');
+    writeFileSync(path, `\uFEFF${[...syntheticRoster(2_000, 8)].join('').trimEnd()}`);
+    const whole = { start: 0, end: statSync(path).size, firstRow: 1 };
+    const cut = await collect(path, { label: path, range: whole, format: { encoding: 'utf8', newline: '\n' } });
+    expect(cut).toEqual(await collect(path));
+    expect(cut).toHaveLength(2_000);
   });
 });
 
