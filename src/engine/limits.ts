@@ -96,8 +96,9 @@ function priorLine(p: PriorClaim, table: Table): Line {
  * Lines are changed in place; companions of a training that a limit denies are denied with it.
  */
 export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] = []): void {
-  const prior = history.filter((p) => p.jurisdiction === table.code).map((p) => priorLine(p, table)).sort(compareLines);
-  const ordered = [...prior, ...inDecisionOrder(lines.filter((l) => l.jurisdiction === table.code))];
+  const mine = inDecisionOrder(lines.filter((l) => l.jurisdiction === table.code));
+  const prior = history.length ? history.filter((p) => p.jurisdiction === table.code).map((p) => priorLine(p, table)).sort(compareLines) : [];
+  const ordered = prior.length ? [...prior, ...mine] : mine;
   for (const limit of table.limits) if (limit.kind === 'not_combined' || limit.kind === 'highest_only') applyChooseLarger(ordered, limit);
 
   // Each line is checked against every limit first and recorded only if it survives all of them,
@@ -122,9 +123,14 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
         if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
         else seenKeys.push(k);
       } else if (limit.kind === 'no_repeat') {
-        const parts = limit.key.map((f) => keyPart(line, f));
-        if (parts.some((p) => p === '')) continue; // nothing to compare: the line names no occupation/level
-        const k = `${i}|${line.personKey}|${parts.join('|')}`;
+        let k = `${i}|${line.personKey}`;
+        let named = true;
+        for (const f of limit.key) {
+          const part = keyPart(line, f);
+          if (part === '') named = false;
+          k += `|${part}`;
+        }
+        if (!named) continue; // nothing to compare: the line names no occupation/level
         const prior = seen.get(k);
         if (prior && !line.runId) {
           const what = `${line.occupation} ${valueLabel('level', line.level)}`;
@@ -146,7 +152,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
     for (const k of seenKeys) seen.set(k, line);
     for (const list of countLists) list.push(line);
   }
-  denyCompanionsOfDenied(ordered.filter((l) => !l.runId));
+  denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
 }
 
 type CountingLimit = Exclude<Limit, ChooseLarger>;

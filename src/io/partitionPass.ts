@@ -8,6 +8,7 @@ import { type SummaryRow, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
+import type { Line, Status } from '../engine/types.js';
 
 /**
  * Buffered appends to a file descriptor: spill files are written in large blocks. Text is encoded into the
@@ -195,15 +196,30 @@ export function decidePartition(
   recordFds.forEach((fd, c) => fromRecords(readSegments(fd, records[c]!), tables, labels, read));
   const { lines, indexes } = read;
   // What each line was before the limits (a column each: an object per line was a tenth of this pass in collections).
-  const status = lines.map((l) => l.status);
-  const reasonCode = lines.map((l) => l.reasonCode);
-  const amountFen = lines.map((l) => l.amountFen);
-  const exposureFen = lines.map((l) => l.exposureFen);
-  for (const table of used) applyLimits(lines, table);
+  const n = lines.length;
+  const status: Status[] = new Array(n);
+  const reasonCode: string[] = new Array(n);
+  const amountFen: number[] = new Array(n);
+  const exposureFen: (number | null)[] = new Array(n);
+  // Each table's lines, picked out once (applyLimits would otherwise pass over every line once per table).
+  const byTable = new Map<string, Line[]>(used.map((t) => [t.code, []]));
+  for (let i = 0; i < n; i++) {
+    const l = lines[i]!;
+    status[i] = l.status;
+    reasonCode[i] = l.reasonCode;
+    amountFen[i] = l.amountFen;
+    exposureFen[i] = l.exposureFen;
+    byTable.get(l.jurisdiction)?.push(l);
+  }
+  for (const table of used) {
+    const mine = byTable.get(table.code)!;
+    if (mine.length) applyLimits(mine, table);
+  }
   let overrideBytes = 0;
-  for (let i = 0; i < lines.length; i++) {
-    const change = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, lines[i]!);
-    if (change) overrideBytes += out.write(overrideLine(indexes[i]!, change, lang));
+  for (let i = 0; i < n; i++) {
+    const l = lines[i]!;
+    if (l.status === status[i] && l.reasonCode === reasonCode[i] && l.amountFen === amountFen[i] && l.exposureFen === exposureFen[i]) continue;
+    overrideBytes += out.write(overrideLine(indexes[i]!, overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!, lang));
   }
   return { summary: summarize(lines, programOrderOf(used)), overrideBytes };
 }
