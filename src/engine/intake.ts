@@ -125,12 +125,17 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
  * at most MEMO_LIMIT spellings (names and IDs do not repeat; they would only fill it).
  */
 const MEMO_LIMIT = 4096;
-const memo = new Map<FieldDef, Map<string, Parsed>>();
+/** Per field name: its definition and its remembered spellings (undefined for IDs and free text), one lookup per cell. */
+const byName = new Map<string, { field: FieldDef; seen?: Map<string, Parsed> }>();
 
-function parseCellMemo(field: FieldDef, raw: string): Parsed {
-  if (field.kind === 'id' || field.kind === 'text') return parseCell(field, raw);
-  let seen = memo.get(field);
-  if (!seen) memo.set(field, (seen = new Map()));
+function parseCellMemo(name: string, raw: string): Parsed {
+  let entry = byName.get(name);
+  if (!entry) {
+    const field = FIELD_BY_NAME.get(name)!;
+    byName.set(name, (entry = { field, seen: field.kind === 'id' || field.kind === 'text' ? undefined : new Map() }));
+  }
+  const { field, seen } = entry;
+  if (!seen) return parseCell(field, raw);
   let p = seen.get(raw);
   if (p === undefined) {
     p = parseCell(field, raw);
@@ -165,8 +170,7 @@ export function intakeRow(
   const facts: Facts = {};
   const reject = (column: string, value: string, code: string, reason: Bilingual): void => void rejects.push({ file, row, column, value, code, reason });
   for (const [name, raw] of cells) {
-    const field = FIELD_BY_NAME.get(name)!;
-    const p = parseCellMemo(field, raw);
+    const p = parseCellMemo(name, raw);
     if (p.ok) facts[name] = p.value;
     else reject(name, raw, p.code, p.reason);
   }
