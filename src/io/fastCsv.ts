@@ -7,13 +7,14 @@ export interface CutRecord {
   cells: (string | undefined)[];
   /** How many cells the record has. */
   count: number;
+  /** Line breaks inside its quoted cells: the spreadsheet row of the next record is this many further on. */
   newlines: number;
 }
 
 /** Where the fast reader stopped: from this byte (a record start) the caller reads on with the general reader. */
 export interface Handover {
   byte: number;
-  /** Records consumed before it (blank lines included), so the caller can keep numbering rows. */
+  /** Lines consumed before it (blank lines and line breaks inside quoted cells included), so the caller can keep numbering rows. */
   lines: number;
 }
 

@@ -153,17 +153,7 @@ async function* cutBatches(
           onHeader(header);
           return;
         }
-        const cells = new Map<string, string>();
-        const fields = header.fields;
-        for (let i = 0; i < fields.length; i++) {
-          const f = fields[i];
-          const v = rec.cells[i];
-          if (f && v !== undefined) {
-            const t = v.trim();
-            if (t !== '') cells.set(f, t);
-          }
-        }
-        out.push({ file: label, row, cells });
+        out.push({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
       });
       onBytes?.(cutter.consumed);
       if (out.length) yield out;
@@ -226,17 +216,7 @@ async function* papaBatches(
           onHeader(header);
           continue;
         }
-        const cells = new Map<string, string>();
-        const fields = header.fields;
-        for (let i = 0; i < fields.length; i++) {
-          const f = fields[i];
-          const v = record[i];
-          if (f && v !== undefined) {
-            const t = v.trim();
-            if (t !== '') cells.set(f, t);
-          }
-        }
-        out.push({ file: label, row, cells });
+        out.push({ file: label, row, cells: cellsByField(header.fields, record) });
       }
       if (out.length) yield out;
     }
@@ -247,6 +227,20 @@ async function* papaBatches(
     throw new RosterError(`${label}: cannot read as CSV: ${err.message}`);
   }
   if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+}
+
+/** A record's non-blank cells (trimmed) by the field their column maps to; columns nobody reads are left out. */
+function cellsByField(fields: string[], record: readonly (string | undefined)[]): Map<string, string> {
+  const cells = new Map<string, string>();
+  for (let i = 0; i < fields.length; i++) {
+    const f = fields[i];
+    const v = record[i];
+    if (f && v !== undefined) {
+      const t = v.trim();
+      if (t !== '') cells.set(f, t);
+    }
+  }
+  return cells;
 }
 
 /** A file's header, with the delimiter and line break the reader settles on from the same first block. */
