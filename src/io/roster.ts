@@ -122,8 +122,9 @@ export async function* readRosterBatches(
 }
 
 /**
- * A split UTF-8 range, cut by hand (fastCsv.ts): about 4× quicker than the stream through PapaParse, with the
- * same records and row numbers. From the first record it does not take on, PapaParse reads the rest.
+ * A split UTF-8 range, cut by hand (fastCsv.ts), with the same records and row numbers as PapaParse: on 500k
+ * rows the stream through PapaParse cost ~1.5 s of one thread's ~7.4 s, the cutter ~0.8 s. From the first
+ * record it does not take on, PapaParse reads the rest.
  */
 async function* cutBatches(
   file: string,
@@ -165,6 +166,9 @@ async function* cutBatches(
       // Let the thread's other work (helper threads' messages, progress) in now and then.
       if (blocks % 16 === 0) await new Promise((done) => setImmediate(done));
     }
+  } catch (e) {
+    if (e instanceof RosterError) throw e;
+    throw new RosterError(`${label}: cannot read: ${(e as Error).message}`);
   } finally {
     cutter.close();
   }
