@@ -137,12 +137,16 @@ function cutRecord(text: string, i: number, crlf: boolean, eof: boolean, wanted:
         doubled = true;
         j = q + 2;
       }
-      if (q + 1 >= text.length) return eof ? endQuoted(text, i, q, doubled, col, wanted, out, q + 1) : INCOMPLETE;
+      if (q + 1 >= text.length && !eof) return INCOMPLETE;
       let value = text.slice(i + 1, q);
       if (doubled) value = value.replace(/""/g, '"');
       for (let k = value.indexOf('\n'); k >= 0; k = value.indexOf('\n', k + 1)) out.newlines++;
       if (!wanted || wanted[col]) cells[col] = value;
       col++;
+      if (q + 1 >= text.length) {
+        out.count = col; // the range ends with this quoted cell
+        return q + 1;
+      }
       const after = text.charCodeAt(q + 1);
       if (after === COMMA) {
         i = q + 2;
@@ -190,13 +194,3 @@ const quoteFrom = (text: string, i: number): number => {
   const q = text.indexOf('"', i);
   return q < 0 ? text.length : q;
 };
-
-/** A quoted cell that ends the range's text without a line break. */
-function endQuoted(text: string, i: number, q: number, doubled: boolean, col: number, wanted: boolean[] | undefined, out: CutRecord, next: number): number {
-  let value = text.slice(i + 1, q);
-  if (doubled) value = value.replace(/""/g, '"');
-  for (let k = value.indexOf('\n'); k >= 0; k = value.indexOf('\n', k + 1)) out.newlines++;
-  if (!wanted || wanted[col]) out.cells[col] = value;
-  out.count = col + 1;
-  return next;
-}
