@@ -59,7 +59,7 @@ export function parseDate(text: string): string | undefined {
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '有', '已备案', '√']);
 const NO = new Set(['否', 'n', 'no', 'false', '0', '无', '未备案', '×']);
 
-type Parsed = { ok: true; value: FactValue } | { ok: false; code: string; reason: Bilingual };
+export type Parsed = { ok: true; value: FactValue } | { ok: false; code: string; reason: Bilingual };
 
 const bad = (code: string, zh: string, en: string): Parsed => ({ ok: false, code, reason: { zh, en } });
 
@@ -128,7 +128,7 @@ const MEMO_LIMIT = 4096;
 /** Per field name: its definition and its remembered spellings (undefined for IDs and free text), one lookup per cell. */
 const byName = new Map<string, { field: FieldDef; seen?: Map<string, Parsed> }>();
 
-function parseCellMemo(name: string, raw: string): Parsed {
+export function parseCellMemo(name: string, raw: string): Parsed {
   let entry = byName.get(name);
   if (!entry) {
     const field = FIELD_BY_NAME.get(name)!;

@@ -12,7 +12,8 @@ export function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
-const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t\n\r]+/g, ' ') : s);
+/** A text as a record cell: tabs and line breaks become a space. */
+export const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t\n\r]+/g, ' ') : s);
 
 /** One line as a tab-separated record. `index` is the line's position in the run's output. */
 export function toRecord(line: Line, index: number, fileIndex: number): string {

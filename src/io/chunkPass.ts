@@ -7,6 +7,7 @@ import { partitionOf, toRecord } from '../engine/partition.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { type EncodingChoice, type RosterPart, readRosterBatches } from './roster.js';
+import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
 export const CHUNK_STRIDE = 2 ** 32;
@@ -61,6 +62,18 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   let rejected = 0;
   let lines = 0;
   let bytes = 0;
+  // One line out: its limit record to its person's partition, its breakdown text (and bytes that end it), its place in the line map.
+  const put = (p: number, record: string, text: string, tail?: Buffer, tailStart = 0, tailEnd = 0): void => {
+    records.write(p, record);
+    map[mapped * MAP_ENTRY] = p;
+    const length = breakdown.write(text) + (tail ? breakdown.writeBytes(tail, tailStart, tailEnd) : 0);
+    map.writeUInt32LE(length, mapped * MAP_ENTRY + 1);
+    if (++mapped === MAP_BLOCK) {
+      writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
+      mapped = 0;
+    }
+  };
+  const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
   try {
     for await (const batch of readRosterBatches(job.path, job.encoding, () => undefined, (b) => (bytes = b), job.part)) {
       for (const rec of batch) {
@@ -70,23 +83,21 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
           rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
           continue;
         }
+        // Most rows repeat another's cells but for ID, name and date: written by that row's shape.
+        const shaped = shapes.write(rec.row, seq, rec.cells, base + lines);
+        if (shaped >= 0) {
+          lines += shaped;
+          continue;
+        }
         const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
+        shapes.learn(rec.row, seq, rec.cells, r);
         if ('rejects' in r) {
           rejected++;
           for (const x of r.rejects) rejects.write(rejectRow(x, job.lang));
           continue;
         }
         used.add(r.table.code);
-        for (const line of r.lines) {
-          const p = partitionOf(line.personKey, partitions);
-          records.write(p, `${toRecord(line, base + lines++, job.fileIndex)}\n`);
-          map[mapped * MAP_ENTRY] = p;
-          map.writeUInt32LE(breakdown.write(breakdownRow(line, job.lang, job.maskIds)), mapped * MAP_ENTRY + 1);
-          if (++mapped === MAP_BLOCK) {
-            writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
-            mapped = 0;
-          }
-        }
+        for (const line of r.lines) put(partitionOf(line.personKey, partitions), `${toRecord(line, base + lines++, job.fileIndex)}\n`, breakdownRow(line, job.lang, job.maskIds));
       }
       tick?.(rows, bytes);
     }

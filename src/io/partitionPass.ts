@@ -36,6 +36,20 @@ export class Appender {
     this.used += n;
     return n;
   }
+  /** Append bytes [from, to) of `src`; returns how many. */
+  writeBytes(src: Buffer, from: number, to: number): number {
+    const n = to - from;
+    if (this.used + n > this.buf.length) {
+      this.flush();
+      if (n > this.buf.length) {
+        for (let at = from; at < to; ) at += writeSync(this.fd, src, at, to - at);
+        return n;
+      }
+    }
+    src.copy(this.buf, this.used, from, to);
+    this.used += n;
+    return n;
+  }
   flush(): void {
     for (let at = 0; at < this.used; ) at += writeSync(this.fd, this.buf, at, this.used - at);
     this.used = 0;

@@ -1,0 +1,293 @@
+// Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name and date.
+import { type BatchOptions, evaluateRow } from '../engine/batch.js';
+import { dateBands } from '../engine/dateBands.js';
+import { flatCopy, parseCellMemo } from '../engine/intake.js';
+import { clean, partitionOf, toRecord } from '../engine/partition.js';
+import type { Line } from '../engine/types.js';
+import type { Table } from '../tables/schema.js';
+import { breakdownRow, csvCell, type Lang, maskId } from './csvOut.js';
+
+/**
+ * Slots: where a shaped text takes a row's own values. Control characters no table text has; a row whose other
+ * cells have one is simply not shaped (its texts would hold a slot too many, see `compile`).
+ */
+const INDEX = 0;
+const SEQ = 1;
+const ROW = 2;
+const ID = 3;
+const NAME = 4;
+const KEY = 5;
+const DATE = 6;
+const YEAR = 7;
+const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008'];
+const SLOT_OF = new Map(SLOT_CHARS.map((c, i) => [c, i]));
+
+/** A text with slots: pieces[0] + value of slots[0] + pieces[1] + … */
+interface Shaped {
+  pieces: string[];
+  slots: number[];
+}
+
+function compile(text: string, expected: number): Shaped | undefined {
+  const pieces: string[] = [];
+  const slots: number[] = [];
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const slot = SLOT_OF.get(text[i]!);
+    if (slot === undefined) continue;
+    pieces.push(text.slice(from, i));
+    slots.push(slot);
+    from = i + 1;
+  }
+  pieces.push(text.slice(from));
+  return slots.length === expected && new Set(slots).size === expected ? { pieces, slots } : undefined;
+}
+
+function fill(t: Shaped, values: (string | number)[]): string {
+  let s = t.pieces[0]!;
+  for (let i = 0; i < t.slots.length; i++) s += values[t.slots[i]!]! + t.pieces[i + 1]!;
+  return s;
+}
+
+/** Whose limits a shaped line counts against: the row's resident ID, its name (a unit named only so), or a fixed key. */
+type KeyFrom = { from: 'id' } | { from: 'name' } | { from: 'fixed'; key: string };
+
+interface ShapeLine {
+  keyFrom: KeyFrom;
+  record: Shaped;
+  /** The breakdown text up to its last slot; what follows is the same for every row and kept as bytes in `tails`. */
+  breakdown: Shaped;
+  tailStart: number;
+  tailEnd: number;
+}
+
+/**
+ * A template: rows with the same cells but ID, name and date (`fields`/`values`, in column order). Its shapes are
+ * in RowShapes.shapes, by its `id` and the date's band. `rejected`: the other cells already make the row a reject.
+ */
+interface Template {
+  fields: string[];
+  values: string[];
+  rejected: boolean;
+  bandOf: (date: string) => number;
+  id: number;
+  /** The next template whose cells hash the same. */
+  next: Template | undefined;
+}
+
+/** A valid resident ID and a name no roster has: evaluated beside a real row, they show what its lines take from ID and name. */
+const PROBE_ID = '110101190001010006';
+const PROBE_NAME = '\u0010probe';
+
+/** How many templates and shapes a chunk remembers: each holds its cells or its lines' texts (~1 KB); common ones come first. */
+const MAX_SHAPES = 8192;
+
+/** A template's id and a date's band as one number (bands stay below 2²² up to the year 4095). */
+const shapeKey = (t: Template, date: string): number => t.id * 0x400000 + t.bandOf(date);
+
+/** Band functions per table, made once (dateBands walks the whole table). */
+const bandsOfTable = new WeakMap<Table, (date: string) => number>();
+
+/**
+ * Shapes of one chunk's rows (one roster file, one language). `write` emits a row by its shape when one is known;
+ * otherwise the caller evaluates the row as usual and hands the result to `learn`, which makes a shape of it when
+ * the row's lines depend on its ID, name and date only through their own cells and the date's band. That is
+ * checked, not assumed: the row is evaluated a second time with another ID and name, and both must give the same
+ * texts but for those slots; and no text may quote the date (a period reason does), since the band would not hold it.
+ */
+export class RowShapes {
+  /** Templates by a hash of their cells (FNV-1a): found without building a key string per row. */
+  private readonly byHash = new Map<number, Template>();
+  /** Shapes by template and band (see shapeKey); null: that band of that template is not shaped. One map: a map per template cost more memory than its shapes. */
+  private readonly shapes = new Map<number, ShapeLine[] | null>();
+  private count = 0;
+  // The row `write` is looking at: its other cells, their hash, and its ID, name and date cells.
+  private readonly fields: string[] = [];
+  private readonly cellValues: string[] = [];
+  private others = 0;
+  private hash = 0;
+  private idCell: string | undefined;
+  private nameCell: string | undefined;
+  private dateCell: string | undefined;
+  // What `write` found out about the row it could not shape, for `learn`.
+  private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string } | undefined;
+  private readonly values: (string | number)[] = new Array(SLOT_CHARS.length);
+  /**
+   * The breakdown tails of every shape as UTF-8, one after another: written by copying bytes (most of a line,
+   * its texts in Chinese, encoded once), and held off the heap, whose share per thread is small.
+   */
+  private tails = Buffer.allocUnsafe(1 << 20);
+  private tailsUsed = 0;
+
+  constructor(
+    private readonly file: string,
+    private readonly fileIndex: number,
+    private readonly lang: Lang,
+    private readonly maskIds: boolean,
+    private readonly options: BatchOptions,
+    private readonly emit: (partition: number, record: string, breakdown: string, tail: Buffer, tailStart: number, tailEnd: number) => void,
+    private readonly partitions: number,
+  ) {}
+
+  private readonly visit = (value: string, field: string): void => {
+    if (field === 'person_id') this.idCell = value;
+    else if (field === 'name') this.nameCell = value;
+    else if (field === 'date') this.dateCell = value;
+    else {
+      let h = Math.imul(this.hash ^ (field.length * 31 + field.charCodeAt(0)), 0x01000193);
+      for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
+      this.hash = h;
+      this.fields[this.others] = field;
+      this.cellValues[this.others++] = value;
+    }
+  };
+
+  private find(): Template | undefined {
+    const n = this.others;
+    for (let t = this.byHash.get(this.hash); t; t = t.next) {
+      if (t.fields.length !== n) continue;
+      let i = 0;
+      while (i < n && t.fields[i] === this.fields[i] && t.values[i] === this.cellValues[i]) i++;
+      if (i === n) return t;
+    }
+    return undefined;
+  }
+
+  /**
+   * Emit the row's lines by its shape, numbering them from `firstIndex`: returns how many, or -1 when the row has
+   * no shape (then evaluate it and call `learn`).
+   */
+  write(row: number, seq: number, cells: ReadonlyMap<string, string>, firstIndex: number): number {
+    this.pending = undefined;
+    this.idCell = this.nameCell = this.dateCell = undefined;
+    this.others = 0;
+    this.hash = 0x811c9dc5;
+    cells.forEach(this.visit);
+    if (this.idCell === undefined || this.nameCell === undefined || this.dateCell === undefined) return -1;
+    const template = this.find();
+    if (template?.rejected) return -1;
+    const id = parseCellMemo('person_id', this.idCell);
+    const name = parseCellMemo('name', this.nameCell);
+    const date = parseCellMemo('date', this.dateCell);
+    if (!id.ok || !name.ok || !date.ok) return -1;
+    const personal = { template, hash: this.hash, id: id.value as string, name: name.value as string, date: date.value as string };
+    const shape = template && this.shapes.get(shapeKey(template, personal.date));
+    if (!shape) {
+      if (shape === undefined) this.pending = personal;
+      return -1;
+    }
+    const v = this.values;
+    v[INDEX] = firstIndex;
+    v[SEQ] = seq;
+    v[ROW] = row;
+    // As breakdownRow writes them (an ID that passed its check and an ISO date never need quoting, but cost little to ask).
+    v[ID] = csvCell(this.maskIds ? maskId(personal.id) : personal.id);
+    v[NAME] = csvCell(personal.name);
+    v[DATE] = personal.date;
+    v[YEAR] = Number(personal.date.slice(0, 4));
+    for (const line of shape) {
+      const personKey = line.keyFrom.from === 'id' ? personal.id : line.keyFrom.from === 'name' ? personal.name : line.keyFrom.key;
+      v[KEY] = clean(personKey);
+      this.emit(partitionOf(personKey, this.partitions), `${fill(line.record, v)}\n`, fill(line.breakdown, v), this.tails, line.tailStart, line.tailEnd);
+      v[INDEX] = (v[INDEX] as number) + 1;
+    }
+    return shape.length;
+  }
+
+  /** After `write` returned -1: what the general path (evaluateRow) made of the row. */
+  learn(row: number, seq: number, cells: ReadonlyMap<string, string>, evaluated: ReturnType<typeof evaluateRow>): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (!p || this.count >= MAX_SHAPES) return;
+    let template = p.template;
+    if (!template) {
+      // ID, name and date were readable: a reject came from the other cells, and so comes for every such row.
+      const table = 'lines' in evaluated ? evaluated.table : undefined;
+      let bandOf = table && bandsOfTable.get(table);
+      if (table && !bandOf) bandsOfTable.set(table, (bandOf = dateBands(table)));
+      template = {
+        fields: this.fields.slice(0, this.others),
+        // Copies: a cell is cut from the reader's block, and a kept slice would keep the whole block.
+        values: this.cellValues.slice(0, this.others).map(flatCopy),
+        rejected: !table,
+        bandOf: bandOf ?? (() => 0),
+        id: this.count,
+        next: this.byHash.get(p.hash),
+      };
+      this.byHash.set(p.hash, template);
+      this.count++;
+    }
+    if (template.rejected || !('lines' in evaluated)) return;
+    const key = shapeKey(template, p.date);
+    if (this.shapes.has(key)) return;
+    const probeCells = new Map(cells);
+    probeCells.set('person_id', PROBE_ID);
+    probeCells.set('name', PROBE_NAME);
+    const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
+    this.shapes.set(key, 'lines' in probe ? this.shapeOf(evaluated.lines, probe.lines, p) : null);
+    this.count++;
+  }
+
+  private readonly pieces = new Map<string, string>();
+  private readonly intern = (piece: string): string => {
+    let kept = this.pieces.get(piece);
+    if (kept === undefined) this.pieces.set((kept = flatCopy(piece)), kept);
+    return kept;
+  };
+
+  /** A text as UTF-8 bytes at the end of `tails`: where it is. */
+  private keepTail(text: string): [number, number] {
+    const bytes = Buffer.byteLength(text, 'utf8');
+    if (this.tailsUsed + bytes > this.tails.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.tails.length * 2, this.tailsUsed + bytes));
+      this.tails.copy(bigger, 0, 0, this.tailsUsed);
+      this.tails = bigger;
+    }
+    const start = this.tailsUsed;
+    this.tailsUsed += this.tails.write(text, start, 'utf8');
+    return [start, this.tailsUsed];
+  }
+
+  private shapeOf(lines: Line[], probe: Line[], p: { id: string; name: string; date: string }): ShapeLine[] | null {
+    if (probe.length !== lines.length) return null;
+    const shape: ShapeLine[] = [];
+    for (let i = 0; i < lines.length; i++) {
+      const a = lines[i]!;
+      const b = probe[i]!;
+      if (a.personId !== p.id || b.personId !== PROBE_ID || a.name !== p.name || b.name !== PROBE_NAME || a.date !== p.date) return null;
+      let keyFrom: KeyFrom;
+      if (a.personKey === p.id && b.personKey === PROBE_ID) keyFrom = { from: 'id' };
+      else if (a.personKey === p.name && b.personKey === PROBE_NAME) keyFrom = { from: 'name' };
+      else if (a.personKey === b.personKey) keyFrom = { from: 'fixed', key: a.personKey };
+      else return null;
+      const texts = [a, b].map((l) => {
+        const slotted: Line = {
+          ...l,
+          personId: SLOT_CHARS[ID]!,
+          name: SLOT_CHARS[NAME]!,
+          personKey: keyFrom.from === 'fixed' ? l.personKey : SLOT_CHARS[KEY]!,
+          date: SLOT_CHARS[DATE]!,
+          // Numbers in a Line; the formatters write them with String(), as they write a slot.
+          row: SLOT_CHARS[ROW] as unknown as number,
+          seq: SLOT_CHARS[SEQ] as unknown as number,
+          year: SLOT_CHARS[YEAR] as unknown as number,
+        };
+        return { record: toRecord(slotted, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex), breakdown: breakdownRow(slotted, this.lang, this.maskIds) };
+      });
+      const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
+      if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
+      // A text quoting the date (a period reason) differs within a band.
+      if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
+      const record = compile(mine.record, keyFrom.from === 'fixed' ? 4 : 5);
+      const breakdown = compile(mine.breakdown, 5);
+      if (!record || !breakdown) return null;
+      const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);
+      breakdown.pieces.push('');
+      // Pieces are slices of the whole text, and each would keep all of it: kept as copies, one per distinct piece.
+      record.pieces = record.pieces.map(this.intern);
+      breakdown.pieces = breakdown.pieces.map(this.intern);
+      shape.push({ keyFrom, record, breakdown, tailStart, tailEnd });
+    }
+    return shape;
+  }
+}
