@@ -1,5 +1,5 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { closeSync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicFile {
@@ -12,6 +12,8 @@ export interface AtomicFile {
   abort(): void;
 }
 
+const SYNC_BEHIND = 32 << 20;
+
 /** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
 export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
@@ -19,9 +21,18 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
   let pending: string[] = [];
   let size = 0;
   let open = true;
+  let unsynced = 0;
+  // A large output is handed to the disk as it grows (fdatasync on libuv's pool, not waited for): the fsync at
+  // commit then finds little left. A 370 MB breakdown took ~0.5 s to fsync here when it was all left to the end.
+  const written = (bytes: number): void => {
+    unsynced += bytes;
+    if (unsynced < SYNC_BEHIND) return;
+    unsynced = 0;
+    fdatasync(fd, () => undefined);
+  };
   const flush = (): void => {
     if (pending.length === 0) return;
-    writeSync(fd, pending.join(''), null, encoding);
+    written(writeSync(fd, pending.join(''), null, encoding));
     pending = [];
     size = 0;
   };
@@ -35,6 +46,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       flush();
       let done = 0;
       while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
+      written(done);
     },
     commit() {
       flush();
