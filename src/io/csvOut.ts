@@ -39,27 +39,6 @@ export function csvCell(c: string | number): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** The cells of a record csvRow wrote, each still as written (quoted, escaped): for rewriting some and keeping the rest byte for byte. */
-export function rawCells(record: string): string[] {
-  const text = record.endsWith('\r\n') ? record.slice(0, -2) : record;
-  const cells: string[] = [];
-  let i = 0;
-  for (;;) {
-    let end: number;
-    if (text[i] === '"') {
-      end = i + 1;
-      while (end < text.length && !(text[end] === '"' && text[end + 1] !== '"')) end += text[end] === '"' ? 2 : 1;
-      end++; // past the closing quote
-    } else {
-      end = text.indexOf(',', i);
-      if (end < 0) end = text.length;
-    }
-    cells.push(text.slice(i, end));
-    if (end >= text.length) return cells;
-    i = end + 1;
-  }
-}
-
 const BREAKDOWN: [string, string][] = [
   ['file', '输入文件'], ['row', '行号'], ['jurisdiction', '地区'], ['document_status', '文件状态'],
   ['person_id', '身份证号码'], ['name', '姓名'], ['program', '补贴项目'], ['program_name', '项目名称'],
@@ -100,20 +79,40 @@ export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
 
 const BREAKDOWN_COLUMN = new Map(BREAKDOWN.map(([en], i) => [en, i]));
 const col = (name: string): number => BREAKDOWN_COLUMN.get(name)!;
+const QUOTE = 34;
+const COMMA = 44;
+/** Where each cell of a breakdown record starts (reused: one record is patched at a time). */
+const starts = new Int32Array(BREAKDOWN.length + 1);
 
-/** A spilled breakdown record with a limit's decision written over it (same cells as breakdownRow would give the changed line). */
-export function patchBreakdownRow(record: string, o: SpilledOverride): string {
-  const cells = rawCells(record);
-  cells[col('status')] = csvCell(o.status);
-  cells[col('reason_code')] = csvCell(o.reasonCode);
-  cells[col('reason')] = csvCell(o.reason);
-  cells[col('amount')] = csvCell(o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0));
-  if (o.denied) {
-    cells[col('basis')] = csvCell('none');
-    cells[col('formula')] = '';
+/**
+ * A spilled breakdown record (bytes [from, to) of `bytes`) with a limit's decision written over it: the same
+ * cells breakdownRow would give the changed line. The record's bytes are kept but for the cells the decision
+ * rewrites (status, reason code, reason, amount, max exposure; basis and formula when it denies), so `out` gets
+ * byte ranges to copy and the rewritten cells as text, in order. Cells are found by a scan of the bytes.
+ */
+export function patchBreakdownRecord(bytes: Buffer, from: number, to: number, o: SpilledOverride, out: { bytes(src: Buffer, from: number, to: number): void; text(s: string): void }): void {
+  let cells = 1;
+  starts[0] = from;
+  let quoted = false;
+  // A doubled quote inside a quoted cell flips twice: only a comma outside quotes ends a cell.
+  for (let i = from; i < to; i++) {
+    const c = bytes[i];
+    if (c === QUOTE) quoted = !quoted;
+    else if (c === COMMA && !quoted) {
+      if (cells === BREAKDOWN.length) throw new Error('a spilled breakdown record has too many cells');
+      starts[cells++] = i + 1;
+    }
   }
-  cells[col('max_exposure')] = o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen));
-  return `${cells.join(',')}\r\n`;
+  if (cells !== BREAKDOWN.length) throw new Error(`a spilled breakdown record has ${cells} cells, not ${BREAKDOWN.length}`);
+  const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
+  out.bytes(bytes, from, starts[col('status')]!);
+  out.text(`${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason)},${csvCell(amount)},`);
+  if (o.denied) out.text(`${csvCell('none')},,`);
+  else out.bytes(bytes, starts[col('basis')]!, starts[col('citation')]!);
+  out.bytes(bytes, starts[col('citation')]!, starts[col('max_exposure')]!);
+  out.text(o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)));
+  // From the comma before companion_of to the record's end (its CRLF included).
+  out.bytes(bytes, starts[col('companion_of')]! - 1, to);
 }
 
 export function summaryRow(r: SummaryRow, lang: Lang): string {

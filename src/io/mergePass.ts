@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync } from 'node:fs';
 import { readOverrideLine } from '../engine/partition.js';
 import type { AtomicFile } from './atomic.js';
 import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
-import { patchBreakdownRow } from './csvOut.js';
+import { patchBreakdownRecord } from './csvOut.js';
 import { LineReader, type OverrideSpan, overrideFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
@@ -61,7 +61,7 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
           const head = heads[entry.partition];
           if (head && head.index === chunk * CHUNK_STRIDE + local) {
             sink.bytes(buf, copied, at);
-            sink.text(patchBreakdownRow(buf.toString('utf8', at, at + entry.bytes), head.change));
+            patchBreakdownRecord(buf, at, at + entry.bytes, head.change, sink);
             heads[entry.partition] = parseOverride(readers[entry.partition]!.next());
             copied = at + entry.bytes;
           }
