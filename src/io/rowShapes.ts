@@ -62,15 +62,18 @@ interface ShapeLine {
 }
 
 /**
- * A template: rows with the same cells but ID, name and date (`fields`/`values`, in column order). Its shapes are
- * in RowShapes.shapes, by its `id` and the date's band. `rejected`: the other cells already make the row a reject.
+ * A template: rows with the same cells but ID, name and date (`fields`/`values`, in column order), and their shapes
+ * by the date's band: most templates meet one band, kept in place (`band`, `shape`); others in `moreBands`. A
+ * shape null: that band is not shaped. `rejected`: the other cells already make the row a reject.
  */
 interface Template {
   fields: string[];
   values: string[];
   rejected: boolean;
   bandOf: (date: string) => number;
-  id: number;
+  band: number;
+  shape: ShapeLine[] | null | undefined;
+  moreBands: Map<number, ShapeLine[] | null> | undefined;
   /** The next template whose cells hash the same. */
   next: Template | undefined;
 }
@@ -82,8 +85,9 @@ const PROBE_NAME = '\u0010probe';
 /** How many templates and shapes a chunk remembers: each holds its cells or its lines' texts (~1 KB); common ones come first. */
 const MAX_SHAPES = 8192;
 
-/** A template's id and a date's band as one number (bands stay below 2²² up to the year 4095). */
-const shapeKey = (t: Template, date: string): number => t.id * 0x400000 + t.bandOf(date);
+function shapeIn(t: Template, band: number): ShapeLine[] | null | undefined {
+  return t.band === band ? t.shape : t.moreBands?.get(band);
+}
 
 /** Band functions per table, made once (dateBands walks the whole table). */
 const bandsOfTable = new WeakMap<Table, (date: string) => number>();
@@ -98,8 +102,6 @@ const bandsOfTable = new WeakMap<Table, (date: string) => number>();
 export class RowShapes {
   /** Templates by a hash of their cells (FNV-1a): found without building a key string per row. */
   private readonly byHash = new Map<number, Template>();
-  /** Shapes by template and band (see shapeKey); null: that band of that template is not shaped. One map: a map per template cost more memory than its shapes. */
-  private readonly shapes = new Map<number, ShapeLine[] | null>();
   private count = 0;
   // The row `write` is looking at: its other cells, their hash, and its ID, name and date cells.
   private readonly fields: string[] = [];
@@ -170,25 +172,30 @@ export class RowShapes {
     const name = parseCellMemo('name', this.nameCell);
     const date = parseCellMemo('date', this.dateCell);
     if (!id.ok || !name.ok || !date.ok) return -1;
-    const personal = { template, hash: this.hash, id: id.value as string, name: name.value as string, date: date.value as string };
-    const shape = template && this.shapes.get(shapeKey(template, personal.date));
+    const personId = id.value as string;
+    const personName = name.value as string;
+    const isoDate = date.value as string;
+    const shape = template && shapeIn(template, template.bandOf(isoDate));
     if (!shape) {
-      if (shape === undefined) this.pending = personal;
+      if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate };
       return -1;
     }
     const v = this.values;
     v[INDEX] = firstIndex;
     v[SEQ] = seq;
     v[ROW] = row;
-    // As breakdownRow writes them (an ID that passed its check and an ISO date never need quoting, but cost little to ask).
-    v[ID] = csvCell(this.maskIds ? maskId(personal.id) : personal.id);
-    v[NAME] = csvCell(personal.name);
-    v[DATE] = personal.date;
-    v[YEAR] = Number(personal.date.slice(0, 4));
+    // As breakdownRow writes them. An ID that passed its check is digits and X (masked, digits and *): it never
+    // needs quoting, nor does an ISO date; a name may.
+    v[ID] = this.maskIds ? maskId(personId) : personId;
+    v[NAME] = csvCell(personName);
+    v[DATE] = isoDate;
+    v[YEAR] = Number(isoDate.slice(0, 4));
     for (const line of shape) {
-      const personKey = line.keyFrom.from === 'id' ? personal.id : line.keyFrom.from === 'name' ? personal.name : line.keyFrom.key;
-      v[KEY] = clean(personKey);
-      this.emit(partitionOf(personKey, this.partitions), `${fill(line.record, v)}\n`, fill(line.breakdown, v), this.tails, line.tailStart, line.tailEnd);
+      const from = line.keyFrom.from;
+      const personKey = from === 'id' ? personId : from === 'name' ? personName : line.keyFrom.key;
+      // A record cell has no tab or line break; an ID has none to clean.
+      v[KEY] = from === 'id' ? personKey : clean(personKey);
+      this.emit(partitionOf(personKey, this.partitions), fill(line.record, v), fill(line.breakdown, v), this.tails, line.tailStart, line.tailEnd);
       v[INDEX] = (v[INDEX] as number) + 1;
     }
     return shape.length;
@@ -211,20 +218,26 @@ export class RowShapes {
         values: this.cellValues.slice(0, this.others).map(flatCopy),
         rejected: !table,
         bandOf: bandOf ?? (() => 0),
-        id: this.count,
+        band: -1,
+        shape: undefined,
+        moreBands: undefined,
         next: this.byHash.get(p.hash),
       };
       this.byHash.set(p.hash, template);
       this.count++;
     }
     if (template.rejected || !('lines' in evaluated)) return;
-    const key = shapeKey(template, p.date);
-    if (this.shapes.has(key)) return;
+    const band = template.bandOf(p.date);
+    if (shapeIn(template, band) !== undefined) return;
     const probeCells = new Map(cells);
     probeCells.set('person_id', PROBE_ID);
     probeCells.set('name', PROBE_NAME);
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
-    this.shapes.set(key, 'lines' in probe ? this.shapeOf(evaluated.lines, probe.lines, p) : null);
+    const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p) : null;
+    if (template.band < 0) {
+      template.band = band;
+      template.shape = shape;
+    } else (template.moreBands ??= new Map()).set(band, shape);
     this.count++;
   }
 
@@ -248,7 +261,7 @@ export class RowShapes {
     return [start, this.tailsUsed];
   }
 
-  private shapeOf(lines: Line[], probe: Line[], p: { id: string; name: string; date: string }): ShapeLine[] | null {
+  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string }): ShapeLine[] | null {
     if (probe.length !== lines.length) return null;
     const shape: ShapeLine[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -278,7 +291,7 @@ export class RowShapes {
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
       if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
-      const record = compile(mine.record, keyFrom.from === 'fixed' ? 4 : 5);
+      const record = compile(`${mine.record}\n`, keyFrom.from === 'fixed' ? 4 : 5);
       const breakdown = compile(mine.breakdown, 5);
       if (!record || !breakdown) return null;
       const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);
