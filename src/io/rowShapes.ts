@@ -83,7 +83,7 @@ const PROBE_ID = '110101190001010006';
 const PROBE_NAME = '\u0010probe';
 
 /** How many templates and shapes a chunk remembers: each holds its cells or its lines' texts (~1 KB); common ones come first. */
-const MAX_SHAPES = 8192;
+const MAX_SHAPES = 4096;
 
 function shapeIn(t: Template, band: number): ShapeLine[] | null | undefined {
   return t.band === band ? t.shape : t.moreBands?.get(band);
