@@ -6,13 +6,14 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 /**
  * The rules compare a claim's date only with dates the table names (validity, programme windows, uplift ends,
  * conditions on the date) and read its year; so two dates the table cannot tell apart are the same year and lie
- * on the same side of (or on) every date it names. This numbers that band: year × 1024 + the band among the
- * table's dates (2k for between the k-th and (k+1)-th, 2k + 1 for on the (k+1)-th). A text that quotes the date
- * itself (a "date 2018-05-01 is before …" reason) is the caller's to notice: the band does not hold it.
+ * on the same side of (or on) every date it names. This numbers that band: the year, times the number of places
+ * among the table's n dates (2n + 1), plus the place (2k for between the k-th and (k+1)-th, 2k + 1 for on the
+ * (k+1)-th). A text that quotes the date itself (a "date 2018-05-01 is before …" reason) is the caller's
+ * to notice: the band does not hold it.
  */
 export function dateBands(table: Table): (isoDate: string) => number {
   const named = [...datesIn(table, new Set())].sort();
-  if (named.length > 500) throw new Error(`table ${table.code} names ${named.length} dates: too many to band`);
+  const places = 2 * named.length + 1;
   // Rows repeat a few thousand dates: each is banded once.
   const seen = new Map<string, number>();
   return (date) => {
@@ -25,7 +26,7 @@ export function dateBands(table: Table): (isoDate: string) => number {
       if (named[mid]! < date) lo = mid + 1;
       else hi = mid;
     }
-    const band = Number(date.slice(0, 4)) * 1024 + 2 * lo + (named[lo] === date ? 1 : 0);
+    const band = Number(date.slice(0, 4)) * places + 2 * lo + (named[lo] === date ? 1 : 0);
     if (seen.size < 100_000) seen.set(date, band);
     return band;
   };
