@@ -17,9 +17,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
   return new Promise<RunResult>((done, fail) => {
     const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {
       workerData: { ...job, heapMb },
-      // This thread evaluates a byte range beside the helper threads, each with its share of the budget: so
-      // does it (it had the whole budget on top of theirs, and a 1M-row run peaked ~10 MB higher for it).
-      resourceLimits: heapMb ? { maxOldGenerationSizeMb: Math.max(1, Math.floor(heapMb / Math.max(1, job.workers))), maxYoungGenerationSizeMb: 16 } : undefined,
+      resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 } : undefined,
     });
     let settled = false;
     worker.on('message', (m: PipelineMessage) => {
