@@ -19,8 +19,8 @@ const NAME = 4;
 const KEY = 5;
 const DATE = 6;
 const YEAR = 7;
+/** Slot n is written as the character n + 1. */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008'];
-const SLOT_OF = new Map(SLOT_CHARS.map((c, i) => [c, i]));
 
 /** A text with slots: pieces[0] + value of slots[0] + pieces[1] + … */
 interface Shaped {
@@ -33,8 +33,8 @@ function compile(text: string, expected: number): Shaped | undefined {
   const slots: number[] = [];
   let from = 0;
   for (let i = 0; i < text.length; i++) {
-    const slot = SLOT_OF.get(text[i]!);
-    if (slot === undefined) continue;
+    const slot = text.charCodeAt(i) - 1;
+    if (slot < 0 || slot >= SLOT_CHARS.length) continue;
     pieces.push(text.slice(from, i));
     slots.push(slot);
     from = i + 1;
@@ -171,7 +171,8 @@ export class RowShapes {
     cells.forEach(this.visit);
     if (this.idCell === undefined || this.nameCell === undefined || this.dateCell === undefined) return -1;
     const template = this.find();
-    if (template?.rejected) return -1;
+    // Rows of a rejected template, and new combinations once the room is full, take the general path as they are.
+    if (template?.rejected || (!template && this.count >= MAX_SHAPES)) return -1;
     const id = parseCellMemo('person_id', this.idCell);
     const name = parseCellMemo('name', this.nameCell);
     const date = parseCellMemo('date', this.dateCell);
