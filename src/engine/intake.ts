@@ -23,14 +23,28 @@ const ID_CHECK = '10X98765432';
 
 /** GB 11643-1999: 17 digits, a check character over them (mod 11), and a real birth date. */
 export function validResidentId(id: string): boolean {
-  if (!/^\d{17}[\dX]$/.test(id)) return false;
+  return /^\d{17}[\dX]$/.test(id) && residentIdChecks((i) => id.charCodeAt(i));
+}
+
+/**
+ * The same check on 18 bytes of ASCII from `at` (a roster line read as bytes, see rawShapes.ts); false for
+ * anything but digits and an upper-case X, which the text path would first normalise.
+ */
+export function validResidentIdBytes(buf: Uint8Array, at: number): boolean {
+  for (let i = 0; i < 17; i++) if (buf[at + i]! < 48 || buf[at + i]! > 57) return false;
+  const last = buf[at + 17]!;
+  return ((last >= 48 && last <= 57) || last === 88) && residentIdChecks((i) => buf[at + i]!);
+}
+
+/** Check character and birth date of 17 digits and a check character, given by character code. */
+function residentIdChecks(code: (i: number) => number): boolean {
   // Digits by char code, and the birth date checked without building its text: every row has an ID.
   let sum = 0;
-  for (let i = 0; i < 17; i++) sum += ID_WEIGHTS[i]! * (id.charCodeAt(i) - 48);
-  if (ID_CHECK[sum % 11] !== id[17]) return false;
+  for (let i = 0; i < 17; i++) sum += ID_WEIGHTS[i]! * (code(i) - 48);
+  if (ID_CHECK.charCodeAt(sum % 11) !== code(17)) return false;
   const digits = (from: number, to: number): number => {
     let n = 0;
-    for (let i = from; i < to; i++) n = n * 10 + (id.charCodeAt(i) - 48);
+    for (let i = from; i < to; i++) n = n * 10 + (code(i) - 48);
     return n;
   };
   return validDate(digits(6, 10), digits(10, 12), digits(12, 14));
@@ -38,7 +52,8 @@ export function validResidentId(id: string): boolean {
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
-function validDate(y: number, m: number, d: number): boolean {
+/** A calendar date from 1900 to 2100. */
+export function validDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= (m === 2 && leap ? 29 : DAYS[m - 1]!);

@@ -12,6 +12,16 @@ export function partitionOf(key: string, partitions: number): number {
   return (h >>> 0) % partitions;
 }
 
+/** partitionOf for a key given as bytes [start, end) of ASCII (the same character codes). */
+export function partitionOfBytes(buf: Uint8Array, start: number, end: number, partitions: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    h ^= buf[i]!;
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 0) % partitions;
+}
+
 /** A text as a record cell: tabs and line breaks become a space. */
 export const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t\n\r]+/g, ' ') : s);
 

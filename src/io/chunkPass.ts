@@ -6,7 +6,8 @@ import { unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord } from '../engine/partition.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
-import { type EncodingChoice, type RosterPart, readRosterBatches } from './roster.js';
+import { RawShapes } from './rawShapes.js';
+import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
 import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
@@ -22,6 +23,8 @@ export interface ChunkJob {
   encoding: EncodingChoice;
   lang: Lang;
   maskIds: boolean;
+  /** False: every line read as text (tests compare the two ways). */
+  rawLines?: boolean;
 }
 
 export interface ChunkResult {
@@ -61,46 +64,60 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   let rows = 0;
   let rejected = 0;
   let lines = 0;
-  let bytes = 0;
-  // One line out: its limit record to its person's partition, its breakdown text (and bytes that end it), its place in the line map.
-  const put = (p: number, record: string, text: string, tail?: Buffer, tailStart = 0, tailEnd = 0): void => {
-    records.write(p, record);
+  const mapLine = (p: number, length: number): void => {
     map[mapped * MAP_ENTRY] = p;
-    const length = breakdown.write(text) + (tail ? breakdown.writeBytes(tail, tailStart, tailEnd) : 0);
     map.writeUInt32LE(length, mapped * MAP_ENTRY + 1);
     if (++mapped === MAP_BLOCK) {
       writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
       mapped = 0;
     }
   };
+  // One line out: its limit record to its person's partition, its breakdown text (and bytes that end it), its place in the line map.
+  const put = (p: number, record: string, text: string, tail?: Buffer, tailStart = 0, tailEnd = 0): void => {
+    records.write(p, record);
+    mapLine(p, breakdown.write(text) + (tail ? breakdown.writeBytes(tail, tailStart, tailEnd) : 0));
+  };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
-  try {
-    for await (const batch of readRosterBatches(job.path, job.encoding, () => undefined, (b) => (bytes = b), job.part)) {
-      for (const rec of batch) {
-        const seq = base + rows++;
-        if (rec.unreadable !== undefined) {
-          rejected++;
-          rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
-          continue;
-        }
-        // Most rows repeat another's cells but for ID, name and date: written by that row's shape.
-        const shaped = shapes.write(rec.row, seq, rec.cells, base + lines);
-        if (shaped >= 0) {
-          lines += shaped;
-          continue;
-        }
-        const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
-        shapes.learn(rec.row, seq, rec.cells, r);
-        if ('rejects' in r) {
-          rejected++;
-          for (const x of r.rejects) rejects.write(rejectRow(x, job.lang));
-          continue;
-        }
-        used.add(r.table.code);
-        for (const line of r.lines) put(partitionOf(line.personKey, partitions), `${toRecord(line, base + lines++, job.fileIndex)}\n`, breakdownRow(line, job.lang, job.maskIds));
+  const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine);
+  const sink: RecordSink = {
+    record: (rec) => {
+      const seq = base + rows++;
+      if (rec.unreadable !== undefined) {
+        rejected++;
+        rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
+        return;
       }
-      tick?.(rows, bytes);
-    }
+      // Most rows repeat another's cells but for ID, name and date: written by that row's shape.
+      const shaped = shapes.write(rec.row, seq, rec.cells, base + lines);
+      if (shaped >= 0) {
+        lines += shaped;
+        raw?.link(rec.row, shapes.current);
+        return;
+      }
+      const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
+      shapes.learn(rec.row, seq, rec.cells, r);
+      raw?.link(rec.row, shapes.current);
+      if ('rejects' in r) {
+        rejected++;
+        for (const x of r.rejects) rejects.write(rejectRow(x, job.lang));
+        return;
+      }
+      used.add(r.table.code);
+      for (const line of r.lines) put(partitionOf(line.personKey, partitions), `${toRecord(line, base + lines++, job.fileIndex)}\n`, breakdownRow(line, job.lang, job.maskIds));
+    },
+    // A plain line whose template has a shape is written from its bytes (rawShapes.ts).
+    plain:
+      raw &&
+      ((buf, start, end, row, header) => {
+        const n = raw.write(buf, start, end, row, header, base + rows, base + lines);
+        if (n < 0) return false;
+        rows++;
+        lines += n;
+        return true;
+      }),
+  };
+  try {
+    await readRosterPart(job.path, job.encoding, job.part, sink, (b) => tick?.(rows, b));
     writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
   } finally {
     closeSync(mapFd);

@@ -32,7 +32,8 @@ const BLOCK = 64 * 1024;
  * says whether more follow. It hands over at the first record this reader does not take on: a quote that
  * does not open or close a cell, a lone LF in a CRLF file, a CR between a closing quote and the LF in an LF
  * file, an unclosed quote at the end. PapaParse reads those its own way, and the caller lets it, from there.
- * Each block is decoded up to its last LF, so no character is cut; 64 KB blocks keep the text young.
+ * A block is cut up to its last LF, so no character is cut; 64 KB blocks keep the text young. Lines are decoded
+ * one at a time (or not at all, see `block`); from a quoted cell that spans lines, the rest of the block at once.
  */
 export class RecordCutter {
   private readonly fd: number;
@@ -59,8 +60,12 @@ export class RecordCutter {
     return this.textByte - this.range.start;
   }
 
-  /** Records of the next block to `onRecord` (its cells are reused: copy what you keep). */
-  block(wanted: boolean[] | undefined, onRecord: (r: CutRecord) => void): 'more' | 'done' | Handover {
+  /**
+   * Records of the next block to `onRecord` (its cells are reused: copy what you keep). With `plain`, each line
+   * with no quote is first offered to it as bytes [start, end) of `buf` (its line break left out): when it takes
+   * the line, the line is not decoded or cut here at all.
+   */
+  block(wanted: boolean[] | undefined, onRecord: (r: CutRecord) => void, plain?: (buf: Buffer, start: number, end: number) => boolean): 'more' | 'done' | Handover {
     for (;;) {
       if (this.held === this.buf.length) {
         const bigger = Buffer.allocUnsafe(this.buf.length * 2);
@@ -73,29 +78,59 @@ export class RecordCutter {
       const avail = this.held + n;
       const eof = n === 0;
       if (avail === 0) return 'done';
-      // Decode up to the last LF (or everything at the end of the range).
+      // Cut up to the last LF (or everything at the end of the range).
       let cut = eof ? avail : buf.lastIndexOf(LF, avail - 1) + 1;
       if (cut === 0) {
         this.held = avail;
         continue;
       }
-      const skip = this.textByte === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // the BOM
-      const text = buf.toString('utf8', skip, cut);
-      nextQuote = -1;
-      let i = 0;
-      while (i < text.length) {
-        const next = cutRecord(text, i, this.crlf, eof, wanted, this.record);
-        if (next === IRREGULAR || (next === INCOMPLETE && eof)) {
-          return { byte: this.textByte + skip + Buffer.byteLength(text.slice(0, i), 'utf8'), lines: this.lines };
+      let at = this.textByte === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // the BOM
+      // Line by line while each line is a whole record: one with no quote offered as bytes, else decoded alone and cut.
+      let quote = -1;
+      while (at < cut) {
+        if (quote < at) {
+          quote = buf.indexOf(QUOTE, at);
+          if (quote < 0 || quote >= cut) quote = cut;
         }
-        if (next === INCOMPLETE) {
-          // A quoted cell runs past this block: keep the record's bytes for the next one.
-          cut = skip + Buffer.byteLength(text.slice(0, i), 'utf8');
-          break;
+        let lf = buf.indexOf(LF, at);
+        if (lf >= cut) lf = -1;
+        const next = lf < 0 ? cut : lf + 1;
+        let end = lf < 0 ? cut : lf;
+        if (this.crlf && lf >= 0) {
+          if (end === at || buf[end - 1] !== CR) break; // a lone LF: the text cutter hands it over
+          end--;
         }
+        if (quote >= next && plain?.(buf, at, end)) {
+          this.lines++;
+          at = next;
+          continue;
+        }
+        // A record on one line; a quoted cell that runs on (or irregular quoting) is cut from here on as text.
+        nextQuote = -1;
+        const text = buf.toString('utf8', at, next);
+        if (cutRecord(text, 0, this.crlf, eof, wanted, this.record) !== text.length) break;
         this.lines += 1 + this.record.newlines;
         onRecord(this.record);
-        i = next;
+        at = next;
+      }
+      if (at < cut) {
+        const text = buf.toString('utf8', at, cut);
+        nextQuote = -1;
+        let i = 0;
+        while (i < text.length) {
+          const next = cutRecord(text, i, this.crlf, eof, wanted, this.record);
+          if (next === IRREGULAR || (next === INCOMPLETE && eof)) {
+            return { byte: this.textByte + at + Buffer.byteLength(text.slice(0, i), 'utf8'), lines: this.lines };
+          }
+          if (next === INCOMPLETE) {
+            // A quoted cell runs past this block: keep the record's bytes for the next one.
+            cut = at + Buffer.byteLength(text.slice(0, i), 'utf8');
+            break;
+          }
+          this.lines += 1 + this.record.newlines;
+          onRecord(this.record);
+          i = next;
+        }
       }
       buf.copy(buf, 0, cut, avail);
       this.held = avail - cut;

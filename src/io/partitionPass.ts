@@ -50,6 +50,20 @@ export class Appender {
     this.used += n;
     return n;
   }
+  /**
+   * Room for up to `n` bytes (no more than the buffer holds) written in place: write them into `buffer` from the
+   * offset returned, then say how many with `advance`.
+   */
+  room(n: number): number {
+    if (this.used + n > this.buf.length) this.flush();
+    return this.used;
+  }
+  get buffer(): Buffer {
+    return this.buf;
+  }
+  advance(n: number): void {
+    this.used += n;
+  }
   flush(): void {
     for (let at = 0; at < this.used; ) at += writeSync(this.fd, this.buf, at, this.used - at);
     this.used = 0;
@@ -94,6 +108,17 @@ export class PartitionedSpill {
       }
     }
     this.used[p]! += this.bufs[p]!.write(text, this.used[p]!, 'utf8');
+  }
+  /** Room for up to `n` bytes (no more than a block) of partition `p`, as Appender.room: write into `bufferOf(p)`. */
+  room(p: number, n: number): number {
+    if (this.used[p]! + n > this.blockBytes) this.flush(p);
+    return this.used[p]!;
+  }
+  bufferOf(p: number): Buffer {
+    return this.bufs[p]!;
+  }
+  advance(p: number, n: number): void {
+    this.used[p]! += n;
   }
   private flush(p: number): void {
     if (this.used[p]) this.put(p, this.bufs[p]!, this.used[p]!);

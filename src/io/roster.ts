@@ -5,7 +5,7 @@ import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { HEADER_ALIASES, normaliseToken } from '../engine/fields.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
-import { type Handover, RecordCutter } from './fastCsv.js';
+import { type CutRecord, type Handover, RecordCutter } from './fastCsv.js';
 
 export type EncodingChoice = 'auto' | 'utf8' | 'gb18030';
 
@@ -108,17 +108,37 @@ export async function* readRoster(
   for await (const batch of readRosterBatches(file, encoding, onHeader, onBytes)) yield* batch;
 }
 
-/** The same records in batches (one per parsed chunk): the hot path of large runs, without an async hop per row. */
+/** The same records in batches (one per parsed chunk), without an async hop per row. */
 export async function* readRosterBatches(
   file: string,
   encoding: EncodingChoice,
   onHeader: (h: RosterHeader) => void,
   onBytes?: (bytesRead: number) => void,
-  part?: RosterPart,
 ): AsyncGenerator<RosterRecord[]> {
-  const label = part?.label ?? (file === '-' ? '(stdin)' : file);
-  if (part?.format?.encoding === 'utf8' && file !== '-') yield* cutBatches(file, encoding, onHeader, onBytes, { ...part, format: part.format });
-  else yield* papaBatches(file, label, encoding, onHeader, onBytes, part);
+  yield* papaBatches(file, file === '-' ? '(stdin)' : file, encoding, onHeader, onBytes, undefined);
+}
+
+/** Where the records of a byte range go, in input order. */
+export interface RecordSink {
+  record(rec: RosterRecord): void;
+  /**
+   * Offered first in a split UTF-8 range: a line with no quote, as bytes [start, end) of `buf` (its line break left
+   * out), with its spreadsheet row and the header. True when the sink took the line as it is; it is then neither
+   * decoded nor cut into cells (the bytes are only valid during the call).
+   */
+  plain?(buf: Buffer, start: number, end: number, row: number, header: RosterHeader): boolean;
+}
+
+/** The records of one byte range (see chunks.ts), pushed to `sink` in order: the hot path of large runs. */
+export async function readRosterPart(
+  file: string,
+  encoding: EncodingChoice,
+  part: RosterPart,
+  sink: RecordSink,
+  onBytes?: (bytesRead: number) => void,
+): Promise<void> {
+  if (part.format?.encoding === 'utf8' && file !== '-') await cutPart(file, encoding, { ...part, format: part.format }, sink, onBytes);
+  else for await (const batch of papaBatches(file, part.label, encoding, () => undefined, onBytes, part)) for (const rec of batch) sink.record(rec);
 }
 
 /**
@@ -126,13 +146,13 @@ export async function* readRosterBatches(
  * rows the stream through PapaParse cost ~1.5 s of one thread's ~7.4 s, the cutter ~0.8 s. From the first
  * record it does not take on, PapaParse reads the rest.
  */
-async function* cutBatches(
+async function cutPart(
   file: string,
   encoding: EncodingChoice,
-  onHeader: (h: RosterHeader) => void,
-  onBytes: ((bytesRead: number) => void) | undefined,
   part: RosterPart & { format: SplitFormat },
-): AsyncGenerator<RosterRecord[]> {
+  sink: RecordSink,
+  onBytes: ((bytesRead: number) => void) | undefined,
+): Promise<void> {
   const label = part.label;
   let header = part.header;
   // Column 0 is always cut: a record of one empty cell is a blank line.
@@ -140,24 +160,27 @@ async function* cutBatches(
   let wanted = header && wantedOf(header);
   let line = part.range.firstRow;
   const cutter = new RecordCutter(file, part.range, part.format.newline);
+  const onRecord = (rec: CutRecord): void => {
+    const row = line;
+    line += 1 + rec.newlines;
+    if (rec.count === 1 && rec.cells[0] === '') return; // a blank line
+    if (!header) {
+      header = { file: label, encoding: 'utf8', ...mapHeader(label, rec.cells as string[]) };
+      wanted = wantedOf(header);
+      return;
+    }
+    sink.record({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
+  };
+  const plain = sink.plain && ((buf: Buffer, start: number, end: number): boolean => {
+    if (!header || !sink.plain!(buf, start, end, line, header)) return false;
+    line++;
+    return true;
+  });
   let handover: Handover | undefined;
   try {
     for (let blocks = 1; ; blocks++) {
-      const out: RosterRecord[] = [];
-      const r = cutter.block(wanted, (rec) => {
-        const row = line;
-        line += 1 + rec.newlines;
-        if (rec.count === 1 && rec.cells[0] === '') return; // a blank line
-        if (!header) {
-          header = { file: label, encoding: 'utf8', ...mapHeader(label, rec.cells as string[]) };
-          wanted = wantedOf(header);
-          onHeader(header);
-          return;
-        }
-        out.push({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
-      });
+      const r = cutter.block(wanted, onRecord, plain);
       onBytes?.(cutter.consumed);
-      if (out.length) yield out;
       if (r === 'done') break;
       if (r !== 'more') {
         handover = r;
@@ -175,7 +198,8 @@ async function* cutBatches(
   if (handover) {
     const from = handover.byte;
     const rest = { ...part, range: { start: from, end: part.range.end, firstRow: part.range.firstRow + handover.lines }, header };
-    yield* papaBatches(file, label, encoding, onHeader, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
+    const more = papaBatches(file, label, encoding, () => undefined, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
+    for await (const batch of more) for (const rec of batch) sink.record(rec);
   } else if (!header) throw new RosterError(`${label}: empty file (no header row)`);
 }
 

@@ -19,11 +19,12 @@ const NAME = 4;
 const KEY = 5;
 const DATE = 6;
 const YEAR = 7;
+export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR } as const;
 /** Slot n is written as the character n + 1. */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008'];
 
 /** A text with slots: pieces[0] + value of slots[0] + pieces[1] + … */
-interface Shaped {
+export interface Shaped {
   pieces: string[];
   slots: number[];
 }
@@ -50,9 +51,9 @@ function fill(t: Shaped, values: (string | number)[]): string {
 }
 
 /** Whose limits a shaped line counts against: the row's resident ID, its name (a unit named only so), or a fixed key. */
-type KeyFrom = { from: 'id' } | { from: 'name' } | { from: 'fixed'; key: string };
+export type KeyFrom = { from: 'id' } | { from: 'name' } | { from: 'fixed'; key: string };
 
-interface ShapeLine {
+export interface ShapeLine {
   keyFrom: KeyFrom;
   record: Shaped;
   /** The breakdown text up to its last slot; what follows is the same for every row and kept as bytes in `tails`. */
@@ -66,7 +67,7 @@ interface ShapeLine {
  * by the date's band: most templates meet one band, kept in place (`band`, `shape`); others in `moreBands`. A
  * shape null: that band is not shaped. `rejected`: the other cells already make the row a reject.
  */
-interface Template {
+export interface Template {
   fields: string[];
   values: string[];
   rejected: boolean;
@@ -87,7 +88,7 @@ const MAX_SHAPES = 4096;
 /** How many first sightings a chunk remembers (a number each). */
 const MAX_SEEN_ONCE = 1 << 16;
 
-function shapeIn(t: Template, band: number): ShapeLine[] | null | undefined {
+export function shapeIn(t: Template, band: number): ShapeLine[] | null | undefined {
   return t.band === band ? t.shape : t.moreBands?.get(band);
 }
 
@@ -118,11 +119,13 @@ export class RowShapes {
   // What `write` found out about the row it could not shape, for `learn`.
   private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string } | undefined;
   private readonly values: (string | number)[] = new Array(SLOT_CHARS.length);
+  /** The template of the row `write` (or `learn`) last looked at, if it has one: for rawShapes.ts to find it by bytes. */
+  current: Template | undefined;
   /**
    * The breakdown tails of every shape as UTF-8, one after another: written by copying bytes (most of a line,
    * its texts in Chinese, encoded once), and held off the heap, whose share per thread is small.
    */
-  private tails = Buffer.allocUnsafe(1 << 20);
+  tails = Buffer.allocUnsafe(1 << 20);
   private tailsUsed = 0;
 
   constructor(
@@ -165,12 +168,14 @@ export class RowShapes {
    */
   write(row: number, seq: number, cells: ReadonlyMap<string, string>, firstIndex: number): number {
     this.pending = undefined;
+    this.current = undefined;
     this.idCell = this.nameCell = this.dateCell = undefined;
     this.others = 0;
     this.hash = 0x811c9dc5;
     cells.forEach(this.visit);
     if (this.idCell === undefined || this.nameCell === undefined || this.dateCell === undefined) return -1;
     const template = this.find();
+    this.current = template;
     // Rows of a rejected template, and new combinations once the room is full, take the general path as they are.
     if (template?.rejected || (!template && this.count >= MAX_SHAPES)) return -1;
     const id = parseCellMemo('person_id', this.idCell);
@@ -235,6 +240,7 @@ export class RowShapes {
         next: this.byHash.get(p.hash),
       };
       this.byHash.set(p.hash, template);
+      this.current = template;
       this.count++;
     }
     if (template.rejected || !('lines' in evaluated)) return;

@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
-import { type RosterPart, readHeader, readRosterBatches } from '../../src/io/roster.js';
+import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart } from '../../src/io/roster.js';
 import { LineReader, PartitionedSpill, readSegments } from '../../src/io/partitionPass.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -102,9 +102,9 @@ describe('planChunks', () => {
 describe('the split reader (fastCsv.ts)', () => {
   const collect = async (path: string, part?: RosterPart): Promise<unknown[]> => {
     const out: unknown[] = [];
-    for await (const batch of readRosterBatches(path, 'auto', () => undefined, undefined, part)) {
-      for (const r of batch) out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable });
-    }
+    const record = (r: RosterRecord): void => void out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable });
+    if (part) await readRosterPart(path, 'auto', part, { record });
+    else for await (const batch of readRosterBatches(path, 'auto', () => undefined)) batch.forEach(record);
     return out;
   };
 

@@ -1,0 +1,322 @@
+// Row shapes from bytes: a plain roster line found its template (rowShapes.ts) and written out without being decoded or cut into cells.
+import { validDate, validResidentIdBytes } from '../engine/intake.js';
+import { partitionOf, partitionOfBytes } from '../engine/partition.js';
+import type { Appender, PartitionedSpill } from './partitionPass.js';
+import type { RosterHeader } from './roster.js';
+import { type RowShapes, SLOT, type Shaped, type ShapeLine, type Template, shapeIn } from './rowShapes.js';
+
+const COMMA = 44;
+const QUOTE = 34;
+
+/** Lines from rows whose other cells are these bytes (the line with its ID, name and date cells left empty). */
+interface RawTemplate {
+  keyStart: number;
+  keyEnd: number;
+  template: Template;
+  /** The band last met and its shape as bytes (most templates meet one band). */
+  band: number;
+  lines: ByteLine[] | null;
+  /** The next template whose bytes hash the same. */
+  next: RawTemplate | undefined;
+}
+
+/** A text with slots as UTF-8: piece i is bytes [starts[i], ends[i]) of `bytes`. */
+interface ByteText {
+  bytes: Buffer;
+  starts: number[];
+  ends: number[];
+  slots: number[];
+}
+
+/** One shaped line as bytes. `partition`: a fixed key's, or -1 when the key is the row's ID. */
+interface ByteLine {
+  partition: number;
+  record: ByteText;
+  breakdown: ByteText;
+  tailStart: number;
+  tailEnd: number;
+  /** Bytes of the pieces and the tail, without slot values. */
+  fixed: number;
+}
+
+/** How many byte templates a chunk remembers (as many as templates: most templates have one spelling). */
+const MAX_TEMPLATES = 4096;
+/** A line longer than this is left to the text path (it could not fit a spill block). */
+const MAX_LINE = 8 * 1024;
+/** Room for a slot's value: a number (≤ 16 digits), an ID (18), a date (10) or a year (4); names are added. */
+const SLOT_ROOM = 18;
+/** Where the digits of an ISO date are. */
+const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
+
+function byteText(t: Shaped): ByteText {
+  const parts = t.pieces.map((p) => Buffer.from(p, 'utf8'));
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let at = 0;
+  for (const p of parts) {
+    starts.push(at);
+    at += p.length;
+    ends.push(at);
+  }
+  return { bytes: Buffer.concat(parts), starts, ends, slots: t.slots };
+}
+
+/** Decimal digits of a whole number ≥ 0 at `at`: returns the end. */
+function writeDigits(dst: Buffer, at: number, n: number): number {
+  let len = 1;
+  for (let m = n; m >= 10; m = Math.floor(m / 10)) len++;
+  for (let i = at + len - 1; i >= at; i--) {
+    dst[i] = 48 + (n % 10);
+    n = Math.floor(n / 10);
+  }
+  return at + len;
+}
+
+/** Copy bytes [from, to) of `src` to `dst` at `at`: returns the end (short runs by hand, a call costs more). */
+function copy(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
+  if (to - from > 24) return at + src.copy(dst, at, from, to);
+  for (let i = from; i < to; i++) dst[at++] = src[i]!;
+  return at;
+}
+
+/**
+ * A name cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
+ * against, no space at either end) and CJK unified ideographs (U+4E00–U+9FFF, three bytes each). Such text is
+ * already NFKC, needs no trimming or cleaning, and is written unquoted.
+ */
+function plainName(buf: Buffer, start: number, end: number): boolean {
+  if (end <= start) return false;
+  const first = buf[start]!;
+  if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x20 || buf[end - 1] === 0x20) return false;
+  for (let i = start; i < end; ) {
+    const b = buf[i]!;
+    if (b < 0x80) {
+      if (b < 0x20 || b === 0x7f || b === QUOTE) return false;
+      i++;
+      continue;
+    }
+    // E4 B8 80 (U+4E00) to E9 BF BF (U+9FFF).
+    if (b < 0xe4 || b > 0xe9 || i + 2 >= end || (b === 0xe4 && buf[i + 1]! < 0xb8)) return false;
+    const b1 = buf[i + 1]!;
+    const b2 = buf[i + 2]!;
+    if (b1 < 0x80 || b1 > 0xbf || b2 < 0x80 || b2 > 0xbf) return false;
+    i += 3;
+  }
+  return true;
+}
+
+/**
+ * Row shapes for lines read as bytes. `write` hashes a line's bytes but for its ID, name and date cells, finds the
+ * template a row with those bytes had, checks the three cells are ones the text path would take unchanged, and
+ * writes the template's shape for the date's band straight into the spill buffers. When it cannot, the caller
+ * reads the line as text (RowShapes), and then `link`s these bytes to the template that row found or made.
+ * Equal bytes are equal cells, so a template found by its bytes is the one the text path would find.
+ */
+export class RawShapes {
+  private header: RosterHeader | undefined;
+  /** Per column: 1 for the ID, 2 for the name, 3 for the date, 0 for a cell of the template's bytes. */
+  private role: Uint8Array = new Uint8Array(0);
+  private readonly byHash = new Map<number, RawTemplate>();
+  private count = 0;
+  /** Template bytes, one after another. */
+  private keys = Buffer.allocUnsafe(256 * 1024);
+  private keysUsed = 0;
+  /** The other bytes of the line `write` last looked at. */
+  private scratch = Buffer.allocUnsafe(4096);
+  private pending: { row: number; hash: number; length: number } | undefined;
+  private readonly byteLines = new WeakMap<ShapeLine[], ByteLine[] | null>();
+  private readonly isoOf = new Map<number, string>();
+
+  constructor(
+    private readonly shapes: RowShapes,
+    private readonly maskIds: boolean,
+    private readonly partitions: number,
+    private readonly records: PartitionedSpill,
+    private readonly breakdown: Appender,
+    /** Told each line's partition and breakdown bytes (the line map). */
+    private readonly mapLine: (partition: number, bytes: number) => void,
+  ) {}
+
+  private readHeader(header: RosterHeader): void {
+    this.header = header;
+    this.role = new Uint8Array(header.fields.length + 1);
+    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : 0));
+  }
+
+  /**
+   * Write the line's rows by its shape, numbering them from `firstIndex`: returns how many lines, or -1 when the
+   * line has none (read it as text then, and call `link`).
+   */
+  write(buf: Buffer, start: number, end: number, row: number, header: RosterHeader, seq: number, firstIndex: number): number {
+    this.pending = undefined;
+    if (header !== this.header) this.readHeader(header);
+    if (end - start > this.scratch.length) return -1;
+    const role = this.role;
+    const scratch = this.scratch;
+    let h = 0x811c9dc5;
+    let k = 0;
+    let col = 0;
+    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1; // prettier-ignore
+    // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date found.
+    for (let i = start; ; i++) {
+      const mine = col < role.length ? role[col]! : 0;
+      const cellStart = i;
+      if (mine === 0) {
+        for (; i < end; i++) {
+          const b = buf[i]!;
+          if (b === COMMA) break;
+          scratch[k++] = b;
+          h = Math.imul(h ^ b, 0x01000193);
+        }
+      } else {
+        while (i < end && buf[i] !== COMMA) i++;
+        if (mine === 1) {
+          idStart = cellStart;
+          idEnd = i;
+        } else if (mine === 2) {
+          nameStart = cellStart;
+          nameEnd = i;
+        } else {
+          dateStart = cellStart;
+          dateEnd = i;
+        }
+      }
+      if (i >= end) break;
+      scratch[k++] = COMMA;
+      h = Math.imul(h ^ COMMA, 0x01000193);
+      col++;
+    }
+    if (idStart < 0 || nameStart < 0 || dateStart < 0) return -1;
+    let t = this.byHash.get(h);
+    while (t && (t.keyEnd - t.keyStart !== k || scratch.compare(this.keys, t.keyStart, t.keyEnd, 0, k) !== 0)) t = t.next;
+    if (!t) {
+      this.pending = { row, hash: h, length: k };
+      return -1;
+    }
+    const template = t.template;
+    if (template.rejected) return -1;
+    if (idEnd - idStart !== 18 || !validResidentIdBytes(buf, idStart) || !plainName(buf, nameStart, nameEnd)) return -1;
+    const iso = this.isoDate(buf, dateStart, dateEnd);
+    if (iso === undefined) return -1;
+    const band = template.bandOf(iso);
+    if (band !== t.band) {
+      const shape = shapeIn(template, band);
+      if (!shape) return -1;
+      t.band = band;
+      t.lines = this.bytesOf(shape);
+    }
+    const lines = t.lines;
+    if (!lines) return -1;
+    const nameBytes = nameEnd - nameStart;
+    const idPartition = partitionOfBytes(buf, idStart, idEnd, this.partitions);
+    const tails = this.shapes.tails;
+    let index = firstIndex;
+    for (const line of lines) {
+      const p = line.partition >= 0 ? line.partition : idPartition;
+      const room = line.fixed + 5 * SLOT_ROOM + nameBytes;
+      // The record.
+      const rec = this.records.bufferOf(p);
+      const recStart = this.records.room(p, room);
+      let at = recStart;
+      const r = line.record;
+      for (let i = 0; i < r.slots.length; i++) {
+        at = copy(r.bytes, r.starts[i]!, r.ends[i]!, rec, at);
+        const slot = r.slots[i]!;
+        if (slot === SLOT.INDEX) at = writeDigits(rec, at, index);
+        else if (slot === SLOT.SEQ) at = writeDigits(rec, at, seq);
+        else if (slot === SLOT.ROW) at = writeDigits(rec, at, row);
+        else if (slot === SLOT.KEY) at = copy(buf, idStart, idEnd, rec, at);
+        else if (slot === SLOT.DATE) at = copy(buf, dateStart, dateEnd, rec, at);
+        else throw new Error(`slot ${slot} in a record`);
+      }
+      at = copy(r.bytes, r.starts[r.slots.length]!, r.ends[r.slots.length]!, rec, at);
+      this.records.advance(p, at - recStart);
+      // The breakdown line.
+      const out = this.breakdown;
+      const lineStart = out.room(room);
+      const dst = out.buffer;
+      at = lineStart;
+      const d = line.breakdown;
+      for (let i = 0; i < d.slots.length; i++) {
+        at = copy(d.bytes, d.starts[i]!, d.ends[i]!, dst, at);
+        const slot = d.slots[i]!;
+        if (slot === SLOT.ROW) at = writeDigits(dst, at, row);
+        else if (slot === SLOT.ID) {
+          // As maskId writes it: the first six and last four characters.
+          if (this.maskIds) {
+            at = copy(buf, idStart, idStart + 6, dst, at);
+            for (let j = 0; j < 8; j++) dst[at++] = 42;
+            at = copy(buf, idStart + 14, idEnd, dst, at);
+          } else at = copy(buf, idStart, idEnd, dst, at);
+        } else if (slot === SLOT.NAME) at = copy(buf, nameStart, nameEnd, dst, at);
+        else if (slot === SLOT.DATE) at = copy(buf, dateStart, dateEnd, dst, at);
+        else if (slot === SLOT.YEAR) at = copy(buf, dateStart, dateStart + 4, dst, at);
+        else throw new Error(`slot ${slot} in a breakdown line`);
+      }
+      at = copy(d.bytes, d.starts[d.slots.length]!, d.ends[d.slots.length]!, dst, at);
+      at = copy(tails, line.tailStart, line.tailEnd, dst, at);
+      out.advance(at - lineStart);
+      this.mapLine(p, at - lineStart);
+      index++;
+    }
+    return lines.length;
+  }
+
+  /** After `write` returned -1 for spreadsheet row `row`: the template the text path found or made for it. */
+  link(row: number, template: Template | undefined): void {
+    const p = this.pending;
+    this.pending = undefined;
+    if (!p || p.row !== row || !template || this.count >= MAX_TEMPLATES) return;
+    if (this.keysUsed + p.length > this.keys.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(this.keys.length * 2, this.keysUsed + p.length));
+      this.keys.copy(bigger, 0, 0, this.keysUsed);
+      this.keys = bigger;
+    }
+    const keyStart = this.keysUsed;
+    this.scratch.copy(this.keys, keyStart, 0, p.length);
+    this.keysUsed += p.length;
+    this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, band: NaN, lines: null, next: this.byHash.get(p.hash) });
+    this.count++;
+  }
+
+  /** A date cell written exactly as an ISO date (the text path would take it unchanged), else undefined. */
+  private isoDate(buf: Buffer, start: number, end: number): string | undefined {
+    if (end - start !== 10 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d) return undefined;
+    let n = 0;
+    for (const i of DATE_DIGITS) {
+      const c = buf[start + i]! - 48;
+      if (c < 0 || c > 9) return undefined;
+      n = n * 10 + c;
+    }
+    let iso = this.isoOf.get(n);
+    if (iso === undefined) {
+      if (!validDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100)) return undefined;
+      iso = buf.toString('latin1', start, end);
+      if (this.isoOf.size < 100_000) this.isoOf.set(n, iso);
+    }
+    return iso;
+  }
+
+  /** A shape's lines as bytes, made once per shape; null when a line is keyed by the name (its partition hashes UTF-16). */
+  private bytesOf(shape: ShapeLine[]): ByteLine[] | null {
+    let lines = this.byteLines.get(shape);
+    if (lines !== undefined) return lines;
+    lines = [];
+    for (const l of shape) {
+      if (l.keyFrom.from === 'name') {
+        lines = null;
+        break;
+      }
+      const record = byteText(l.record);
+      const breakdown = byteText(l.breakdown);
+      const fixed = record.bytes.length + breakdown.bytes.length + (l.tailEnd - l.tailStart);
+      if (fixed > MAX_LINE) {
+        lines = null;
+        break;
+      }
+      lines.push({ partition: l.keyFrom.from === 'fixed' ? partitionOf(l.keyFrom.key, this.partitions) : -1, record, breakdown, tailStart: l.tailStart, tailEnd: l.tailEnd, fixed });
+    }
+    this.byteLines.set(shape, lines);
+    return lines;
+  }
+}

@@ -1,0 +1,105 @@
+// Lines written from their bytes (rawShapes.ts) are byte for byte what reading every line as text writes.
+import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadTables } from '../../src/tables/load.js';
+import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
+import { readSegments } from '../../src/io/partitionPass.js';
+import type { Lang } from '../../src/io/csvOut.js';
+import { RawShapes } from '../../src/io/rawShapes.js';
+
+const tables = loadTables([]);
+const COLUMNS = ['person_id', 'name', 'jurisdiction', 'program', 'date', 'occupation', 'level', 'certificate', 'groups', 'training_days', 'cost', 'org_code'];
+
+/** A valid resident ID (GB 11643 check character computed); birth dates vary with n. */
+function residentId(n: number): string {
+  const body = `3306811990${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += weights[i]! * Number(body[i]);
+  return body + '10X98765432'[sum % 11]!;
+}
+
+const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
+
+/**
+ * Rows that repeat their other cells under many IDs, names and dates. Every other row has a spelling the byte path
+ * must leave to the text path: an ID ending in a lower-case x or with spaces, a bad check digit; names that need
+ * quoting or a formula guard, a middle dot, full-width letters, a space at either end, a tab, none; dates not in
+ * ISO form, impossible, around Zhuji's validity (2020-02-21 – 2021-12-31; after it a denial quotes the date).
+ * Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, a reject, blank lines.
+ */
+function roster(newline: string, rows: number): string {
+  const xId = (() => {
+    for (let n = 0; ; n++) if (residentId(n).endsWith('X')) return residentId(n);
+  })();
+  const ids = [residentId(1), residentId(2), residentId(3), xId.toLowerCase(), ` ${residentId(4)}`, '330681199001010016', residentId(5), xId];
+  const names = ['王芳', '李, 四', '=SUM(A1)', '张"三"', '赵六', '阿依·古丽', 'ＡＢＣ', ' 钱七', '', 'Li Lei', '-1', 'Han Mei ', '\t孙八'];
+  const dates = ['2020-02-20', '2020-02-21', '2020-02-22', '2020/6/1', '2021-12-31', '2022-01-01', '2021-03-05', '2019-12-31', '2020年2月21日', '2020-13-40', ' 2021-03-05'];
+  const plainIds = [residentId(6), residentId(7), residentId(8), xId];
+  const plainNames = ['王芳', '赵六', 'Li Lei', '学员12'];
+  const plainDates = ['2020-03-01', '2021-06-30', '2021-12-31', '2020-02-21', '2021-01-05'];
+  const kinds: Record<string, string>[] = [
+    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '电工', level: 'L4', certificate: 'skill_level', groups: 'two_after;rural', training_days: '15' },
+    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '焊工', level: 'L3', certificate: 'qualification', cost: '2800' },
+    { jurisdiction: '诸暨', program: 'training_package_grant' },
+    { jurisdiction: 'zhuji', program: 'training_package_grant', org_code: '91330681MA2B000000' },
+    { jurisdiction: 'shanxi', program: 'employment_skills', occupation: '育婴员', groups: 'student', training_days: '11' },
+    { jurisdiction: 'suzhou', program: 'nope' },
+  ];
+  let seed = 7;
+  const pick = <T>(list: T[]): T => {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    return list[(seed >>> 8) % list.length]!;
+  };
+  const lines = [COLUMNS.join(',')];
+  for (let i = 0; i < rows; i++) {
+    if (i % 97 === 50) lines.push('');
+    // Every other row plain in ID, name and date, the others from the awkward lists; picked at random (seeded),
+    // as picking by the row's number let list lengths with common factors keep some pairs apart.
+    const [idList, nameList, dateList] = i % 2 ? [ids, names, dates] : [plainIds, plainNames, plainDates];
+    const cells: Record<string, string> = { ...pick(kinds), person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
+    lines.push(COLUMNS.map((c) => quoted(cells[c] ?? '')).join(','));
+  }
+  return `\uFEFF${lines.join(newline)}${newline}`;
+}
+
+/**
+ * Every file a chunk spills, by name; the limit records per partition (a partition's blocks may be cut at other
+ * places, so the records file itself can differ in layout).
+ */
+async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean): Promise<Map<string, Buffer>> {
+  const work = mkdtempSync(join(tmpdir(), 'raw-'));
+  const part = { label: 'r.csv', range: { start: 0, end: statSync(path).size, firstRow: 1 }, format: { encoding: 'utf8' as const, newline } };
+  const { records, ...result } = await evaluateChunk({ work, chunk: 0, fileIndex: 0, path, partitions: 16, encoding: 'auto', lang, maskIds, part, rawLines }, { tables });
+  const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
+  const fd = openSync(recordsPart(work, 0), 'r');
+  files.set(recordsPart('', 0), Buffer.from(records.map((segments) => readSegments(fd, segments)).join('|')));
+  closeSync(fd);
+  files.set('result', Buffer.from(JSON.stringify(result)));
+  return files;
+}
+
+describe('row shapes from bytes (rawShapes.ts)', () => {
+  afterEach(() => vi.restoreAllMocks());
+  for (const [newline, lang, mask] of [['\n', 'en', false], ['\r\n', 'zh', true]] as const) {
+    it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''})`, async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'raw-roster-'));
+      const path = join(dir, 'r.csv');
+      writeFileSync(path, roster(newline, 3_000));
+      const write = vi.spyOn(RawShapes.prototype, 'write');
+      const bytes = await spills(path, newline, lang, mask, true);
+      const taken = write.mock.results.filter((r) => (r.value as number) >= 0).length;
+      write.mockClear();
+      const text = await spills(path, newline, lang, mask, false);
+      expect(write).not.toHaveBeenCalled();
+      expect([...bytes.keys()].sort()).toEqual([...text.keys()].sort());
+      for (const [name, content] of text) expect(bytes.get(name)!.equals(content), name).toBe(true);
+      // Most lines were taken from their bytes; the rest (see `roster`) were read as text.
+      expect(taken).toBeGreaterThan(700);
+      expect(taken).toBeLessThan(1_500);
+      expect(text.get('b0.csv')!.toString('utf8')).toContain('王芳');
+    });
+  }
+});
