@@ -17,7 +17,10 @@ export interface SplitFormat {
 
 export interface ChunkPlan {
   ranges: ChunkRange[];
-  /** Set when the file was split; a single range is parsed exactly as before (every setting guessed by the reader). */
+  /**
+   * Set when the file was split, or is one range of comma-separated UTF-8 (then read by the cutter). Otherwise a
+   * single range is parsed as before, every setting guessed by the reader.
+   */
   format?: SplitFormat;
 }
 
@@ -39,7 +42,9 @@ export function planChunks(path: string, pieces: number, minBytes: number, head:
   const whole: ChunkPlan = { ranges: [{ start: 0, end: size, firstRow: 1 }] };
   const want = Math.min(pieces, Math.floor(size / minBytes));
   const format = splitFormat(head);
-  if (want < 2 || !format) return whole;
+  if (!format) return whole;
+  // One range of a regular UTF-8 file is cut by hand too (roster.ts), which hands any irregular record to PapaParse.
+  if (want < 2) return format.encoding === 'utf8' ? { ...whole, format } : whole;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(BLOCK);
