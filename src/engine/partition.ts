@@ -44,42 +44,84 @@ export interface RecordLines {
   indexes: number[];
 }
 
+/** A value many records repeat, as bytes and as the string made of them once. */
+interface Interned {
+  bytes: Uint8Array;
+  text: string;
+}
+
 /**
- * Rebuild the parts of a line that limits and the summary read, for every record in `text` (a spill file's
- * whole content: one record per line). Texts limits do not change (formula, reason, citation) are left empty
- * here; the breakdown keeps them from the first evaluation. Names come from the table. The cells are cut from
- * `text` by position rather than split: a partition holds thousands of records, and an array of sixteen
- * strings per record was most of the cost of reading them back.
+ * Strings for short runs of bytes, each made once: the cells of a partition's records repeat a few hundred values
+ * (dates, occupations, programmes, statuses), and decoding each anew was a tenth of the limits pass, with the
+ * garbage it left. A cache by hash, one entry per slot (a value that collides is decoded again).
  */
-export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, files: readonly string[], into: RecordLines): void {
+export class Interner {
+  private readonly slots: (Interned | undefined)[];
+  private readonly mask: number;
+  constructor(bits = 14) {
+    this.slots = new Array(1 << bits).fill(undefined);
+    this.mask = (1 << bits) - 1;
+  }
+
+  text(buf: Buffer, start: number, end: number): string {
+    let h = 0x811c9dc5;
+    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    const e = this.slots[slot];
+    if (e !== undefined && e.bytes.length === end - start) {
+      const b = e.bytes;
+      let i = 0;
+      while (i < b.length && b[i] === buf[start + i]) i++;
+      if (i === b.length) return e.text;
+    }
+    const text = buf.toString('utf8', start, end);
+    this.slots[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), text };
+    return text;
+  }
+}
+
+/**
+ * Rebuild the parts of a line that limits and the summary read, for every record in bytes [0, end) of `buf` (a
+ * partition's records: one per line). Texts limits do not change (formula, reason, citation) are left empty here;
+ * the breakdown keeps them from the first evaluation. Names come from the table. The cells are read in place
+ * from the bytes: numbers digit by digit, repeated values through `interner`, only the person key decoded anew.
+ */
+export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string, Table>, files: readonly string[], interner: Interner, into: RecordLines): void {
   let at = 0;
+  const cellEnd = (): number => {
+    let e = at;
+    while (e < end && buf[e] !== 9) e++;
+    return e;
+  };
   const cell = (): string => {
-    const end = text.indexOf('\t', at);
-    const s = text.slice(at, end);
-    at = end + 1;
+    const e = cellEnd();
+    const s = interner.text(buf, at, e);
+    at = e + 1;
     return s;
   };
-  // A whole number read in place (no string cut for it); an empty cell is NaN. Anything else falls back to Number().
+  // A whole number read in place; an empty cell is NaN. Anything else falls back to Number().
   const numberCell = (): number => {
     const start = at;
     let n = 0;
-    let c = text.charCodeAt(at);
+    let c = buf[at]!;
     const negative = c === 45;
-    if (negative) c = text.charCodeAt(++at);
+    if (negative) c = buf[++at]!;
     while (c >= 48 && c <= 57) {
       n = n * 10 + (c - 48);
-      c = text.charCodeAt(++at);
+      c = buf[++at]!;
     }
     if (c !== 9 || at === start + (negative ? 1 : 0)) {
       at = start;
-      const s = cell();
+      const e = cellEnd();
+      const s = buf.toString('utf8', start, e);
+      at = e + 1;
       return s === '' ? NaN : Number(s);
     }
     at++;
     return negative ? -n : n;
   };
-  while (at < text.length) {
-    if (text.charCodeAt(at) === 10) {
+  while (at < end) {
+    if (buf[at] === 10) {
       at++;
       continue;
     }
@@ -90,8 +132,15 @@ export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, fi
     const table = tables.get(cell())!;
     const programs = programsOf(table);
     const program = programs.get(cell())!;
-    const personKey = cell();
+    // Person keys hardly repeat across a partition's records: decoded, not remembered.
+    let keyEnd = cellEnd();
+    let ascii = true;
+    for (let i = at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
+    const personKey = buf.toString(ascii ? 'latin1' : 'utf8', at, keyEnd);
+    at = keyEnd + 1;
+    const dateStart = at;
     const date = cell();
+    const year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
     const occupation = cell();
     const level = cell();
     const status = cell() as Status;
@@ -99,19 +148,26 @@ export function fromRecords(text: string, tables: ReadonlyMap<string, Table>, fi
     const amountFen = numberCell();
     const exposure = numberCell();
     const companionOf = cell();
-    let end = text.indexOf('\n', at);
-    if (end < 0) end = text.length;
-    const subject = text.slice(at, end) as Line['subject'];
-    at = end + 1;
+    keyEnd = at;
+    while (keyEnd < end && buf[keyEnd] !== 10) keyEnd++;
+    const subject = interner.text(buf, at, keyEnd) as Line['subject'];
+    at = keyEnd + 1;
     into.indexes.push(index);
     into.lines.push({
       file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
       program: program.id, programName: program.name, payee: program.payee, subject, personKey, personId: '', name: '',
-      date, year: Number(date.slice(0, 4)), occupation, level, status, reasonCode,
+      date, year, occupation, level, status, reasonCode,
       reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
       exposureFen: Number.isNaN(exposure) ? null : exposure, companionOf: companionOf ? programs.get(companionOf)!.id : '',
     });
   }
+}
+
+/** The number the digits [start, end) of `buf` spell. */
+function digits(buf: Buffer, start: number, end: number): number {
+  let n = 0;
+  for (let i = start; i < end; i++) n = n * 10 + (buf[i]! - 48);
+  return n;
 }
 
 /** What a limit changed on a line; written over the line's spilled breakdown record in the last pass. */

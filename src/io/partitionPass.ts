@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
 import { applyLimits } from '../engine/limits.js';
-import { type RecordLines, fromRecords, overrideLine, overrideOf } from '../engine/partition.js';
+import { Interner, type RecordLines, fromRecords, overrideLine, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
@@ -139,6 +139,11 @@ export class PartitionedSpill {
 
 /** A partition's bytes from a shared spill file, as text. */
 export function readSegments(fd: number, segments: Segments): string {
+  return readSegmentBytes(fd, segments).toString('utf8');
+}
+
+/** A partition's bytes from a shared spill file. */
+export function readSegmentBytes(fd: number, segments: Segments): Buffer {
   let total = 0;
   for (let i = 1; i < segments.length; i += 2) total += segments[i]!;
   const buf = Buffer.allocUnsafe(total);
@@ -152,7 +157,7 @@ export function readSegments(fd: number, segments: Segments): string {
     }
     at += length;
   }
-  return buf.toString('utf8');
+  return buf;
 }
 
 /**
@@ -229,10 +234,14 @@ export function decidePartition(
   used: Table[],
   labels: readonly string[],
   lang: Lang,
+  interner = new Interner(),
 ): { summary: SummaryRow[]; overrideBytes: number } {
   // Chunks in order, each in its own order: the records come in input order.
   const read: RecordLines = { lines: [], indexes: [] };
-  recordFds.forEach((fd, c) => fromRecords(readSegments(fd, records[c]!), tables, labels, read));
+  recordFds.forEach((fd, c) => {
+    const bytes = readSegmentBytes(fd, records[c]!);
+    fromRecords(bytes, bytes.length, tables, labels, interner, read);
+  });
   const { lines, indexes } = read;
   // What each line was before the limits (a column each: an object per line was a tenth of this pass in collections).
   const n = lines.length;
@@ -287,11 +296,13 @@ export function decidePartitions(
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
+  // One for all of this thread's partitions: they repeat the same dates, occupations and codes.
+  const interner = new Interner();
   let at = 0;
   try {
     return partitions.map((p, i) => {
       tick?.(i);
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
       return { p, rows: r.summary, span };

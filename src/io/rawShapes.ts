@@ -187,6 +187,7 @@ export class RawShapes {
       col++;
     }
     if (idStart < 0 || nameStart < 0 || dateStart < 0) return -1;
+    h &= 0x3fffffff; // a small integer key (a Map hashes a larger number more slowly)
     let t = this.byHash.get(h);
     while (t && (t.keyEnd - t.keyStart !== k || scratch.compare(this.keys, t.keyStart, t.keyEnd, 0, k) !== 0)) t = t.next;
     if (!t) {
