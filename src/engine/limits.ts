@@ -46,7 +46,7 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   const groups = new Map<string, Line[]>();
   for (const l of lines) {
     if (!live(l) || !limit.programs.includes(l.program) || l.subject !== 'person') continue;
-    const key = [l.personKey, ...same.map((f) => keyPart(l, f))].join('|');
+    const key = same.length ? [l.personKey, ...same.map((f) => keyPart(l, f))].join('|') : l.personKey;
     const group = groups.get(key);
     if (group) group.push(l);
     else groups.set(key, [l]);
@@ -103,27 +103,32 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
 
   // Each line is checked against every limit first and recorded only if it survives all of them,
   // so a line one limit denies never uses up another limit's allowance. Ledger lines are only recorded.
-  const counted = new Map<string, Line[]>();
-  const seen = new Map<string, Line>();
+  // Per person (found by the key alone, whose hash a string keeps), what each limit has recorded: `seen` by the
+  // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
+  // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
+  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]> }>();
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
-  const seenKeys: string[] = [];
+  const seenKeys: (number | string)[] = [];
   const countLists: Line[][] = [];
   for (const line of ordered) {
     if (!live(line) || line.subject !== 'person' || line.companionOf) continue;
     const limits = countedOf.get(line.program);
     if (!limits) continue;
+    let person = persons.get(line.personKey);
+    if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map() }));
+    const { seen, counted } = person;
     seenKeys.length = 0;
     countLists.length = 0;
     for (const [i, limit] of limits) {
       if (!live(line)) break;
       if (limit.kind === 'once_ever') {
-        const k = `${i}|${line.personKey}`;
+        const k = i;
         const prior = seen.get(k);
         if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
         else seenKeys.push(k);
       } else if (limit.kind === 'no_repeat') {
-        let k = `${i}|${line.personKey}`;
+        let k = `${i}`;
         let named = true;
         for (const f of limit.key) {
           const part = keyPart(line, f);
@@ -137,7 +142,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
           block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
         } else seenKeys.push(k);
       } else {
-        const k = `${i}|${line.personKey}|${line.year}`;
+        const k = i * 10_000 + line.year;
         let already = counted.get(k);
         if (!already) counted.set(k, (already = []));
         if (already.length >= limit.max && !line.runId) {

@@ -63,19 +63,30 @@ export class Interner {
     this.mask = (1 << bits) - 1;
   }
 
-  text(buf: Buffer, start: number, end: number): string {
+  /** Where the last `cell` stopped: the position of its stop byte (or the end). */
+  stopped = 0;
+
+  /** The text of bytes from `start` up to the first `stop` byte (or `end`), which `stopped` then says where is. */
+  cell(buf: Buffer, start: number, end: number, stop: number): string {
+    // The cell's end found and its bytes hashed in one pass.
     let h = 0x811c9dc5;
-    for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
-    const slot = (h ^ (h >>> 15)) & this.mask;
-    const e = this.slots[slot];
-    if (e !== undefined && e.bytes.length === end - start) {
+    let at = start;
+    for (; at < end; at++) {
+      const b = buf[at]!;
+      if (b === stop) break;
+      h = Math.imul(h ^ b, 0x01000193);
+    }
+    this.stopped = at;
+    if (at === start) return '';
+    const e = this.slots[(h ^ (h >>> 15)) & this.mask];
+    if (e !== undefined && e.bytes.length === at - start) {
       const b = e.bytes;
       let i = 0;
       while (i < b.length && b[i] === buf[start + i]) i++;
       if (i === b.length) return e.text;
     }
-    const text = buf.toString('utf8', start, end);
-    this.slots[slot] = { bytes: Uint8Array.prototype.slice.call(buf, start, end), text };
+    const text = buf.toString('utf8', start, at);
+    this.slots[(h ^ (h >>> 15)) & this.mask] = { bytes: Uint8Array.prototype.slice.call(buf, start, at), text };
     return text;
   }
 }
@@ -94,9 +105,8 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
     return e;
   };
   const cell = (): string => {
-    const e = cellEnd();
-    const s = interner.text(buf, at, e);
-    at = e + 1;
+    const s = interner.cell(buf, at, end, 9);
+    at = interner.stopped + 1;
     return s;
   };
   // A whole number read in place; an empty cell is NaN. Anything else falls back to Number().
@@ -133,7 +143,7 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
     const programs = programsOf(table);
     const program = programs.get(cell())!;
     // Person keys hardly repeat across a partition's records: decoded, not remembered.
-    let keyEnd = cellEnd();
+    const keyEnd = cellEnd();
     let ascii = true;
     for (let i = at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
     const personKey = buf.toString(ascii ? 'latin1' : 'utf8', at, keyEnd);
@@ -148,10 +158,8 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
     const amountFen = numberCell();
     const exposure = numberCell();
     const companionOf = cell();
-    keyEnd = at;
-    while (keyEnd < end && buf[keyEnd] !== 10) keyEnd++;
-    const subject = interner.text(buf, at, keyEnd) as Line['subject'];
-    at = keyEnd + 1;
+    const subject = interner.cell(buf, at, end, 10) as Line['subject'];
+    at = interner.stopped + 1;
     into.indexes.push(index);
     into.lines.push({
       file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
