@@ -196,26 +196,3 @@ export function overrideOf(before: { status: Status; reasonCode: string; amountF
     denied: after.status === 'denied',
   };
 }
-
-/** An override as spilled for the last pass: the reason already in the run's language. */
-export interface SpilledOverride extends Omit<Override, 'reason'> {
-  reason: string;
-}
-
-const ESCAPES: Record<string, string> = { '\t': '\\t', '\n': '\\n', '\r': '\\r', '\\': '\\\\' };
-const UNESCAPES: Record<string, string> = { t: '\t', n: '\n', r: '\r', '\\': '\\' };
-const escapeText = (s: string): string => (/[\t\n\r\\]/.test(s) ? s.replace(/[\t\n\r\\]/g, (c) => ESCAPES[c]!) : s);
-const unescapeText = (s: string): string => (s.includes('\\') ? s.replace(/\\([tnr\\])/g, (_, c: string) => UNESCAPES[c]!) : s);
-
-/** One override as a tab-separated line (no JSON: a large run spills hundreds of thousands). */
-export function overrideLine(index: number, o: Override, lang: 'zh' | 'en'): string {
-  return `${index}\t${o.status}\t${o.reasonCode}\t${o.amountFen}\t${o.exposureFen ?? ''}\t${o.denied ? 1 : 0}\t${escapeText(o.reason[lang])}\n`;
-}
-
-export function readOverrideLine(text: string): { index: number; change: SpilledOverride } {
-  const f = text.split('\t');
-  return {
-    index: Number(f[0]),
-    change: { status: f[1] as Status, reasonCode: f[2]!, amountFen: Number(f[3]), exposureFen: f[4] === '' ? null : Number(f[4]), denied: f[5] === '1', reason: unescapeText(f[6]!) },
-  };
-}

@@ -2,7 +2,7 @@
 import type { Reject } from '../engine/intake.js';
 import { formatYuan } from '../engine/money.js';
 import type { SummaryRow } from '../engine/summarize.js';
-import type { SpilledOverride } from '../engine/partition.js';
+import type { Override } from '../engine/partition.js';
 import type { Line } from '../engine/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -79,19 +79,47 @@ export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
 
 const BREAKDOWN_COLUMN = new Map(BREAKDOWN.map(([en], i) => [en, i]));
 const col = (name: string): number => BREAKDOWN_COLUMN.get(name)!;
+const [STATUS, BASIS, CITATION, MAX_EXPOSURE, COMPANION_OF] = ['status', 'basis', 'citation', 'max_exposure', 'companion_of'].map(col) as [number, number, number, number, number];
 const QUOTE = 34;
 const COMMA = 44;
 /** Where each cell of a breakdown record starts (reused: one record is patched at a time). */
 const starts = new Int32Array(BREAKDOWN.length + 1);
 
+/** A limit's decision as the breakdown cells it rewrites, in the run's language (see patchBreakdownRecord). */
+export interface Patch {
+  /** The line is denied: basis and formula are rewritten too. */
+  denied: boolean;
+  /** status, reason_code, reason, amount (and basis, formula when denied), each followed by its comma. */
+  cells: string;
+  /** max_exposure. */
+  exposure: string;
+}
+
+export function patchOf(o: Override, lang: Lang): Patch {
+  const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
+  let cells = `${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason[lang])},${csvCell(amount)},`;
+  if (o.denied) cells += `${csvCell('none')},,`;
+  return { denied: o.denied, cells, exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)) };
+}
+
 /**
  * A spilled breakdown record (bytes [from, to) of `bytes`) with a limit's decision written over it: the same
  * cells breakdownRow would give the changed line. The record's bytes are kept but for the cells the decision
- * rewrites (status, reason code, reason, amount, max exposure; basis and formula when it denies), so `out` gets
- * byte ranges to copy and the rewritten cells as text, in order. Cells are found by a scan of the bytes.
+ * rewrites (status, reason code, reason, amount, max exposure; basis and formula when it denies), which come
+ * encoded: `cells` and `exposure` are bytes [start, end) of `patch` (see patchOf). `out` gets byte ranges to
+ * copy, in order. Cells are found by a scan of the bytes.
  */
-export function patchBreakdownRecord(bytes: Buffer, from: number, to: number, o: SpilledOverride, out: { bytes(src: Buffer, from: number, to: number): void; text(s: string): void }): void {
-  let cells = 1;
+export function patchBreakdownRecord(
+  bytes: Buffer,
+  from: number,
+  to: number,
+  denied: boolean,
+  patch: Buffer,
+  cells: [number, number],
+  exposure: [number, number],
+  out: { bytes(src: Buffer, from: number, to: number): void },
+): void {
+  let count = 1;
   starts[0] = from;
   let quoted = false;
   // A doubled quote inside a quoted cell flips twice: only a comma outside quotes ends a cell.
@@ -99,20 +127,18 @@ export function patchBreakdownRecord(bytes: Buffer, from: number, to: number, o:
     const c = bytes[i];
     if (c === QUOTE) quoted = !quoted;
     else if (c === COMMA && !quoted) {
-      if (cells === BREAKDOWN.length) throw new Error('a spilled breakdown record has too many cells');
-      starts[cells++] = i + 1;
+      if (count === BREAKDOWN.length) throw new Error('a spilled breakdown record has too many cells');
+      starts[count++] = i + 1;
     }
   }
-  if (cells !== BREAKDOWN.length) throw new Error(`a spilled breakdown record has ${cells} cells, not ${BREAKDOWN.length}`);
-  const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
-  out.bytes(bytes, from, starts[col('status')]!);
-  out.text(`${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason)},${csvCell(amount)},`);
-  if (o.denied) out.text(`${csvCell('none')},,`);
-  else out.bytes(bytes, starts[col('basis')]!, starts[col('citation')]!);
-  out.bytes(bytes, starts[col('citation')]!, starts[col('max_exposure')]!);
-  out.text(o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)));
+  if (count !== BREAKDOWN.length) throw new Error(`a spilled breakdown record has ${count} cells, not ${BREAKDOWN.length}`);
+  out.bytes(bytes, from, starts[STATUS]!);
+  out.bytes(patch, cells[0], cells[1]);
+  if (!denied) out.bytes(bytes, starts[BASIS]!, starts[CITATION]!);
+  out.bytes(bytes, starts[CITATION]!, starts[MAX_EXPOSURE]!);
+  out.bytes(patch, exposure[0], exposure[1]);
   // From the comma before companion_of to the record's end (its CRLF included).
-  out.bytes(bytes, starts[col('companion_of')]! - 1, to);
+  out.bytes(bytes, starts[COMPANION_OF]! - 1, to);
 }
 
 export function summaryRow(r: SummaryRow, lang: Lang): string {

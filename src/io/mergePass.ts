@@ -1,14 +1,13 @@
 // Pass C of a large run: the spilled breakdown copied out in input order, lines a limit changed rewritten on the way.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { readOverrideLine } from '../engine/partition.js';
 import type { AtomicFile } from './atomic.js';
 import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
 import { patchBreakdownRecord } from './csvOut.js';
-import { LineReader, type OverrideSpan, overrideFile } from './partitionPass.js';
+import { OverrideReader, type OverrideSpan, overrideFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
 
-/** Output bytes gathered into large writes: copied spans and rewritten lines alike. */
+/** Output bytes gathered into large writes: copied spans and rewritten cells alike. */
 class ByteSink {
   private buf = Buffer.alloc(BLOCK);
   private used = 0;
@@ -17,10 +16,6 @@ class ByteSink {
     if (this.used + (to - from) > this.buf.length) this.flush();
     if (to - from > this.buf.length) this.out.writeBytes(src.subarray(from, to));
     else this.used += src.copy(this.buf, this.used, from, to);
-  }
-  text(s: string): void {
-    if (this.used + s.length * 3 > this.buf.length) this.flush();
-    this.used += this.buf.write(s, this.used, 'utf8');
   }
   flush(): void {
     if (this.used) this.out.writeBytes(this.buf.subarray(0, this.used));
@@ -36,9 +31,10 @@ class ByteSink {
 export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSpan[], out: AtomicFile, tick?: (lines: number) => void): void {
   const threads = new Set(spans.map((s) => s.thread));
   const fds = new Map([...threads].map((t) => [t, openSync(overrideFile(work, t), 'r')]));
-  // Up to 256 partitions' overrides are read side by side: small blocks each (256 × 32 KB).
-  const readers = spans.map((s) => new LineReader(fds.get(s.thread)!, 32 * 1024, { start: s.start, end: s.end }));
-  const heads = readers.map((r) => parseOverride(r.next()));
+  // Up to 256 partitions' overrides are read side by side: small blocks each (256 × 32 KB). Each reader holds
+  // its partition's next override.
+  const heads = spans.map((s) => new OverrideReader(fds.get(s.thread)!, 32 * 1024, { start: s.start, end: s.end }));
+  for (const head of heads) head.next();
   const sink = new ByteSink(out);
   let buf = Buffer.alloc(BLOCK);
   const entry = { partition: 0, bytes: 0 };
@@ -58,11 +54,11 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
         let copied = 0; // buf[0, copied) is out
         let at = 0; // start of the current line in buf
         while (pending && at + entry.bytes <= avail) {
-          const head = heads[entry.partition];
-          if (head && head.index === chunk * CHUNK_STRIDE + local) {
+          const head = heads[entry.partition]!;
+          if (head.index === chunk * CHUNK_STRIDE + local) {
             sink.bytes(buf, copied, at);
-            patchBreakdownRecord(buf, at, at + entry.bytes, head.change, sink);
-            heads[entry.partition] = parseOverride(readers[entry.partition]!.next());
+            patchBreakdownRecord(buf, at, at + entry.bytes, head.denied, head.bytes, head.cells, head.exposure, sink);
+            head.next();
             copied = at + entry.bytes;
           }
           at += entry.bytes;
@@ -89,5 +85,3 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
     for (const fd of fds.values()) closeSync(fd);
   }
 }
-
-const parseOverride = (text: string | undefined): ReturnType<typeof readOverrideLine> | undefined => (text ? readOverrideLine(text) : undefined);

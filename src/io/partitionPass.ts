@@ -1,12 +1,11 @@
 // Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
 import { applyLimits } from '../engine/limits.js';
-import { Interner, type RecordLines, fromRecords, overrideLine, overrideOf } from '../engine/partition.js';
+import { Interner, type RecordLines, fromRecords, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
-import type { Lang } from './csvOut.js';
+import { type Lang, type Patch, patchOf } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
 import type { Line, Status } from '../engine/types.js';
 
@@ -60,6 +59,10 @@ export class Appender {
   }
   get buffer(): Buffer {
     return this.buf;
+  }
+  /** The most `room` can give. */
+  get capacity(): number {
+    return this.buf.length;
   }
   advance(n: number): void {
     this.used += n;
@@ -161,47 +164,95 @@ export function readSegmentBytes(fd: number, segments: Segments): Buffer {
 }
 
 /**
- * Reads bytes [start, end) of a UTF-8 file line by line in blocks, never whole, by position (several readers
- * share one descriptor, which stays the caller's to close). The decoder carries a character cut by a block's
- * end over to the next block (decoding each block alone garbled such a character, and with it a person's
- * occupation, so a limit could miss a repeat).
+ * An override as the last pass reads it: the line's index (float64), whether it is denied (a byte), the byte lengths
+ * of its rewritten cells and of its max exposure (uint32 each), then those bytes (see csvOut.patchOf).
  */
-export class LineReader {
-  private buf = '';
-  private readonly chunk: Buffer;
-  private readonly decoder = new StringDecoder('utf8');
-  private eof = false;
-  private at: number;
-  private readonly end: number;
+const OVERRIDE_HEAD = 17;
+
+/** Append one override to `out`; returns its length in bytes. */
+export function writeOverride(out: Appender, index: number, patch: Patch): number {
+  const most = OVERRIDE_HEAD + 3 * (patch.cells.length + patch.exposure.length); // a UTF-16 unit is at most 3 bytes
+  // Encoded in place, the lengths then written before the texts; an override too long for that is assembled apart.
+  const at = most <= out.capacity ? out.room(most) : -1;
+  const buf = at >= 0 ? out.buffer : Buffer.allocUnsafe(most);
+  const start = Math.max(at, 0);
+  buf.writeDoubleLE(index, start);
+  buf[start + 8] = patch.denied ? 1 : 0;
+  const cells = buf.write(patch.cells, start + OVERRIDE_HEAD, 'utf8');
+  const exposure = buf.write(patch.exposure, start + OVERRIDE_HEAD + cells, 'utf8');
+  buf.writeUInt32LE(cells, start + 9);
+  buf.writeUInt32LE(exposure, start + 13);
+  const length = OVERRIDE_HEAD + cells + exposure;
+  if (at >= 0) out.advance(length);
+  else out.writeBytes(buf, 0, length);
+  return length;
+}
+
+/**
+ * Reads the overrides in bytes [start, end) of a limits thread's file, one after another, in blocks (several
+ * readers share one descriptor, which stays the caller's to close). `next` loads the next one into the fields.
+ */
+export class OverrideReader {
+  private buf: Buffer;
+  private from = 0; // the current override's first byte in buf
+  private nextFrom = 0;
+  private held = 0; // bytes in buf
+  private at: number; // next byte of the file to read
+  index = -1;
+  denied = false;
+  readonly cells: [number, number] = [0, 0];
+  readonly exposure: [number, number] = [0, 0];
   constructor(
     private readonly fd: number,
     blockBytes: number,
-    range: { start: number; end: number },
+    private readonly range: { start: number; end: number },
   ) {
-    this.chunk = Buffer.alloc(blockBytes);
+    this.buf = Buffer.allocUnsafe(blockBytes);
     this.at = range.start;
-    this.end = range.end;
   }
-  next(): string | undefined {
-    for (;;) {
-      const nl = this.buf.indexOf('\n');
-      if (nl >= 0) {
-        const line = this.buf.slice(0, nl);
-        this.buf = this.buf.slice(nl + 1);
-        return line;
-      }
-      if (this.eof) {
-        const rest = this.buf;
-        this.buf = '';
-        return rest ? rest : undefined;
-      }
-      const n = this.at < this.end ? readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, this.end - this.at), this.at) : 0;
-      this.at += n;
-      if (n === 0) {
-        this.eof = true;
-        this.buf += this.decoder.end();
-      } else this.buf += this.decoder.write(this.chunk.subarray(0, n));
+
+  /** The bytes the fields point into. */
+  get bytes(): Buffer {
+    return this.buf;
+  }
+
+  /** The next override, or false (and index -1) at the end. */
+  next(): boolean {
+    this.from = this.nextFrom;
+    if (!this.have(OVERRIDE_HEAD) || !this.have(OVERRIDE_HEAD + this.buf.readUInt32LE(this.from + 9) + this.buf.readUInt32LE(this.from + 13))) {
+      if (this.held > this.from) throw new Error('override file ended early');
+      this.index = -1;
+      return false;
     }
+    const o = this.from;
+    this.index = this.buf.readDoubleLE(o);
+    this.denied = this.buf[o + 8] === 1;
+    this.cells[0] = o + OVERRIDE_HEAD;
+    this.cells[1] = this.cells[0] + this.buf.readUInt32LE(o + 9);
+    this.exposure[0] = this.cells[1];
+    this.exposure[1] = this.exposure[0] + this.buf.readUInt32LE(o + 13);
+    this.nextFrom = this.exposure[1];
+    return true;
+  }
+
+  /** Make `n` bytes from `from` available in buf (moving them to its start, or into a bigger one); false at the end. */
+  private have(n: number): boolean {
+    if (this.held - this.from >= n) return true;
+    const kept = this.held - this.from;
+    if (n > this.buf.length) {
+      const bigger = Buffer.allocUnsafe(Math.max(n, this.buf.length * 2));
+      this.buf.copy(bigger, 0, this.from, this.held);
+      this.buf = bigger;
+    } else this.buf.copy(this.buf, 0, this.from, this.held);
+    this.from = this.nextFrom = 0;
+    this.held = kept;
+    while (this.held < n && this.at < this.range.end) {
+      const r = readSync(this.fd, this.buf, this.held, Math.min(this.buf.length - this.held, this.range.end - this.at), this.at);
+      if (r === 0) break;
+      this.held += r;
+      this.at += r;
+    }
+    return this.held >= n;
   }
 }
 
@@ -267,7 +318,9 @@ export function decidePartition(
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
     if (l.status === status[i] && l.reasonCode === reasonCode[i] && l.amountFen === amountFen[i] && l.exposureFen === exposureFen[i]) continue;
-    overrideBytes += out.write(overrideLine(indexes[i]!, overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!, lang));
+    const o = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!;
+    // Formatted here, where the limits threads share the work, rather than in the last pass, which is one thread.
+    overrideBytes += writeOverride(out, indexes[i]!, patchOf(o, lang));
   }
   return { summary: summarize(lines, programOrderOf(used)), overrideBytes };
 }

@@ -8,7 +8,8 @@ import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
 import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart } from '../../src/io/roster.js';
-import { LineReader, PartitionedSpill, readSegments } from '../../src/io/partitionPass.js';
+import { Appender, OverrideReader, PartitionedSpill, readSegments, writeOverride } from '../../src/io/partitionPass.js';
+import type { Patch } from '../../src/io/csvOut.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -137,18 +138,29 @@ describe('the split reader (fastCsv.ts)', () => {
   });
 });
 
-describe('LineReader', () => {
-  it('keeps a Chinese character whole when a block ends inside it', () => {
-    const path = join(dir, 'lines.tsv');
-    // 3-byte characters after a 1-byte prefix: with 8-byte blocks, characters straddle every block boundary.
-    const lines = ['a汽车维修工', 'b电工\t三级', 'c养老护理员'];
-    writeFileSync(path, `${lines.join('\n')}\n`);
+describe('OverrideReader', () => {
+  it('reads back every override a limits thread wrote, across block ends and past its block size, then stops', () => {
+    const path = join(dir, 'overrides.bin');
+    const out = new Appender(openSync(path, 'w'), 64);
+    // Chinese reasons (3-byte characters) and one override longer than both the writer's and the reader's blocks.
+    const patches: Patch[] = Array.from({ length: 20 }, (_, i) => ({
+      denied: i % 3 === 0,
+      cells: `denied,annual_cap,${i === 7 ? '长'.repeat(50) : `每人每年最多享受3次 ${i}`},0.00,`,
+      exposure: i % 2 ? '' : `${i}00.00`,
+    }));
+    const lengths = patches.map((patch, i) => writeOverride(out, 2 ** 32 + i, patch));
+    out.close();
+    expect(lengths.reduce((a, b) => a + b, 0)).toBe(statSync(path).size);
     const fd = openSync(path, 'r');
-    const reader = new LineReader(fd, 8, { start: 0, end: statSync(path).size });
-    const read: string[] = [];
-    for (let t = reader.next(); t !== undefined; t = reader.next()) read.push(t);
+    const reader = new OverrideReader(fd, 16, { start: 0, end: statSync(path).size });
+    const read: unknown[] = [];
+    while (reader.next()) {
+      const text = (r: [number, number]): string => reader.bytes.toString('utf8', r[0], r[1]);
+      read.push({ index: reader.index, patch: { denied: reader.denied, cells: text(reader.cells), exposure: text(reader.exposure) } });
+    }
+    expect(reader.index).toBe(-1);
     closeSync(fd);
-    expect(read).toEqual(lines);
+    expect(read).toEqual(patches.map((patch, i) => ({ index: 2 ** 32 + i, patch })));
   });
 });
 
@@ -168,12 +180,6 @@ describe('PartitionedSpill', () => {
     const segments = spill.close();
     const fd = openSync(path, 'r');
     for (let p = 0; p < 3; p++) expect(readSegments(fd, segments[p]!)).toBe(written[p]!.join(''));
-    // Read as a line range too (as the last pass reads a partition's overrides from its thread's file).
-    const [start, length] = [segments[1]![0]!, segments[1]![1]!];
-    const reader = new LineReader(fd, 8, { start, end: start + length });
-    const first: string[] = [];
-    for (let t = reader.next(); t !== undefined; t = reader.next()) first.push(t);
-    expect(`${first.join('\n')}\n`).toBe(readFileSync(path).subarray(start, start + length).toString('utf8'));
     closeSync(fd);
   });
 });

@@ -1,8 +1,12 @@
 // The copy-out's patch of a changed line: byte for byte the record breakdownRow writes for the line as the limits left it.
 import { describe, expect, it } from 'vitest';
-import type { SpilledOverride } from '../../src/engine/partition.js';
+import { closeSync, mkdtempSync, openSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Override } from '../../src/engine/partition.js';
 import type { Line } from '../../src/engine/types.js';
-import { breakdownRow, type Lang, patchBreakdownRecord } from '../../src/io/csvOut.js';
+import { breakdownRow, type Lang, patchBreakdownRecord, patchOf } from '../../src/io/csvOut.js';
+import { Appender, OverrideReader, writeOverride } from '../../src/io/partitionPass.js';
 import { run } from '../helpers.js';
 
 /** A ZJ-01 certificate line (cap 3500 yuan, no cost claimed) whose name needs quoting: a comma and quotes. */
@@ -11,13 +15,21 @@ function zhujiLine(): Line {
   return r.lines[0]!;
 }
 
-function patched(record: string, o: SpilledOverride): string {
+/** The record patched as the copy-out patches it: the override written by a limits thread and read back. */
+function patched(record: string, o: Override, lang: Lang): string {
   const bytes = Buffer.from(`xx${record}yy`, 'utf8'); // the record inside a larger block, as in the copy-out
+  const path = join(mkdtempSync(join(tmpdir(), 'patch-')), 'o.bin');
+  const file = new Appender(openSync(path, 'w'));
+  writeOverride(file, 0, patchOf(o, lang));
+  file.close();
+  const fd = openSync(path, 'r');
+  const reader = new OverrideReader(fd, 64, { start: 0, end: statSync(path).size });
+  expect(reader.next()).toBe(true);
   const out: Buffer[] = [];
-  patchBreakdownRecord(bytes, 2, bytes.length - 2, o, {
+  patchBreakdownRecord(bytes, 2, bytes.length - 2, reader.denied, reader.bytes, reader.cells, reader.exposure, {
     bytes: (src, from, to) => out.push(Buffer.from(src.subarray(from, to))),
-    text: (s) => out.push(Buffer.from(s, 'utf8')),
   });
+  closeSync(fd);
   return Buffer.concat(out).toString('utf8');
 }
 
@@ -27,23 +39,23 @@ describe('patchBreakdownRecord', () => {
       const line = zhujiLine();
       expect(line.amountFen).toBe(350_000);
       const reason = 'same occupation and level, "电工 L4", not paid twice';
-      const o: SpilledOverride = { status: 'denied', reasonCode: 'repeat_occupation_level', reason, amountFen: 0, exposureFen: null, denied: true };
-      const after: Line = { ...line, status: 'denied', reasonCode: o.reasonCode, reason: { zh: reason, en: reason }, amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' } };
-      expect(patched(breakdownRow(line, lang, false), o)).toBe(breakdownRow(after, lang, false));
+      const o: Override = { status: 'denied', reasonCode: 'repeat_occupation_level', reason: { zh: reason, en: reason }, amountFen: 0, exposureFen: null, denied: true };
+      const after: Line = { ...line, status: 'denied', reasonCode: o.reasonCode, reason: o.reason, amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' } };
+      expect(patched(breakdownRow(line, lang, false), o, lang)).toBe(breakdownRow(after, lang, false));
     });
 
     it(`a ZJ-01 line a limit sends to review keeps its basis and formula and shows its exposure (3500.00) (${lang})`, () => {
       const line = zhujiLine();
-      const o: SpilledOverride = { status: 'review', reasonCode: 'annual_cap_pending', reason: 'depends, on a line under review', amountFen: 0, exposureFen: 350_000, denied: false };
-      const after: Line = { ...line, status: 'review', reasonCode: o.reasonCode, reason: { zh: o.reason, en: o.reason }, amountFen: 0, exposureFen: 350_000 };
-      const text = patched(breakdownRow(line, lang, true), o);
+      const o: Override = { status: 'review', reasonCode: 'annual_cap_pending', reason: { zh: '取决于待审的, 行', en: 'depends, on a line under review' }, amountFen: 0, exposureFen: 350_000, denied: false };
+      const after: Line = { ...line, status: 'review', reasonCode: o.reasonCode, reason: o.reason, amountFen: 0, exposureFen: 350_000 };
+      const text = patched(breakdownRow(line, lang, true), o, lang);
       expect(text).toBe(breakdownRow(after, lang, true));
       expect(text).toContain(',3500.00,');
     });
   }
 
   it('refuses a record without the breakdown’s 22 cells', () => {
-    const o: SpilledOverride = { status: 'denied', reasonCode: 'x', reason: 'x', amountFen: 0, exposureFen: null, denied: true };
-    expect(() => patched('a,b,c\r\n', o)).toThrow(/3 cells, not 22/);
+    const o: Override = { status: 'denied', reasonCode: 'x', reason: { zh: 'x', en: 'x' }, amountFen: 0, exposureFen: null, denied: true };
+    expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/3 cells, not 22/);
   });
 });
