@@ -35,6 +35,12 @@ export interface CalcOptions {
   hashIds: boolean;
 }
 
+/**
+ * A roster (all files together) whose bytes times this are under the memory budget runs in the command's own
+ * thread: a streaming run holds a small part of its roster at a time, and such a run stays far inside the budget.
+ */
+const BUDGET_PER_BYTE = 32;
+
 export function parseEncoding(text: string): EncodingChoice {
   const t = text.toLowerCase().replace(/[-_]/g, '');
   if (t === 'auto') return 'auto';
@@ -80,10 +86,12 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   mkdirSync(out, { recursive: true });
   if (!opts.ledger) {
     // Without a ledger the run streams: memory stays bounded however long the roster is. Read from files,
-    // it runs in a worker thread with a capped heap; standard input is read here.
+    // it runs in a worker thread with a capped heap; standard input and small rosters are read here.
     const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
     const progress = opts.progress ?? err.isTTY === true;
-    if (opts.memoryMb > 0 && !rosters.includes('-')) {
+    // A roster small beside the budget (4 MB under the default 128 MB) runs here, without a thread's start (~0.1 s).
+    const bytes = rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
+    if (opts.memoryMb > 0 && !rosters.includes('-') && bytes * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
         { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
         opts.memoryMb,
