@@ -2,7 +2,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import type { StreamResult } from '../io/pipeline.js';
+import { type StreamResult, YOUNG_MB } from '../io/pipeline.js';
 import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './errors.js';
@@ -17,7 +17,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
   return new Promise<RunResult>((done, fail) => {
     const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {
       workerData: { ...job, heapMb },
-      resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: 16 } : undefined,
+      resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined,
     });
     let settled = false;
     worker.on('message', (m: PipelineMessage) => {
