@@ -20,11 +20,9 @@ interface RawTemplate {
   next: RawTemplate | undefined;
 }
 
-/** A text with slots as UTF-8: piece i is bytes [starts[i], ends[i]) of `bytes`. */
+/** A text with slots as UTF-8: pieces[0], the value of slots[0], pieces[1], … */
 interface ByteText {
-  bytes: Buffer;
-  starts: number[];
-  ends: number[];
+  pieces: Uint8Array[];
   slots: number[];
 }
 
@@ -33,8 +31,8 @@ interface ByteLine {
   partition: number;
   record: ByteText;
   breakdown: ByteText;
-  tailStart: number;
-  tailEnd: number;
+  /** The breakdown's constant end (a view of the shapes' tails). */
+  tail: Uint8Array;
   /** Bytes of the pieces and the tail, without slot values. */
   fixed: number;
 }
@@ -49,34 +47,56 @@ const SLOT_ROOM = 18;
 const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
 function byteText(t: Shaped): ByteText {
-  const parts = t.pieces.map((p) => Buffer.from(p, 'utf8'));
-  const starts: number[] = [];
-  const ends: number[] = [];
-  let at = 0;
-  for (const p of parts) {
-    starts.push(at);
-    at += p.length;
-    ends.push(at);
-  }
-  return { bytes: Buffer.concat(parts), starts, ends, slots: t.slots };
+  return { pieces: t.pieces.map((p) => new Uint8Array(Buffer.from(p, 'utf8'))), slots: t.slots };
 }
 
-/** Decimal digits of a whole number ≥ 0 at `at`: returns the end. */
-function writeDigits(dst: Buffer, at: number, n: number): number {
-  let len = 1;
-  for (let m = n; m >= 10; m = Math.floor(m / 10)) len++;
-  for (let i = at + len - 1; i >= at; i--) {
-    dst[i] = 48 + (n % 10);
-    n = Math.floor(n / 10);
-  }
-  return at + len;
+/** Write `piece` into `dst` at `at`: returns the end. Short pieces by hand: a call costs more than a few bytes. */
+function put(piece: Uint8Array, dst: Buffer, at: number): number {
+  const n = piece.length;
+  if (n > 16) dst.set(piece, at);
+  else for (let i = 0; i < n; i++) dst[at + i] = piece[i]!;
+  return at + n;
 }
 
-/** Copy bytes [from, to) of `src` to `dst` at `at`: returns the end (short runs by hand, a call costs more). */
+/** Copy bytes [from, to) of `src` (a cell of the roster line: a few bytes) to `dst` at `at`: returns the end. */
 function copy(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
-  if (to - from > 24) return at + src.copy(dst, at, from, to);
   for (let i = from; i < to; i++) dst[at++] = src[i]!;
   return at;
+}
+
+/** A whole number's decimal digits, kept up to date cheaply while it counts up by one, as line and row numbers do. */
+class Decimal {
+  private readonly digits = new Uint8Array(24);
+  private start = 24;
+  private value = -2;
+
+  set(n: number): void {
+    if (n === this.value) return;
+    const d = this.digits;
+    if (n === this.value + 1) {
+      let i = d.length - 1;
+      while (i >= this.start && d[i] === 57) d[i--] = 48;
+      if (i < this.start) {
+        this.start = i;
+        d[i] = 49;
+      } else d[i]!++;
+    } else {
+      let i = d.length;
+      let m = n;
+      do {
+        d[--i] = 48 + (m % 10);
+        m = Math.floor(m / 10);
+      } while (m > 0);
+      this.start = i;
+    }
+    this.value = n;
+  }
+
+  put(dst: Buffer, at: number): number {
+    const d = this.digits;
+    for (let i = this.start; i < d.length; i++) dst[at++] = d[i]!;
+    return at;
+  }
 }
 
 /**
@@ -126,6 +146,10 @@ export class RawShapes {
   private pending: { row: number; hash: number; length: number } | undefined;
   private readonly byteLines = new WeakMap<ShapeLine[], ByteLine[] | null>();
   private readonly isoOf = new Map<number, string>();
+  // The line's numbers as digits, written once per value.
+  private readonly index = new Decimal();
+  private readonly seq = new Decimal();
+  private readonly row = new Decimal();
 
   constructor(
     private readonly shapes: RowShapes,
@@ -210,27 +234,29 @@ export class RawShapes {
     if (!lines) return -1;
     const nameBytes = nameEnd - nameStart;
     const idPartition = partitionOfBytes(buf, idStart, idEnd, this.partitions);
-    const tails = this.shapes.tails;
+    this.seq.set(seq);
+    this.row.set(row);
     let index = firstIndex;
     for (const line of lines) {
       const p = line.partition >= 0 ? line.partition : idPartition;
       const room = line.fixed + 5 * SLOT_ROOM + nameBytes;
+      this.index.set(index++);
       // The record.
       const rec = this.records.bufferOf(p);
       const recStart = this.records.room(p, room);
       let at = recStart;
       const r = line.record;
       for (let i = 0; i < r.slots.length; i++) {
-        at = copy(r.bytes, r.starts[i]!, r.ends[i]!, rec, at);
+        at = put(r.pieces[i]!, rec, at);
         const slot = r.slots[i]!;
-        if (slot === SLOT.INDEX) at = writeDigits(rec, at, index);
-        else if (slot === SLOT.SEQ) at = writeDigits(rec, at, seq);
-        else if (slot === SLOT.ROW) at = writeDigits(rec, at, row);
+        if (slot === SLOT.INDEX) at = this.index.put(rec, at);
+        else if (slot === SLOT.SEQ) at = this.seq.put(rec, at);
+        else if (slot === SLOT.ROW) at = this.row.put(rec, at);
         else if (slot === SLOT.KEY) at = copy(buf, idStart, idEnd, rec, at);
         else if (slot === SLOT.DATE) at = copy(buf, dateStart, dateEnd, rec, at);
         else throw new Error(`slot ${slot} in a record`);
       }
-      at = copy(r.bytes, r.starts[r.slots.length]!, r.ends[r.slots.length]!, rec, at);
+      at = put(r.pieces[r.slots.length]!, rec, at);
       this.records.advance(p, at - recStart);
       // The breakdown line.
       const out = this.breakdown;
@@ -239,9 +265,9 @@ export class RawShapes {
       at = lineStart;
       const d = line.breakdown;
       for (let i = 0; i < d.slots.length; i++) {
-        at = copy(d.bytes, d.starts[i]!, d.ends[i]!, dst, at);
+        at = put(d.pieces[i]!, dst, at);
         const slot = d.slots[i]!;
-        if (slot === SLOT.ROW) at = writeDigits(dst, at, row);
+        if (slot === SLOT.ROW) at = this.row.put(dst, at);
         else if (slot === SLOT.ID) {
           // As maskId writes it: the first six and last four characters.
           if (this.maskIds) {
@@ -254,11 +280,10 @@ export class RawShapes {
         else if (slot === SLOT.YEAR) at = copy(buf, dateStart, dateStart + 4, dst, at);
         else throw new Error(`slot ${slot} in a breakdown line`);
       }
-      at = copy(d.bytes, d.starts[d.slots.length]!, d.ends[d.slots.length]!, dst, at);
-      at = copy(tails, line.tailStart, line.tailEnd, dst, at);
+      at = put(d.pieces[d.slots.length]!, dst, at);
+      at = put(line.tail, dst, at);
       out.advance(at - lineStart);
       this.mapLine(p, at - lineStart);
-      index++;
     }
     return lines.length;
   }
@@ -310,12 +335,14 @@ export class RawShapes {
       }
       const record = byteText(l.record);
       const breakdown = byteText(l.breakdown);
-      const fixed = record.bytes.length + breakdown.bytes.length + (l.tailEnd - l.tailStart);
+      const fixed = [...record.pieces, ...breakdown.pieces].reduce((a, p) => a + p.length, 0) + (l.tailEnd - l.tailStart);
       if (fixed > MAX_LINE) {
         lines = null;
         break;
       }
-      lines.push({ partition: l.keyFrom.from === 'fixed' ? partitionOf(l.keyFrom.key, this.partitions) : -1, record, breakdown, tailStart: l.tailStart, tailEnd: l.tailEnd, fixed });
+      // A view of the tails as they are now: a later, bigger copy of them leaves these bytes as they were.
+      const tail = this.shapes.tails.subarray(l.tailStart, l.tailEnd);
+      lines.push({ partition: l.keyFrom.from === 'fixed' ? partitionOf(l.keyFrom.key, this.partitions) : -1, record, breakdown, tail, fixed });
     }
     this.byteLines.set(shape, lines);
     return lines;
