@@ -122,8 +122,8 @@ export async function* readRosterBatches(
 export interface RecordSink {
   record(rec: RosterRecord): void;
   /**
-   * Offered first in a split UTF-8 range: a line with no quote, as bytes [start, end) of `buf` (its line break left
-   * out), with its spreadsheet row and the header. True when the sink took the line as it is; it is then neither
+   * Offered first where the range is cut by hand (UTF-8, commas): a line with no quote, as bytes [start, end) of
+   * `buf` (its line break left out), with its spreadsheet row and the header. True when the sink took the line as it is; it is then neither
    * decoded nor cut into cells (the bytes are only valid during the call).
    */
   plain?(buf: Buffer, start: number, end: number, row: number, header: RosterHeader): boolean;
@@ -142,7 +142,7 @@ export async function readRosterPart(
 }
 
 /**
- * A split UTF-8 range, cut by hand (fastCsv.ts), with the same records and row numbers as PapaParse: on 500k
+ * A UTF-8 range (of a split file, or a whole one), cut by hand (fastCsv.ts), with the same records and row numbers as PapaParse: on 500k
  * rows the stream through PapaParse cost ~1.5 s of one thread's ~7.4 s, the cutter ~0.8 s. From the first
  * record it does not take on, PapaParse reads the rest.
  */
