@@ -10,6 +10,15 @@ export const P1 = '330681199001010015';
 export const P2 = '330681198505050016';
 export const P3 = '330681197803120014';
 
+/** A valid resident ID for test person n (GB 11643 check character computed); birth dates vary with n. */
+export function residentId(n: number): string {
+  const body = `3306811990${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
+  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+  let sum = 0;
+  for (let i = 0; i < 17; i++) sum += weights[i]! * Number(body[i]);
+  return body + '10X98765432'[sum % 11]!;
+}
+
 export function run(jurisdiction: string, rows: Record<string, string>[], catalogue?: Catalogue): BatchResult {
   const batch = new Batch({ tables: TABLES, defaultJurisdiction: jurisdiction, catalogue });
   rows.forEach((r, i) => batch.add('test.csv', i + 2, new Map(Object.entries({ person_id: P1, ...r }).filter(([, v]) => v !== ''))));

@@ -3,23 +3,15 @@ import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { loadTables } from '../../src/tables/load.js';
 import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
 import { readSegments } from '../../src/io/partitionPass.js';
 import type { Lang } from '../../src/io/csvOut.js';
 import { RawShapes } from '../../src/io/rawShapes.js';
+import { TABLES, residentId } from '../helpers.js';
+import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
-const tables = loadTables([]);
-const COLUMNS = ['person_id', 'name', 'jurisdiction', 'program', 'date', 'occupation', 'level', 'certificate', 'groups', 'training_days', 'cost', 'org_code'];
-
-/** A valid resident ID (GB 11643 check character computed); birth dates vary with n. */
-function residentId(n: number): string {
-  const body = `3306811990${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += weights[i]! * Number(body[i]);
-  return body + '10X98765432'[sum % 11]!;
-}
+const tables = TABLES;
+const COLUMNS = SHAPE_COLUMNS;
 
 const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
@@ -40,14 +32,7 @@ function roster(newline: string, rows: number): string {
   const plainIds = [residentId(6), residentId(7), residentId(8), xId];
   const plainNames = ['王芳', '赵六', 'Li Lei', '学员12'];
   const plainDates = ['2020-03-01', '2021-06-30', '2021-12-31', '2020-02-21', '2021-01-05'];
-  const kinds: Record<string, string>[] = [
-    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '电工', level: 'L4', certificate: 'skill_level', groups: 'two_after;rural', training_days: '15' },
-    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '焊工', level: 'L3', certificate: 'qualification', cost: '2800' },
-    { jurisdiction: '诸暨', program: 'training_package_grant' },
-    { jurisdiction: 'zhuji', program: 'training_package_grant', org_code: '91330681MA2B000000' },
-    { jurisdiction: 'shanxi', program: 'employment_skills', occupation: '育婴员', groups: 'student', training_days: '11' },
-    { jurisdiction: 'suzhou', program: 'nope' },
-  ];
+  const kinds = SHAPE_KINDS;
   let seed = 7;
   const pick = <T>(list: T[]): T => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;

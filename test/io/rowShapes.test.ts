@@ -2,21 +2,13 @@
 import { describe, expect, it } from 'vitest';
 import { evaluateRow } from '../../src/engine/batch.js';
 import { partitionOf, toRecord } from '../../src/engine/partition.js';
-import { loadTables } from '../../src/tables/load.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
+import { TABLES, residentId } from '../helpers.js';
+import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
-const tables = loadTables([]);
-const COLUMNS = ['person_id', 'name', 'jurisdiction', 'program', 'date', 'occupation', 'level', 'certificate', 'groups', 'training_days', 'cost', 'org_code'];
-
-/** Valid resident IDs (GB 11643 check digit computed). */
-function residentId(n: number): string {
-  const body = `3306811990${String(1 + (n % 12)).padStart(2, '0')}${String(1 + (n % 28)).padStart(2, '0')}${String(n % 1000).padStart(3, '0')}`;
-  const weights = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
-  let sum = 0;
-  for (let i = 0; i < 17; i++) sum += weights[i]! * Number(body[i]);
-  return body + '10X98765432'[sum % 11]!;
-}
+const tables = TABLES;
+const COLUMNS = SHAPE_COLUMNS;
 
 /**
  * Rows that repeat their other cells under many IDs, names and dates: dates on and around Zhuji's validity
@@ -26,14 +18,7 @@ function residentId(n: number): string {
 function rows(): Map<string, string>[] {
   const dates = ['2020-02-20', '2020-02-21', '2020-02-22', '2020/6/1', '2021-12-31', '2022-01-01', '2021-03-05', '2019-12-31', '2022-03-01', '2020-01-15', '2020年2月21日'];
   const names = ['王芳', '李, 四', '=SUM(A1)', '张"三"', '赵六'];
-  const kinds: Record<string, string>[] = [
-    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '电工', level: 'L4', certificate: 'skill_level', groups: 'two_after;rural', training_days: '15' },
-    { jurisdiction: 'zhuji', program: 'cert_training', occupation: '焊工', level: 'L3', certificate: 'qualification', cost: '2800' },
-    { jurisdiction: '诸暨', program: 'training_package_grant' },
-    { jurisdiction: 'zhuji', program: 'training_package_grant', org_code: '91330681MA2B000000' },
-    { jurisdiction: 'shanxi', program: 'employment_skills', occupation: '育婴员', groups: 'student', training_days: '11' },
-    { jurisdiction: 'suzhou', program: 'nope' },
-  ];
+  const kinds = SHAPE_KINDS;
   const out: Map<string, string>[] = [];
   for (let i = 0; i < 600; i++) {
     const kind = kinds[i % kinds.length]!;
