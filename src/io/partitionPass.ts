@@ -140,11 +140,6 @@ export class PartitionedSpill {
   }
 }
 
-/** A partition's bytes from a shared spill file, as text. */
-export function readSegments(fd: number, segments: Segments): string {
-  return readSegmentBytes(fd, segments).toString('utf8');
-}
-
 /** A partition's bytes from a shared spill file. */
 export function readSegmentBytes(fd: number, segments: Segments): Buffer {
   let total = 0;

@@ -8,7 +8,7 @@ import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
 import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart } from '../../src/io/roster.js';
-import { Appender, OverrideReader, PartitionedSpill, readSegments, writeOverride } from '../../src/io/partitionPass.js';
+import { Appender, OverrideReader, PartitionedSpill, readSegmentBytes, writeOverride } from '../../src/io/partitionPass.js';
 import type { Patch } from '../../src/io/csvOut.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -179,7 +179,7 @@ describe('PartitionedSpill', () => {
     }
     const segments = spill.close();
     const fd = openSync(path, 'r');
-    for (let p = 0; p < 3; p++) expect(readSegments(fd, segments[p]!)).toBe(written[p]!.join(''));
+    for (let p = 0; p < 3; p++) expect(readSegmentBytes(fd, segments[p]!).toString('utf8')).toBe(written[p]!.join(''));
     closeSync(fd);
   });
 });

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
-import { readSegments } from '../../src/io/partitionPass.js';
+import { readSegmentBytes } from '../../src/io/partitionPass.js';
 import type { Lang } from '../../src/io/csvOut.js';
 import { RawShapes } from '../../src/io/rawShapes.js';
 import { TABLES, residentId } from '../helpers.js';
@@ -60,7 +60,7 @@ async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds:
   const { records, ...result } = await evaluateChunk({ work, chunk: 0, fileIndex: 0, path, partitions: 16, encoding: 'auto', lang, maskIds, part, rawLines }, { tables });
   const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
   const fd = openSync(recordsPart(work, 0), 'r');
-  files.set(recordsPart('', 0), Buffer.from(records.map((segments) => readSegments(fd, segments)).join('|')));
+  files.set(recordsPart('', 0), Buffer.concat(records.map((segments) => Buffer.concat([readSegmentBytes(fd, segments), Buffer.from('|')]))));
   closeSync(fd);
   files.set('result', Buffer.from(JSON.stringify(result)));
   return files;
