@@ -1,4 +1,4 @@
-// Row shapes from bytes: a plain roster line found its template (rowShapes.ts) and written out without being decoded or cut into cells.
+// Row shapes from bytes: a plain roster line finds its template (rowShapes.ts) by its bytes and is written out without being decoded or cut into cells.
 import { validDate, validResidentIdBytes } from '../engine/intake.js';
 import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
