@@ -45,6 +45,11 @@ export const rejectsPart = (work: string, chunk: number): string => join(work, `
 /** Limit records of one chunk, every partition's in blocks (see PartitionedSpill). */
 export const recordsPart = (work: string, chunk: number): string => join(work, `p${chunk}.tsv`);
 
+/**
+ * Rows over which the row shapes' misses for want of room are counted (see RowShapes.reset). A shuffled roster
+ * misses for want of room on ~20% of rows, never half; one grouped by class on every row past the room's fill.
+ */
+const SHAPE_WINDOW = 1024;
 const MAP_ENTRY = 5;
 const MAP_BLOCK = 64 * 1024;
 
@@ -79,9 +84,19 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
   const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine);
+  // When half a window of rows found no template for want of room, the shapes start afresh (RowShapes.reset).
+  let cappedBefore = 0;
+  const counted = (): void => {
+    if (++rows % SHAPE_WINDOW === 0) cappedBefore = shapes.cappedMisses;
+    else if (shapes.cappedMisses - cappedBefore > SHAPE_WINDOW / 2) {
+      shapes.reset();
+      cappedBefore = shapes.cappedMisses;
+    }
+  };
   const sink: RecordSink = {
     record: (rec) => {
-      const seq = base + rows++;
+      const seq = base + rows;
+      counted();
       if (rec.unreadable !== undefined) {
         rejected++;
         rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
@@ -111,7 +126,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       ((buf, start, end, row, header) => {
         const n = raw.write(buf, start, end, row, header, base + rows, base + lines);
         if (n < 0) return false;
-        rows++;
+        counted();
         lines += n;
         return true;
       }),

@@ -146,6 +146,7 @@ export class RawShapes {
   private pending: { row: number; hash: number; length: number } | undefined;
   private readonly byteLines = new WeakMap<ShapeLine[], ByteLine[] | null>();
   private readonly isoOf = new Map<number, string>();
+  private generation = 0;
   // The line's numbers as digits, written once per value.
   private readonly index = new Decimal();
   private readonly seq = new Decimal();
@@ -173,6 +174,7 @@ export class RawShapes {
    */
   write(buf: Buffer, start: number, end: number, row: number, header: RosterHeader, seq: number, firstIndex: number): number {
     this.pending = undefined;
+    if (this.generation !== this.shapes.generation) this.forget();
     if (header !== this.header) this.readHeader(header);
     if (end - start > this.scratch.length) return -1;
     const role = this.role;
@@ -288,10 +290,19 @@ export class RawShapes {
     return lines.length;
   }
 
+  /** The text path forgot its templates (RowShapes.reset): so do these links to them. */
+  private forget(): void {
+    this.byHash.clear();
+    this.count = 0;
+    this.keysUsed = 0;
+    this.generation = this.shapes.generation;
+  }
+
   /** After `write` returned -1 for spreadsheet row `row`: the template the text path found or made for it. */
   link(row: number, template: Template | undefined): void {
     const p = this.pending;
     this.pending = undefined;
+    if (this.generation !== this.shapes.generation) this.forget();
     if (!p || p.row !== row || !template || this.count >= MAX_TEMPLATES) return;
     if (this.keysUsed + p.length > this.keys.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.keys.length * 2, this.keysUsed + p.length));

@@ -121,6 +121,10 @@ export class RowShapes {
   private readonly values: (string | number)[] = new Array(SLOT_CHARS.length);
   /** The template of the row `write` (or `learn`) last looked at, if it has one: for rawShapes.ts to find it by bytes. */
   current: Template | undefined;
+  /** Rows `write` found no template for while the room was full (see `reset`). */
+  cappedMisses = 0;
+  /** How many times everything was forgotten: rawShapes.ts forgets its links to templates when this changes. */
+  generation = 0;
   /**
    * The breakdown tails of every shape as UTF-8, one after another: written by copying bytes (most of a line,
    * its texts in Chinese, encoded once), and held off the heap, whose share per thread is small.
@@ -177,7 +181,11 @@ export class RowShapes {
     const template = this.find();
     this.current = template;
     // Rows of a rejected template, and new combinations once the room is full, take the general path as they are.
-    if (template?.rejected || (!template && this.count >= MAX_SHAPES)) return -1;
+    if (template?.rejected) return -1;
+    if (!template && this.count >= MAX_SHAPES) {
+      this.cappedMisses++;
+      return -1;
+    }
     const id = parseCellMemo('person_id', this.idCell);
     const name = parseCellMemo('name', this.nameCell);
     const date = parseCellMemo('date', this.dateCell);
@@ -256,6 +264,23 @@ export class RowShapes {
       template.shape = shape;
     } else (template.moreBands ??= new Map()).set(band, shape);
     this.count++;
+  }
+
+  /**
+   * Forget every template and shape. For a roster grouped by class (its rows with the same cells together), the
+   * room fills with the first classes, which never come back; the caller resets when most rows miss for want of
+   * room, and the next classes get shapes. The tails start in a new buffer: views of the old one stay as they are.
+   */
+  reset(): void {
+    this.byHash.clear();
+    this.count = 0;
+    this.seenOnce.clear();
+    this.pieces.clear();
+    this.tails = Buffer.allocUnsafe(1 << 20);
+    this.tailsUsed = 0;
+    this.pending = undefined;
+    this.current = undefined;
+    this.generation++;
   }
 
   private readonly pieces = new Map<string, string>();

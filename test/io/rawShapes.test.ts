@@ -5,8 +5,10 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
 import { readSegmentBytes } from '../../src/io/partitionPass.js';
-import type { Lang } from '../../src/io/csvOut.js';
+import { evaluateRow } from '../../src/engine/batch.js';
+import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
 import { RawShapes } from '../../src/io/rawShapes.js';
+import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
 import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
@@ -87,4 +89,31 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
       expect(text.get('b0.csv')!.toString('utf8')).toContain('王芳');
     });
   }
+
+  it('a roster grouped by class, with more classes than a thread keeps shapes for, is written as evaluating each row writes (the shapes start afresh)', async () => {
+    // 6,000 classes of 4 trainees, a class's rows together: ZJ-01 certificates whose claimed cost names the class.
+    const rows: Map<string, string>[] = [];
+    for (let c = 0; c < 6_000; c++) {
+      for (let k = 0; k < 4; k++) {
+        const cells = { person_id: residentId(c * 4 + k), name: `学员${k}`, jurisdiction: 'zhuji', program: 'cert_training', date: '2021-03-05', occupation: '电工', level: 'L4', certificate: 'skill_level', cost: String(1000 + c) };
+        rows.push(new Map(Object.entries(cells)));
+      }
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'raw-grouped-'));
+    const path = join(dir, 'r.csv');
+    const columns = [...rows[0]!.keys()];
+    writeFileSync(path, `${columns.join(',')}\n${rows.map((r) => `${columns.map((c) => r.get(c)).join(',')}\n`).join('')}`);
+    const reset = vi.spyOn(RowShapes.prototype, 'reset');
+    const write = vi.spyOn(RawShapes.prototype, 'write');
+    const files = await spills(path, '\n', 'en', false, true);
+    // What evaluating every row writes, line by line.
+    const expected = rows.flatMap((cells, i) => {
+      const r = evaluateRow('r.csv', i + 2, i, cells, { tables });
+      return 'lines' in r ? r.lines.map((l) => breakdownRow(l, 'en', false)) : [];
+    });
+    expect(files.get('b0.csv')!.toString('utf8')).toBe(expected.join(''));
+    expect(reset).toHaveBeenCalled();
+    // Past the first 4,096 classes rows are still written by shape: two of each class's four rows from bytes.
+    expect(write.mock.results.filter((r) => (r.value as number) >= 0).length).toBeGreaterThan(10_000);
+  });
 });
