@@ -1,4 +1,4 @@
-// Lines written from their bytes (rawShapes.ts) are byte for byte what reading every line as text writes.
+// Lines written from their bytes (rawShapes.ts) are byte for byte what the text path writes, and what evaluating each row writes when shapes start afresh.
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
