@@ -101,8 +101,8 @@ class Decimal {
 
 /**
  * A name cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
- * against, no space at either end) and CJK unified ideographs (U+4E00–U+9FFF, three bytes each). Such text is
- * already NFKC, needs no trimming or cleaning, and is written unquoted.
+ * against, no space at either end), CJK unified ideographs (U+4E00–U+9FFF, three bytes each) and the middle dot
+ * U+00B7. Such text is already NFKC, needs no trimming or cleaning, and is written unquoted.
  */
 function plainName(buf: Buffer, start: number, end: number): boolean {
   if (end <= start) return false;
@@ -113,6 +113,11 @@ function plainName(buf: Buffer, start: number, end: number): boolean {
     if (b < 0x80) {
       if (b < 0x20 || b === 0x7f || b === QUOTE) return false;
       i++;
+      continue;
+    }
+    // The middle dot of transcribed names (阿依·古丽), U+00B7: NFKC leaves it as it is.
+    if (b === 0xc2 && buf[i + 1] === 0xb7 && i + 1 < end) {
+      i += 2;
       continue;
     }
     // E4 B8 80 (U+4E00) to E9 BF BF (U+9FFF).

@@ -18,18 +18,19 @@ const COLUMNS = SHAPE_COLUMNS;
 const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 /**
- * Rows that repeat their other cells under many IDs, names and dates. Every other row has a spelling the byte path
- * must leave to the text path: an ID ending in a lower-case x or with spaces, a bad check digit; names that need
- * quoting or a formula guard, a middle dot, full-width letters, a space at either end, a tab, none; dates not in
- * ISO form, impossible, around Zhuji's validity (2020-02-21 – 2021-12-31; after it a denial quotes the date).
- * Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, a reject, blank lines.
+ * Rows that repeat their other cells under many IDs, names and dates. Every other row has an awkward spelling,
+ * most of which the byte path must leave to the text path: an ID ending in a lower-case x or with spaces, a bad
+ * check digit; names that need quoting or a formula guard, full-width letters, a space or no-break space at an
+ * end, a tab, none (a middle dot it takes); dates not in ISO form, impossible, around Zhuji's validity
+ * (2020-02-21 – 2021-12-31; after it a denial quotes the date). Also unit grants keyed by name (its partition
+ * hashes UTF-16) or by organisation code, a reject, blank lines.
  */
 function roster(newline: string, rows: number): string {
   const xId = (() => {
     for (let n = 0; ; n++) if (residentId(n).endsWith('X')) return residentId(n);
   })();
   const ids = [residentId(1), residentId(2), residentId(3), xId.toLowerCase(), ` ${residentId(4)}`, '330681199001010016', residentId(5), xId];
-  const names = ['王芳', '李, 四', '=SUM(A1)', '张"三"', '赵六', '阿依·古丽', 'ＡＢＣ', ' 钱七', '', 'Li Lei', '-1', 'Han Mei ', '\t孙八'];
+  const names = ['王芳', '李, 四', '=SUM(A1)', '张"三"', '赵六', '阿依·古丽', 'ＡＢＣ', ' 钱七', '', 'Li Lei', '-1', 'Han Mei ', '\t孙八', '吴\u00a0'];
   const dates = ['2020-02-20', '2020-02-21', '2020-02-22', '2020/6/1', '2021-12-31', '2022-01-01', '2021-03-05', '2019-12-31', '2020年2月21日', '2020-13-40', ' 2021-03-05'];
   const plainIds = [residentId(6), residentId(7), residentId(8), xId];
   const plainNames = ['王芳', '赵六', 'Li Lei', '学员12'];
