@@ -43,8 +43,6 @@ const MAX_TEMPLATES = 4096;
 const MAX_LINE = 8 * 1024;
 /** Room for a slot's value: a number (≤ 16 digits), an ID (18), a date (10) or a year (4); names are added. */
 const SLOT_ROOM = 18;
-/** Where the digits of an ISO date are. */
-const DATE_DIGITS = [0, 1, 2, 3, 5, 6, 8, 9];
 
 function byteText(t: Shaped): ByteText {
   return { pieces: t.pieces.map((p) => new Uint8Array(Buffer.from(p, 'utf8'))), slots: t.slots };
@@ -61,6 +59,12 @@ function put(piece: Uint8Array, dst: Buffer, at: number): number {
 /** Copy bytes [from, to) of `src` (a cell of the roster line: a few bytes) to `dst` at `at`: returns the end. */
 function copy(src: Buffer, from: number, to: number, dst: Buffer, at: number): number {
   for (let i = from; i < to; i++) dst[at++] = src[i]!;
+  return at;
+}
+
+/** The first `n` characters of an ASCII text written into `dst` at `at`: returns the end. */
+function putText(text: string, n: number, dst: Buffer, at: number): number {
+  for (let i = 0; i < n; i++) dst[at++] = text.charCodeAt(i);
   return at;
 }
 
@@ -260,7 +264,7 @@ export class RawShapes {
         else if (slot === SLOT.SEQ) at = this.seq.put(rec, at);
         else if (slot === SLOT.ROW) at = this.row.put(rec, at);
         else if (slot === SLOT.KEY) at = copy(buf, idStart, idEnd, rec, at);
-        else if (slot === SLOT.DATE) at = copy(buf, dateStart, dateEnd, rec, at);
+        else if (slot === SLOT.DATE) at = putText(iso, 10, rec, at);
         else throw new Error(`slot ${slot} in a record`);
       }
       at = put(r.pieces[r.slots.length]!, rec, at);
@@ -283,8 +287,8 @@ export class RawShapes {
             at = copy(buf, idStart + 14, idEnd, dst, at);
           } else at = copy(buf, idStart, idEnd, dst, at);
         } else if (slot === SLOT.NAME) at = copy(buf, nameStart, nameEnd, dst, at);
-        else if (slot === SLOT.DATE) at = copy(buf, dateStart, dateEnd, dst, at);
-        else if (slot === SLOT.YEAR) at = copy(buf, dateStart, dateStart + 4, dst, at);
+        else if (slot === SLOT.DATE) at = putText(iso, 10, dst, at);
+        else if (slot === SLOT.YEAR) at = putText(iso, 4, dst, at);
         else throw new Error(`slot ${slot} in a breakdown line`);
       }
       at = put(d.pieces[d.slots.length]!, dst, at);
@@ -321,20 +325,46 @@ export class RawShapes {
     this.count++;
   }
 
-  /** A date cell written exactly as an ISO date (the text path would take it unchanged), else undefined. */
+  /**
+   * A date cell as the text path reads it, when it is written in ASCII without spaces: 2021-03-05, 2021/3/5,
+   * 2021.3.5 (any of - / . between the parts) or 20210305; the ISO date, or undefined for anything else.
+   */
   private isoDate(buf: Buffer, start: number, end: number): string | undefined {
-    if (end - start !== 10 || buf[start + 4] !== 0x2d || buf[start + 7] !== 0x2d) return undefined;
-    let n = 0;
-    for (const i of DATE_DIGITS) {
-      const c = buf[start + i]! - 48;
-      if (c < 0 || c > 9) return undefined;
-      n = n * 10 + c;
+    let at = start;
+    const number = (most: number): number => {
+      let n = 0;
+      const from = at;
+      while (at < end && at - from < most && buf[at]! >= 48 && buf[at]! <= 57) n = n * 10 + buf[at++]! - 48;
+      return at > from ? n : -1;
+    };
+    const separator = (): boolean => {
+      const c = buf[at];
+      if (at >= end || (c !== 0x2d && c !== 0x2f && c !== 0x2e)) return false;
+      at++;
+      return true;
+    };
+    const y = number(4);
+    if (at - start !== 4) return undefined;
+    let m: number;
+    let d: number;
+    if (separator()) {
+      // Month and day of one or two digits, each after a separator.
+      m = number(2);
+      if (m < 0 || !separator()) return undefined;
+      d = number(2);
+    } else {
+      // Eight digits.
+      m = number(2);
+      d = number(2);
+      if (end - start !== 8) return undefined;
     }
-    let iso = this.isoOf.get(n);
+    if (at !== end || m < 0 || d < 0) return undefined;
+    const key = y * 10_000 + m * 100 + d;
+    let iso = this.isoOf.get(key);
     if (iso === undefined) {
-      if (!validDate(Math.floor(n / 10000), Math.floor(n / 100) % 100, n % 100)) return undefined;
-      iso = buf.toString('latin1', start, end);
-      if (this.isoOf.size < 100_000) this.isoOf.set(n, iso);
+      if (!validDate(y, m, d)) return undefined;
+      iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+      if (this.isoOf.size < 100_000) this.isoOf.set(key, iso);
     }
     return iso;
   }

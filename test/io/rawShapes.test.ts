@@ -34,7 +34,7 @@ function roster(newline: string, rows: number): string {
   const dates = ['2020-02-20', '2020-02-21', '2020-02-22', '2020/6/1', '2021-12-31', '2022-01-01', '2021-03-05', '2019-12-31', '2020年2月21日', '2020-13-40', ' 2021-03-05'];
   const plainIds = [residentId(6), residentId(7), residentId(8), xId];
   const plainNames = ['王芳', '赵六', 'Li Lei', '学员12'];
-  const plainDates = ['2020-03-01', '2021-06-30', '2021-12-31', '2020-02-21', '2021-01-05'];
+  const plainDates = ['2020-03-01', '2021/6/30', '2021-12-31', '2020.2.21', '20210105'];
   const kinds = SHAPE_KINDS;
   let seed = 7;
   const pick = <T>(list: T[]): T => {
