@@ -61,9 +61,9 @@ export class RecordCutter {
   }
 
   /**
-   * Records of the next block to `onRecord` (its cells are reused: copy what you keep). With `plain`, each line
-   * with no quote is first offered to it as bytes [start, end) of `buf` (its line break left out): when it takes
-   * the line, the line is not decoded or cut here at all.
+   * Records of the next block to `onRecord` (its cells are reused: copy what you keep). With `plain`, each line is
+   * first offered to it as bytes [start, end) of `buf` (its line break left out): when it takes the line (a whole
+   * record, which it must judge), the line is not decoded or cut here at all.
    */
   block(wanted: boolean[] | undefined, onRecord: (r: CutRecord) => void, plain?: (buf: Buffer, start: number, end: number) => boolean): 'more' | 'done' | Handover {
     for (;;) {
@@ -85,13 +85,8 @@ export class RecordCutter {
         continue;
       }
       let at = this.textByte === 0 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf ? 3 : 0; // the BOM
-      // Line by line while each line is a whole record: one with no quote offered as bytes, else decoded alone and cut.
-      let quote = -1;
+      // Line by line while each line is a whole record: offered as bytes first, else decoded alone and cut.
       while (at < cut) {
-        if (quote < at) {
-          quote = buf.indexOf(QUOTE, at);
-          if (quote < 0 || quote >= cut) quote = cut;
-        }
         let lf = buf.indexOf(LF, at);
         if (lf >= cut) lf = -1;
         const next = lf < 0 ? cut : lf + 1;
@@ -100,7 +95,7 @@ export class RecordCutter {
           if (end === at || buf[end - 1] !== CR) break; // a lone LF: the text cutter hands it over
           end--;
         }
-        if (quote >= next && plain?.(buf, at, end)) {
+        if (plain?.(buf, at, end)) {
           this.lines++;
           at = next;
           continue;

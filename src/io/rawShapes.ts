@@ -115,7 +115,7 @@ function plainName(buf: Buffer, start: number, end: number): boolean {
   for (let i = start; i < end; ) {
     const b = buf[i]!;
     if (b < 0x80) {
-      if (b < 0x20 || b === 0x7f || b === QUOTE) return false;
+      if (b < 0x20 || b === 0x7f || b === QUOTE || b === COMMA) return false; // a comma: from a quoted cell, written quoted
       i++;
       continue;
     }
@@ -192,29 +192,49 @@ export class RawShapes {
     let k = 0;
     let col = 0;
     let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1; // prettier-ignore
-    // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date found.
+    // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date
+    // found. A quoted cell is taken only when it is plain (no doubled quote, a comma or the end right after it):
+    // anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
       const mine = col < role.length ? role[col]! : 0;
-      const cellStart = i;
-      if (mine === 0) {
+      let cellStart = i;
+      let cellEnd: number;
+      if (buf[i] === QUOTE && i < end) {
+        let q = i + 1;
+        while (q < end && buf[q] !== QUOTE) q++;
+        if (q >= end || (q + 1 < end && buf[q + 1] !== COMMA)) return -1;
+        cellStart = i + 1;
+        cellEnd = q;
+        i = q + 1;
+        if (mine === 0) {
+          for (let j = cellStart - 1; j < i; j++) {
+            const b = buf[j]!;
+            scratch[k++] = b;
+            h = Math.imul(h ^ b, 0x01000193);
+          }
+        }
+      } else if (mine === 0) {
         for (; i < end; i++) {
           const b = buf[i]!;
           if (b === COMMA) break;
+          if (b === QUOTE) return -1; // a quote inside an unquoted cell
           scratch[k++] = b;
           h = Math.imul(h ^ b, 0x01000193);
         }
+        cellEnd = i;
       } else {
-        while (i < end && buf[i] !== COMMA) i++;
-        if (mine === 1) {
-          idStart = cellStart;
-          idEnd = i;
-        } else if (mine === 2) {
-          nameStart = cellStart;
-          nameEnd = i;
-        } else {
-          dateStart = cellStart;
-          dateEnd = i;
-        }
+        while (i < end && buf[i] !== COMMA) if (buf[i++] === QUOTE) return -1;
+        cellEnd = i;
+      }
+      if (mine === 1) {
+        idStart = cellStart;
+        idEnd = cellEnd;
+      } else if (mine === 2) {
+        nameStart = cellStart;
+        nameEnd = cellEnd;
+      } else if (mine === 3) {
+        dateStart = cellStart;
+        dateEnd = cellEnd;
       }
       if (i >= end) break;
       scratch[k++] = COMMA;

@@ -122,9 +122,10 @@ export async function* readRosterBatches(
 export interface RecordSink {
   record(rec: RosterRecord): void;
   /**
-   * Offered first where the range is cut by hand (UTF-8, commas): a line with no quote, as bytes [start, end) of
-   * `buf` (its line break left out), with its spreadsheet row and the header. True when the sink took the line as it is; it is then neither
-   * decoded nor cut into cells (the bytes are only valid during the call).
+   * Offered first where the range is cut by hand (UTF-8, commas): each line, as bytes [start, end) of `buf` (its
+   * line break left out), with its spreadsheet row and the header. True when the sink took the line as one whole
+   * record; it is then neither decoded nor cut into cells (the bytes are only valid during the call). A line that
+   * is not a whole regular record (a quoted cell running on, irregular quotes) must not be taken.
    */
   plain?(buf: Buffer, start: number, end: number, row: number, header: RosterHeader): boolean;
 }

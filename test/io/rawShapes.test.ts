@@ -25,7 +25,7 @@ const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.repla
  * (2020-02-21 – 2021-12-31; after it a denial quotes the date). Also unit grants keyed by name (its partition
  * hashes UTF-16) or by organisation code, a reject, blank lines.
  */
-function roster(newline: string, rows: number): string {
+function roster(newline: string, rows: number, quoteAll = false): string {
   const xId = (() => {
     for (let n = 0; ; n++) if (residentId(n).endsWith('X')) return residentId(n);
   })();
@@ -48,7 +48,7 @@ function roster(newline: string, rows: number): string {
     // as picking by the row's number let list lengths with common factors keep some pairs apart.
     const [idList, nameList, dateList] = i % 2 ? [ids, names, dates] : [plainIds, plainNames, plainDates];
     const cells: Record<string, string> = { ...pick(kinds), person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
-    lines.push(COLUMNS.map((c) => quoted(cells[c] ?? '')).join(','));
+    lines.push(COLUMNS.map((c) => (quoteAll ? `"${(cells[c] ?? '').replace(/"/g, '""')}"` : quoted(cells[c] ?? ''))).join(','));
   }
   return `\uFEFF${lines.join(newline)}${newline}`;
 }
@@ -71,11 +71,11 @@ async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds:
 
 describe('row shapes from bytes (rawShapes.ts)', () => {
   afterEach(() => vi.restoreAllMocks());
-  for (const [newline, lang, mask] of [['\n', 'en', false], ['\r\n', 'zh', true]] as const) {
-    it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''})`, async () => {
+  for (const [newline, lang, mask, quoteAll] of [['\n', 'en', false, false], ['\r\n', 'zh', true, false], ['\n', 'en', false, true]] as const) {
+    it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''}${quoteAll ? ', every cell quoted' : ''})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'raw-roster-'));
       const path = join(dir, 'r.csv');
-      writeFileSync(path, roster(newline, 3_000));
+      writeFileSync(path, roster(newline, 3_000, quoteAll));
       const write = vi.spyOn(RawShapes.prototype, 'write');
       const bytes = await spills(path, newline, lang, mask, true);
       const taken = write.mock.results.filter((r) => (r.value as number) >= 0).length;
