@@ -1,5 +1,5 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
-import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
@@ -366,4 +366,30 @@ async function* decode(bytes: AsyncGenerator<Buffer>, encodingOf: () => 'utf8' |
   }
   const rest = decoder?.end();
   if (rest) yield rest;
+}
+
+/**
+ * A GBK/GB18030 roster written out as UTF-8 (`dest`), decoded exactly as the general reader decodes it (a BOM
+ * dropped, a bad byte a replacement character, line breaks kept): a large run then reads the copy with the
+ * hand cutter and row shapes from bytes, which take UTF-8 only.
+ */
+export function transcodeToUtf8(src: string, dest: string): void {
+  const from = openSync(src, 'r');
+  const to = openSync(dest, 'w');
+  // Blocks read and written through the same two buffers: a buffer a block left behind each time grew the heap.
+  const block = Buffer.allocUnsafe(1 << 16);
+  // A byte of GB18030 decodes to at most one UTF-16 unit (3 bytes of UTF-8); the decoder may add a few bytes it held.
+  const out = Buffer.allocUnsafe(3 * (block.length + 16));
+  const decoder = iconv.getDecoder('gb18030', { stripBOM: true });
+  const put = (text: string): void => {
+    const n = out.write(text, 0, 'utf8');
+    for (let at = 0; at < n; ) at += writeSync(to, out, at, n - at);
+  };
+  try {
+    for (let n = readSync(from, block); n > 0; n = readSync(from, block)) put(decoder.write(block.subarray(0, n)));
+    put(decoder.end() ?? '');
+  } finally {
+    closeSync(from);
+    closeSync(to);
+  }
 }

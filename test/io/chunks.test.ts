@@ -7,7 +7,7 @@ import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
-import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart } from '../../src/io/roster.js';
+import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart, transcodeToUtf8 } from '../../src/io/roster.js';
 import { Appender, OverrideReader, PartitionedSpill, readSegmentBytes, writeOverride } from '../../src/io/partitionPass.js';
 import type { Patch } from '../../src/io/csvOut.js';
 
@@ -135,6 +135,27 @@ describe('the split reader (fastCsv.ts)', () => {
     const cut = await collect(path, { label: path, range: whole, format: { encoding: 'utf8', newline: '\n' } });
     expect(cut).toEqual(await collect(path));
     expect(cut).toHaveLength(2_000);
+  });
+});
+
+describe('transcodeToUtf8', () => {
+  it('writes a GB18030 roster as UTF-8 exactly as the general reader decodes it, across its 64 KB blocks', async () => {
+    const path = join(dir, 'gbk-copy.csv');
+    // A BOM, two- and four-byte characters (鿿 U+9FFF, 𠀀 U+20000) placed to straddle block ends, and a bad byte.
+    const rows = Array.from({ length: 9_000 }, (_, i) => `${i},学员${i},${i % 7 ? '电工' : '𠀀鿿'}\r\n`).join('');
+    const bytes = Buffer.concat([iconv.encode('\uFEFF', 'gb18030'), iconv.encode(`person_id,name,occupation\r\n${rows}`, 'gb18030'), Buffer.from([0xff, 0x0d, 0x0a])]);
+    writeFileSync(path, bytes);
+    transcodeToUtf8(path, join(dir, 'gbk-copy.utf8.csv'));
+    const copy = readFileSync(join(dir, 'gbk-copy.utf8.csv'), 'utf8');
+    expect(copy).toBe(iconv.decode(bytes, 'gb18030', { stripBOM: true }));
+    expect(copy).toContain('𠀀鿿');
+    // And the records read from the copy are those PapaParse reads from the original.
+    const fromCopy: unknown[] = [];
+    await readRosterPart(join(dir, 'gbk-copy.utf8.csv'), 'utf8', { label: 'x', range: { start: 0, end: statSync(join(dir, 'gbk-copy.utf8.csv')).size, firstRow: 1 }, format: { encoding: 'utf8', newline: '\r\n' } }, { record: (r) => void fromCopy.push([r.row, [...r.cells]]) });
+    const fromOriginal: unknown[] = [];
+    for await (const batch of readRosterBatches(path, 'gb18030', () => undefined)) for (const r of batch) fromOriginal.push([r.row, [...r.cells]]);
+    expect(fromCopy).toEqual(fromOriginal);
+    expect(fromCopy.length).toBeGreaterThan(9_000);
   });
 });
 
