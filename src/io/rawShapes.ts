@@ -155,6 +155,7 @@ export class RawShapes {
   private pending: { row: number; hash: number; length: number } | undefined;
   private readonly byteLines = new WeakMap<ShapeLine[], ByteLine[] | null>();
   private readonly isoOf = new Map<number, string>();
+  private readonly idCopy = Buffer.alloc(18);
   private generation = 0;
   // The line's numbers as digits, written once per value.
   private readonly index = new Decimal();
@@ -251,7 +252,16 @@ export class RawShapes {
     }
     const template = t.template;
     if (template.rejected) return -1;
-    if (idEnd - idStart !== 18 || !validResidentIdBytes(buf, idStart) || !plainName(buf, nameStart, nameEnd)) return -1;
+    if (idEnd - idStart !== 18 || !plainName(buf, nameStart, nameEnd)) return -1;
+    // The ID as the text path writes it: a final lower-case x becomes X (from a copy: the line stays as read).
+    let id = buf;
+    let idAt = idStart;
+    if (buf[idEnd - 1] === 0x78) {
+      buf.copy(this.idCopy, 0, idStart, idEnd);
+      this.idCopy[17] = 0x58;
+      [id, idAt] = [this.idCopy, 0];
+    }
+    if (!validResidentIdBytes(id, idAt)) return -1;
     const iso = this.isoDate(buf, dateStart, dateEnd);
     if (iso === undefined) return -1;
     const band = template.bandOf(iso);
@@ -264,7 +274,7 @@ export class RawShapes {
     const lines = t.lines;
     if (!lines) return -1;
     const nameBytes = nameEnd - nameStart;
-    const idPartition = partitionOfBytes(buf, idStart, idEnd, this.partitions);
+    const idPartition = partitionOfBytes(id, idAt, idAt + 18, this.partitions);
     this.seq.set(seq);
     this.row.set(row);
     let index = firstIndex;
@@ -283,7 +293,7 @@ export class RawShapes {
         if (slot === SLOT.INDEX) at = this.index.put(rec, at);
         else if (slot === SLOT.SEQ) at = this.seq.put(rec, at);
         else if (slot === SLOT.ROW) at = this.row.put(rec, at);
-        else if (slot === SLOT.KEY) at = copy(buf, idStart, idEnd, rec, at);
+        else if (slot === SLOT.KEY) at = copy(id, idAt, idAt + 18, rec, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, rec, at);
         else throw new Error(`slot ${slot} in a record`);
       }
@@ -302,10 +312,10 @@ export class RawShapes {
         else if (slot === SLOT.ID) {
           // As maskId writes it: the first six and last four characters.
           if (this.maskIds) {
-            at = copy(buf, idStart, idStart + 6, dst, at);
+            at = copy(id, idAt, idAt + 6, dst, at);
             for (let j = 0; j < 8; j++) dst[at++] = 42;
-            at = copy(buf, idStart + 14, idEnd, dst, at);
-          } else at = copy(buf, idStart, idEnd, dst, at);
+            at = copy(id, idAt + 14, idAt + 18, dst, at);
+          } else at = copy(id, idAt, idAt + 18, dst, at);
         } else if (slot === SLOT.NAME) at = copy(buf, nameStart, nameEnd, dst, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, dst, at);
         else if (slot === SLOT.YEAR) at = putText(iso, 4, dst, at);

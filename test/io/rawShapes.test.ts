@@ -55,12 +55,13 @@ function roster(newline: string, rows: number, quoteAll = false): string {
 
 /**
  * Every file a chunk spills, by name; the limit records per partition (a partition's blocks may be cut at other
- * places, so the records file itself can differ in layout).
+ * places, so the records file itself can differ in layout). 13 partitions: with a power of two, keys differing
+ * only in a letter's case (x, X) would always share a partition, and a wrong key could not show.
  */
 async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean): Promise<Map<string, Buffer>> {
   const work = mkdtempSync(join(tmpdir(), 'raw-'));
   const part = { label: 'r.csv', range: { start: 0, end: statSync(path).size, firstRow: 1 }, format: { encoding: 'utf8' as const, newline } };
-  const { records, ...result } = await evaluateChunk({ work, chunk: 0, fileIndex: 0, path, partitions: 16, encoding: 'auto', lang, maskIds, part, rawLines }, { tables });
+  const { records, ...result } = await evaluateChunk({ work, chunk: 0, fileIndex: 0, path, partitions: 13, encoding: 'auto', lang, maskIds, part, rawLines }, { tables });
   const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
   const fd = openSync(recordsPart(work, 0), 'r');
   files.set(recordsPart('', 0), Buffer.concat(records.map((segments) => Buffer.concat([readSegmentBytes(fd, segments), Buffer.from('|')]))));
