@@ -37,7 +37,7 @@ function rows(): Map<string, string>[] {
 
 function run(lang: Lang, maskIds: boolean): { shaped: number; mismatches: number; lines: number } {
   const options = { tables };
-  const partitions = 16;
+  const partitions = 13; // not a power of two: keys differing in a low bit only still fall apart
   let got: string[] = [];
   const shapes = new RowShapes('r.csv', 0, lang, maskIds, options, (p, record, text, tail, from, to) => got.push(`${p}|${record}|${text}${tail ? tail.toString('utf8', from, to) : ''}`), partitions);
   let shaped = 0;
