@@ -360,35 +360,39 @@ export class RawShapes {
    * 2021.3.5 (any of - / . between the parts) or 20210305; the ISO date, or undefined for anything else.
    */
   private isoDate(buf: Buffer, start: number, end: number): string | undefined {
-    let at = start;
-    const number = (most: number): number => {
-      let n = 0;
-      const from = at;
-      while (at < end && at - from < most && buf[at]! >= 48 && buf[at]! <= 57) n = n * 10 + buf[at++]! - 48;
-      return at > from ? n : -1;
-    };
-    const separator = (): boolean => {
-      const c = buf[at];
-      if (at >= end || (c !== 0x2d && c !== 0x2f && c !== 0x2e)) return false;
-      at++;
-      return true;
-    };
-    const y = number(4);
-    if (at - start !== 4) return undefined;
-    let m: number;
-    let d: number;
-    if (separator()) {
+    // By hand, without a helper function made per call: this runs for every row.
+    const n = end - start;
+    if (n < 8 || n > 10) return undefined;
+    let y = 0;
+    for (let i = start; i < start + 4; i++) {
+      const c = buf[i]! - 48;
+      if (c < 0 || c > 9) return undefined;
+      y = y * 10 + c;
+    }
+    let m = 0;
+    let d = 0;
+    const sep = buf[start + 4]!;
+    if (sep === 0x2d || sep === 0x2f || sep === 0x2e) {
       // Month and day of one or two digits, each after a separator.
-      m = number(2);
-      if (m < 0 || !separator()) return undefined;
-      d = number(2);
+      let at = start + 5;
+      let digits = 0;
+      for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) m = m * 10 + buf[at++]! - 48;
+      const sep2 = buf[at];
+      if (digits === 0 || at >= end || (sep2 !== 0x2d && sep2 !== 0x2f && sep2 !== 0x2e)) return undefined;
+      at++;
+      digits = 0;
+      for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) d = d * 10 + buf[at++]! - 48;
+      if (digits === 0 || at !== end) return undefined;
     } else {
       // Eight digits.
-      m = number(2);
-      d = number(2);
-      if (end - start !== 8) return undefined;
+      if (n !== 8) return undefined;
+      for (let i = start + 4; i < end; i++) {
+        const c = buf[i]! - 48;
+        if (c < 0 || c > 9) return undefined;
+        if (i < start + 6) m = m * 10 + c;
+        else d = d * 10 + c;
+      }
     }
-    if (at !== end || m < 0 || d < 0) return undefined;
     const key = y * 10_000 + m * 100 + d;
     let iso = this.isoOf.get(key);
     if (iso === undefined) {
