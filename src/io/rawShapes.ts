@@ -68,6 +68,55 @@ function putText(text: string, n: number, dst: Buffer, at: number): number {
   return at;
 }
 
+/**
+ * A date cell (bytes [start, end) of `buf`) as the text path reads it, when it is written in ASCII without spaces:
+ * 2021-03-05, 2021/3/5, 2021.3.5 (any of - / . between the parts) or 20210305; the ISO date, or undefined for
+ * anything else. `seen` remembers the ISO text of each date met.
+ */
+export function isoDateOfCell(buf: Buffer, start: number, end: number, seen: Map<number, string>): string | undefined {
+  // By hand, without a helper function made per call: this runs for every row.
+  const n = end - start;
+  if (n < 8 || n > 10) return undefined;
+  let y = 0;
+  for (let i = start; i < start + 4; i++) {
+    const c = buf[i]! - 48;
+    if (c < 0 || c > 9) return undefined;
+    y = y * 10 + c;
+  }
+  let m = 0;
+  let d = 0;
+  const sep = buf[start + 4]!;
+  if (sep === 0x2d || sep === 0x2f || sep === 0x2e) {
+    // Month and day of one or two digits, each after a separator.
+    let at = start + 5;
+    let digits = 0;
+    for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) m = m * 10 + buf[at++]! - 48;
+    const sep2 = buf[at];
+    if (digits === 0 || at >= end || (sep2 !== 0x2d && sep2 !== 0x2f && sep2 !== 0x2e)) return undefined;
+    at++;
+    digits = 0;
+    for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) d = d * 10 + buf[at++]! - 48;
+    if (digits === 0 || at !== end) return undefined;
+  } else {
+    // Eight digits.
+    if (n !== 8) return undefined;
+    for (let i = start + 4; i < end; i++) {
+      const c = buf[i]! - 48;
+      if (c < 0 || c > 9) return undefined;
+      if (i < start + 6) m = m * 10 + c;
+      else d = d * 10 + c;
+    }
+  }
+  const key = y * 10_000 + m * 100 + d;
+  let iso = seen.get(key);
+  if (iso === undefined) {
+    if (!validDate(y, m, d)) return undefined;
+    iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+    if (seen.size < 100_000) seen.set(key, iso);
+  }
+  return iso;
+}
+
 /** A whole number's decimal digits, kept up to date cheaply while it counts up by one, as line and row numbers do. */
 class Decimal {
   private readonly digits = new Uint8Array(24);
@@ -262,7 +311,7 @@ export class RawShapes {
       [id, idAt] = [this.idCopy, 0];
     }
     if (!validResidentIdBytes(id, idAt)) return -1;
-    const iso = this.isoDate(buf, dateStart, dateEnd);
+    const iso = isoDateOfCell(buf, dateStart, dateEnd, this.isoOf);
     if (iso === undefined) return -1;
     const band = template.bandOf(iso);
     if (band !== t.band) {
@@ -353,54 +402,6 @@ export class RawShapes {
     this.keysUsed += p.length;
     this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, band: NaN, lines: null, next: this.byHash.get(p.hash) });
     this.count++;
-  }
-
-  /**
-   * A date cell as the text path reads it, when it is written in ASCII without spaces: 2021-03-05, 2021/3/5,
-   * 2021.3.5 (any of - / . between the parts) or 20210305; the ISO date, or undefined for anything else.
-   */
-  private isoDate(buf: Buffer, start: number, end: number): string | undefined {
-    // By hand, without a helper function made per call: this runs for every row.
-    const n = end - start;
-    if (n < 8 || n > 10) return undefined;
-    let y = 0;
-    for (let i = start; i < start + 4; i++) {
-      const c = buf[i]! - 48;
-      if (c < 0 || c > 9) return undefined;
-      y = y * 10 + c;
-    }
-    let m = 0;
-    let d = 0;
-    const sep = buf[start + 4]!;
-    if (sep === 0x2d || sep === 0x2f || sep === 0x2e) {
-      // Month and day of one or two digits, each after a separator.
-      let at = start + 5;
-      let digits = 0;
-      for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) m = m * 10 + buf[at++]! - 48;
-      const sep2 = buf[at];
-      if (digits === 0 || at >= end || (sep2 !== 0x2d && sep2 !== 0x2f && sep2 !== 0x2e)) return undefined;
-      at++;
-      digits = 0;
-      for (; at < end && digits < 2 && buf[at]! >= 48 && buf[at]! <= 57; digits++) d = d * 10 + buf[at++]! - 48;
-      if (digits === 0 || at !== end) return undefined;
-    } else {
-      // Eight digits.
-      if (n !== 8) return undefined;
-      for (let i = start + 4; i < end; i++) {
-        const c = buf[i]! - 48;
-        if (c < 0 || c > 9) return undefined;
-        if (i < start + 6) m = m * 10 + c;
-        else d = d * 10 + c;
-      }
-    }
-    const key = y * 10_000 + m * 100 + d;
-    let iso = this.isoOf.get(key);
-    if (iso === undefined) {
-      if (!validDate(y, m, d)) return undefined;
-      iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-      if (this.isoOf.size < 100_000) this.isoOf.set(key, iso);
-    }
-    return iso;
   }
 
   /** A shape's lines as bytes, made once per shape; null when a line is keyed by the name (its partition hashes UTF-16). */

@@ -7,7 +7,9 @@ import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
 import { readSegmentBytes } from '../../src/io/partitionPass.js';
 import { evaluateRow } from '../../src/engine/batch.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
-import { RawShapes } from '../../src/io/rawShapes.js';
+import { FIELD_BY_NAME } from '../../src/engine/fields.js';
+import { parseCell } from '../../src/engine/intake.js';
+import { RawShapes, isoDateOfCell } from '../../src/io/rawShapes.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
 import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
@@ -72,6 +74,24 @@ async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds:
 }
 
 describe('row shapes from bytes (rawShapes.ts)', () => {
+  it('read a date cell from its bytes exactly as the text path reads it, or leave it to the text path', () => {
+    const spellings = ['2021-03-05', '2021/3/5', '2021.3.5', '2021-3-05', '2021-3-5', '2021-03-5', '2021-3/5', '20210305', '2020/2/29',
+      '2021035', '202103055', '2021/13/5', '2021/2/29', '1899/1/1', '2101/1/1', '2021//5', '21-3-5', '2021-003-5', '2021/3/5/', '0000-00-00',
+      '2021-3-', '2021-', '2021年3月5日', '2021 /3/5', '２０２１/3/5', ' 2021-03-05', '2021-03-05 ']; // prettier-ignore
+    const seen = new Map<number, string>();
+    const field = FIELD_BY_NAME.get('date')!;
+    let read = 0;
+    for (const spelling of spellings) {
+      const bytes = Buffer.from(`x${spelling}x`);
+      const iso = isoDateOfCell(bytes, 1, bytes.length - 1, seen);
+      const text = parseCell(field, spelling);
+      if (iso === undefined) continue;
+      read++;
+      expect(text, spelling).toEqual({ ok: true, value: iso });
+    }
+    expect(read).toBe(9);
+  });
+
   afterEach(() => vi.restoreAllMocks());
   for (const [newline, lang, mask, quoteAll] of [['\n', 'en', false, false], ['\r\n', 'zh', true, false], ['\n', 'en', false, true]] as const) {
     it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''}${quoteAll ? ', every cell quoted' : ''})`, async () => {
