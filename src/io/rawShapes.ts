@@ -192,7 +192,10 @@ function plainName(buf: Buffer, start: number, end: number): boolean {
  */
 export class RawShapes {
   private header: RosterHeader | undefined;
-  /** Per column: 1 for the ID, 2 for the name, 3 for the date, 0 for a cell of the template's bytes. */
+  /**
+   * Per column: 1 for the ID, 2 for the name, 3 for the date, 4 for a column nobody reads (a 序号 or a phone
+   * number: unique per row, and the text path drops it too), 0 for a cell of the template's bytes.
+   */
   private role: Uint8Array = new Uint8Array(0);
   private readonly byHash = new Map<number, RawTemplate>();
   private count = 0;
@@ -223,8 +226,8 @@ export class RawShapes {
 
   private readHeader(header: RosterHeader): void {
     this.header = header;
-    this.role = new Uint8Array(header.fields.length + 1);
-    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : 0));
+    this.role = new Uint8Array(header.fields.length);
+    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : 0));
   }
 
   /**
@@ -243,10 +246,10 @@ export class RawShapes {
     let col = 0;
     let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1; // prettier-ignore
     // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date
-    // found. A quoted cell is taken only when it is plain (no doubled quote, a comma or the end right after it):
+    // found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no doubled quote, a comma or the end right after it):
     // anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
-      const mine = col < role.length ? role[col]! : 0;
+      const mine = col < role.length ? role[col]! : 4; // a cell past the header's is not read either
       let cellStart = i;
       let cellEnd: number;
       if (buf[i] === QUOTE && i < end) {

@@ -26,7 +26,7 @@ const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.repla
  * with spaces or in Chinese, impossible, around Zhuji's validity (2020-02-21 – 2021-12-31; after it a denial
  * quotes the date). Some it takes and must write as the text path does: an ID ending in a lower-case x, a name
  * with a middle dot, dates as 2020/6/1. Also unit grants keyed by name (its partition hashes UTF-16) or by
- * organisation code, a reject, blank lines.
+ * organisation code, a reject, blank lines, and columns nobody reads (unique per row).
  */
 function roster(newline: string, rows: number, quoteAll = false): string {
   const xId = (() => {
@@ -44,14 +44,16 @@ function roster(newline: string, rows: number, quoteAll = false): string {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return list[(seed >>> 8) % list.length]!;
   };
-  const lines = [COLUMNS.join(',')];
+  // Around the read columns, two nobody reads (a row number, a remark), and now and then a cell past the header.
+  const lines = [['序号', ...COLUMNS, '备注'].join(',')];
   for (let i = 0; i < rows; i++) {
     if (i % 97 === 50) lines.push('');
     // Every other row plain in ID, name and date, the others from the awkward lists; picked at random (seeded),
     // as picking by the row's number let list lengths with common factors keep some pairs apart.
     const [idList, nameList, dateList] = i % 2 ? [ids, names, dates] : [plainIds, plainNames, plainDates];
     const cells: Record<string, string> = { ...pick(kinds), person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
-    lines.push(COLUMNS.map((c) => (quoteAll ? `"${(cells[c] ?? '').replace(/"/g, '""')}"` : quoted(cells[c] ?? ''))).join(','));
+    const row = [String(i + 1), ...COLUMNS.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 10 ? [] : ['past the header'])];
+    lines.push(row.map((c) => (quoteAll ? `"${c.replace(/"/g, '""')}"` : quoted(c))).join(','));
   }
   return `\uFEFF${lines.join(newline)}${newline}`;
 }
