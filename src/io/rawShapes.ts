@@ -304,6 +304,13 @@ export class RawShapes {
     }
     const template = t.template;
     if (template.rejected) return -1;
+    // Spaces around a cell, as typed into a spreadsheet, go as the text path trims them (other blanks decline below).
+    while (idStart < idEnd && buf[idStart] === 0x20) idStart++;
+    while (idEnd > idStart && buf[idEnd - 1] === 0x20) idEnd--;
+    while (nameStart < nameEnd && buf[nameStart] === 0x20) nameStart++;
+    while (nameEnd > nameStart && buf[nameEnd - 1] === 0x20) nameEnd--;
+    while (dateStart < dateEnd && buf[dateStart] === 0x20) dateStart++;
+    while (dateEnd > dateStart && buf[dateEnd - 1] === 0x20) dateEnd--;
     if (idEnd - idStart !== 18 || !plainName(buf, nameStart, nameEnd)) return -1;
     // The ID as the text path writes it: a final lower-case x becomes X (from a copy: the line stays as read).
     let id = buf;

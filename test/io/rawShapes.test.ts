@@ -20,13 +20,13 @@ const COLUMNS = SHAPE_COLUMNS;
 const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.replace(/"/g, '""')}"` : cell);
 
 /**
- * Rows that repeat their other cells under many IDs, names and dates. Every other row has an awkward spelling,
- * most of which the byte path must leave to the text path: an ID with spaces or a bad check digit; names that
- * need quoting or a formula guard, full-width letters, a space or no-break space at an end, a tab, none; dates
- * with spaces or in Chinese, impossible, around Zhuji's validity (2020-02-21 – 2021-12-31; after it a denial
- * quotes the date). Some it takes and must write as the text path does: an ID ending in a lower-case x, a name
- * with a middle dot, dates as 2020/6/1. Also unit grants keyed by name (its partition hashes UTF-16) or by
- * organisation code, a reject, blank lines, and columns nobody reads (unique per row).
+ * Rows that repeat their other cells under many IDs, names and dates. Every other row has an awkward spelling.
+ * Some the byte path must leave to the text path: a bad check digit; names that need quoting or a formula guard,
+ * full-width letters, a no-break space at an end, a tab, none; dates in Chinese, impossible, around Zhuji's
+ * validity (2020-02-21 – 2021-12-31; after it a denial quotes the date). Some it takes and must write as the
+ * text path does: an ID ending in a lower-case x, spaces around an ID, a name or a date, a name with a middle
+ * dot, dates as 2020/6/1. Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code,
+ * a reject, blank lines, and columns nobody reads (unique per row).
  */
 function roster(newline: string, rows: number, quoteAll = false): string {
   const xId = (() => {
