@@ -60,13 +60,14 @@ function residentIdChecks(): boolean {
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A calendar date from 1900 to 2100. */
-export function validDate(y: number, m: number, d: number): boolean {
+function validDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
   const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
   return d <= (m === 2 && leap ? 29 : DAYS[m - 1]!);
 }
 
-function isoDate(y: number, m: number, d: number): string | undefined {
+/** A date given by its parts, written YYYY-MM-DD; undefined when there is no such day (see validDate). */
+export function isoDate(y: number, m: number, d: number): string | undefined {
   if (!validDate(y, m, d)) return undefined;
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }

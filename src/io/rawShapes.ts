@@ -1,5 +1,5 @@
 // Row shapes from bytes: a plain roster line finds its template (rowShapes.ts) by its bytes and is written out without being decoded or cut into cells.
-import { validDate, validResidentIdBytes } from '../engine/intake.js';
+import { isoDate, validResidentIdBytes } from '../engine/intake.js';
 import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
@@ -110,9 +110,8 @@ export function isoDateOfCell(buf: Buffer, start: number, end: number, seen: Map
   const key = y * 10_000 + m * 100 + d;
   let iso = seen.get(key);
   if (iso === undefined) {
-    if (!validDate(y, m, d)) return undefined;
-    iso = `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
-    if (seen.size < 100_000) seen.set(key, iso);
+    iso = isoDate(y, m, d);
+    if (iso !== undefined && seen.size < 100_000) seen.set(key, iso);
   }
   return iso;
 }
@@ -246,8 +245,8 @@ export class RawShapes {
     let col = 0;
     let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1; // prettier-ignore
     // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date
-    // found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no doubled quote, a comma or the end right after it):
-    // anything else is the text cutter's to judge.
+    // found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no doubled quote, a comma
+    // or the end right after it): anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
       const mine = col < role.length ? role[col]! : 4; // a cell past the header's is not read either
       let cellStart = i;
