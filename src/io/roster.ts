@@ -294,7 +294,7 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
     closeSync(fd);
   }
   const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, SAMPLE_BYTES)) : encoding;
-  const text = iconv.getDecoder(chosen, { stripBOM: true }).write(first);
+  const text = decoderFor(chosen).write(first);
   const { data, meta } = Papa.parse<string[]>(text, { preview: 64 });
   const cells = data.find((r) => !(r.length === 1 && r[0] === ''));
   if (!cells) throw new RosterError(`${label}: empty file (no header row)`);
@@ -357,10 +357,13 @@ async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig
 }
 
 /** Decode byte chunks with the encoding decided after the first chunk was seen. */
+/** How every reader here decodes a roster (and transcodeToUtf8 copies it): a BOM dropped. */
+const decoderFor = (encoding: 'utf8' | 'gb18030'): ReturnType<typeof iconv.getDecoder> => iconv.getDecoder(encoding, { stripBOM: true });
+
 async function* decode(bytes: AsyncGenerator<Buffer>, encodingOf: () => 'utf8' | 'gb18030'): AsyncGenerator<string> {
   let decoder: ReturnType<typeof iconv.getDecoder> | undefined;
   for await (const chunk of bytes) {
-    decoder ??= iconv.getDecoder(encodingOf(), { stripBOM: true });
+    decoder ??= decoderFor(encodingOf());
     const s = decoder.write(chunk);
     if (s) yield s;
   }
@@ -380,7 +383,7 @@ export function transcodeToUtf8(src: string, dest: string): void {
   const block = Buffer.allocUnsafe(1 << 16);
   // A byte of GB18030 decodes to at most one UTF-16 unit (3 bytes of UTF-8); the decoder may add a few bytes it held.
   const out = Buffer.allocUnsafe(3 * (block.length + 16));
-  const decoder = iconv.getDecoder('gb18030', { stripBOM: true });
+  const decoder = decoderFor('gb18030');
   const put = (text: string): void => {
     const n = out.write(text, 0, 'utf8');
     for (let at = 0; at < n; ) at += writeSync(to, out, at, n - at);
