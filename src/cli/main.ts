@@ -3,7 +3,7 @@ import { CommanderError } from 'commander';
 import { RosterError } from '../io/roster.js';
 import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
-import { TableError } from '../tables/load.js';
+import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
 import { buildProgram } from './program.js';
 

@@ -1,29 +1,11 @@
 // Load and validate rate tables: YAML or JSON files, every problem named by file, path and line.
-import { readFileSync, readdirSync } from 'node:fs';
-import { basename, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
 import { LineCounter, parseDocument } from 'yaml';
+import { DATA_DIR, type TableProblem, TableError, listTableFiles } from './files.js';
 import { type Table, tableSchema } from './schema.js';
 
-export interface TableProblem {
-  file: string;
-  path: string;
-  line?: number;
-  message: string;
-}
-
-export class TableError extends Error {
-  constructor(readonly problems: TableProblem[]) {
-    super(problems.map(formatProblem).join('\n'));
-  }
-}
-
-export function formatProblem(p: TableProblem): string {
-  return `${p.file}${p.line ? `:${p.line}` : ''}: ${p.path || '(top)'}: ${p.message}`;
-}
-
-/** The shipped data/ folder, found relative to the compiled code so it works from any working directory. */
-export const DATA_DIR = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', 'data');
+export { DATA_DIR, type TableProblem, TableError, formatProblem, listTableFiles } from './files.js';
 
 /** Parse and validate one table file; returns the table or every problem found (zod issues as data, formatted elsewhere). */
 export function checkTableFile(file: string): { table?: Table; problems: TableProblem[] } {
@@ -71,13 +53,6 @@ export function loadTableFile(file: string): Table {
   const { table, problems } = checkTableFile(file);
   if (!table) throw new TableError(problems);
   return table;
-}
-
-export function listTableFiles(dir = DATA_DIR): string[] {
-  return readdirSync(dir)
-    .filter((f) => /\.(ya?ml|json)$/.test(f))
-    .sort()
-    .map((f) => join(dir, f));
 }
 
 /** All shipped tables, plus user tables (--table), keyed by code. A user table may not shadow a shipped one silently. */

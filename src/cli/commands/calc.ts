@@ -13,7 +13,7 @@ import { runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, readRoster } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
-import { loadTables } from '../../tables/load.js';
+import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk, paintStatus, yuanGrouped } from '../format.js';
@@ -51,7 +51,7 @@ export function parseEncoding(text: string): EncodingChoice {
 
 export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog' | 'table' | 'encoding'>): Promise<{ tables: Map<string, Table>; catalogue?: Catalogue; defaultJurisdiction?: string; encoding: EncodingChoice }> {
   const encoding = parseEncoding(opts.encoding);
-  const tables = loadTables(opts.table);
+  const tables = await loadRunTables(opts.table);
   let defaultJurisdiction: string | undefined;
   if (opts.jurisdiction) {
     const t = findTable(tables, opts.jurisdiction);

@@ -8,7 +8,7 @@ import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
 import { appendRows } from '../../io/saveRow.js';
-import { loadTables } from '../../tables/load.js';
+import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk } from '../format.js';
@@ -70,7 +70,7 @@ function merge(results: BatchResult[]): BatchResult {
 }
 
 export async function check(opts: CheckOptions): Promise<number> {
-  const tables = loadTables(opts.table);
+  const tables = await loadRunTables(opts.table);
   if (opts.answers !== undefined) return fromAnswers(tables, opts);
   if (!process.stdin.isTTY || process.env.CI === 'true') throw new UsageError(NOT_INTERACTIVE);
   const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);

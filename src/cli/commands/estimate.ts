@@ -12,7 +12,7 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { readRoster } from '../../io/roster.js';
-import { loadTables } from '../../tables/load.js';
+import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -109,7 +109,7 @@ function scenarioChanges(opts: EstimateOptions): { name: string; changes: Scenar
 
 export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>');
-  const tables = loadTables(opts.table);
+  const tables = await loadRunTables(opts.table);
   const table = findTable(tables, opts.jurisdiction);
   if (!table) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
   const on = opts.on ? parseDate(opts.on) : (table.document.valid_from ?? new Date().toISOString().slice(0, 10));
