@@ -1,8 +1,10 @@
-// Worker thread for pass A: evaluates the chunks it is sent, one at a time, with the run's tables and catalogue.
+// Helper thread of a large run: evaluates the chunks it is sent (pass A), or decides limits partitions (pass B), with the run's tables.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
+import type { Lang } from './csvOut.js';
+import { type Decided, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
 import type { EncodingChoice } from './roster.js';
 
 export interface ChunkWorkerSetup {
@@ -13,9 +15,27 @@ export interface ChunkWorkerSetup {
   defaultJurisdiction?: string;
 }
 
+/** Pass B in a helper: partitions taken from the queue shared with the other limits threads. */
+export interface LimitsJob {
+  work: string;
+  /** This thread's number: its override file is named after it. */
+  thread: number;
+  /** The shared counter of the run's PartitionQueue, and how many partitions there are. */
+  queue: SharedArrayBuffer;
+  partitions: number;
+  /** Per chunk, where each partition's records are in that chunk's records file. */
+  chunkRecords: Segments[][];
+  usedCodes: string[];
+  labels: string[];
+  lang: Lang;
+}
+
+export type HelperRequest = { kind: 'evaluate'; job: ChunkJob } | { kind: 'limits'; job: LimitsJob };
+
 export type ChunkWorkerMessage =
   | { kind: 'tick'; chunk: number; rows: number; bytes: number }
   | { kind: 'done'; result: ChunkResult }
+  | { kind: 'decided'; decided: Decided[] }
   | { kind: 'failed'; message: string };
 
 const setup = workerData as ChunkWorkerSetup;
@@ -24,11 +44,18 @@ const post = (m: ChunkWorkerMessage): void => port.postMessage(m);
 const catalogue = setup.catalogs.length ? await readCatalogue(setup.catalogs, setup.encoding) : undefined;
 const options = { tables: setup.tables, defaultJurisdiction: setup.defaultJurisdiction, catalogue };
 
-port.on('message', (job: ChunkJob | null) => {
-  if (job === null) {
-    port.close();
+port.on('message', (request: HelperRequest) => {
+  if (request.kind === 'limits') {
+    const j = request.job;
+    try {
+      const used = j.usedCodes.map((c) => setup.tables.get(c)!);
+      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang) });
+    } catch (e) {
+      post({ kind: 'failed', message: (e as Error).message });
+    }
     return;
   }
+  const job = request.job;
   evaluateChunk(job, options, (rows, bytes) => post({ kind: 'tick', chunk: job.chunk, rows, bytes })).then(
     (result) => post({ kind: 'done', result }),
     // Error classes do not cross threads: the message does, and the run reports it as its own.

@@ -328,33 +328,56 @@ export interface Decided {
 }
 
 /**
- * Decide partitions one after another in this thread: records from every chunk's file, overrides appended to
- * the thread's own file. Says, per partition, its summary and where its overrides are.
+ * A queue of partition numbers the limits threads share: each takes the next one not yet taken, so a thread that
+ * starts late or meets large partitions takes fewer. Which thread decides a partition changes no output.
+ */
+export class PartitionQueue {
+  private readonly next: Int32Array;
+  constructor(
+    readonly count: number,
+    /** The counter, shared between threads (pass `shared` to a worker and rebuild the queue there). */
+    readonly shared = new SharedArrayBuffer(4),
+  ) {
+    this.next = new Int32Array(shared);
+  }
+  /** The next partition to decide, or -1 when every one is taken. */
+  take(): number {
+    const p = Atomics.add(this.next, 0, 1);
+    return p < this.count ? p : -1;
+  }
+}
+
+/**
+ * Decide partitions one after another in this thread, as many as it takes from `queue`: records from every
+ * chunk's file, overrides appended to the thread's own file. Says, per partition, its summary and where its
+ * overrides are.
  */
 export function decidePartitions(
   work: string,
   thread: number,
-  partitions: number[],
+  queue: PartitionQueue,
   chunkRecords: Segments[][],
   tables: ReadonlyMap<string, Table>,
   used: Table[],
   labels: readonly string[],
   lang: Lang,
-  tick?: (done: number) => void,
+  tick?: (partition: number) => void,
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
   // One for all of this thread's partitions: they repeat the same dates, occupations and codes.
   const interner = new Interner();
   let at = 0;
+  const decided: Decided[] = [];
   try {
-    return partitions.map((p, i) => {
-      tick?.(i);
+    for (let p = queue.take(); p >= 0; p = queue.take()) {
+      tick?.(p);
       const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
-      return { p, rows: r.summary, span };
-    });
+      decided.push({ p, rows: r.summary, span });
+    }
+    return decided;
   } finally {
     out.close();
     for (const fd of fds) closeSync(fd);

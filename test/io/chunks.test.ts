@@ -3,12 +3,13 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
 import iconv from 'iconv-lite';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { planChunks } from '../../src/io/chunks.js';
 import { type RosterPart, type RosterRecord, readHeader, readRosterBatches, readRosterPart, transcodeToUtf8 } from '../../src/io/roster.js';
-import { Appender, OverrideReader, PartitionedSpill, readSegmentBytes, writeOverride } from '../../src/io/partitionPass.js';
+import { Appender, OverrideReader, PartitionQueue, PartitionedSpill, readSegmentBytes, writeOverride } from '../../src/io/partitionPass.js';
 import type { Patch } from '../../src/io/csvOut.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -202,5 +203,26 @@ describe('PartitionedSpill', () => {
     const fd = openSync(path, 'r');
     for (let p = 0; p < 3; p++) expect(readSegmentBytes(fd, segments[p]!).toString('utf8')).toBe(written[p]!.join(''));
     closeSync(fd);
+  });
+});
+
+describe('PartitionQueue', () => {
+  it('hands every partition out once across threads sharing its counter, then -1 to each', async () => {
+    const queue = new PartitionQueue(300);
+    // The counter crosses threads as a SharedArrayBuffer: a worker takes from it while this thread does.
+    const code = `
+      const { parentPort, workerData } = require('node:worker_threads');
+      const next = new Int32Array(workerData);
+      const got = [];
+      for (let p = Atomics.add(next, 0, 1); p < 300; p = Atomics.add(next, 0, 1)) got.push(p);
+      parentPort.postMessage(got);`;
+    const worker = new Worker(code, { eval: true, workerData: queue.shared });
+    const theirs = new Promise<number[]>((done) => worker.once('message', done));
+    const mine: number[] = [];
+    for (let p = queue.take(); p >= 0; p = queue.take()) mine.push(p);
+    const all = [...mine, ...(await theirs)].sort((a, b) => a - b);
+    await worker.terminate();
+    expect(all).toEqual(Array.from({ length: 300 }, (_, i) => i));
+    expect(new PartitionQueue(300, queue.shared).take()).toBe(-1);
   });
 });
