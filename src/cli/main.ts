@@ -7,6 +7,12 @@ import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
 import { buildProgram } from './program.js';
 
+// A reader that stops early (`subsidy tables show zhuji | head`) closes the pipe: what is left to print has nowhere
+// to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row).
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+});
+
 process.on('SIGINT', () => {
   // Outputs are staged in temp files, so stopping here leaves no half-written file behind.
   process.stderr.write('\ninterrupted\n');

@@ -107,6 +107,17 @@ describe('exit codes and errors', () => {
     }
   });
 
+  it('output piped to a reader that stops early ends quietly with the command\'s own exit code, its files written', () => {
+    // `true` reads nothing and exits: every write to the pipe fails with EPIPE, as under `| head`.
+    const out = tmp();
+    for (const args of ['tables show zhuji', '--help', `calc fixtures/zhuji/roster.csv -j zhuji -o "${out}"`]) {
+      const r = spawnSync('bash', ['-c', `"${process.execPath}" "${BIN}" ${args} | true; exit \${PIPESTATUS[0]}`], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1' } });
+      expect(r.stderr.toString(), args).not.toContain('EPIPE');
+      expect(r.status, args).toBe(0);
+    }
+    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+  });
+
   it('--strict exits 2 when rows were rejected, and still writes the outputs', () => {
     const out = tmp();
     const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--strict']);
