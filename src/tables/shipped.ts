@@ -58,8 +58,9 @@ export async function writeShipped(dir = DATA_DIR, file = SHIPPED_FILE): Promise
 }
 
 /**
- * The tables a command uses: the shipped ones (built, or parsed when the build is stale), plus user tables
- * (--table), which are always parsed and validated. The YAML parser and zod are loaded only then.
+ * The tables a command uses: the shipped ones as built, unless the build is stale or user tables (--table) are
+ * given; then everything is parsed and validated as before (loadTables checks a user table does not shadow a
+ * shipped one), and only then are the YAML parser and zod loaded.
  */
 export async function loadRunTables(extra: string[] = []): Promise<Map<string, Table>> {
   if (extra.length === 0) {
