@@ -16,7 +16,13 @@ const expand = (field: string): string[] => SOURCES[field] ?? [field];
 
 function conditionNeeds(c: Condition, facts: Facts): string[] | 'fails' {
   const o = checkCondition(c, facts);
-  if (o.result === 'fail') return c.if_fails === 'deny' ? 'fails' : [];
+  if (o.result === 'fail') {
+    // A roster's blank cell can count as "no" (if_missing: deny), but at the counter the answer may still open the
+    // programme (XH-01: a non-resident who is a graduate goes to review): ask it before denying.
+    const unasked = ('either' in c ? c.either : [c]).filter((l) => l.if_missing === 'deny' && facts[l.field] === undefined);
+    if (unasked.length > 0) return unasked.flatMap((l) => expand(l.field));
+    return c.if_fails === 'deny' ? 'fails' : [];
+  }
   return o.result === 'missing' ? o.fields.flatMap(expand) : [];
 }
 

@@ -83,6 +83,20 @@ describe('check asks only what matters', () => {
     expect(brief(evaluateCase(TABLES, hengyang, [program], cells)[0]!)).toEqual([['safety_training', 'approved', '300.00', 'ok']]);
   });
 
+  it('XH-01 xihu: a non-resident is asked about groups before any denial; a graduate goes to review, a veteran is denied', async () => {
+    const xihu = TABLES.get('xihu')!;
+    const program = xihu.programs.find((p) => p.id === 'catalogue_training')!;
+    script = [['date', '2021-02-01'], ['resident ID', P1], ['residency', 'none'], ['groups', ['graduate']], ['standard', '1800']];
+    const cells = await interview(xihu, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'residency', 'groups', 'catalogue standard']);
+    expect(brief(evaluateCase(TABLES, xihu, [program], cells)[0]!)).toEqual([['catalogue_training', 'review', '1800.00', 'graduate_unverified']]);
+    asked.length = 0;
+    script = [['date', '2021-02-01'], ['resident ID', P1], ['residency', 'none'], ['groups', ['veteran']]];
+    const denied = await interview(xihu, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'residency', 'groups']);
+    expect(brief(evaluateCase(TABLES, xihu, [program], denied)[0]!)).toEqual([['catalogue_training', 'denied', '0.00', 'not_resident']]);
+  });
+
   it('SX-04 shanxi screening: a free answer is validated as typed (a bad ID is refused)', async () => {
     const shanxi = TABLES.get('shanxi')!;
     script = [['date', '2020-06-01'], ['resident ID', '330681199001010016']];
