@@ -141,6 +141,23 @@ describe('exit codes and errors', () => {
     expect(r3.code).toBe(1);
   });
 
+  it('a roster without a column every row needs is refused at once (exit 1, nothing written), not rejected row by row', () => {
+    const out = join(tmp(), 'out');
+    const noJ = cli(['calc', 'fixtures/xihu/roster.csv', '-o', out]);
+    expect(noJ.code).toBe(1);
+    expect(noJ.stderr).toContain('fixtures/xihu/roster.csv: no jurisdiction column, so every row would be rejected; add one or pass -j (');
+    expect(existsSync(out)).toBe(false);
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), 'personid,name,progam,date\n330106200003150028,王婷,catalogue_training,2021-02-01\n');
+    const typo = cli(['calc', join(dir, 'r.csv'), '-j', 'xihu', '-o', out]);
+    expect(typo.code).toBe(1);
+    expect(typo.stderr).toContain('r.csv: no program column, so every row would be rejected (columns nobody reads: personid, progam); add it');
+    // From standard input (read once), the rows are rejected instead, each named.
+    const piped = cli(['calc', '-', '-j', 'xihu', '-o', out], 'person_id,name,date\n330106200003150028,王婷,2021-02-01\n');
+    expect(piped.code).toBe(0);
+    expect(readFileSync(join(out, 'rejects.csv'), 'utf8')).toContain('(stdin),2,program,,missing_column');
+  });
+
   it('tables validate on a table with a typo prints the path of the error and exits 1', () => {
     const dir = tmp();
     const file = join(dir, 'mine.yaml');

@@ -10,7 +10,7 @@ import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger } from '.
 import { readCatalogue } from '../../io/catalog.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
 import { runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, readRoster } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, readHeader, readRoster } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -62,6 +62,24 @@ export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog'
   return { tables, catalogue, defaultJurisdiction, encoding };
 }
 
+/**
+ * A roster without a column every row needs (programme, date, and the jurisdiction unless -j gives it) would have
+ * every row rejected for the same reason: a usage error, said once before anything is written. Standard input is
+ * read only once, so its rows are rejected one by one instead.
+ */
+async function refuseHeadless(rosters: string[], encoding: EncodingChoice, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
+  for (const r of rosters) {
+    if (r === '-') continue;
+    const head = await readHeader(r, encoding, r);
+    const missing = ['jurisdiction', 'program', 'date'].filter((f) => !head.fields.includes(f) && !(f === 'jurisdiction' && jurisdiction));
+    if (missing.length === 0) continue;
+    const unread = head.ignored.length ? ` (columns nobody reads: ${head.ignored.join(', ')})` : '';
+    const j = `-j (${[...tables.keys()].join(', ')})`;
+    const fix = missing.length === 1 && missing[0] === 'jurisdiction' ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
+    throw new UsageError(`${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}`);
+  }
+}
+
 export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
   const out = resolve(opts.out);
   for (const r of rosters) {
@@ -78,6 +96,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
   const setup = await prepare(opts);
+  await refuseHeadless(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
     if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
