@@ -219,6 +219,44 @@ export const HEADER_ALIASES: ReadonlyMap<string, string> = (() => {
   return m;
 })();
 
+/**
+ * The field a header nobody reads was probably meant to be ("personid", "groupss", "身份证号吗"): the one alias
+ * within one edit (two for headers of eight characters or more), when a single field is that close; else undefined.
+ */
+export function suggestField(header: string): string | undefined {
+  const h = normaliseToken(header);
+  if (h.length < 2) return undefined;
+  const room = h.length >= 8 ? 2 : 1;
+  let best = room + 1;
+  let field: string | undefined;
+  for (const [alias, name] of HEADER_ALIASES) {
+    if (Math.abs(alias.length - h.length) > room) continue;
+    const d = editDistance(h, alias, room);
+    if (d < best) [best, field] = [d, name];
+    else if (d === best && name !== field) field = undefined; // two fields as close: no guess
+  }
+  return best <= room ? field : undefined;
+}
+
+/** Edits (insert, delete, replace, swap of neighbours) from a to b; any number above `most` is reported as most + 1. */
+function editDistance(a: string, b: string, most: number): number {
+  let before = new Array<number>(b.length + 1).fill(0);
+  let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    let low = i;
+    for (let j = 1; j <= b.length; j++) {
+      let d = Math.min(prev[j]! + 1, row[j - 1]! + 1, prev[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d = Math.min(d, before[j - 2]! + 1);
+      row.push(d);
+      low = Math.min(low, d);
+    }
+    if (low > most) return most + 1;
+    [before, prev] = [prev, row];
+  }
+  return Math.min(prev[b.length]!, most + 1);
+}
+
 /** Per field: every accepted spelling (normalised) → code. Built once; matching a cell is one lookup. */
 const VALUE_INDEX: ReadonlyMap<string, ReadonlyMap<string, string>> = new Map(
   FIELDS.filter((f) => f.values).map((f) => {

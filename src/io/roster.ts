@@ -3,7 +3,7 @@ import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
-import { HEADER_ALIASES, normaliseToken } from '../engine/fields.js';
+import { HEADER_ALIASES, normaliseToken, suggestField } from '../engine/fields.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
 import { type CutRecord, type Handover, RecordCutter } from './fastCsv.js';
 
@@ -92,7 +92,12 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     if (field) seen.set(field, i);
     fields.push(field);
   });
-  return { fields, ignored };
+  // A misspelt header is read by nobody: say which field it looks like, when that field has no column yet.
+  const hinted = ignored.map((h) => {
+    const guess = suggestField(h);
+    return guess && !seen.has(guess) ? `${h} (${guess}?)` : h;
+  });
+  return { fields, ignored: hinted };
 }
 
 /**

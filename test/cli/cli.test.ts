@@ -151,7 +151,7 @@ describe('exit codes and errors', () => {
     writeFileSync(join(dir, 'r.csv'), 'personid,name,progam,date\n330106200003150028,王婷,catalogue_training,2021-02-01\n');
     const typo = cli(['calc', join(dir, 'r.csv'), '-j', 'xihu', '-o', out]);
     expect(typo.code).toBe(1);
-    expect(typo.stderr).toContain('r.csv: no program column, so every row would be rejected (columns nobody reads: personid, progam); add it');
+    expect(typo.stderr).toContain('r.csv: no program column, so every row would be rejected (columns nobody reads: personid (person_id?), progam (program?)); add it');
     // From standard input (read once), the rows are rejected instead, each named.
     const piped = cli(['calc', '-', '-j', 'xihu', '-o', out], 'person_id,name,date\n330106200003150028,王婷,2021-02-01\n');
     expect(piped.code).toBe(0);

@@ -1,6 +1,7 @@
 // Intake: resident IDs, dates, numbers, vocabulary; every reject kind names the row, column and value.
 import { describe, expect, it } from 'vitest';
 import { parseDate, validResidentId } from '../../src/engine/intake.js';
+import { suggestField } from '../../src/engine/fields.js';
 import { P1, P2, brief, run } from '../helpers.js';
 
 describe('resident IDs (GB 11643)', () => {
@@ -99,5 +100,15 @@ describe('draft documents', () => {
     expect(r.lines[0]!.reason.en).toContain('draft');
     expect(r.lines[0]!.citation).toContain('征求意见稿');
     expect(r.summary.every((s) => s.documentStatus === 'draft')).toBe(true);
+  });
+});
+
+describe('misspelt headers', () => {
+  it('a header nobody reads is matched to the field one or two edits away, and only then', () => {
+    const guesses = Object.fromEntries(['personid', 'progam', 'groupss', 'Trainng days', '身份证号吗', 'jurisdication', 'amount', '序号', 'remark', '电话'].map((h) => [h, suggestField(h)]));
+    expect(guesses).toEqual({
+      personid: 'person_id', progam: 'program', groupss: 'groups', 'Trainng days': 'training_days', 身份证号吗: 'person_id', jurisdication: 'jurisdiction',
+      amount: undefined, 序号: undefined, remark: undefined, 电话: undefined,
+    });
   });
 });
