@@ -57,6 +57,18 @@ function residentIdChecks(): boolean {
   return validDate(digits(6, 10), digits(10, 12), digits(12, 14));
 }
 
+/** Why an ID (already NFKC, upper case) fails, in words a clerk can act on: its length, its characters, its birth date, or its check character. */
+export function residentIdProblem(id: string): Bilingual {
+  const gb = 'GB 11643';
+  if (id.length !== 18) return { zh: `身份证号码应为18位, 此为${id.length}位(${gb})`, en: `a resident ID has 18 characters, this has ${id.length} (${gb})` };
+  if (!/^\d{17}[\dX]$/.test(id)) return { zh: `身份证号码应为17位数字加一位数字或X(${gb})`, en: `a resident ID is 17 digits and a final digit or X (${gb})` };
+  const birth = id.slice(6, 14);
+  if (!validDate(Number(birth.slice(0, 4)), Number(birth.slice(4, 6)), Number(birth.slice(6, 8)))) {
+    return { zh: `身份证号码中的出生日期 ${birth} 无效(${gb})`, en: `the birth date in the ID, ${birth}, is not a valid date (${gb})` };
+  }
+  return { zh: `身份证号码校验位与前17位不符, 可能有数字录错(${gb})`, en: `the check character does not match the first 17 digits: a digit mistyped? (${gb})` };
+}
+
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
 /** A calendar date from 1900 to 2100. */
@@ -102,7 +114,9 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
   switch (field.kind) {
     case 'id': {
       const id = t.toUpperCase();
-      return validResidentId(id) ? { ok: true, value: id } : bad('bad_id', '身份证号码校验失败(GB 11643)', 'resident ID fails the GB 11643 check');
+      if (validResidentId(id)) return { ok: true, value: id };
+      const why = residentIdProblem(id);
+      return bad('bad_id', why.zh, why.en);
     }
     case 'text':
       return { ok: true, value: t };

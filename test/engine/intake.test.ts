@@ -1,6 +1,6 @@
 // Intake: resident IDs, dates, numbers, vocabulary; every reject kind names the row, column and value.
 import { describe, expect, it } from 'vitest';
-import { parseDate, validResidentId } from '../../src/engine/intake.js';
+import { parseDate, residentIdProblem, validResidentId } from '../../src/engine/intake.js';
 import { suggestField } from '../../src/engine/fields.js';
 import { P1, P2, brief, run } from '../helpers.js';
 
@@ -13,6 +13,21 @@ describe('resident IDs (GB 11643)', () => {
     expect(validResidentId('330681199001010016')).toBe(false);
     expect(validResidentId('330681199002300013')).toBe(false);
     expect(validResidentId('33068119900101001')).toBe(false);
+  });
+  it('a reject says which part of the ID is wrong: length, characters, birth date or check character', () => {
+    const why = (id: string): string => residentIdProblem(id).en;
+    expect(why('33068119900101001')).toBe('a resident ID has 18 characters, this has 17 (GB 11643)');
+    expect(why('33068119900101001A')).toBe('a resident ID is 17 digits and a final digit or X (GB 11643)');
+    expect(why('330681199002300013')).toBe('the birth date in the ID, 19900230, is not a valid date (GB 11643)');
+    expect(why('330681199001010016')).toBe('the check character does not match the first 17 digits: a digit mistyped? (GB 11643)');
+    // Full-width digits typed with a Chinese input method are read as digits: only a real mistake is rejected.
+    const wide = (id: string): string => id.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
+    const r = run('zhuji', [
+      { person_id: wide('330681199001010016'), program: 'cert_training', level: 'L4', date: '2020-06-01' },
+      { person_id: wide(P1), program: 'cert_training', level: 'L4', date: '2020-06-01' },
+    ]);
+    expect(r.rejects.map((x) => [x.row, x.code, x.reason.en])).toEqual([[2, 'bad_id', 'the check character does not match the first 17 digits: a digit mistyped? (GB 11643)']]);
+    expect(r.lines.map((l) => l.personId)).toEqual([P1]);
   });
 });
 
