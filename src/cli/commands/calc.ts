@@ -67,7 +67,7 @@ export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog'
  * every row rejected for the same reason: a usage error, said once before anything is written. Standard input is
  * read only once, so its rows are rejected one by one instead.
  */
-async function refuseHeadless(rosters: string[], encoding: EncodingChoice, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
+async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
   for (const r of rosters) {
     if (r === '-') continue;
     const head = await readHeader(r, encoding, r);
@@ -96,7 +96,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
   const setup = await prepare(opts);
-  await refuseHeadless(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
+  await refuseMissingColumns(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
     if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
