@@ -141,6 +141,21 @@ describe('exit codes and errors', () => {
     expect(r3.code).toBe(1);
   });
 
+  it('an output folder that cannot be made is a plain error (exit 1), never a hang', () => {
+    const file = join(tmp(), 'a-file');
+    writeFileSync(file, 'x');
+    const under = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(file, 'out')]);
+    expect(under.code).toBe(1);
+    expect(under.stderr).toContain(`cannot create the folder ${join(file, 'out')}: a part of the path is a file (ENOTDIR)`);
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', file]).stderr).toContain(`${file} is a file, not a folder`);
+    // Node 20's recursive mkdir spins forever on /proc/x (a parent that exists, a child the file system refuses).
+    if (existsSync('/proc/self')) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', '/proc/x'], { cwd: ROOT, timeout: 20_000 });
+      expect(r.status).toBe(1);
+      expect(r.stderr.toString()).toContain('cannot create the folder /proc/x: the file system refused it (ENOENT)');
+    }
+  });
+
   it('a roster without a column every row needs is refused at once (exit 1, nothing written), not rejected row by row', () => {
     const out = join(tmp(), 'out');
     const noJ = cli(['calc', 'fixtures/xihu/roster.csv', '-o', out]);

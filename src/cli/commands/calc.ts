@@ -1,6 +1,6 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
 import { createHash, createHmac } from 'node:crypto';
-import { mkdirSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
@@ -17,6 +17,7 @@ import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk, paintStatus, yuanGrouped } from '../format.js';
+import { makeOutputFolder } from '../../io/outputFolder.js';
 
 export interface CalcOptions {
   jurisdiction?: string;
@@ -102,7 +103,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
     if (h.encoding === 'gb18030' && opts.encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
   };
-  mkdirSync(out, { recursive: true });
+  makeOutputFolder(out);
   if (!opts.ledger) {
     // Without a ledger the run streams: memory stays bounded however long the roster is. Read from files,
     // it runs in a worker thread with a capped heap; standard input and small rosters are read here.

@@ -1,5 +1,5 @@
 // `subsidy estimate`: planned counts or an expected roster → low / central / high exposure, scenarios side by side.
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Assumptions, type EstimateRow, type PlanCase, estimate, totals } from '../../engine/estimate.js';
@@ -18,6 +18,7 @@ import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk, yuanGrouped } from '../format.js';
 import { parseEncoding } from './calc.js';
+import { makeOutputFolder } from '../../io/outputFolder.js';
 
 export interface EstimateOptions {
   jurisdiction: string;
@@ -132,7 +133,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const scenarioRows = scenarioTable ? estimate(scenarioTable, cases, assumptions, evalOptions) : undefined;
 
   const out = resolve(opts.out);
-  mkdirSync(out, { recursive: true });
+  makeOutputFolder(out);
   const csvFile = join(out, 'estimate.csv');
   writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined));
   if (opts.report) {
