@@ -103,7 +103,7 @@ function allowed(f: FieldDef): string {
 }
 
 /** NFKC (full-width digits → ASCII); ASCII text is already in NFKC, and most cells are ASCII. */
-function nfkc(text: string): string {
+export function nfkc(text: string): string {
   // ASCII and CJK unified ideographs (U+4E00–U+9FFF, e.g. a name) have no compatibility forms: already NFKC.
   // eslint-disable-next-line no-control-regex
   return /[^\x00-\x7f\u4e00-\u9fff]/.test(text) ? text.normalize('NFKC') : text;

@@ -1,8 +1,31 @@
 // Claims ledger: what earlier runs approved, so limits hold across rosters and offices (SQLite file or PostgreSQL).
-import { createHmac, randomBytes } from 'node:crypto';
+import { createHash, createHmac, randomBytes } from 'node:crypto';
+import { FIELDS } from '../engine/fields.js';
+import { nfkc } from '../engine/intake.js';
 import type { PriorClaim, PriorRow } from '../engine/types.js';
 
 export const SCHEMA_VERSION = 1;
+
+/** Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once. */
+const HASH_ORDER = new Map(
+  FIELDS.map((f) => f.name)
+    .sort((a, b) => a.localeCompare(b))
+    .map((name, i) => [name, i]),
+);
+
+/**
+ * What identifies a row's content across runs (a row already paid is a `duplicate`): SHA-256, or HMAC-SHA256 under
+ * the salt when IDs are hashed, of the default jurisdiction and the row's cells by field name (sorted by
+ * `localeCompare`), NFKC. Ledgers keep these hashes: the text hashed must never change (test/ledger pins it).
+ */
+export function rowHash(cells: ReadonlyMap<string, string>, defaultJurisdiction: string | undefined, salt: string | undefined): string {
+  const entries = [...cells];
+  // The rank of each field stands for localeCompare (one lookup instead of a collation per comparison).
+  if (entries.every(([k]) => HASH_ORDER.has(k))) entries.sort(([a], [b]) => HASH_ORDER.get(a)! - HASH_ORDER.get(b)!);
+  else entries.sort(([a], [b]) => a.localeCompare(b));
+  const content = [defaultJurisdiction ?? '', ...entries.map(([k, v]) => `${k}=${nfkc(v)}`)].join('\n');
+  return (salt ? createHmac('sha256', salt) : createHash('sha256')).update(content).digest('hex');
+}
 
 export interface RunRecord {
   runId: string;

@@ -1,12 +1,11 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
-import { createHash, createHmac } from 'node:crypto';
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { openAtomic } from '../../io/atomic.js';
-import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger } from '../../io/ledger.js';
+import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger, rowHash } from '../../io/ledger.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
 import { runStreaming } from '../../io/pipeline.js';
@@ -150,15 +149,11 @@ async function calcWithLedger(
   onHeader: (h: RosterHeader) => void,
 ): Promise<number> {
   const salt = process.env[SALT_ENV];
-  const hashRow = (cells: ReadonlyMap<string, string>): string => {
-    const content = [setup.defaultJurisdiction ?? '', ...[...cells].sort(([a], [b]) => a.localeCompare(b)).map(([k, v]) => `${k}=${v.normalize('NFKC')}`)].join('\n');
-    return (salt ? createHmac('sha256', salt) : createHash('sha256')).update(content).digest('hex');
-  };
   const batch = new Batch(setup);
   for (const file of rosters) {
     for await (const rec of readRoster(file, setup.encoding, onHeader)) {
       if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
-      else batch.add(rec.file, rec.row, rec.cells, hashRow(rec.cells));
+      else batch.add(rec.file, rec.row, rec.cells, rowHash(rec.cells, setup.defaultJurisdiction, salt));
     }
   }
   let outputs: StagedOutputs | undefined;
