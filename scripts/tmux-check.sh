@@ -21,9 +21,9 @@ send Down; send Enter                           # 职业资格(技能等级、�
 wait_for 'date / 日期';            send 2020-06-01 Enter
 wait_for 'resident ID number';     send 330681199001010015 Enter
 wait_for 'level / 等级';           send Down; send Enter        # 四级/中级工 (L4)
+wait_for 'groups / 人员类别';      send Down Down; send Space; send Down; send Space; send Enter   # 两后生 + 农村学员
 wait_for 'claimed cost';           send Enter                   # not known
 wait_for 'employer flags';         send Enter                   # none
-wait_for 'groups / 人员类别';      send Down Down; send Space; send Down; send Space; send Enter   # 两后生 + 农村学员
 wait_for 'training days';          send 15 Enter
 wait_for 'occupation / 职业';      send 电工 Enter
 wait_for 'EXIT='

@@ -47,9 +47,18 @@ describe('check asks only what matters', () => {
     script = [['date', '2020-06-01'], ['resident ID', P1], ['level', 'L4'], ['occupation', '电工'], ['groups', ['two_after', 'rural']], ['employer flags', []], ['training days', '15'], ['claimed cost', '']];
     const cells = await interview(zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], 'en');
     // The certificate kind is never asked: the level already settles the grade condition.
-    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'level', 'claimed cost', 'employer flags', 'groups', 'training days', 'occupation']);
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'level', 'groups', 'claimed cost', 'employer flags', 'training days', 'occupation']);
     const [r] = evaluateCase(TABLES, zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], cells);
     expect(brief(r!)).toEqual([['cert_training', 'approved', '3500.00', 'ok'], ['living_allowance', 'approved', '750.00', 'ok']]);
+  });
+
+  it('ZJ-15 zhuji: the counter asks about groups (a blank roster cell passes the pension exclusion); a pensioner is denied at once', async () => {
+    const zhuji = TABLES.get('zhuji')!;
+    const program = zhuji.programs.find((p) => p.id === 'cert_training')!;
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['level', 'L4'], ['groups', ['pensioner']]];
+    const cells = await interview(zhuji, [program], 'en');
+    expect(asked.map(field)).toEqual(['date', 'resident ID number', 'level', 'groups']);
+    expect(brief(evaluateCase(TABLES, zhuji, [program], cells)[0]!)).toEqual([['cert_training', 'denied', '0.00', 'pensioner']]);
   });
 
   it('QZ-01 quzhou: a craftsman title asks about titles, never about training days', async () => {
