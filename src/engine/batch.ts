@@ -115,7 +115,10 @@ export class Batch {
    * Does not change the batch, so a run retried after a database conflict is decided afresh.
    */
   finish(context: LedgerContext = {}): BatchResult {
-    const lines = structuredClone(this.lines);
+    // Limits replace a line's fields and never change the objects it holds (reason, formula, names), so a shallow copy
+    // leaves the batch as it was. A deep copy (structuredClone) also copied every shared text: a 3M-row ledger run
+    // ran out of heap here.
+    const lines = this.lines.map((l) => ({ ...l }));
     const duplicates = new Set<number>();
     for (const [seq, r] of this.rows) {
       const prior = r.hash ? context.recordedRows?.get(r.hash) : undefined;

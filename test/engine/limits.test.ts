@@ -1,7 +1,8 @@
 // Cross-record limits: decided in date order then input order, deterministic, and the loser names the winner.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { P1, brief, run } from '../helpers.js';
+import { Batch } from '../../src/engine/batch.js';
+import { P1, TABLES, brief, run } from '../helpers.js';
 
 const cert = (date: string, occupation: string, level = 'L4'): Record<string, string> => ({ program: 'cert_training', date, occupation, level });
 
@@ -93,5 +94,20 @@ describe('not combined and highest only', () => {
     const r = run('zhuji', [cert('2020-03-01', 'A'), { ...cert('2020-03-01', 'A'), person_id: '330681198505050016' }]);
     expect(brief(r).map((l) => l[1])).toEqual(['approved', 'approved']);
     expect(r.lines[0]!.personId).toBe(P1);
+  });
+});
+
+describe('a ledger run decided again (after a database conflict)', () => {
+  it('ZJ-16: finish leaves the batch as it was, so deciding it again gives the same lines, with or without history', () => {
+    const batch = new Batch({ tables: TABLES, defaultJurisdiction: 'zhuji' });
+    [cert('2020-03-01', 'A'), cert('2020-04-01', 'B'), cert('2020-05-01', 'C'), cert('2020-06-01', 'D')].forEach((r, i) =>
+      batch.add('test.csv', i + 2, new Map(Object.entries({ person_id: P1, ...r }))),
+    );
+    const plain = brief(batch.finish());
+    expect(plain.map((l) => l[3])).toEqual(['ok', 'ok', 'ok', 'annual_cap']);
+    // With one claim already in the ledger for 2020, the third of the run is the one too many.
+    const history = [{ file: 'march.csv', row: 2, runId: 'R1', personKey: P1, jurisdiction: 'zhuji', program: 'cert_training', occupation: 'Z', level: 'L4', date: '2020-01-15', amountFen: 350000 }];
+    expect(brief(batch.finish({ history })).map((l) => l[3])).toEqual(['ok', 'ok', 'annual_cap', 'annual_cap']);
+    expect(brief(batch.finish())).toEqual(plain);
   });
 });
