@@ -110,7 +110,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
     const progress = opts.progress ?? err.isTTY === true;
     // A roster small beside the budget (4 MB under the default 128 MB) runs here, without a thread's start (~0.1 s).
-    const bytes = rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
+    const bytes = rosterBytes(rosters);
     if (opts.memoryMb > 0 && !rosters.includes('-') && bytes * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
         { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
@@ -140,6 +140,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   }
 }
 
+/** Bytes of the roster files (standard input, not yet read, counts as none). */
+const rosterBytes = (rosters: string[]): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
+
 /**
  * Heap a ledger run needs per roster byte, about: the bench roster took ~1.9 GB for 114 MB (1M rows) and came within
  * ~4 GB for 343 MB (3M rows).
@@ -157,7 +160,7 @@ async function calcWithLedger(
 ): Promise<number> {
   const salt = process.env[SALT_ENV];
   // Said before minutes of reading, rather than V8 stopping the run when its heap is full.
-  const bytes = rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
+  const bytes = rosterBytes(rosters);
   const heapLimit = getHeapStatistics().heap_size_limit;
   if (bytes * LEDGER_HEAP_PER_BYTE > 0.8 * heapLimit) {
     const mb = (n: number): string => `${Math.round(n / 2 ** 20)} MB`;
