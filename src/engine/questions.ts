@@ -84,7 +84,7 @@ export function neededInputs(table: Table, program: Program, known: Facts): Need
   eligibility.forEach((f) => add(f, false));
   // An exclusion a blank roster cell passes (ZJ-15, XH-01: not drawing a monthly pension) is still asked at the
   // counter, optionally: a roster has no one to ask, a clerk has.
-  for (const c of program.conditions) if (!('either' in c) && c.if_missing === 'pass') c.field && expand(c.field).forEach((f) => add(f, true));
+  for (const c of program.conditions) if (!('either' in c) && c.if_missing === 'pass') expand(c.field).forEach((f) => add(f, true));
   // Eligibility first: no amount question while an answer may still rule the programme out.
   if (eligibility.some((f) => facts[f] === undefined)) return needs;
   for (const n of amountNeeds(program.amount)) add(n.field, n.optional);
