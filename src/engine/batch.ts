@@ -70,6 +70,14 @@ function evaluateOptionsOf(options: BatchOptions): EvaluateOptions {
   return o;
 }
 
+/** A line of a row already paid in an earlier run: nothing is paid again, and the reason says where it was. */
+export function markDuplicate(l: Line, prior: PriorRow): void {
+  Object.assign(l, {
+    status: 'duplicate', reasonCode: 'already_in_ledger', amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' },
+    reason: { zh: `此行已在台账批次 ${prior.runId} (${prior.file} 第${prior.row}行) 中, 不重复支付`, en: `already in ledger run ${prior.runId} (${prior.file} row ${prior.row}); not paid again` },
+  });
+}
+
 export class Batch {
   private readonly lines: Line[] = [];
   private readonly rejects: Reject[] = [];
@@ -124,12 +132,7 @@ export class Batch {
       const prior = r.hash ? context.recordedRows?.get(r.hash) : undefined;
       if (!prior) continue;
       duplicates.add(seq);
-      for (const l of lines.filter((x) => x.seq === seq)) {
-        Object.assign(l, {
-          status: 'duplicate', reasonCode: 'already_in_ledger', amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' },
-          reason: { zh: `此行已在台账批次 ${prior.runId} (${prior.file} 第${prior.row}行) 中, 不重复支付`, en: `already in ledger run ${prior.runId} (${prior.file} row ${prior.row}); not paid again` },
-        });
-      }
+      for (const l of lines.filter((x) => x.seq === seq)) markDuplicate(l, prior);
     }
     for (const table of this.used) applyLimits(lines, table, context.history);
     const order = new Map<string, number>();

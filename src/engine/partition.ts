@@ -42,6 +42,33 @@ function programsOf(table: Table): Map<string, Table['programs'][number]> {
 export interface RecordLines {
   lines: Line[];
   indexes: number[];
+  /** Given for a ledger run, whose records end with their row's content hash: each line's. */
+  hashes?: string[];
+}
+
+/** A line's record with its row's content hash after it (a ledger run's records: see fromRecords). */
+export const withRowHash = (record: string, hash: string): string => `${record.slice(0, -1)}\t${hash}\n`;
+
+/**
+ * What a ledger must be asked about a partition, from its records (bytes [0, end) of `buf`, each ending with its
+ * row's hash): the keys of its persons (lines of units have no history) and its rows' hashes.
+ */
+export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<string>; hashes: Set<string> }): void {
+  let at = 0;
+  while (at < end) {
+    let lineEnd = buf.indexOf(10, at);
+    if (lineEnd < 0 || lineEnd > end) lineEnd = end;
+    // Cells 6 (person key), 15 (subject) and 16 (hash) of the record.
+    const cuts: number[] = [at - 1];
+    for (let i = at; i < lineEnd; i++) if (buf[i] === 9) cuts.push(i);
+    cuts.push(lineEnd);
+    if (cuts.length === 18) {
+      const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
+      if (cell(15) === 'person') into.personKeys.add(cell(6));
+      into.hashes.add(cell(16));
+    }
+    at = lineEnd + 1;
+  }
 }
 
 /** A value many records repeat, as bytes and as the string made of them once. */
@@ -158,8 +185,15 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
     const amountFen = numberCell();
     const exposure = numberCell();
     const companionOf = cell();
-    const subject = interner.cell(buf, at, end, 10) as Line['subject'];
+    const hashes = into.hashes;
+    const subject = interner.cell(buf, at, end, hashes ? 9 : 10) as Line['subject'];
     at = interner.stopped + 1;
+    if (hashes) {
+      let e = at;
+      while (e < end && buf[e] !== 10) e++;
+      hashes.push(buf.toString('latin1', at, e));
+      at = e + 1;
+    }
     into.indexes.push(index);
     into.lines.push({
       file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
@@ -185,7 +219,7 @@ export interface Override {
   reason: Line['reason'];
   amountFen: number;
   exposureFen: number | null;
-  /** A line a limit denies shows no formula and basis `none` (see limits.ts). */
+  /** A line a limit denies, or a duplicate, shows no formula and basis `none` (see limits.ts, markDuplicate). */
   denied: boolean;
 }
 
@@ -193,6 +227,7 @@ export function overrideOf(before: { status: Status; reasonCode: string; amountF
   if (before.status === after.status && before.reasonCode === after.reasonCode && before.amountFen === after.amountFen && before.exposureFen === after.exposureFen) return undefined;
   return {
     status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen,
-    denied: after.status === 'denied',
+    // A row already in the ledger shows no formula either (markDuplicate).
+    denied: after.status === 'denied' || after.status === 'duplicate',
   };
 }

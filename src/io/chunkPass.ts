@@ -3,8 +3,9 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { unreadableRow } from '../engine/intake.js';
-import { partitionOf, toRecord } from '../engine/partition.js';
+import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
+import { rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
 import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
@@ -25,6 +26,11 @@ export interface ChunkJob {
   maskIds: boolean;
   /** False: every line read as text (tests compare the two ways). */
   rawLines?: boolean;
+  /**
+   * A ledger run: each line's record ends with its row's content hash (rowHash), which needs the row's cells, so
+   * every line is read as text.
+   */
+  rowHashes?: { salt?: string };
 }
 
 export interface ChunkResult {
@@ -78,12 +84,14 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     }
   };
   // One line out: its limit record to its person's partition, its breakdown text (and bytes that end it), its place in the line map.
+  let hash = ''; // the content hash of the row being written, in a ledger run
   const put = (p: number, record: string, text: string, tail?: Buffer, tailStart = 0, tailEnd = 0): void => {
-    records.write(p, record);
+    records.write(p, hash ? withRowHash(record, hash) : record);
     mapLine(p, breakdown.write(text) + (tail ? breakdown.writeBytes(tail, tailStart, tailEnd) : 0));
   };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
-  const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine);
+  const hashing = job.rowHashes;
+  const raw = job.rawLines === false || hashing ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine);
   // When half a window of rows found no template for want of room, the shapes start afresh (RowShapes.reset).
   let cappedBefore = 0;
   const counted = (): void => {
@@ -102,6 +110,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
         rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
         return;
       }
+      if (hashing) hash = rowHash(rec.cells, options.defaultJurisdiction, hashing.salt);
       // Most rows repeat another's cells but for ID, name and date: written by that row's shape.
       const shaped = shapes.write(rec.row, seq, rec.cells, base + lines);
       if (shaped >= 0) {

@@ -4,7 +4,7 @@ import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
-import { type Decided, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
+import { type Decided, type LedgerContexts, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
 import type { EncodingChoice } from './roster.js';
 
 export interface ChunkWorkerSetup {
@@ -28,6 +28,8 @@ export interface LimitsJob {
   usedCodes: string[];
   labels: string[];
   lang: Lang;
+  /** A ledger run's lookups per partition. */
+  contexts?: LedgerContexts;
 }
 
 export type HelperRequest = { kind: 'evaluate'; job: ChunkJob } | { kind: 'limits'; job: LimitsJob };
@@ -49,7 +51,7 @@ port.on('message', (request: HelperRequest) => {
     const j = request.job;
     try {
       const used = j.usedCodes.map((c) => setup.tables.get(c)!);
-      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang) });
+      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang, undefined, j.contexts) });
     } catch (e) {
       post({ kind: 'failed', message: (e as Error).message });
     }

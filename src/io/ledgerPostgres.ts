@@ -11,6 +11,7 @@ import {
   type LedgerTx,
   type RowRecord,
   type RunRecord,
+  type RunTotals,
   type RunView,
   SCHEMA_VERSION,
   type StatsRow,
@@ -78,6 +79,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
     throw new LedgerError(`${location}: cannot open the ledger: ${(e as Error).message}`);
   }
 
+  let recordedAt = '';
   const txOn = (c: pg.PoolClient): LedgerTx => ({
     async history(personKeys: string[]): Promise<PriorClaim[]> {
       const r = await c.query(`SELECT * FROM claims WHERE ${LIVE} AND person_key = ANY($1) ORDER BY date, id`, [personKeys.map((k) => codec.encode(k))]);
@@ -93,25 +95,30 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
       for (const x of r.rows as ClaimRow[]) if (!out.has(String(x.row_hash))) out.set(String(x.row_hash), { runId: String(x.run_id), file: String(x.file), row: Number(x.row) });
       return out;
     },
-    async record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void> {
-      const now = new Date().toISOString();
-      const amount = claims.reduce((a, x) => a + x.amountFen, 0);
-      await c.query(`INSERT INTO runs VALUES ($1, $2, $3, $4, $5, $6, $7, NULL, NULL)`, [run.runId, run.startedAt, now, JSON.stringify(run.files), run.rowsEvaluated, claims.length, amount]);
-      if (rows.length) {
-        await c.query(`INSERT INTO rows (run_id, file, row, row_hash) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])`, [run.runId, rows.map((r) => r.file), rows.map((r) => r.row), rows.map((r) => r.hash)]);
-      }
-      if (claims.length) {
-        await c.query(
-          `INSERT INTO claims (run_id, file, row, person_key, jurisdiction, program, occupation, level, date, year, amount_fen, payee, row_hash, recorded_at)
-           SELECT $1, f, r, p, j, pr, o, l, d, y, a, pa, h, $14 FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::text[], $13::text[])
-           AS t(f, r, p, j, pr, o, l, d, y, a, pa, h)`,
-          [
-            run.runId, claims.map((x) => x.file), claims.map((x) => x.row), claims.map((x) => codec.encode(x.personKey)), claims.map((x) => x.jurisdiction),
-            claims.map((x) => x.program), claims.map((x) => x.occupation), claims.map((x) => x.level), claims.map((x) => x.date),
-            claims.map((x) => Number(x.date.slice(0, 4))), claims.map((x) => x.amountFen), claims.map((x) => x.payee), claims.map((x) => x.rowHash), now,
-          ],
-        );
-      }
+    async startRun(run: RunRecord): Promise<void> {
+      // Every claim of a run bears the moment it started recording; the totals are written when it finishes.
+      recordedAt = new Date().toISOString();
+      await c.query(`INSERT INTO runs VALUES ($1, $2, $3, $4, 0, 0, 0, NULL, NULL)`, [run.runId, run.startedAt, recordedAt, JSON.stringify(run.files)]);
+    },
+    async addRows(runId: string, rows: RowRecord[]): Promise<void> {
+      if (!rows.length) return;
+      await c.query(`INSERT INTO rows (run_id, file, row, row_hash) SELECT $1, * FROM unnest($2::text[], $3::int[], $4::text[])`, [runId, rows.map((r) => r.file), rows.map((r) => r.row), rows.map((r) => r.hash)]);
+    },
+    async addClaims(runId: string, claims: ClaimRecord[]): Promise<void> {
+      if (!claims.length) return;
+      await c.query(
+        `INSERT INTO claims (run_id, file, row, person_key, jurisdiction, program, occupation, level, date, year, amount_fen, payee, row_hash, recorded_at)
+         SELECT $1, f, r, p, j, pr, o, l, d, y, a, pa, h, $14 FROM unnest($2::text[], $3::int[], $4::text[], $5::text[], $6::text[], $7::text[], $8::text[], $9::text[], $10::int[], $11::bigint[], $12::text[], $13::text[])
+         AS t(f, r, p, j, pr, o, l, d, y, a, pa, h)`,
+        [
+          runId, claims.map((x) => x.file), claims.map((x) => x.row), claims.map((x) => codec.encode(x.personKey)), claims.map((x) => x.jurisdiction),
+          claims.map((x) => x.program), claims.map((x) => x.occupation), claims.map((x) => x.level), claims.map((x) => x.date),
+          claims.map((x) => Number(x.date.slice(0, 4))), claims.map((x) => x.amountFen), claims.map((x) => x.payee), claims.map((x) => x.rowHash), recordedAt,
+        ],
+      );
+    },
+    async finishRun(runId: string, totals: RunTotals): Promise<void> {
+      await c.query(`UPDATE runs SET finished_at = $2, rows_evaluated = $3, claims = $4, amount_fen = $5 WHERE run_id = $1`, [runId, new Date().toISOString(), totals.rowsEvaluated, totals.claims, totals.amountFen]);
       faultPoint('kill-before-commit');
     },
   });

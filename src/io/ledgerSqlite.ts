@@ -10,6 +10,7 @@ import {
   type LedgerTx,
   type RowRecord,
   type RunRecord,
+  type RunTotals,
   type RunView,
   SCHEMA_VERSION,
   type StatsRow,
@@ -60,6 +61,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
   db.pragma('journal_mode = WAL');
   db.pragma('busy_timeout = 30000');
   db.pragma('foreign_keys = ON');
+  db.pragma('cache_size = -65536');
   const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
     ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
     : undefined;
@@ -74,33 +76,43 @@ export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
     db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
   }).immediate();
 
+  let recordedAt = '';
+  const historyOf = db
+    .prepare(`SELECT run_id, file, row, person_key, jurisdiction, program, occupation, level, date, amount_fen FROM claims WHERE ${LIVE} AND person_key IN (SELECT value FROM json_each(?)) ORDER BY date, rowid`)
+    .raw(true);
+  const rowsOf = db.prepare(`SELECT row_hash, run_id, file, row FROM rows WHERE ${LIVE} AND row_hash IN (SELECT value FROM json_each(?)) ORDER BY rowid`).raw(true);
+  const insertRow = db.prepare(`INSERT INTO rows VALUES (?, ?, ?, ?)`);
+  const insertClaim = db.prepare(`INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
   const tx: LedgerTx = {
+    // Only the columns limits need, as arrays: a ledger run asks for the history of every person on its roster, and
+    // objects of every column took a third longer.
     async history(personKeys: string[]): Promise<PriorClaim[]> {
       const encoded = JSON.stringify(personKeys.map((k) => codec.encode(k)));
-      const rows = db
-        .prepare(`SELECT * FROM claims WHERE ${LIVE} AND person_key IN (SELECT value FROM json_each(?)) ORDER BY date, rowid`)
-        .all(encoded) as ClaimRow[];
-      const claims = rows.map((r) => ({ runId: r.run_id, file: r.file, row: r.row, personKey: r.person_key, jurisdiction: r.jurisdiction, program: r.program, occupation: r.occupation, level: r.level, date: r.date, amountFen: r.amount_fen }));
+      const rows = historyOf.all(encoded) as [string, string, number, string, string, string, string, string, string, number][];
+      const claims = rows.map(([runId, file, row, personKey, jurisdiction, program, occupation, level, date, amountFen]) => ({ runId, file, row, personKey, jurisdiction, program, occupation, level, date, amountFen }));
       return decodeHistory(claims, codec, personKeys);
     },
     async recordedRows(hashes: string[]): Promise<Map<string, PriorRow>> {
-      const rows = db
-        .prepare(`SELECT row_hash, run_id, file, row FROM rows WHERE ${LIVE} AND row_hash IN (SELECT value FROM json_each(?)) ORDER BY rowid`)
-        .all(JSON.stringify(hashes)) as { row_hash: string; run_id: string; file: string; row: number }[];
+      const rows = rowsOf.all(JSON.stringify(hashes)) as [string, string, string, number][];
       const out = new Map<string, PriorRow>();
-      for (const r of rows) if (!out.has(r.row_hash)) out.set(r.row_hash, { runId: r.run_id, file: r.file, row: r.row });
+      for (const [hash, runId, file, row] of rows) if (!out.has(hash)) out.set(hash, { runId, file, row });
       return out;
     },
-    async record(run: RunRecord, claims: ClaimRecord[], rows: RowRecord[]): Promise<void> {
-      const now = new Date().toISOString();
-      const amount = claims.reduce((a, c) => a + c.amountFen, 0);
-      db.prepare(`INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, NULL, NULL)`).run(run.runId, run.startedAt, now, JSON.stringify(run.files), run.rowsEvaluated, claims.length, amount);
-      const insertRow = db.prepare(`INSERT INTO rows VALUES (?, ?, ?, ?)`);
-      for (const r of rows) insertRow.run(run.runId, r.file, r.row, r.hash);
-      const insertClaim = db.prepare(`INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    async startRun(run: RunRecord): Promise<void> {
+      // Every claim of a run bears the moment it started recording; the totals are written when it finishes.
+      recordedAt = new Date().toISOString();
+      db.prepare(`INSERT INTO runs VALUES (?, ?, ?, ?, 0, 0, 0, NULL, NULL)`).run(run.runId, run.startedAt, recordedAt, JSON.stringify(run.files));
+    },
+    async addRows(runId: string, rows: RowRecord[]): Promise<void> {
+      for (const r of rows) insertRow.run(runId, r.file, r.row, r.hash);
+    },
+    async addClaims(runId: string, claims: ClaimRecord[]): Promise<void> {
       for (const c of claims) {
-        insertClaim.run(run.runId, c.file, c.row, codec.encode(c.personKey), c.jurisdiction, c.program, c.occupation, c.level, c.date, Number(c.date.slice(0, 4)), c.amountFen, c.payee, c.rowHash, now);
+        insertClaim.run(runId, c.file, c.row, codec.encode(c.personKey), c.jurisdiction, c.program, c.occupation, c.level, c.date, Number(c.date.slice(0, 4)), c.amountFen, c.payee, c.rowHash, recordedAt);
       }
+    },
+    async finishRun(runId: string, totals: RunTotals): Promise<void> {
+      db.prepare(`UPDATE runs SET finished_at = ?, rows_evaluated = ?, claims = ?, amount_fen = ? WHERE run_id = ?`).run(new Date().toISOString(), totals.rowsEvaluated, totals.claims, totals.amountFen, runId);
       faultPoint('kill-before-commit');
     },
   };

@@ -2,12 +2,13 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
-import { Interner, type RecordLines, fromRecords, overrideOf } from '../engine/partition.js';
+import { markDuplicate } from '../engine/batch.js';
+import { Interner, type RecordLines, clean, fromRecords, overrideOf } from '../engine/partition.js';
 import { type SummaryRow, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
 import { type Lang, type Patch, patchOf } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
-import type { Line, Status } from '../engine/types.js';
+import type { Line, PriorClaim, PriorRow, Status } from '../engine/types.js';
 
 /**
  * Buffered appends to a file descriptor: spill files are written in large blocks. Text is encoded into the
@@ -281,9 +282,10 @@ export function decidePartition(
   labels: readonly string[],
   lang: Lang,
   interner = new Interner(),
-): { summary: SummaryRow[]; overrideBytes: number } {
+  ledger?: PartitionLedger,
+): { summary: SummaryRow[]; overrideBytes: number; eventBytes: number } {
   // Chunks in order, each in its own order: the records come in input order.
-  const read: RecordLines = { lines: [], indexes: [] };
+  const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined };
   recordFds.forEach((fd, c) => {
     const bytes = readSegmentBytes(fd, records[c]!);
     fromRecords(bytes, bytes.length, tables, labels, interner, read);
@@ -305,9 +307,17 @@ export function decidePartition(
     exposureFen[i] = l.exposureFen;
     byTable.get(l.jurisdiction)?.push(l);
   }
+  // As Batch.finish decides a ledger run: rows already paid first, then limits counting the persons' history.
+  const recorded = ledger?.context.recordedRows;
+  if (recorded?.size) {
+    for (let i = 0; i < n; i++) {
+      const prior = recorded.get(read.hashes![i]!);
+      if (prior) markDuplicate(lines[i]!, prior);
+    }
+  }
   for (const table of used) {
     const mine = byTable.get(table.code)!;
-    if (mine.length) applyLimits(mine, table);
+    if (mine.length) applyLimits(mine, table, ledger?.context.history);
   }
   let overrideBytes = 0;
   for (let i = 0; i < n; i++) {
@@ -317,14 +327,54 @@ export function decidePartition(
     // Formatted here, where the limits threads share the work, rather than in the last pass, which is one thread.
     overrideBytes += writeOverride(out, indexes[i]!, patchOf(o, lang));
   }
-  return { summary: summarize(lines, programOrderOf(used)), overrideBytes };
+  let eventBytes = 0;
+  if (ledger) for (let i = 0; i < n; i++) eventBytes += writeLedgerEvent(ledger.events, lines[i]!, indexes[i]!, read.hashes![i]!, ledger.fileIndex);
+  return { summary: summarize(lines, programOrderOf(used)), overrideBytes, eventBytes };
 }
 
-/** One decided partition: its summary rows and where its overrides are. */
+/** A ledger run's part in deciding a partition: what the ledger knows of its persons and rows, and where to say what to record. */
+export interface PartitionLedger {
+  context: { history: PriorClaim[]; recordedRows: ReadonlyMap<string, PriorRow> };
+  /** This thread's ledger events (see writeLedgerEvent). */
+  events: Appender;
+  /** A file label's position among the run's files. */
+  fileIndex: ReadonlyMap<string, number>;
+}
+
+/**
+ * What the ledger must learn of a decided line, as one text line: an approved line is a claim to record (`a`, with
+ * what a claim keeps), a duplicate counts its row as not evaluated anew (`d`); other lines say nothing. Lines carry
+ * their index, so the events of all partitions can be merged back into input order. Returns the bytes written.
+ */
+function writeLedgerEvent(out: Appender, l: Line, index: number, hash: string, fileIndex: ReadonlyMap<string, number>): number {
+  if (l.status === 'duplicate') return out.write(`${index}\t${l.seq}\td\n`);
+  if (l.status !== 'approved') return 0;
+  return out.write(
+    `${index}\t${l.seq}\ta\t${fileIndex.get(l.file)}\t${l.row}\t${clean(l.personKey)}\t${l.jurisdiction}\t${l.program}\t${clean(l.occupation)}\t${l.level}\t${l.date}\t${l.amountFen}\t${l.payee}\t${hash}\n`,
+  );
+}
+
+/** One decided partition: its summary rows and where its overrides are (and, in a ledger run, its ledger events). */
 export interface Decided {
   p: number;
   rows: SummaryRow[];
   span: OverrideSpan;
+  events?: OverrideSpan;
+}
+
+/** Ledger events of one limits thread (see writeLedgerEvent), every partition it decided one after another. */
+export const eventsFile = (work: string, thread: number): string => join(work, `e${thread}.tsv`);
+
+/** Where a ledger run's lookups are: a file of one JSON text per partition, and each one's [offset, length]. */
+export interface LedgerContexts {
+  file: string;
+  spans: Segments[];
+}
+
+/** What the ledger knows of one partition's persons and rows, as the context file keeps it. */
+export interface StoredContext {
+  history: PriorClaim[];
+  recordedRows: [string, PriorRow][];
 }
 
 /**
@@ -362,24 +412,38 @@ export function decidePartitions(
   labels: readonly string[],
   lang: Lang,
   tick?: (partition: number) => void,
+  contexts?: LedgerContexts,
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
+  const events = contexts && new Appender(openSync(eventsFile(work, thread), 'w'));
+  const contextFd = contexts && openSync(contexts.file, 'r');
+  const fileIndex = new Map(labels.map((label, i) => [label, i]));
   // One for all of this thread's partitions: they repeat the same dates, occupations and codes.
   const interner = new Interner();
   let at = 0;
+  let eventsAt = 0;
   const decided: Decided[] = [];
   try {
     for (let p = queue.take(); p >= 0; p = queue.take()) {
       tick?.(p);
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner);
+      let ledger: PartitionLedger | undefined;
+      if (contexts) {
+        const stored = JSON.parse(readSegmentBytes(contextFd!, contexts.spans[p]!).toString('utf8')) as StoredContext;
+        ledger = { context: { history: stored.history, recordedRows: new Map(stored.recordedRows) }, events: events!, fileIndex };
+      }
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner, ledger);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
-      decided.push({ p, rows: r.summary, span });
+      const eventSpan = contexts && { thread, start: eventsAt, end: eventsAt + r.eventBytes };
+      eventsAt += r.eventBytes;
+      decided.push({ p, rows: r.summary, span, ...(eventSpan ? { events: eventSpan } : {}) });
     }
     return decided;
   } finally {
     out.close();
+    events?.close();
+    if (contextFd !== undefined) closeSync(contextFd);
     for (const fd of fds) closeSync(fd);
   }
 }

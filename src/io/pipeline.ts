@@ -15,7 +15,9 @@ import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup, HelperRequest, LimitsJob } from './chunkWorker.js';
 import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { mergeBreakdown } from './mergePass.js';
-import { type Decided, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
+import { type Decided, type LedgerContexts, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
+import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
+import { lookUpPartitions, recordRun } from './ledgerPass.js';
 import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, readHeader, transcodeToUtf8 } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -32,6 +34,21 @@ export interface StreamOptions extends BatchOptions {
   /** Told where the run's temporary files are, so a caller can remove them if the run dies. */
   onWorkDir?: (path: string) => void;
   progress?: Progress;
+  /** A ledger run: decided against what the ledger knows, and (unless a dry run) recorded in it. */
+  ledger?: StreamLedger;
+}
+
+/** The ledger side of a streaming run. */
+export interface StreamLedger {
+  /** The salt row hashes are made under when IDs are hashed (see rowHash). */
+  salt?: string;
+  /**
+   * Run `fn` in the ledger's one transaction: everything after evaluating (lookups, limits, writing, recording) is
+   * in it, and is done again from the start when the database asks for a retry.
+   */
+  transaction<T>(fn: (tx: LedgerTx) => Promise<T>): Promise<T>;
+  /** The run to record; none for a dry run. */
+  run?: RunRecord;
 }
 
 export interface Progress {
@@ -46,6 +63,8 @@ export interface StreamResult {
   rowsEvaluated: number;
   rowsRejected: number;
   summary: SummaryRow[];
+  /** What a ledger run recorded. */
+  recorded?: RunTotals;
   commit(): string[];
   abort(): void;
 }
@@ -112,6 +131,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
         jobs.push({
           work, chunk: jobs.length, fileIndex, path, partitions, encoding, lang: o.lang, maskIds: o.maskIds,
           part: { label, range, format: plan.format, header: k === 0 ? undefined : header },
+          ...(o.ledger ? { rowHashes: { salt: o.ledger.salt } } : {}),
         }),
       );
     }
@@ -131,43 +151,66 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     const totalLines = chunks.reduce((a, c) => a + c.lines, 0);
     const usedTables = [...new Set(chunks.flatMap((c) => c.usedCodes))].map((code) => o.tables.get(code)!);
 
-    // Pass B: limits per partition (a person's lines are all in one), on worker threads when asked for.
     const labels = inputs.map((f) => f.label);
     // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
-    const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels, helpers);
-    await helpers.stop();
-    const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
-    lap('limits');
-
-    // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
-    const breakdown = openAtomic(out.breakdown);
-    staged.push(breakdown);
-    breakdown.write(breakdownHeader(o.lang));
-    o.progress?.start('writing', totalLines, 0);
-    mergeBreakdown(work, jobs.map((j) => j.chunk), decided.map((d) => d.span), breakdown, (lines) => o.progress?.tick(lines, 0));
-    o.progress?.done();
-    lap('writing');
-
     const copy = Buffer.alloc(COPY_BLOCK);
-    const rejects = openAtomic(out.rejects);
-    staged.push(rejects);
-    rejects.write(rejectsHeader(o.lang));
-    for (const job of jobs) {
-      const fd = openSync(rejectsPart(work, job.chunk), 'r');
-      copyRange(fd, 0, statSync(rejectsPart(work, job.chunk)).size, rejects, copy);
-      closeSync(fd);
-    }
-    const summaryFile = openAtomic(out.summary);
-    staged.push(summaryFile);
-    summaryFile.write(summaryHeader(o.lang));
-    for (const row of summary) summaryFile.write(summaryRow(row, o.lang));
+
+    const decideAndWrite = async (tx?: LedgerTx): Promise<{ summary: SummaryRow[]; recorded?: RunTotals }> => {
+      // A transaction tried again writes its outputs afresh.
+      for (const f of staged.splice(0)) f.abort();
+      // A ledger run: what the ledger knows of each partition's persons and rows, asked here, in the transaction.
+      let contexts: LedgerContexts | undefined;
+      if (tx) {
+        o.progress?.start('ledger', partitions, 0);
+        let looked = 0;
+        contexts = await lookUpPartitions(work, partitions, chunks.map((c) => c.records), tx, () => o.progress?.tick(++looked, 0));
+        o.progress?.done();
+        lap('ledger lookups');
+      }
+
+      // Pass B: limits per partition (a person's lines are all in one), on worker threads when asked for.
+      const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels, helpers, contexts);
+      await helpers.stop();
+      const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
+      lap('limits');
+
+      // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
+      const breakdown = openAtomic(out.breakdown);
+      staged.push(breakdown);
+      breakdown.write(breakdownHeader(o.lang));
+      o.progress?.start('writing', totalLines, 0);
+      mergeBreakdown(work, jobs.map((j) => j.chunk), decided.map((d) => d.span), breakdown, (lines) => o.progress?.tick(lines, 0));
+      o.progress?.done();
+      lap('writing');
+
+      const rejects = openAtomic(out.rejects);
+      staged.push(rejects);
+      rejects.write(rejectsHeader(o.lang));
+      for (const job of jobs) {
+        const fd = openSync(rejectsPart(work, job.chunk), 'r');
+        copyRange(fd, 0, statSync(rejectsPart(work, job.chunk)).size, rejects, copy);
+        closeSync(fd);
+      }
+      const summaryFile = openAtomic(out.summary);
+      staged.push(summaryFile);
+      summaryFile.write(summaryHeader(o.lang));
+      for (const row of summary) summaryFile.write(summaryRow(row, o.lang));
+
+      // The approved lines recorded, in input order; the outputs appear only once the transaction commits.
+      if (!tx || !o.ledger?.run) return { summary };
+      const recorded = await recordRun(work, decided, labels, tx, o.ledger.run, rowsRead - rowsRejected);
+      lap('recording');
+      return { summary, recorded };
+    };
+    const { summary, recorded } = o.ledger ? await o.ledger.transaction(decideAndWrite) : await decideAndWrite();
     rmSync(work, { recursive: true, force: true });
     return {
       rowsRead,
       rowsEvaluated: rowsRead - rowsRejected,
       rowsRejected,
       summary,
+      recorded,
       commit: () => {
         for (const f of staged) f.commit();
         return [out.breakdown, out.summary, out.rejects];
@@ -296,7 +339,16 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
  * Decide every partition on n threads: this one and n − 1 helpers, each taking the next partition from a shared
  * queue and appending its overrides to a file of its own.
  */
-async function decideAll(work: string, partitions: number, chunks: ChunkResult[], o: StreamOptions, used: Table[], labels: string[], helpers: Helpers): Promise<Decided[]> {
+async function decideAll(
+  work: string,
+  partitions: number,
+  chunks: ChunkResult[],
+  o: StreamOptions,
+  used: Table[],
+  labels: string[],
+  helpers: Helpers,
+  contexts: LedgerContexts | undefined,
+): Promise<Decided[]> {
   const n = Math.max(1, Math.min(o.workers, partitions));
   const queue = new PartitionQueue(partitions);
   const chunkRecords = chunks.map((c) => c.records);
@@ -305,13 +357,13 @@ async function decideAll(work: string, partitions: number, chunks: ChunkResult[]
     (helper, h) =>
       new Promise<Decided[]>((done) => {
         helper.listen = (m) => m.kind === 'decided' && done(m.decided);
-        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, lang: o.lang };
+        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, lang: o.lang, contexts };
         helper.worker.postMessage({ kind: 'limits', job } satisfies HelperRequest);
       }),
   );
   o.progress?.start('limits', partitions, 0);
   let decidedHere = 0;
-  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0));
+  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0), contexts);
   const results = [...mine, ...(await Promise.race([Promise.all(helped), helpers.failed])).flat()];
   o.progress?.done();
   return results.sort((a, b) => a.p - b.p);

@@ -3,8 +3,15 @@ import { spawnSync } from 'node:child_process';
 import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
+import { Batch, type BatchResult } from '../../src/engine/batch.js';
+import { breakdownHeader, breakdownRow, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../src/io/csvOut.js';
+import { type LedgerTx, rowHash } from '../../src/io/ledger.js';
+import { openSqliteLedger } from '../../src/io/ledgerSqlite.js';
+import { readRoster } from '../../src/io/roster.js';
+import { loadRunTables } from '../../src/tables/shipped.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -60,13 +67,87 @@ describe('20k-row synthetic roster', () => {
     expect(rowsOf('demo', 'demo')).toEqual(rowsOf('w1-again', 'shanxi'));
   });
 
-  it('the streaming path decides exactly as the in-memory path (limits across partitions)', () => {
+  it('the streaming path decides exactly as the engine does with the whole roster in memory (limits across partitions)', async () => {
     const streamed = calc('stream', []);
-    const inMemory = calc('memory', ['--ledger', join(dir, 'ledger.db'), '--dry-run']);
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('stream', name).equals(file('memory', name))).toBe(true);
-    expect(streamed).toContain('rows read 20000 = evaluated');
-    expect(inMemory.split('\n').find((l) => l.startsWith('rows read'))).toBe(streamed.split('\n').find((l) => l.startsWith('rows read')));
+    const reference = await inMemory(roster);
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('stream', name).toString()).toBe(reference.files[name]);
+    expect(streamed).toContain(`rows read 20000 = evaluated ${reference.result.rowsEvaluated} + rejected ${reference.result.rowsRejected}`);
     // The synthetic roster repeats persons, so limits really fire.
     expect(file('stream', 'breakdown.csv').toString()).toContain('annual_cap');
   });
+
+  it('a ledger run streams and decides and records exactly as the engine does in memory against the same ledger', async () => {
+    // The ledger knows the first half of the roster (a month already paid): the whole roster again has duplicates,
+    // and limits count the history of its persons.
+    const half = join(dir, 'half.csv');
+    writeFileSync(half, readFileSync(roster, 'utf8').split('\n').slice(0, 10_001).join('\n') + '\n');
+    const db = join(dir, 'history.db');
+    const first = spawnSync(process.execPath, [BIN, 'calc', half, '-o', join(dir, 'half'), '--no-progress', '--ledger', db], { env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+    expect(first.status, first.stderr.toString()).toBe(0);
+    const ledger = openSqliteLedger(db, false);
+    let reference: Awaited<ReturnType<typeof inMemory>>;
+    try {
+      reference = await ledger.transaction(async (tx) => inMemory(roster, tx), { dryRun: true });
+    } finally {
+      await ledger.close();
+    }
+    const dry = calc('ledger-dry', ['--ledger', db, '--dry-run', '--workers', '3']);
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-dry', name).toString()).toBe(reference.files[name]);
+    expect(file('ledger-dry', 'breakdown.csv').toString()).toContain('already_in_ledger');
+    expect(dry).toContain('dry run: nothing recorded');
+
+    // Recorded for real: the same claims and rows, in input order, as the in-memory run would record.
+    const real = calc('ledger-real', ['--ledger', db, '--workers', '3']);
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-real', name).toString()).toBe(reference.files[name]);
+    const r = reference.result;
+    const paid = new Set(r.lines.filter((l) => l.status === 'approved').map((l) => l.seq));
+    const claims = r.lines.filter((l) => l.status === 'approved');
+    expect(claims.length).toBeGreaterThan(1000);
+    expect(real).toContain(`recorded ${claims.length} approved line(s)`);
+    const check = openSqliteLedger(db, false);
+    try {
+      const runs = await check.runs();
+      expect(runs).toHaveLength(2);
+      expect(runs[1]).toMatchObject({ rowsEvaluated: r.evaluatedRows.length, claims: claims.length, amountFen: claims.reduce((a, l) => a + l.amountFen, 0) });
+      const recorded = (await check.allClaims()).filter((c) => c.runId === runs[1]!.runId);
+      expect(recorded.map((c) => [c.file, c.row, c.personKey, c.program, c.occupation, c.level, c.date, c.amountFen, c.payee])).toEqual(
+        claims.map((l) => [l.file, l.row, l.personKey, l.program, l.occupation, l.level, l.date, l.amountFen, l.payee]),
+      );
+    } finally {
+      await check.close();
+    }
+    // Every paid row recorded once, with its content hash, in input order: the same roster a third time is all duplicates.
+    const sqlite = new Database(db, { readonly: true });
+    try {
+      const rows = sqlite.prepare(`SELECT file, row, row_hash AS hash FROM rows WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY rowid`).all();
+      expect(rows).toEqual(r.evaluatedRows.filter((x) => paid.has(x.seq)).map((x) => ({ file: x.file, row: x.row, hash: x.hash })));
+    } finally {
+      sqlite.close();
+    }
+    const third = calc('ledger-third', ['--ledger', db]);
+    expect(third).toContain('recorded 0 approved line(s)');
+    expect(file('ledger-third', 'breakdown.csv').toString()).not.toMatch(/,approved,/);
+  });
 });
+
+/**
+ * The reference: the roster decided whole, in memory, by the engine (Batch), as the outputs would have it; against a
+ * ledger's history and recorded rows when a transaction is given.
+ */
+async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchResult; files: Record<'breakdown.csv' | 'summary.csv' | 'rejects.csv', string> }> {
+  const tables = await loadRunTables();
+  const batch = new Batch({ tables });
+  for await (const rec of readRoster(path, 'auto', () => undefined)) {
+    if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
+    else batch.add(rec.file, rec.row, rec.cells, rowHash(rec.cells, undefined, undefined));
+  }
+  const result = batch.finish(tx ? { history: await tx.history(batch.personKeys()), recordedRows: await tx.recordedRows(batch.rowHashes()) } : {});
+  return {
+    result,
+    files: {
+      'breakdown.csv': breakdownHeader('en') + result.lines.map((l) => breakdownRow(l, 'en', false)).join(''),
+      'summary.csv': summaryHeader('en') + result.summary.map((x) => summaryRow(x, 'en')).join(''),
+      'rejects.csv': rejectsHeader('en') + result.rejects.map((x) => rejectRow(x, 'en')).join(''),
+    },
+  };
+}

@@ -1,16 +1,14 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { getHeapStatistics } from 'node:v8';
-import { Batch, type BatchResult } from '../../engine/batch.js';
+import type { BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
-import { openAtomic } from '../../io/atomic.js';
-import { type ClaimRecord, type Ledger, SALT_ENV, newRunId, openLedger, rowHash } from '../../io/ledger.js';
+import { SALT_ENV, newRunId, openLedger } from '../../io/ledger.js';
 import { readCatalogue } from '../../io/catalog.js';
-import { breakdownHeader, breakdownRow, type Lang, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../io/csvOut.js';
-import { runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, readHeader, readRoster } from '../../io/roster.js';
+import type { Lang } from '../../io/csvOut.js';
+import { type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
+import { type EncodingChoice, type RosterHeader, readHeader } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -104,14 +102,17 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     if (h.encoding === 'gb18030' && opts.encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
   };
   makeOutputFolder(out);
+  // Every run streams: memory stays bounded however long the roster is.
+  const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
+  const progress = opts.progress ?? err.isTTY === true;
+  const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
+    runStreaming(rosters, targets, {
+      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, progress: progress ? progressBar() : undefined, ledger,
+    });
   if (!opts.ledger) {
-    // Without a ledger the run streams: memory stays bounded however long the roster is. Read from files,
-    // it runs in a worker thread with a capped heap; standard input and small rosters are read here.
-    const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
-    const progress = opts.progress ?? err.isTTY === true;
-    // A roster small beside the budget (4 MB under the default 128 MB) runs here, without a thread's start (~0.1 s).
-    const bytes = rosterBytes(rosters);
-    if (opts.memoryMb > 0 && !rosters.includes('-') && bytes * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
+    // Read from files, a run goes in a worker thread with a capped heap; standard input and a roster small beside the
+    // budget (4 MB under the default 128 MB) are read here, without a thread's start (~0.1 s).
+    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
         { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
         opts.memoryMb,
@@ -119,22 +120,24 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       printSummary(r, setup.tables, r.files, opts.lang);
       return opts.strict && r.rowsRejected > 0 ? 2 : 0;
     }
-    const r = await runStreaming(rosters, targets, {
-      ...setup,
-      lang: opts.lang,
-      maskIds: opts.maskIds,
-      workers: opts.workers,
-      catalogs: opts.catalog,
-      onHeader,
-      progress: progress ? progressBar() : undefined,
-    });
+    const r = await streamHere();
     printSummary(r, setup.tables, r.commit(), opts.lang);
     return opts.strict && r.rowsRejected > 0 ? 2 : 0;
   }
-  // Open the ledger before reading: a wrong salt or an unreachable database fails at once.
+  // A ledger run goes in this thread, which holds the ledger's connection. Rows are evaluated first; everything that
+  // reads or writes the ledger (lookups, limits, writing, recording) is then one transaction, and the files appear
+  // only after it commits. The ledger is opened before reading: a wrong salt or an unreachable database fails at once.
   const ledger = await openLedger(opts.ledger, opts.hashIds);
   try {
-    return await calcWithLedger(rosters, opts, out, setup, ledger, onHeader);
+    const runId = newRunId();
+    const r = await streamHere({
+      salt: process.env[SALT_ENV],
+      transaction: (fn) => ledger.transaction(fn, { dryRun: opts.dryRun }),
+      run: opts.dryRun ? undefined : { runId, startedAt: new Date().toISOString(), files: rosters },
+    });
+    printSummary(r, setup.tables, r.commit(), opts.lang);
+    process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${r.recorded!.claims} approved line(s) in ${ledger.location}\n`);
+    return opts.strict && r.rowsRejected > 0 ? 2 : 0;
   } finally {
     await ledger.close();
   }
@@ -142,110 +145,6 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
 
 /** Bytes of the roster files (standard input, not yet read, counts as none). */
 const rosterBytes = (rosters: string[]): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
-
-/**
- * Heap a ledger run needs per roster byte, about: the bench roster took ~1.9 GB for 114 MB (1M rows) and came within
- * ~4 GB for 343 MB (3M rows).
- */
-const LEDGER_HEAP_PER_BYTE = 12;
-
-/** A ledger run is decided whole in one transaction, so its rows are held in memory (a month's roster, not a province's). */
-async function calcWithLedger(
-  rosters: string[],
-  opts: CalcOptions,
-  out: string,
-  setup: Awaited<ReturnType<typeof prepare>>,
-  ledger: Ledger,
-  onHeader: (h: RosterHeader) => void,
-): Promise<number> {
-  const salt = process.env[SALT_ENV];
-  // Said before minutes of reading, rather than V8 stopping the run when its heap is full.
-  const bytes = rosterBytes(rosters);
-  const heapLimit = getHeapStatistics().heap_size_limit;
-  if (bytes * LEDGER_HEAP_PER_BYTE > 0.8 * heapLimit) {
-    const mb = (n: number): string => `${Math.round(n / 2 ** 20)} MB`;
-    process.stderr.write(
-      `warning: a ledger run holds its rows in memory: ${mb(bytes)} of roster may need ~${mb(bytes * LEDGER_HEAP_PER_BYTE)} of heap, and Node allows ${mb(heapLimit)} here; ` +
-        `if it stops with "heap out of memory", run it with NODE_OPTIONS=--max-old-space-size=${Math.ceil((bytes * LEDGER_HEAP_PER_BYTE * 1.25) / 2 ** 20 / 1024) * 1024}\n`,
-    );
-  }
-  const batch = new Batch(setup);
-  for (const file of rosters) {
-    for await (const rec of readRoster(file, setup.encoding, onHeader)) {
-      if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
-      else batch.add(rec.file, rec.row, rec.cells, rowHash(rec.cells, setup.defaultJurisdiction, salt));
-    }
-  }
-  let outputs: StagedOutputs | undefined;
-  const runId = newRunId();
-  // One transaction: read history, decide, record, stage the outputs; the files appear only after the commit.
-  const result = await ledger
-    .transaction(
-      async (tx) => {
-        outputs?.abort();
-        const r = batch.finish({ history: await tx.history(batch.personKeys()), recordedRows: await tx.recordedRows(batch.rowHashes()) });
-        if (!opts.dryRun) {
-          // Only rows that were paid are "already in the ledger": a denied or review row may be decided again later
-          // (after a void, or once a reviewer has the missing fact).
-          const paid = new Set(r.lines.filter((l) => l.status === 'approved').map((l) => l.seq));
-          const run = { runId, startedAt: new Date().toISOString(), files: rosters, rowsEvaluated: r.evaluatedRows.length };
-          await tx.record(run, approvedClaims(r), r.evaluatedRows.filter((x) => paid.has(x.seq)));
-        }
-        outputs = stageOutputs(out, r, opts.lang, opts.maskIds);
-        return r;
-      },
-      { dryRun: opts.dryRun },
-    )
-    .catch((e: unknown) => {
-      outputs?.abort();
-      throw e;
-    });
-  printSummary(result, setup.tables, outputs!.commit(), opts.lang);
-  const n = result.lines.filter((l) => l.status === 'approved').length;
-  process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${n} approved line(s) in ${ledger.location}\n`);
-  return opts.strict && result.rowsRejected > 0 ? 2 : 0;
-}
-
-function approvedClaims(r: BatchResult): ClaimRecord[] {
-  const hashes = new Map(r.evaluatedRows.map((x) => [x.seq, x.hash]));
-  return r.lines
-    .filter((l) => l.status === 'approved')
-    .map((l) => ({
-      runId: '', file: l.file, row: l.row, personKey: l.personKey, jurisdiction: l.jurisdiction, program: l.program,
-      occupation: l.occupation, level: l.level, date: l.date, amountFen: l.amountFen, payee: l.payee, rowHash: hashes.get(l.seq) ?? '',
-    }));
-}
-
-interface StagedOutputs {
-  commit(): string[];
-  abort(): void;
-}
-
-/** All three files are written to temp files; `commit` renames them into place, `abort` removes them. */
-function stageOutputs(out: string, r: BatchResult, lang: Lang, mask: boolean): StagedOutputs {
-  const targets = ['breakdown.csv', 'summary.csv', 'rejects.csv'].map((f) => join(out, f));
-  const [breakdown, summary, rejects] = targets.map((t) => openAtomic(t)) as [ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>, ReturnType<typeof openAtomic>];
-  try {
-    breakdown.write(breakdownHeader(lang));
-    for (const l of r.lines) breakdown.write(breakdownRow(l, lang, mask));
-    summary.write(summaryHeader(lang));
-    for (const s of r.summary) summary.write(summaryRow(s, lang));
-    rejects.write(rejectsHeader(lang));
-    for (const x of r.rejects) rejects.write(rejectRow(x, lang));
-  } catch (e) {
-    for (const f of [breakdown, summary, rejects]) f.abort();
-    throw e;
-  }
-  return {
-    commit() {
-      for (const f of [breakdown, summary, rejects]) f.commit();
-      return targets;
-    },
-    abort() {
-      for (const f of [breakdown, summary, rejects]) f.abort();
-    },
-  };
-}
 
 function printSummary(r: Pick<BatchResult, 'summary' | 'rowsRead' | 'rowsEvaluated' | 'rowsRejected'>, tables: Map<string, Table>, files: string[], lang: Lang): void {
   const c = makeChalk();
