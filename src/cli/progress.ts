@@ -29,7 +29,7 @@ export function progressBar(stream: NodeJS.WriteStream = process.stderr): Progre
       const width = 24;
       const filled = Math.min(width, Math.round(done * width));
       const bar = `${'█'.repeat(filled)}${'░'.repeat(width - filled)}`;
-      const unit = pass === 'limits' ? 'partitions' : pass === 'writing' ? 'lines' : 'rows';
+      const unit = pass === 'limits' || pass === 'ledger' ? 'partitions' : pass === 'writing' ? 'lines' : pass === 'recording' ? 'claims' : 'rows';
       stream.write(`\r${pass.padEnd(10)} ${bar} ${String(Math.round(done * 100)).padStart(3)}%  ${rows.toLocaleString('en')} ${unit}  ${Math.round(rate).toLocaleString('en')} ${unit}/s  ETA ${Number.isFinite(eta) ? clock(eta) : '…'}   `);
       shown = true;
     },

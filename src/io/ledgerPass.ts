@@ -133,7 +133,15 @@ class ByIndex {
  * back into input order (as a run held in memory records them), a few thousand at a time. `evaluated`: rows not
  * rejected; rows already in the ledger are taken off it. Returns what was recorded.
  */
-export async function recordRun(work: string, decided: Decided[], labels: readonly string[], tx: LedgerTx, run: RunRecord, evaluated: number): Promise<RunTotals> {
+export async function recordRun(
+  work: string,
+  decided: Decided[],
+  labels: readonly string[],
+  tx: LedgerTx,
+  run: RunRecord,
+  evaluated: number,
+  tick?: (claims: number) => void,
+): Promise<RunTotals> {
   await tx.startRun(run);
   const threads = new Set(decided.flatMap((d) => (d.events ? [d.events.thread] : [])));
   const fds = new Map([...threads].map((t) => [t, openSync(eventsFile(work, t), 'r')]));
@@ -153,6 +161,7 @@ export async function recordRun(work: string, decided: Decided[], labels: readon
       if (claims.length) await tx.addClaims(run.runId, claims);
       rows = [];
       claims = [];
+      tick?.(totals.claims);
     };
     // A row's lines are consecutive in input order: a row is recorded with its first approved line, and a duplicate
     // row is counted once.

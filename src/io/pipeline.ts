@@ -199,7 +199,10 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
 
       // The approved lines recorded, in input order; the outputs appear only once the transaction commits.
       if (!tx || !o.ledger?.run) return { summary };
-      const recorded = await recordRun(work, decided, labels, tx, o.ledger.run, rowsRead - rowsRejected);
+      const approved = summary.filter((row) => row.program !== '' && row.status === 'approved').reduce((a, row) => a + row.claims, 0);
+      o.progress?.start('recording', approved, 0);
+      const recorded = await recordRun(work, decided, labels, tx, o.ledger.run, rowsRead - rowsRejected, (claims) => o.progress?.tick(claims, 0));
+      o.progress?.done();
       lap('recording');
       return { summary, recorded };
     };
