@@ -177,11 +177,12 @@ export function faultPoint(name: string): void {
   if (process.env.SUBSIDY_FAULT === name) process.kill(process.pid, 'SIGKILL');
 }
 
-export async function openLedger(location: string, wantHashing: boolean): Promise<Ledger> {
+/** `onWait`: told when the run waits for another one writing to the same SQLite file (PostgreSQL runs side by side). */
+export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: string) => void): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//.test(location)) {
     const { openPostgresLedger } = await import('./ledgerPostgres.js');
     return openPostgresLedger(location, wantHashing);
   }
   const { openSqliteLedger } = await import('./ledgerSqlite.js');
-  return openSqliteLedger(location, wantHashing);
+  return openSqliteLedger(location, wantHashing, onWait);
 }

@@ -51,30 +51,83 @@ const view = (r: ClaimRow): LedgerClaimView => ({
 
 const CLAIM_VIEW = `SELECT c.*, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS voided FROM claims c JOIN runs r USING (run_id)`;
 
-export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
+/** How long one attempt at the write lock blocks; between attempts a waiting run can say so. */
+const LOCK_ATTEMPT_MS = 2000;
+/** How long a run waits for another run writing to the same file (a 3M-row run holds it about a minute). */
+const LOCK_WAIT_MS = 15 * 60 * 1000;
+
+/**
+ * `onWait` is told once when another run holds the write lock and this one waits for it. SQLite's own errors (not a
+ * database, disk full) come out as LedgerErrors naming the file.
+ */
+export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (message: string) => void): Ledger {
   let db: Database.Database;
   try {
     db = new Database(file);
   } catch (e) {
     throw new LedgerError(`${file}: cannot open the ledger: ${(e as Error).message}`);
   }
-  db.pragma('journal_mode = WAL');
-  db.pragma('busy_timeout = 30000');
-  db.pragma('foreign_keys = ON');
-  db.pragma('cache_size = -65536');
-  const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
-    ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
-    : undefined;
-  if (version !== undefined && Number(version) > SCHEMA_VERSION) {
-    throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+  const sqliteError = (e: unknown): unknown => (e instanceof Database.SqliteError ? new LedgerError(`${file}: ${e.message}`) : e);
+
+  /**
+   * Take the write lock (BEGIN IMMEDIATE), waiting for a run that holds it: one run on a file is decided after the
+   * other. SQLite's own wait (busy_timeout) stopped a second run after 30 s with "database is locked".
+   */
+  const begin = (): void => {
+    const since = Date.now();
+    let told = false;
+    for (;;) {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (e) {
+        if (!(e instanceof Database.SqliteError) || e.code !== 'SQLITE_BUSY') throw e;
+        if (Date.now() - since > LOCK_WAIT_MS) throw new LedgerError(`${file}: another run has been writing to this ledger for over ${LOCK_WAIT_MS / 60_000} minutes; try again once it has finished`);
+        if (!told) onWait?.(`${file}: another run is writing to this ledger; waiting for it to finish`);
+        told = true;
+      }
+    }
+  };
+  /** `fn` under the write lock, committed, or rolled back if it throws. */
+  const writing = <T>(fn: () => T): T => {
+    begin();
+    try {
+      const result = fn();
+      db.exec('COMMIT');
+      return result;
+    } catch (e) {
+      if (db.inTransaction) db.exec('ROLLBACK');
+      throw e;
+    }
+  };
+
+  let codec!: KeyCodec;
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
+    db.pragma('foreign_keys = ON');
+    // A run records a million claims into indexed tables: the default 2 MB cache made that a third slower.
+    db.pragma('cache_size = -65536');
+    const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
+      ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
+      : undefined;
+    if (version !== undefined && Number(version) > SCHEMA_VERSION) {
+      throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+    }
+    writing(() => {
+      db.exec(SCHEMA);
+      const stored = (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
+      codec = resolveCodec(stored, wantHashing);
+      db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
+    });
+  } catch (e) {
+    db.close();
+    if (e instanceof Database.SqliteError) {
+      const hint = e.code === 'SQLITE_NOTADB' ? ' (give a ledger file, or a new file name to start one)' : '';
+      throw new LedgerError(`${file}: cannot open the ledger: ${e.message}${hint}`);
+    }
+    throw e;
   }
-  let codec: KeyCodec;
-  db.transaction(() => {
-    db.exec(SCHEMA);
-    const stored = (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
-    codec = resolveCodec(stored, wantHashing);
-    db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
-  }).immediate();
 
   let recordedAt = '';
   const historyOf = db
@@ -120,15 +173,15 @@ export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
   return {
     location: file,
     async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
-      // IMMEDIATE takes the write lock before reading history, so two runs on one file are decided one after the other.
-      db.exec('BEGIN IMMEDIATE');
+      // The write lock is taken before reading history, so two runs on one file are decided one after the other.
       try {
+        begin();
         const result = await fn(tx);
         db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
         return result;
       } catch (e) {
         if (db.inTransaction) db.exec('ROLLBACK');
-        throw e;
+        throw sqliteError(e);
       }
     },
     async claimsOf(personId: string): Promise<LedgerClaimView[]> {
@@ -141,11 +194,17 @@ export function openSqliteLedger(file: string, wantHashing: boolean): Ledger {
       return (db.prepare(`SELECT * FROM runs ORDER BY started_at, run_id`).all() as Record<string, unknown>[]).map(runView);
     },
     async voidRun(runId: string, reason: string): Promise<RunView> {
-      const run = db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown> | undefined;
-      if (!run) throw new LedgerError(`no run "${runId}" in ${file} (see: subsidy ledger stats)`);
-      if (run.voided_at) throw new LedgerError(`run ${runId} was already voided at ${String(run.voided_at)}`);
-      db.prepare(`UPDATE runs SET voided_at = ?, void_reason = ? WHERE run_id = ?`).run(new Date().toISOString(), reason, runId);
-      return runView(db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown>);
+      try {
+        return writing(() => {
+          const run = db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown> | undefined;
+          if (!run) throw new LedgerError(`no run "${runId}" in ${file} (see: subsidy ledger stats)`);
+          if (run.voided_at) throw new LedgerError(`run ${runId} was already voided at ${String(run.voided_at)}`);
+          db.prepare(`UPDATE runs SET voided_at = ?, void_reason = ? WHERE run_id = ?`).run(new Date().toISOString(), reason, runId);
+          return runView(db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown>);
+        });
+      } catch (e) {
+        throw sqliteError(e);
+      }
     },
     async stats(): Promise<StatsRow[]> {
       return (

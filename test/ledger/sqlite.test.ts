@@ -1,5 +1,6 @@
 // The claims ledger on a real SQLite file, including a run killed mid-way.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
@@ -28,5 +29,42 @@ describe('SQLite ledger', () => {
     expect(snapshot()).toEqual(before);
     // The run that died left no output files either.
     expect(spawnSync('ls', [join(dir, 'out')]).stdout.toString().trim()).toBe('');
+  });
+
+  it('a second run on the same file waits for the first to commit, says so, and then counts its claims (ZJ-16)', async () => {
+    const dir = tmp();
+    const ledger = join(dir, 'ledger.db');
+    calc(roster(dir, 'first.csv', [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4'], [PERSON, 'cert_training', '2020-03-02', '焊工', 'L4']]), ledger);
+    // Another run holds the write lock (as a long run does while it records): this one must wait, not fail.
+    const holder = new Database(ledger);
+    holder.exec('BEGIN IMMEDIATE');
+    holder.prepare(`INSERT INTO runs VALUES ('R-other', '2020-03-03', '2020-03-03', '[]', 0, 0, 0, NULL, NULL)`).run();
+    holder.prepare(`INSERT INTO claims VALUES ('R-other', 'other.csv', 2, ?, 'zhuji', 'cert_training', '茶艺师', 'L5', '2020-03-03', 2020, 150000, 'individual', 'h', 'now')`).run(PERSON);
+    const file = roster(dir, 'second.csv', [[PERSON, 'cert_training', '2020-04-01', '钳工', 'L4']]);
+    const waiting = new Promise<{ code: number | null; stderr: string; stdout: string }>((done) => {
+      const child = spawn(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', file, '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger], { env: { ...process.env, NO_COLOR: '1' } });
+      let stderr = '';
+      let stdout = '';
+      child.stderr.on('data', (d) => (stderr += d));
+      child.stdout.on('data', (d) => (stdout += d));
+      child.on('close', (code) => done({ code, stderr, stdout }));
+    });
+    await new Promise((r) => setTimeout(r, 3000));
+    holder.exec('COMMIT');
+    holder.close();
+    const r = await waiting;
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('another run is writing to this ledger; waiting for it to finish');
+    // It decided after the other run committed: that run's claim is the third of 2020, so this one is the fourth.
+    expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('annual_cap');
+  });
+
+  it('a file that is not a ledger is refused by name, without a stack trace', () => {
+    const dir = tmp();
+    const notLedger = join(dir, 'roster.csv');
+    writeFileSync(notLedger, 'person_id,program\n');
+    const r = calc(roster(dir, 'r.csv', [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4']]), notLedger);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(`subsidy: ${notLedger}: cannot open the ledger: file is not a database (give a ledger file, or a new file name to start one)\n`);
   });
 });

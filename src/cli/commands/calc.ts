@@ -127,7 +127,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   // A ledger run goes in this thread, which holds the ledger's connection. Rows are evaluated first; everything that
   // reads or writes the ledger (lookups, limits, writing, recording) is then one transaction, and the files appear
   // only after it commits. The ledger is opened before reading: a wrong salt or an unreachable database fails at once.
-  const ledger = await openLedger(opts.ledger, opts.hashIds);
+  const ledger = await openLedger(opts.ledger, opts.hashIds, (m) => err.write(`${m}\n`));
   try {
     const runId = newRunId();
     const r = await streamHere({
