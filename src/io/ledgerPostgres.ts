@@ -137,7 +137,10 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
           } catch (e) {
             await c.query('ROLLBACK').catch(() => undefined);
             const code = (e as { code?: string }).code;
-            if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) throw e;
+            if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) {
+              // The server's own errors (a dropped connection, a full disk) name the ledger, as a wrong salt does.
+              throw e instanceof pg.DatabaseError ? new LedgerError(`${location}: ${e.message}`) : e;
+            }
             // Another office committed first: decide this run again against what it wrote.
             await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));
           }
