@@ -62,11 +62,11 @@ export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<
     const cuts: number[] = [at - 1];
     for (let i = at; i < lineEnd; i++) if (buf[i] === 9) cuts.push(i);
     cuts.push(lineEnd);
-    if (cuts.length === 18) {
-      const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
-      if (cell(15) === 'person') into.personKeys.add(cell(6));
-      into.hashes.add(cell(16));
-    }
+    // A record without its hash would go unchecked against the ledger: never skipped quietly.
+    if (cuts.length !== 18) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 17 (its row's hash last)`);
+    const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
+    if (cell(15) === 'person') into.personKeys.add(cell(6));
+    into.hashes.add(cell(16));
     at = lineEnd + 1;
   }
 }
