@@ -70,6 +70,7 @@ Exit codes:
     .option('--answers <file.json>', 'answer from a JSON object of field → value instead of prompts (- for standard input)')
     .option('--save <roster.csv>', 'append the case as roster row(s) that calc reads, creating the file with headers if absent')
     .option('--json', 'print the result as JSON', false)
+    .option('--ledger <file|url>', "count the person's claims already in this ledger (SQLite file or postgres://…) toward the limits; nothing is recorded")
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
     .addOption(new Option('--lang <lang>', 'language of messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
     .addHelpText(

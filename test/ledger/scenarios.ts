@@ -1,5 +1,6 @@
 // The ledger cases every backend must pass: monthly rosters, idempotent re-runs, void, dry run, hashed IDs.
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { expect, it } from 'vitest';
 import { PERSON, calc, cli, roster, runIdOf, statuses, tmp } from './harness.js';
 
@@ -79,6 +80,31 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(statuses(b)).toEqual(['denied:repeat_occupation_level']);
     const out = `${tmp()}/claims.csv`;
     expect(cli(['ledger', 'export', '--ledger', ledger, '-o', out]).stdout).toContain('wrote 1 claim(s)');
+  });
+
+  it('ZJ-16 at the counter: check --ledger counts the March claims, so a 4th training in 2020 is denied and names the run', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const env = { SUBSIDY_ID_SALT: 'county-secret' };
+    const marchRun = runIdOf(calc(roster(dir, 'march.csv', march), ledger, ['--hash-ids'], env));
+    const answers = join(dir, 'case.json');
+    writeFileSync(answers, JSON.stringify({ program: 'cert_training', person_id: PERSON, date: '2020-06-01', level: 'L4', occupation: '钳工' }));
+    type CheckLine = { status: string; reason: { en: string }; amount: string };
+    const check = (extra: string[]): CheckLine[] => {
+      const r = cli(['check', '-j', 'zhuji', '--answers', answers, '--json', ...extra], env);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { lines: CheckLine[] }).lines;
+    };
+    // Without the ledger the case alone is eligible; with it, the year is full.
+    expect(check([]).map((l) => l.status)).toEqual(['approved']);
+    const counted = check(['--ledger', ledger]);
+    expect(counted.map((l) => l.status)).toEqual(['denied']);
+    expect(counted[0]!.reason.en).toContain(`ledger run ${marchRun}`);
+    expect(counted[0]!.reason.en).toContain('march.csv row 4');
+    // The check recorded nothing; after the March run is voided the same case is approved again.
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger], env).stdout).toContain('3 claim(s)');
+    cli(['ledger', 'void', marchRun, '--ledger', ledger, '--reason', 'sent twice'], env);
+    expect(check(['--ledger', ledger]).map((l) => l.status)).toEqual(['approved']);
   });
 
   it('--hash-ids stores no resident ID, and lookups still work with the salt', () => {

@@ -5,8 +5,9 @@ import { FIELD_BY_NAME, type FieldDef } from '../../engine/fields.js';
 import { findTable, parseCell } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import { neededInputs, screenablePrograms } from '../../engine/questions.js';
-import type { Facts, FactValue } from '../../engine/types.js';
+import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
+import { type Ledger, openLedger } from '../../io/ledger.js';
 import { appendRows } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
@@ -23,6 +24,8 @@ export interface CheckOptions {
   json: boolean;
   lang: Lang;
   table: string[];
+  /** A claims ledger whose approved claims count toward this case's limits (read only: nothing is recorded). */
+  ledger?: string;
 }
 
 export const NOT_INTERACTIVE =
@@ -48,13 +51,30 @@ function parseCells(cells: Map<string, string>): Facts {
   return facts;
 }
 
-/** Evaluate each programme of the case on its own run, as calc would a one-row roster: alternatives do not use up each other's limits. */
-export function evaluateCase(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>): BatchResult[] {
+/**
+ * Evaluate each programme of the case on its own run, as calc would a one-row roster: alternatives do not use up
+ * each other's limits, but all of them count what the ledger already paid the person (`history`).
+ */
+export function evaluateCase(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>, history: PriorClaim[] = []): BatchResult[] {
   return programs.map((p) => {
     const batch = new Batch({ tables, defaultJurisdiction: table.code });
     batch.add('(check)', 1, new Map([...cells, ['program', p.id]]));
-    return batch.finish();
+    return batch.finish({ history });
   });
+}
+
+/** The claims the ledger holds for the case's persons that still count (voided runs' do not), as limits read them. */
+async function historyOfCase(ledger: Ledger, results: BatchResult[]): Promise<PriorClaim[]> {
+  const keys = new Set(results.flatMap((r) => r.lines.filter((l) => l.subject === 'person').map((l) => l.personKey)));
+  const history: PriorClaim[] = [];
+  for (const key of keys) {
+    for (const c of await ledger.claimsOf(key)) {
+      if (c.voided) continue;
+      // The ledger may keep the key hashed; limits compare it with the case's own.
+      history.push({ runId: c.runId, file: c.file, row: c.row, personKey: key, jurisdiction: c.jurisdiction, program: c.program, occupation: c.occupation, level: c.level, date: c.date, amountFen: c.amountFen });
+    }
+  }
+  return history;
 }
 
 function merge(results: BatchResult[]): BatchResult {
@@ -71,12 +91,18 @@ function merge(results: BatchResult[]): BatchResult {
 
 export async function check(opts: CheckOptions): Promise<number> {
   const tables = await loadRunTables(opts.table);
-  if (opts.answers !== undefined) return fromAnswers(tables, opts);
-  if (!process.stdin.isTTY || process.env.CI === 'true') throw new UsageError(NOT_INTERACTIVE);
-  const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
-  const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
-  const cells = await interview(table, programs, opts.lang);
-  return finish(tables, table, programs, cells, opts);
+  if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw new UsageError(NOT_INTERACTIVE);
+  // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
+  const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m}\n`)) : undefined;
+  try {
+    if (opts.answers !== undefined) return await fromAnswers(tables, opts, ledger);
+    const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
+    const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
+    const cells = await interview(table, programs, opts.lang);
+    return await finish(tables, table, programs, cells, opts, ledger);
+  } finally {
+    await ledger?.close();
+  }
 }
 
 function tableOrFail(tables: Map<string, Table>, code: string): Table {
@@ -164,7 +190,7 @@ async function askField(f: FieldDef, optional: boolean, lang: Lang): Promise<str
   return text.trim() === '' ? undefined : text.trim();
 }
 
-async function fromAnswers(tables: Map<string, Table>, opts: CheckOptions): Promise<number> {
+async function fromAnswers(tables: Map<string, Table>, opts: CheckOptions, ledger: Ledger | undefined): Promise<number> {
   const file = opts.answers!;
   let parsed: unknown;
   try {
@@ -187,11 +213,14 @@ async function fromAnswers(tables: Map<string, Table>, opts: CheckOptions): Prom
   const programId = opts.program ?? cells.get('program');
   cells.delete('program');
   const programs = programId ? [programOrFail(table, programId)] : screenablePrograms(table);
-  return finish(tables, table, programs, cells, opts);
+  return finish(tables, table, programs, cells, opts, ledger);
 }
 
-function finish(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>, opts: CheckOptions): number {
-  const result = merge(evaluateCase(tables, table, programs, cells));
+async function finish(tables: Map<string, Table>, table: Table, programs: Program[], cells: Map<string, string>, opts: CheckOptions, ledger: Ledger | undefined): Promise<number> {
+  let results = evaluateCase(tables, table, programs, cells);
+  // With a ledger, decided again counting what it already paid the person (the person is known only once evaluated).
+  if (ledger) results = evaluateCase(tables, table, programs, cells, await historyOfCase(ledger, results));
+  const result = merge(results);
   const c = makeChalk();
   if (opts.json) process.stdout.write(`${JSON.stringify(resultJson(result), null, 2)}\n`);
   else if (result.rejects.length) {
