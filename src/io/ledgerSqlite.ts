@@ -52,7 +52,7 @@ const view = (r: ClaimRow): LedgerClaimView => ({
 const CLAIM_VIEW = `SELECT c.*, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS voided FROM claims c JOIN runs r USING (run_id)`;
 
 /** How long one attempt at the write lock blocks; between attempts a waiting run can say so. */
-const LOCK_ATTEMPT_MS = 2000;
+const LOCK_ATTEMPT_MS = 2 * 1000;
 /** How long a run waits for another run writing to the same file (a 3M-row run holds it about a minute). */
 const LOCK_WAIT_MS = 15 * 60 * 1000;
 
