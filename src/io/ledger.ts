@@ -177,6 +177,11 @@ export function faultPoint(name: string): void {
   if (process.env.SUBSIDY_FAULT === name) process.kill(process.pid, 'SIGKILL');
 }
 
+/** Test-only fault injection: the database fails here (as a dropped connection would), to prove the run stops cleanly. */
+export function faultError(name: string): void {
+  if (process.env.SUBSIDY_FAULT === name) throw new LedgerError(`injected fault: ${name}`);
+}
+
 /** `onWait`: told when the run waits for another one writing to the same SQLite file (PostgreSQL runs side by side). */
 export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: string) => void): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//.test(location)) {

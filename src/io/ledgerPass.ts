@@ -1,45 +1,63 @@
 // A ledger run's steps around the limits pass: what the ledger knows of each partition, asked first; what the run approved, recorded after, in input order.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { ledgerLookups } from '../engine/partition.js';
 import type { PriorRow } from '../engine/types.js';
 import { recordsPart } from './chunkPass.js';
-import type { ClaimRecord, LedgerTx, RowRecord, RunRecord, RunTotals } from './ledger.js';
+import { type ClaimRecord, type LedgerTx, type RowRecord, type RunRecord, type RunTotals, faultError } from './ledger.js';
 import { Appender, type Decided, type LedgerContexts, type OverrideSpan, type Segments, type StoredContext, eventsFile, readSegmentBytes } from './partitionPass.js';
 
 /** Rows and claims sent to the database at once. */
 const RECORD_BATCH = 4096;
 
+/** An empty lookups file and its shared counters, made before the limits threads start (they open the file). */
+export function newLedgerContexts(work: string, partitions: number): LedgerContexts {
+  const file = join(work, 'ledger-context.jsonl');
+  closeSync(openSync(file, 'w'));
+  return { file, spans: new SharedArrayBuffer(16 * partitions), ready: new SharedArrayBuffer(4) };
+}
+
 /**
  * Ask the ledger, partition by partition, for the history of the partition's persons and the rows of it already
- * recorded, and keep the answers in a file the limits threads read (they have no connection of their own: the run's
- * reads and writes are one transaction). Only one partition's keys are held at a time.
+ * recorded, and keep the answers in the lookups file the limits threads read (they have no connection of their own:
+ * the run's reads and writes are one transaction). Each partition is published once its answer is in the file, so
+ * the limits threads decide it while later ones are asked; if asking fails, they are told to stop. Only one
+ * partition's keys are held at a time.
  */
-export async function lookUpPartitions(work: string, partitions: number, chunkRecords: Segments[][], tx: LedgerTx, tick?: () => void): Promise<LedgerContexts> {
-  const file = join(work, 'ledger-context.jsonl');
+export async function lookUpPartitions(contexts: LedgerContexts, chunkRecords: Segments[][], tx: LedgerTx, tick?: () => void): Promise<void> {
+  const work = dirname(contexts.file);
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
-  const out = new Appender(openSync(file, 'w'));
-  const spans: Segments[] = [];
+  const out = new Appender(openSync(contexts.file, 'w'));
+  const spans = new Float64Array(contexts.spans);
+  const ready = new Int32Array(contexts.ready);
   let at = 0;
   try {
-    for (let p = 0; p < partitions; p++) {
+    for (let p = 0; p < spans.length / 2; p++) {
       const wanted = { personKeys: new Set<string>(), hashes: new Set<string>() };
       fds.forEach((fd, c) => {
         const bytes = readSegmentBytes(fd, chunkRecords[c]![p]!);
         ledgerLookups(bytes, bytes.length, wanted);
       });
+      if (p === 1) faultError('lookup-error');
       const history = wanted.personKeys.size ? await tx.history([...wanted.personKeys]) : [];
       const recorded = wanted.hashes.size ? await tx.recordedRows([...wanted.hashes]) : new Map<string, PriorRow>();
       const length = out.write(JSON.stringify({ history, recordedRows: [...recorded] } satisfies StoredContext));
-      spans.push([at, length]);
+      out.flush();
+      spans[2 * p] = at;
+      spans[2 * p + 1] = length;
       at += length;
+      Atomics.store(ready, 0, p + 1);
+      Atomics.notify(ready, 0);
       tick?.();
     }
+  } catch (e) {
+    Atomics.store(ready, 0, -1);
+    Atomics.notify(ready, 0);
+    throw e;
   } finally {
     out.close();
     for (const fd of fds) closeSync(fd);
   }
-  return { file, spans };
 }
 
 /** The ledger events of one partition (bytes [start, end) of a thread's events file), one text line at a time. */

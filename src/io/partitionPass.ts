@@ -365,10 +365,28 @@ export interface Decided {
 /** Ledger events of one limits thread (see writeLedgerEvent), every partition it decided one after another. */
 export const eventsFile = (work: string, thread: number): string => join(work, `e${thread}.tsv`);
 
-/** Where a ledger run's lookups are: a file of one JSON text per partition, and each one's [offset, length]. */
+/**
+ * Where a ledger run's lookups are: a file of one JSON text per partition, each one's offset and length (`spans`,
+ * two float64 per partition), and how many partitions are answered so far (`ready`, an int32; -1 when the lookups
+ * stopped). Shared with the limits threads, which decide a partition once it is answered.
+ */
 export interface LedgerContexts {
   file: string;
-  spans: Segments[];
+  spans: SharedArrayBuffer;
+  ready: SharedArrayBuffer;
+}
+
+/** Partition p's lookups, once this thread has waited for them to be answered. */
+function contextOf(contexts: LedgerContexts, fd: number, p: number): StoredContext {
+  const ready = new Int32Array(contexts.ready);
+  for (;;) {
+    const answered = Atomics.load(ready, 0);
+    if (answered < 0) throw new Error('the ledger lookups stopped');
+    if (answered > p) break;
+    Atomics.wait(ready, 0, answered, 1000);
+  }
+  const spans = new Float64Array(contexts.spans);
+  return JSON.parse(readSegmentBytes(fd, [spans[2 * p]!, spans[2 * p + 1]!]).toString('utf8')) as StoredContext;
 }
 
 /** What the ledger knows of one partition's persons and rows, as the context file keeps it. */
@@ -429,7 +447,7 @@ export function decidePartitions(
       tick?.(p);
       let ledger: PartitionLedger | undefined;
       if (contexts) {
-        const stored = JSON.parse(readSegmentBytes(contextFd!, contexts.spans[p]!).toString('utf8')) as StoredContext;
+        const stored = contextOf(contexts, contextFd!, p);
         ledger = { context: { history: stored.history, recordedRows: new Map(stored.recordedRows) }, events: events!, fileIndex };
       }
       const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner, ledger);

@@ -17,7 +17,7 @@ import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } 
 import { mergeBreakdown } from './mergePass.js';
 import { type Decided, type LedgerContexts, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
-import { lookUpPartitions, recordRun } from './ledgerPass.js';
+import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
 import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, readHeader, transcodeToUtf8 } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -136,7 +136,8 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
       );
     }
 
-    const helpers = new Helpers({ tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction });
+    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction };
+    let helpers = new Helpers(setup);
     stopHelpers = () => helpers.stop();
 
     // Pass A: every row evaluated once; rejects and breakdown lines spilled per chunk, limit records per person partition.
@@ -157,20 +158,23 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
     const copy = Buffer.alloc(COPY_BLOCK);
 
     const decideAndWrite = async (tx?: LedgerTx): Promise<{ summary: SummaryRow[]; recorded?: RunTotals }> => {
-      // A transaction tried again writes its outputs afresh.
+      // A transaction tried again writes its outputs afresh, with helpers of its own (a failed one's are spent).
       for (const f of staged.splice(0)) f.abort();
-      // A ledger run: what the ledger knows of each partition's persons and rows, asked here, in the transaction.
-      let contexts: LedgerContexts | undefined;
-      if (tx) {
+      await helpers.stop();
+      helpers = new Helpers(setup);
+      // A ledger run: what the ledger knows of each partition's persons and rows, asked by this thread, in the
+      // transaction, partition after partition, while the helpers decide the partitions already answered.
+      const contexts = tx ? newLedgerContexts(work, partitions) : undefined;
+      const lookUps = contexts && (async (): Promise<void> => {
         o.progress?.start('ledger', partitions, 0);
         let looked = 0;
-        contexts = await lookUpPartitions(work, partitions, chunks.map((c) => c.records), tx, () => o.progress?.tick(++looked, 0));
+        await lookUpPartitions(contexts, chunks.map((c) => c.records), tx!, () => o.progress?.tick(++looked, 0));
         o.progress?.done();
         lap('ledger lookups');
-      }
+      });
 
       // Pass B: limits per partition (a person's lines are all in one), on worker threads when asked for.
-      const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels, helpers, contexts);
+      const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels, helpers, contexts, lookUps);
       await helpers.stop();
       const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
       lap('limits');
@@ -351,6 +355,8 @@ async function decideAll(
   labels: string[],
   helpers: Helpers,
   contexts: LedgerContexts | undefined,
+  /** Work this thread does before it joins in (a ledger run's lookups, which the helpers wait on partition by partition). */
+  first?: () => Promise<void>,
 ): Promise<Decided[]> {
   const n = Math.max(1, Math.min(o.workers, partitions));
   const queue = new PartitionQueue(partitions);
@@ -364,6 +370,16 @@ async function decideAll(
         helper.worker.postMessage({ kind: 'limits', job } satisfies HelperRequest);
       }),
   );
+  if (first) {
+    const working = first();
+    try {
+      await Promise.race([working, helpers.failed]);
+    } catch (e) {
+      // A helper failed: the lookups are let finish (they use the transaction) before the run stops.
+      await working.catch(() => undefined);
+      throw e;
+    }
+  }
   o.progress?.start('limits', partitions, 0);
   let decidedHere = 0;
   const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0), contexts);

@@ -124,6 +124,26 @@ describe('20k-row synthetic roster', () => {
     } finally {
       sqlite.close();
     }
+    // The database failing while the limits threads wait on its answers: the run stops with the error, writes
+    // nothing and records nothing (no thread left waiting).
+    const counts = (): unknown => {
+      const sqlite = new Database(db, { readonly: true });
+      try {
+        return sqlite.prepare('SELECT (SELECT COUNT(*) FROM runs) AS runs, (SELECT COUNT(*) FROM claims) AS claims, (SELECT COUNT(*) FROM rows) AS rows').get();
+      } finally {
+        sqlite.close();
+      }
+    };
+    const before = counts();
+    const failed = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'ledger-failed'), '--no-progress', '--ledger', db, '--workers', '3'], {
+      env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024), SUBSIDY_FAULT: 'lookup-error' },
+      timeout: 60_000,
+    });
+    expect(failed.status, failed.stderr.toString()).toBe(1);
+    expect(failed.stderr.toString()).toBe('subsidy: injected fault: lookup-error\n');
+    expect(readdirSync(join(dir, 'ledger-failed'))).toEqual([]);
+    expect(counts()).toEqual(before);
+
     const third = calc('ledger-third', ['--ledger', db]);
     expect(third).toContain('recorded 0 approved line(s)');
     expect(file('ledger-third', 'breakdown.csv').toString()).not.toMatch(/,approved,/);
