@@ -5,7 +5,7 @@ import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
-import { rowHash } from './ledger.js';
+import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
 import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
@@ -26,10 +26,7 @@ export interface ChunkJob {
   maskIds: boolean;
   /** False: every line read as text (tests compare the two ways). */
   rawLines?: boolean;
-  /**
-   * A ledger run: each line's record ends with its row's content hash (rowHash), which needs the row's cells, so
-   * every line is read as text.
-   */
+  /** A ledger run: each line's record ends with its row's content hash (rowHash; ByteRowHasher on the byte path). */
   rowHashes?: { salt?: string };
 }
 
@@ -91,7 +88,8 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
   const hashing = job.rowHashes;
-  const raw = job.rawLines === false || hashing ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine);
+  const hasher = hashing && new ByteRowHasher(options.defaultJurisdiction, hashing.salt);
+  const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine, hasher);
   // When half a window of rows found no template for want of room, the shapes start afresh (RowShapes.reset).
   let cappedBefore = 0;
   const counted = (): void => {

@@ -9,8 +9,11 @@ export const SCHEMA_VERSION = 1;
 /** Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once. */
 const HASH_ORDER = FIELDS.map((f) => f.name).sort((a, b) => a.localeCompare(b));
 
-/** SHA-256 of a text as hex: crypto.hash where this Node has it (20.12 on), a hash object where not. */
-const sha256 = typeof crypto.hash === 'function' ? (text: string): string => crypto.hash('sha256', text) : (text: string): string => crypto.createHash('sha256').update(text).digest('hex');
+/** SHA-256 of a text (or its UTF-8 bytes) as hex: crypto.hash where this Node has it (20.12 on), a hash object where not. */
+const sha256 =
+  typeof crypto.hash === 'function'
+    ? (text: string | Buffer): string => crypto.hash('sha256', text)
+    : (text: string | Buffer): string => crypto.createHash('sha256').update(text).digest('hex');
 
 /**
  * What identifies a row's content across runs (a row already paid is a `duplicate`): SHA-256, or HMAC-SHA256 under
@@ -34,6 +37,62 @@ export function rowHash(cells: ReadonlyMap<string, string>, defaultJurisdiction:
     content = [defaultJurisdiction ?? '', ...entries.map(([k, v]) => `${k}=${nfkc(v)}`)].join('\n');
   }
   return salt ? crypto.createHmac('sha256', salt).update(content).digest('hex') : sha256(content);
+}
+
+/**
+ * rowHash from a roster line's bytes, for lines the byte path writes without decoding them (rawShapes.ts): the same
+ * text hashed, built from the cells' bytes. Only when every read cell is ASCII or CJK ideographs (U+4E00–U+9FFF),
+ * whose NFKC form is themselves and whose trimming is of ASCII blanks; for any other line `hash` says undefined and
+ * the line is read as text.
+ */
+export class ByteRowHasher {
+  private fields: readonly string[] | undefined;
+  /** The header's read columns in hash order, each with the bytes that come before its value ("\nname="). */
+  private plan: { column: number; prefix: Buffer }[] = [];
+  private scratch = Buffer.allocUnsafe(4096);
+  private readonly start: Buffer;
+
+  constructor(
+    defaultJurisdiction: string | undefined,
+    private readonly salt: string | undefined,
+  ) {
+    this.start = Buffer.from(defaultJurisdiction ?? '', 'utf8');
+  }
+
+  /** The line's hash from its cells, bytes [starts[c], ends[c]) of `buf` for column c (quotes taken off), under `fields`. */
+  hash(buf: Buffer, starts: Int32Array, ends: Int32Array, fields: readonly string[]): string | undefined {
+    if (fields !== this.fields) {
+      this.fields = fields;
+      const columns = new Map(fields.map((f, i) => [f, i]));
+      this.plan = HASH_ORDER.filter((f) => columns.has(f)).map((f) => ({ column: columns.get(f)!, prefix: Buffer.from(`\n${f}=`, 'utf8') }));
+    }
+    let n = this.start.copy(this.scratch, 0);
+    for (const { column, prefix } of this.plan) {
+      let s = starts[column]!;
+      let e = ends[column]!;
+      if (s < 0) continue; // the line stops before this column: no cell
+      while (s < e && (buf[s] === 0x20 || (buf[s]! >= 0x09 && buf[s]! <= 0x0d))) s++;
+      while (e > s && (buf[e - 1] === 0x20 || (buf[e - 1]! >= 0x09 && buf[e - 1]! <= 0x0d))) e--;
+      if (s === e) continue; // blank: not a cell
+      for (let i = s; i < e; i++) {
+        const b = buf[i]!;
+        if (b < 0x80) continue;
+        // U+4E00 (E4 B8 80) to U+9FFF (E9 BF BF), three bytes each.
+        const ok = b >= 0xe4 && b <= 0xe9 && (b > 0xe4 || buf[i + 1]! >= 0xb8) && i + 2 < e && (buf[i + 1]! & 0xc0) === 0x80 && (buf[i + 2]! & 0xc0) === 0x80;
+        if (!ok) return undefined;
+        i += 2;
+      }
+      if (n + prefix.length + (e - s) > this.scratch.length) {
+        const bigger = Buffer.allocUnsafe(2 * (n + prefix.length + (e - s)));
+        this.scratch.copy(bigger, 0, 0, n);
+        this.scratch = bigger;
+      }
+      n += prefix.copy(this.scratch, n);
+      n += buf.copy(this.scratch, n, s, e);
+    }
+    const content = this.scratch.subarray(0, n);
+    return this.salt ? crypto.createHmac('sha256', this.salt).update(content).digest('hex') : sha256(content);
+  }
 }
 
 export interface RunRecord {

@@ -1,6 +1,7 @@
 // Row shapes from bytes: a plain roster line finds its template (rowShapes.ts) by its bytes and is written out without being decoded or cut into cells.
 import { isoDate, validResidentIdBytes } from '../engine/intake.js';
 import { partitionOf, partitionOfBytes } from '../engine/partition.js';
+import type { ByteRowHasher } from './ledger.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
 import { type RowShapes, SLOT, type Shaped, type ShapeLine, type Template, shapeIn } from './rowShapes.js';
@@ -43,6 +44,8 @@ const MAX_TEMPLATES = 4096;
 const MAX_LINE = 8 * 1024;
 /** Room for a slot's value: a number (≤ 16 digits), an ID (18), a date (10) or a year (4); names are added. */
 const SLOT_ROOM = 18;
+/** Room for a record's row hash: a tab and 64 hex digits (the line break is the record's own). */
+const HASH_ROOM = 65;
 
 function byteText(t: Shaped): ByteText {
   return { pieces: t.pieces.map((p) => new Uint8Array(Buffer.from(p, 'utf8'))), slots: t.slots };
@@ -221,10 +224,18 @@ export class RawShapes {
     private readonly breakdown: Appender,
     /** Told each line's partition and breakdown bytes (the line map). */
     private readonly mapLine: (partition: number, bytes: number) => void,
+    /** A ledger run: each record ends with its row's content hash, made from the line's cells. */
+    private readonly hasher?: ByteRowHasher,
   ) {}
+
+  /** Per column, where the line `write` last looked at has its cell (quotes taken off); -1 past its last cell. */
+  private cellStarts = new Int32Array(0);
+  private cellEnds = new Int32Array(0);
 
   private readHeader(header: RosterHeader): void {
     this.header = header;
+    this.cellStarts = new Int32Array(header.fields.length);
+    this.cellEnds = new Int32Array(header.fields.length);
     this.role = new Uint8Array(header.fields.length);
     header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : 0));
   }
@@ -240,6 +251,8 @@ export class RawShapes {
     if (end - start > this.scratch.length) return -1;
     const role = this.role;
     const scratch = this.scratch;
+    const hasher = this.hasher;
+    if (hasher) this.cellStarts.fill(-1);
     let h = 0x811c9dc5;
     let k = 0;
     let col = 0;
@@ -277,6 +290,10 @@ export class RawShapes {
       } else {
         while (i < end && buf[i] !== COMMA) if (buf[i++] === QUOTE) return -1;
         cellEnd = i;
+      }
+      if (hasher && col < role.length) {
+        this.cellStarts[col] = cellStart;
+        this.cellEnds[col] = cellEnd;
       }
       if (mine === 1) {
         idStart = cellStart;
@@ -331,6 +348,9 @@ export class RawShapes {
     }
     const lines = t.lines;
     if (!lines) return -1;
+    // The row's content hash (a ledger run), from the cells as read: spaces and a lower-case x as the text path keeps them.
+    const hash = hasher?.hash(buf, this.cellStarts, this.cellEnds, this.header!.fields);
+    if (hasher && hash === undefined) return -1;
     const nameBytes = nameEnd - nameStart;
     const idPartition = partitionOfBytes(id, idAt, idAt + 18, this.partitions);
     this.seq.set(seq);
@@ -338,7 +358,7 @@ export class RawShapes {
     let index = firstIndex;
     for (const line of lines) {
       const p = line.partition >= 0 ? line.partition : idPartition;
-      const room = line.fixed + 5 * SLOT_ROOM + nameBytes;
+      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + (hash ? HASH_ROOM : 0);
       this.index.set(index++);
       // The record.
       const rec = this.records.bufferOf(p);
@@ -356,6 +376,12 @@ export class RawShapes {
         else throw new Error(`slot ${slot} in a record`);
       }
       at = put(r.pieces[r.slots.length]!, rec, at);
+      if (hash) {
+        // After the record's last cell, before its line break (withRowHash).
+        rec[at - 1] = 9;
+        at = putText(hash, 64, rec, at);
+        rec[at++] = 10;
+      }
       this.records.advance(p, at - recStart);
       // The breakdown line.
       const out = this.breakdown;

@@ -63,10 +63,11 @@ function roster(newline: string, rows: number, quoteAll = false): string {
  * places, so the records file itself can differ in layout). 13 partitions: with a power of two, keys differing
  * only in a letter's case (x, X) would always share a partition, and a wrong key could not show.
  */
-async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean): Promise<Map<string, Buffer>> {
+async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean, rowHashes?: { salt?: string }): Promise<Map<string, Buffer>> {
   const work = mkdtempSync(join(tmpdir(), 'raw-'));
   const part = { label: 'r.csv', range: { start: 0, end: statSync(path).size, firstRow: 1 }, format: { encoding: 'utf8' as const, newline } };
-  const { records, ...result } = await evaluateChunk({ work, chunk: 0, fileIndex: 0, path, partitions: 13, encoding: 'auto', lang, maskIds, part, rawLines }, { tables });
+  const job = { work, chunk: 0, fileIndex: 0, path, partitions: 13, encoding: 'auto' as const, lang, maskIds, part, rawLines, ...(rowHashes ? { rowHashes } : {}) };
+  const { records, ...result } = await evaluateChunk(job, { tables, ...(rowHashes ? { defaultJurisdiction: 'zhuji' } : {}) });
   const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
   const fd = openSync(recordsPart(work, 0), 'r');
   files.set(recordsPart('', 0), Buffer.concat(records.map((segments) => Buffer.concat([readSegmentBytes(fd, segments), Buffer.from('|')]))));
@@ -95,16 +96,20 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
   });
 
   afterEach(() => vi.restoreAllMocks());
-  for (const [newline, lang, mask, quoteAll] of [['\n', 'en', false, false], ['\r\n', 'zh', true, false], ['\n', 'en', false, true]] as const) {
-    it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''}${quoteAll ? ', every cell quoted' : ''})`, async () => {
+  // A ledger run's records end with each row's content hash: from the line's bytes, it must be rowHash of its cells.
+  const cases = [['\n', 'en', false, false, undefined], ['\r\n', 'zh', true, false, undefined], ['\n', 'en', false, true, undefined], ['\n', 'en', false, false, {}], ['\r\n', 'zh', true, true, { salt: 'county' }]] as const;
+  for (const [newline, lang, mask, quoteAll, rowHashes] of cases) {
+    const hashes = rowHashes ? `, row hashes${rowHashes.salt ? ' under a salt' : ''}` : '';
+    it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''}${quoteAll ? ', every cell quoted' : ''}${hashes})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'raw-roster-'));
       const path = join(dir, 'r.csv');
       writeFileSync(path, roster(newline, 3_000, quoteAll));
       const write = vi.spyOn(RawShapes.prototype, 'write');
-      const bytes = await spills(path, newline, lang, mask, true);
+      const bytes = await spills(path, newline, lang, mask, true, rowHashes);
       const taken = write.mock.results.filter((r) => (r.value as number) >= 0).length;
       write.mockClear();
-      const text = await spills(path, newline, lang, mask, false);
+      const text = await spills(path, newline, lang, mask, false, rowHashes);
+      if (rowHashes) expect(text.get(recordsPart('', 0))!.toString('utf8')).toMatch(/\tperson\t[0-9a-f]{64}\n/);
       expect(write).not.toHaveBeenCalled();
       expect([...bytes.keys()].sort()).toEqual([...text.keys()].sort());
       for (const [name, content] of text) expect(bytes.get(name)!.equals(content), name).toBe(true);
