@@ -168,6 +168,8 @@ export interface Ledger {
   transaction<T>(fn: (tx: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T>;
   claimsOf(personId: string): Promise<LedgerClaimView[]>;
   allClaims(): Promise<LedgerClaimView[]>;
+  /** Every claim in recording order, a few thousand at a time: a year of a province's claims is not held at once. */
+  claimBatches(): AsyncGenerator<LedgerClaimView[]>;
   runs(): Promise<RunView[]>;
   voidRun(runId: string, reason: string): Promise<RunView>;
   stats(): Promise<StatsRow[]>;

@@ -38,6 +38,8 @@ CREATE INDEX IF NOT EXISTS claims_person ON claims(person_key);
 `;
 
 const LIVE = `run_id IN (SELECT run_id FROM runs WHERE voided_at IS NULL)`;
+/** Claims per page of an export. */
+const EXPORT_BATCH = 4096;
 const RETRYABLE = new Set(['40001', '40P01']); // serialization_failure, deadlock_detected
 const MAX_ATTEMPTS = 30;
 
@@ -160,6 +162,25 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
     },
     async claimsOf(personId: string): Promise<LedgerClaimView[]> {
       return ((await pool.query(`${CLAIM_VIEW} WHERE c.person_key = $1 ORDER BY c.date, c.id`, [codec.encode(personId)])).rows as ClaimRow[]).map(view);
+    },
+    async *claimBatches(): AsyncGenerator<LedgerClaimView[]> {
+      // Keyset pages by id (the recording order), nothing holding the whole table; in one read-only snapshot, so a
+      // run committed meanwhile is either all in the export or not at all.
+      const c = await pool.connect();
+      try {
+        await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
+        for (let after = 0; ; ) {
+          const rows = (await c.query(`${CLAIM_VIEW} WHERE c.id > $1 ORDER BY c.id LIMIT ${EXPORT_BATCH}`, [after])).rows as ClaimRow[];
+          if (rows.length === 0) break;
+          after = Number(rows[rows.length - 1]!.id);
+          yield rows.map(view);
+        }
+        await c.query('COMMIT');
+      } finally {
+        // Left part-way (the reader stopped): end the snapshot before the connection goes back to the pool.
+        await c.query('ROLLBACK').catch(() => undefined);
+        c.release();
+      }
     },
     async allClaims(): Promise<LedgerClaimView[]> {
       return ((await pool.query(`${CLAIM_VIEW} ORDER BY c.id`)).rows as ClaimRow[]).map(view);

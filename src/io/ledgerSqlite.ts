@@ -51,6 +51,8 @@ const view = (r: ClaimRow): LedgerClaimView => ({
 
 const CLAIM_VIEW = `SELECT c.*, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS voided FROM claims c JOIN runs r USING (run_id)`;
 
+/** Claims per batch of an export. */
+const EXPORT_BATCH = 4096;
 /** How long one attempt at the write lock blocks; between attempts a waiting run can say so. */
 const LOCK_ATTEMPT_MS = 2 * 1000;
 /** How long a run waits for another run writing to the same file (a 3M-row run holds it about a minute). */
@@ -186,6 +188,17 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     },
     async claimsOf(personId: string): Promise<LedgerClaimView[]> {
       return (db.prepare(`${CLAIM_VIEW} WHERE c.person_key = ? ORDER BY c.date, c.rowid`).all(codec.encode(personId)) as ClaimRow[]).map(view);
+    },
+    async *claimBatches(): AsyncGenerator<LedgerClaimView[]> {
+      let batch: LedgerClaimView[] = [];
+      for (const r of db.prepare(`${CLAIM_VIEW} ORDER BY c.rowid`).iterate() as IterableIterator<ClaimRow>) {
+        batch.push(view(r));
+        if (batch.length === EXPORT_BATCH) {
+          yield batch;
+          batch = [];
+        }
+      }
+      if (batch.length) yield batch;
     },
     async allClaims(): Promise<LedgerClaimView[]> {
       return (db.prepare(`${CLAIM_VIEW} ORDER BY c.rowid`).all() as ClaimRow[]).map(view);

@@ -147,6 +147,21 @@ describe('20k-row synthetic roster', () => {
     const third = calc('ledger-third', ['--ledger', db]);
     expect(third).toContain('recorded 0 approved line(s)');
     expect(file('ledger-third', 'breakdown.csv').toString()).not.toMatch(/,approved,/);
+
+    // The export is written batch by batch (4,096 claims each): every claim once, in recording order.
+    const exported = join(dir, 'claims.csv');
+    const exp = spawnSync(process.execPath, [BIN, 'ledger', 'export', '--ledger', db, '-o', exported]);
+    expect(exp.status, exp.stderr.toString()).toBe(0);
+    const all = openSqliteLedger(db, false);
+    try {
+      const claims = await all.allClaims();
+      expect(claims.length).toBeGreaterThan(2 * 4096);
+      const lines = readFileSync(exported, 'utf8').replace(/^\uFEFF/, '').trimEnd().split('\r\n');
+      expect(lines[0]).toBe('run_id,voided,file,row,person_key,jurisdiction,program,occupation,level,date,year,amount,payee,recorded_at');
+      expect(lines.slice(1).map((l) => l.split(',').slice(0, 5).join(','))).toEqual(claims.map((c) => [c.runId, c.voided ? 'yes' : 'no', c.file, c.row, c.personKey].join(',')));
+    } finally {
+      await all.close();
+    }
   });
 });
 

@@ -1,7 +1,7 @@
 // `subsidy ledger show | export | void | stats`: what the claims ledger holds, and withdrawing a run.
 import { stringify } from 'csv-stringify/sync';
 import { formatYuan } from '../../engine/money.js';
-import { writeFileAtomic } from '../../io/atomic.js';
+import { openAtomic } from '../../io/atomic.js';
 import { BOM, safeCell } from '../../io/csvOut.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
 import { makeChalk, yuanGrouped } from '../format.js';
@@ -35,11 +35,23 @@ export async function ledgerShow(personId: string, opts: { ledger: string }): Pr
 
 export async function ledgerExport(opts: { ledger: string; out: string }): Promise<number> {
   return withLedger(opts.ledger, async (l) => {
-    const claims = await l.allClaims();
     const header = ['run_id', 'voided', 'file', 'row', 'person_key', 'jurisdiction', 'program', 'occupation', 'level', 'date', 'year', 'amount', 'payee', 'recorded_at'];
-    const rows = claims.map((x) => [x.runId, x.voided ? 'yes' : 'no', x.file, x.row, x.personKey, x.jurisdiction, x.program, x.occupation, x.level, x.date, x.year, formatYuan(x.amountFen), x.payee, x.recordedAt]);
-    writeFileAtomic(opts.out, BOM + stringify([header, ...rows.map((r) => r.map((v) => (typeof v === 'string' ? safeCell(v) : v)))], { record_delimiter: '\r\n' }));
-    process.stdout.write(`wrote ${claims.length} claim(s) to ${opts.out}\n`);
+    const csv = (rows: (string | number)[][]): string => stringify(rows.map((r) => r.map((v) => (typeof v === 'string' ? safeCell(v) : v))), { record_delimiter: '\r\n' });
+    // Written batch by batch: 1.9 million claims held at once took 5 GB and 66 s.
+    const out = openAtomic(opts.out);
+    let count = 0;
+    try {
+      out.write(BOM + csv([header]));
+      for await (const claims of l.claimBatches()) {
+        out.write(csv(claims.map((x) => [x.runId, x.voided ? 'yes' : 'no', x.file, x.row, x.personKey, x.jurisdiction, x.program, x.occupation, x.level, x.date, x.year, formatYuan(x.amountFen), x.payee, x.recordedAt])));
+        count += claims.length;
+      }
+      out.commit();
+    } catch (e) {
+      out.abort();
+      throw e;
+    }
+    process.stdout.write(`wrote ${count} claim(s) to ${opts.out}\n`);
     return 0;
   });
 }
