@@ -1,6 +1,6 @@
 // `subsidy estimate` end to end: the seed-based plans, estimate.csv, and the HTML report rendered in headless Chromium.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
@@ -61,6 +61,31 @@ describe('estimate on the seed plans', () => {
     const cert = rows.find((x) => x.program === 'cert_training' && x.scenario === 'baseline')!;
     expect(cert.cases).toBe('4');
     expect(rows.find((x) => x.label === 'free_lunch')!.unquantified_cases).toBe('0.50');
+  });
+
+  it('a roster of several jurisdictions: only the rows of -j are cases; the others are left out and counted aloud by jurisdiction', () => {
+    const dir = tmp();
+    // Zhuji and Hengyang both have a programme called safety_training: a Hengyang row is not a Zhuji case.
+    const roster = join(dir, 'province.csv');
+    const cells = 'safety_training,special_operation,new';
+    writeFileSync(roster, ['jurisdiction,program,certificate,renewal,date,class_hours', `zhuji,${cells},2020-06-01,`, `诸暨,${cells},2020-06-02,`, `hengyang,${cells},2020-06-01,40`, `hengyang,${cells},2020-06-03,40`, `mars,${cells},2020-06-01,`].join('\n') + '\n');
+    const r = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const err = r.stderr.toString();
+    expect(err).toContain(`2 row(s) of ${roster} are for other jurisdictions and are not in this estimate for zhuji: hengyang 2`);
+    expect(err).toContain(`${roster} row 6, column jurisdiction, value "mars": unknown jurisdiction`);
+    expect(err).toContain('2 case line(s) read');
+    const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    // ZJ-03: a new special-operation certificate, up to 500 yuan: the two Zhuji rows only, not the Hengyang ones.
+    expect(rows.find((x) => x.program === 'safety_training' && x.scenario === 'baseline')).toMatchObject({ cases: '2', central: '1000.00' });
+  });
+
+  it('a plan line of another jurisdiction stops the estimate with file, row, column and value', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'plan.csv'), 'jurisdiction,program,planned\nzhuji,safety_training,10\nhengyang,safety_training,5\n');
+    const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain('plan.csv row 3, column jurisdiction, value "hengyang": this estimate is for zhuji (-j)');
   });
 
   it('a bad plan line stops the estimate with file, row, column and value', () => {

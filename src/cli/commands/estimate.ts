@@ -44,16 +44,30 @@ function share(name: string, text: string): number {
 }
 
 /**
- * Read plan lines (or roster rows, each one case). In a plan any unreadable cell stops the estimate: a total
- * missing a planned line would mislead. In a roster of expected trainees such rows are left out and counted aloud.
+ * Read plan lines (or roster rows, each one case) for `table`'s jurisdiction. In a plan any unreadable cell stops the
+ * estimate: a total missing a planned line would mislead. In a roster of expected trainees such rows are left out and
+ * counted aloud, and so are rows whose jurisdiction cell names another jurisdiction (a province-wide roster: a
+ * Shanxi row's skill_upgrade is not Zhuji's).
  */
-async function readCases(file: string, isPlan: boolean, encoding: string): Promise<PlanCase[]> {
+async function readCases(file: string, isPlan: boolean, encoding: string, table: Table, tables: ReadonlyMap<string, Table>): Promise<PlanCase[]> {
   const cases: PlanCase[] = [];
   const problems: string[] = [];
   const skipped: string[] = [];
+  const elsewhere = new Map<string, number>();
   for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined)) {
     if (rec.unreadable) {
       (isPlan ? problems : skipped).push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      continue;
+    }
+    const named = rec.cells.get('jurisdiction');
+    const theirs = named === undefined ? table : findTable(tables, named);
+    if (theirs !== table) {
+      const what = theirs
+        ? `${rec.file} row ${rec.row}, column jurisdiction, value "${named}": this estimate is for ${table.code} (-j)`
+        : `${rec.file} row ${rec.row}, column jurisdiction, value "${named}": unknown jurisdiction (known: ${[...tables.keys()].join(', ')})`;
+      if (isPlan) problems.push(what);
+      else if (theirs) elsewhere.set(theirs.code, (elsewhere.get(theirs.code) ?? 0) + 1);
+      else skipped.push(what);
       continue;
     }
     const facts: Facts = {};
@@ -85,6 +99,11 @@ async function readCases(file: string, isPlan: boolean, encoding: string): Promi
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
   if (skipped.length) {
     process.stderr.write(`${skipped.length} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.slice(0, 10).join('\n')}${skipped.length > 10 ? '\n…' : ''}\n`);
+  }
+  if (elsewhere.size) {
+    const n = [...elsewhere.values()].reduce((a, x) => a + x, 0);
+    const by = [...elsewhere].sort(([a], [b]) => a.localeCompare(b)).map(([code, k]) => `${code} ${k}`).join(', ');
+    process.stderr.write(`${n} row(s) of ${file} are for other jurisdictions and are not in this estimate for ${table.code}: ${by}\n`);
   }
   process.stderr.write(`${cases.length} case line(s) read from ${file}\n`);
   return cases;
@@ -126,7 +145,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     throw e;
   }
   const source = (opts.plan ?? opts.roster)!;
-  const cases = await readCases(source, !!opts.plan, opts.encoding);
+  const cases = await readCases(source, !!opts.plan, opts.encoding, table, tables);
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding)) : undefined;
   const evalOptions = catalogue ? { catalogue: (t: Table, p: { id: string }, f: Facts) => catalogue.lookup(t.code, p.id, f.occupation as string | undefined, f.level as string | undefined) } : {};
   const baseline = estimate(table, cases, assumptions, evalOptions);
