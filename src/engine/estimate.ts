@@ -71,16 +71,40 @@ function scale(perCase: Fen, casesX100: number): Fen {
   return percentOf(perCase, casesX100);
 }
 
-export function estimate(table: Table, cases: PlanCase[], a: Assumptions, options: EvaluateOptions = {}): EstimateRow[] {
-  const rows = new Map<string, EstimateRow>();
-  const factorX100 = Math.round(a.takeUp * a.passRate * 10000) / 100; // percent with two decimals
-  const rowFor = (key: string, init: () => EstimateRow): EstimateRow => {
-    const r = rows.get(key) ?? init();
-    rows.set(key, r);
+export function estimate(table: Table, cases: Iterable<PlanCase>, a: Assumptions, options: EvaluateOptions = {}): EstimateRow[] {
+  const e = new Estimate(table, a, options);
+  for (const c of cases) e.add(c);
+  return e.rows();
+}
+
+/** An estimate built case by case, so a roster of millions of expected trainees is never held at once. */
+export class Estimate {
+  private readonly byKey = new Map<string, EstimateRow>();
+  private readonly factorX100: number;
+
+  constructor(
+    private readonly table: Table,
+    private readonly a: Assumptions,
+    private readonly options: EvaluateOptions = {},
+  ) {
+    this.factorX100 = Math.round(a.takeUp * a.passRate * 10000) / 100; // percent with two decimals
+  }
+
+  /** Rows by programme (or label), in the order first met. */
+  rows(): EstimateRow[] {
+    return [...this.byKey.values()];
+  }
+
+  private rowFor(key: string, init: () => EstimateRow): EstimateRow {
+    const r = this.byKey.get(key) ?? init();
+    this.byKey.set(key, r);
     return r;
-  };
-  for (const c of cases) {
-    const casesX100 = Math.round(c.planned * factorX100);
+  }
+
+  add(c: PlanCase): void {
+    const { table, a, options } = this;
+    const rowFor = (key: string, init: () => EstimateRow): EstimateRow => this.rowFor(key, init);
+    const casesX100 = Math.round(c.planned * this.factorX100);
     const program = table.programs.find((p) => p.id === c.program);
     if (!program) {
       const r = rowFor(`label:${c.label}`, () => ({
@@ -89,7 +113,7 @@ export function estimate(table: Table, cases: PlanCase[], a: Assumptions, option
       }));
       r.casesX100 += casesX100;
       r.unquantifiedX100 += casesX100;
-      continue;
+      return;
     }
     const date = (c.facts.date as string | undefined) ?? a.on;
     const { central, high } = evaluateBoth(table, c, date, options);
@@ -117,7 +141,6 @@ export function estimate(table: Table, cases: PlanCase[], a: Assumptions, option
       }
     }
   }
-  return [...rows.values()];
 }
 
 export interface PayeeTotal {

@@ -2,7 +2,9 @@
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
-import { type Assumptions, type EstimateRow, type PlanCase, estimate, totals } from '../../engine/estimate.js';
+import { type Assumptions, Estimate, type EstimateRow, type PlanCase, totals } from '../../engine/estimate.js';
+import type { EvaluateOptions, Outcome } from '../../engine/evaluate.js';
+import { FactMemo } from '../../engine/memo.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findTable, parseCell, parseDate } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
@@ -49,14 +51,21 @@ function share(name: string, text: string): number {
  * counted aloud, and so are rows whose jurisdiction cell names another jurisdiction (a province-wide roster: a
  * Shanxi row's skill_upgrade is not Zhuji's).
  */
-async function readCases(file: string, isPlan: boolean, encoding: string, table: Table, tables: ReadonlyMap<string, Table>): Promise<PlanCase[]> {
-  const cases: PlanCase[] = [];
+async function readCases(file: string, isPlan: boolean, encoding: string, table: Table, tables: ReadonlyMap<string, Table>, add: (c: PlanCase) => void): Promise<void> {
+  let read = 0;
   const problems: string[] = [];
+  // The first few reasons are kept to show; all are counted.
   const skipped: string[] = [];
+  let skippedCount = 0;
+  const skip = (...why: string[]): void => {
+    skippedCount += why.length;
+    skipped.push(...why.slice(0, Math.max(0, 10 - skipped.length)));
+  };
   const elsewhere = new Map<string, number>();
   for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined)) {
     if (rec.unreadable) {
-      (isPlan ? problems : skipped).push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      else skip(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
       continue;
     }
     const named = rec.cells.get('jurisdiction');
@@ -67,7 +76,7 @@ async function readCases(file: string, isPlan: boolean, encoding: string, table:
         : `${rec.file} row ${rec.row}, column jurisdiction, value "${named}": unknown jurisdiction (known: ${[...tables.keys()].join(', ')})`;
       if (isPlan) problems.push(what);
       else if (theirs) elsewhere.set(theirs.code, (elsewhere.get(theirs.code) ?? 0) + 1);
-      else skipped.push(what);
+      else skip(what);
       continue;
     }
     const facts: Facts = {};
@@ -80,7 +89,7 @@ async function readCases(file: string, isPlan: boolean, encoding: string, table:
       else problems.push(`${rec.file} row ${rec.row}, column ${name}, value "${raw}": ${p.reason.en}`);
     }
     if (!isPlan && problems.length > before) {
-      skipped.push(...problems.splice(before));
+      skip(...problems.splice(before));
       continue;
     }
     const planned = isPlan ? (facts.planned as number | undefined) : 1;
@@ -94,19 +103,20 @@ async function readCases(file: string, isPlan: boolean, encoding: string, table:
     delete facts.program;
     delete facts.planned;
     delete facts.label;
-    cases.push({ file: rec.file, row: rec.row, label, program, planned, facts });
+    // Evaluated as read (a plan with a problem is refused below, before anything is written).
+    add({ file: rec.file, row: rec.row, label, program, planned, facts });
+    read++;
   }
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
-  if (skipped.length) {
-    process.stderr.write(`${skipped.length} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.slice(0, 10).join('\n')}${skipped.length > 10 ? '\n…' : ''}\n`);
+  if (skippedCount) {
+    process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
   }
   if (elsewhere.size) {
     const n = [...elsewhere.values()].reduce((a, x) => a + x, 0);
     const by = [...elsewhere].sort(([a], [b]) => a.localeCompare(b)).map(([code, k]) => `${code} ${k}`).join(', ');
     process.stderr.write(`${n} row(s) of ${file} are for other jurisdictions and are not in this estimate for ${table.code}: ${by}\n`);
   }
-  process.stderr.write(`${cases.length} case line(s) read from ${file}\n`);
-  return cases;
+  process.stderr.write(`${read} case line(s) read from ${file}\n`);
 }
 
 function scenarioChanges(opts: EstimateOptions): { name: string; changes: ScenarioChange[] } | undefined {
@@ -145,11 +155,21 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     throw e;
   }
   const source = (opts.plan ?? opts.roster)!;
-  const cases = await readCases(source, !!opts.plan, opts.encoding, table, tables);
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding)) : undefined;
-  const evalOptions = catalogue ? { catalogue: (t: Table, p: { id: string }, f: Facts) => catalogue.lookup(t.code, p.id, f.occupation as string | undefined, f.level as string | undefined) } : {};
-  const baseline = estimate(table, cases, assumptions, evalOptions);
-  const scenarioRows = scenarioTable ? estimate(scenarioTable, cases, assumptions, evalOptions) : undefined;
+  // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.
+  const evalOptions = (): EvaluateOptions => ({
+    memo: new FactMemo<Outcome>(),
+    ...(catalogue ? { catalogue: (t: Table, p: { id: string }, f: Facts) => catalogue.lookup(t.code, p.id, f.occupation as string | undefined, f.level as string | undefined) } : {}),
+  });
+  // Baseline and scenario take each case as it is read: a roster is never held whole.
+  const base = new Estimate(table, assumptions, evalOptions());
+  const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
+  await readCases(source, !!opts.plan, opts.encoding, table, tables, (c) => {
+    base.add(c);
+    alternative?.add(c);
+  });
+  const baseline = base.rows();
+  const scenarioRows = alternative?.rows();
 
   const out = resolve(opts.out);
   makeOutputFolder(out);
