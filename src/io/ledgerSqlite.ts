@@ -116,12 +116,18 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     if (version !== undefined && Number(version) > SCHEMA_VERSION) {
       throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
     }
-    writing(() => {
-      db.exec(SCHEMA);
-      const stored = (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
-      codec = resolveCodec(stored, wantHashing);
-      db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
-    });
+    // A ledger already made is only read here: opening it takes no write lock, so a check at the counter or a dry
+    // run does not wait for a run that is recording.
+    const stored = version === undefined ? undefined : (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
+    if (version !== undefined && Number(version) === SCHEMA_VERSION && stored !== undefined) codec = resolveCodec(stored, wantHashing);
+    else {
+      writing(() => {
+        db.exec(SCHEMA);
+        const again = (db.prepare(`SELECT value FROM meta WHERE key='id_hashing'`).get() as { value: string } | undefined)?.value;
+        codec = resolveCodec(again, wantHashing);
+        db.prepare(`INSERT OR IGNORE INTO meta(key, value) VALUES ('schema_version', ?), ('id_hashing', ?)`).run(String(SCHEMA_VERSION), codec.fingerprint());
+      });
+    }
   } catch (e) {
     db.close();
     if (e instanceof Database.SqliteError) {
@@ -175,9 +181,11 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
   return {
     location: file,
     async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
-      // The write lock is taken before reading history, so two runs on one file are decided one after the other.
+      // The write lock is taken before reading history, so two runs on one file are decided one after the other. A dry
+      // run writes nothing: it reads one snapshot (WAL) without the lock, and does not hold up a run that records.
       try {
-        begin();
+        if (options.dryRun) db.exec('BEGIN DEFERRED');
+        else begin();
         const result = await fn(tx);
         db.exec(options.dryRun ? 'ROLLBACK' : 'COMMIT');
         return result;

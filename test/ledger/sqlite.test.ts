@@ -59,6 +59,32 @@ describe('SQLite ledger', () => {
     expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('annual_cap');
   });
 
+  it('while a run holds the write lock, a check at the counter and a dry run read the committed ledger without waiting', () => {
+    const dir = tmp();
+    const ledger = join(dir, 'ledger.db');
+    const march = [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4'], [PERSON, 'cert_training', '2020-03-02', '焊工', 'L4'], [PERSON, 'cert_training', '2020-03-03', '车工', 'L4']];
+    calc(roster(dir, 'march.csv', march), ledger);
+    const holder = new Database(ledger);
+    try {
+      holder.exec('BEGIN IMMEDIATE');
+      const answers = join(dir, 'case.json');
+      writeFileSync(answers, JSON.stringify({ program: 'cert_training', person_id: PERSON, date: '2020-06-01', level: 'L4', occupation: '钳工' }));
+      const started = Date.now();
+      const check = spawnSync(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'check', '-j', 'zhuji', '--answers', answers, '--json', '--ledger', ledger], { timeout: 20_000 });
+      expect(check.status, check.stderr.toString()).toBe(0);
+      expect(JSON.parse(check.stdout.toString()).lines[0].reasonCode).toBe('annual_cap'); // ZJ-16, counting March
+      const june = roster(dir, 'june.csv', [[PERSON, 'cert_training', '2020-06-01', '钳工', 'L4']]);
+      const dry = spawnSync(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', june, '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger, '--dry-run'], { timeout: 20_000 });
+      expect(dry.status, dry.stderr.toString()).toBe(0);
+      expect(dry.stderr.toString()).not.toContain('waiting');
+      expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('annual_cap');
+      expect(Date.now() - started).toBeLessThan(10_000);
+    } finally {
+      holder.exec('ROLLBACK');
+      holder.close();
+    }
+  });
+
   it('a file that is not a ledger is refused by name, without a stack trace', () => {
     const dir = tmp();
     const notLedger = join(dir, 'roster.csv');
