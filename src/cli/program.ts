@@ -99,6 +99,8 @@ Example answers file (case.json):
     .option('--catalog <csv>', 'catalogue standards (repeatable)', collect, [])
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
     .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
+    .option('--progress', 'show progress on stderr even when it is not a terminal')
+    .option('--no-progress', 'never show progress')
     .action(async (opts) => setExit(await (await commands.estimate()).estimateCommand(opts)));
 
   const ledger = program.command('ledger').description('what the claims ledger holds (--ledger as for calc)');

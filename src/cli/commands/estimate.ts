@@ -1,5 +1,5 @@
 // `subsidy estimate`: planned counts or an expected roster → low / central / high exposure, scenarios side by side.
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { type Assumptions, Estimate, type EstimateRow, type PlanCase, totals } from '../../engine/estimate.js';
@@ -19,6 +19,8 @@ import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk, yuanGrouped } from '../format.js';
+import { progressBar } from '../progress.js';
+import type { Progress } from '../../io/pipeline.js';
 import { parseEncoding } from './calc.js';
 import { makeOutputFolder } from '../../io/outputFolder.js';
 
@@ -37,6 +39,8 @@ export interface EstimateOptions {
   table: string[];
   catalog: string[];
   encoding: string;
+  /** A bar on stderr while the plan or roster is read (default: when stderr is a terminal). */
+  progress?: boolean;
 }
 
 function share(name: string, text: string): number {
@@ -51,7 +55,15 @@ function share(name: string, text: string): number {
  * counted aloud, and so are rows whose jurisdiction cell names another jurisdiction (a province-wide roster: a
  * Shanxi row's skill_upgrade is not Zhuji's).
  */
-async function readCases(file: string, isPlan: boolean, encoding: string, table: Table, tables: ReadonlyMap<string, Table>, add: (c: PlanCase) => void): Promise<void> {
+async function readCases(
+  file: string,
+  isPlan: boolean,
+  encoding: string,
+  table: Table,
+  tables: ReadonlyMap<string, Table>,
+  add: (c: PlanCase) => void,
+  progress: Progress | undefined,
+): Promise<void> {
   let read = 0;
   const problems: string[] = [];
   // The first few reasons are kept to show; all are counted.
@@ -62,7 +74,10 @@ async function readCases(file: string, isPlan: boolean, encoding: string, table:
     skipped.push(...why.slice(0, Math.max(0, 10 - skipped.length)));
   };
   const elsewhere = new Map<string, number>();
-  for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined)) {
+  progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
+  let rows = 0;
+  for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined, (bytes) => progress?.tick(rows, bytes))) {
+    rows++;
     if (rec.unreadable) {
       if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
       else skip(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
@@ -107,6 +122,7 @@ async function readCases(file: string, isPlan: boolean, encoding: string, table:
     add({ file: rec.file, row: rec.row, label, program, planned, facts });
     read++;
   }
+  progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
@@ -164,10 +180,11 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   // Baseline and scenario take each case as it is read: a roster is never held whole.
   const base = new Estimate(table, assumptions, evalOptions());
   const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
+  const progress = (opts.progress ?? process.stderr.isTTY === true) ? progressBar() : undefined;
   await readCases(source, !!opts.plan, opts.encoding, table, tables, (c) => {
     base.add(c);
     alternative?.add(c);
-  });
+  }, progress);
   const baseline = base.rows();
   const scenarioRows = alternative?.rows();
 
