@@ -167,7 +167,6 @@ export interface Ledger {
   /** Run `fn` in one transaction: all of it is recorded, or none (dry run: none, always). Retried on serialisation conflicts. */
   transaction<T>(fn: (tx: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T>;
   claimsOf(personId: string): Promise<LedgerClaimView[]>;
-  allClaims(): Promise<LedgerClaimView[]>;
   /** Every claim in recording order, a few thousand at a time: a year of a province's claims is not held at once. */
   claimBatches(): AsyncGenerator<LedgerClaimView[]>;
   runs(): Promise<RunView[]>;

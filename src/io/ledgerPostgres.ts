@@ -182,9 +182,6 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
         c.release();
       }
     },
-    async allClaims(): Promise<LedgerClaimView[]> {
-      return ((await pool.query(`${CLAIM_VIEW} ORDER BY c.id`)).rows as ClaimRow[]).map(view);
-    },
     async runs(): Promise<RunView[]> {
       return ((await pool.query(`SELECT * FROM runs ORDER BY started_at, run_id`)).rows as Record<string, unknown>[]).map(runView);
     },

@@ -208,9 +208,6 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
       }
       if (batch.length) yield batch;
     },
-    async allClaims(): Promise<LedgerClaimView[]> {
-      return (db.prepare(`${CLAIM_VIEW} ORDER BY c.rowid`).all() as ClaimRow[]).map(view);
-    },
     async runs(): Promise<RunView[]> {
       return (db.prepare(`SELECT * FROM runs ORDER BY started_at, run_id`).all() as Record<string, unknown>[]).map(runView);
     },
