@@ -88,6 +88,15 @@ describe('estimate on the seed plans', () => {
     expect(r.stderr.toString()).toContain('plan.csv row 3, column jurisdiction, value "hengyang": this estimate is for zhuji (-j)');
   });
 
+  it('a plan line naming a programme the table does not have stops the estimate (a mistyped id would drop out of the totals)', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'plan.csv'), 'program,planned,level\ncert_training,10,L4\ncert_trainng,5,L4\n');
+    const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": not a programme of zhuji (cert_training, project_training');
+    expect(existsSync(join(dir, 'estimate.csv'))).toBe(false);
+  });
+
   it('a bad plan line stops the estimate with file, row, column and value', () => {
     const dir = tmp();
     execFileSync('sh', ['-c', `printf 'program,planned,level\\ncert_training,10,L9\\n' > ${dir}/bad.csv`]);

@@ -115,6 +115,14 @@ async function readCases(
     const program = String(facts.program ?? '');
     const label = String(facts.label ?? program);
     if (!program && !facts.label) problems.push(`${rec.file} row ${rec.row}: give a programme, or a label for an activity no programme pays for`);
+    // In a plan a programme the table does not have is most likely mistyped: counted as an unvalued activity, it
+    // would drop out of the totals unnoticed. (A roster's unknown programme is an activity no programme pays for.)
+    if (isPlan && program && !table.programs.some((p) => p.id === program)) {
+      problems.push(
+        `${rec.file} row ${rec.row}, column program, value "${program}": not a programme of ${table.code} (${table.programs.map((p) => p.id).join(', ')}); ` +
+          'for an activity no programme pays for, give only a label',
+      );
+    }
     delete facts.program;
     delete facts.planned;
     delete facts.label;
