@@ -70,6 +70,28 @@ function evaluateOptionsOf(options: BatchOptions): EvaluateOptions {
   return o;
 }
 
+/** Whether `value` (a programme's data) names `field` anywhere but in its texts: a string equal to it, at any depth. */
+function mentions(value: unknown, field: string): boolean {
+  if (typeof value === 'string') return value === field;
+  if (Array.isArray(value)) return value.some((v) => mentions(v, field));
+  if (!value || typeof value !== 'object') return false;
+  // A text in both languages (a label, a reason) names no field: Quzhou's title grant counts "occupation"s.
+  if ('zh' in value && 'en' in value) return false;
+  return Object.values(value).some((v) => mentions(v, field));
+}
+
+/**
+ * Whether a row's occupation only shows in its lines as the text of their occupation column (and their limit
+ * records'): a catalogue reads it (standards by occupation), and so may any programme that names the field (a
+ * condition, an amount, an uplift; any string equal to the field's name but in a text counts, so this can only
+ * err towards "no"). Evaluation otherwise copies it to the line (evaluateProgram); limits compare it later, from the records.
+ */
+export function occupationOnlyQuoted(options: BatchOptions): boolean {
+  if (options.catalogue) return false;
+  for (const table of options.tables.values()) if (mentions(table.programs, 'occupation')) return false;
+  return true;
+}
+
 /** A line of a row already paid in an earlier run: nothing is paid again, and the reason says where it was. */
 export function markDuplicate(l: Line, prior: PriorRow): void {
   Object.assign(l, {

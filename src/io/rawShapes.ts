@@ -42,7 +42,7 @@ interface ByteLine {
 const MAX_TEMPLATES = 4096;
 /** A line longer than this is left to the text path (it could not fit a spill block). */
 const MAX_LINE = 8 * 1024;
-/** Room for a slot's value: a number (≤ 16 digits), an ID (18), a date (10) or a year (4); names are added. */
+/** Room for a slot's value: a number (≤ 16 digits), an ID (18), a date (10) or a year (4); names and occupations are added. */
 const SLOT_ROOM = 18;
 /** Room for a record's row hash: a tab and 64 hex digits (the line break is the record's own). */
 const HASH_ROOM = 65;
@@ -155,11 +155,11 @@ class Decimal {
 }
 
 /**
- * A name cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
+ * A name (or occupation) cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
  * against, no space at either end), CJK unified ideographs (U+4E00–U+9FFF, three bytes each) and the middle dot
  * U+00B7. Such text is already NFKC, needs no trimming or cleaning, and is written unquoted.
  */
-function plainName(buf: Buffer, start: number, end: number): boolean {
+function plainText(buf: Buffer, start: number, end: number): boolean {
   if (end <= start) return false;
   const first = buf[start]!;
   if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40 || first === 0x20 || buf[end - 1] === 0x20) return false;
@@ -196,7 +196,8 @@ export class RawShapes {
   private header: RosterHeader | undefined;
   /**
    * Per column: 1 for the ID, 2 for the name, 3 for the date, 4 for a column nobody reads (a 序号 or a phone
-   * number: unique per row, and the text path drops it too), 0 for a cell of the template's bytes.
+   * number: unique per row, and the text path drops it too), 5 for the occupation when it is a slot
+   * (RowShapes.occupationSlot), 0 for a cell of the template's bytes.
    */
   private role: Uint8Array = new Uint8Array(0);
   private readonly byHash = new Map<number, RawTemplate>();
@@ -237,7 +238,8 @@ export class RawShapes {
     this.cellStarts = new Int32Array(header.fields.length);
     this.cellEnds = new Int32Array(header.fields.length);
     this.role = new Uint8Array(header.fields.length);
-    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : 0));
+    const occupation = this.shapes.occupationSlot ? 5 : 0;
+    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : f === 'occupation' ? occupation : 0));
   }
 
   /**
@@ -256,7 +258,7 @@ export class RawShapes {
     let h = 0x811c9dc5;
     let k = 0;
     let col = 0;
-    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1; // prettier-ignore
+    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1, jobStart = -1, jobEnd = -1; // prettier-ignore
     // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date
     // found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no doubled quote, a comma
     // or the end right after it): anything else is the text cutter's to judge.
@@ -304,6 +306,9 @@ export class RawShapes {
       } else if (mine === 3) {
         dateStart = cellStart;
         dateEnd = cellEnd;
+      } else if (mine === 5) {
+        jobStart = cellStart;
+        jobEnd = cellEnd;
       }
       if (i >= end) break;
       scratch[k++] = COMMA;
@@ -327,7 +332,11 @@ export class RawShapes {
     while (nameEnd > nameStart && buf[nameEnd - 1] === 0x20) nameEnd--;
     while (dateStart < dateEnd && buf[dateStart] === 0x20) dateStart++;
     while (dateEnd > dateStart && buf[dateEnd - 1] === 0x20) dateEnd--;
-    if (idEnd - idStart !== 18 || !plainName(buf, nameStart, nameEnd)) return -1;
+    if (idEnd - idStart !== 18 || !plainText(buf, nameStart, nameEnd)) return -1;
+    // The occupation, when a slot: blank (none, or spaces: quoted as empty) or text the text path takes as it is.
+    while (jobStart < jobEnd && buf[jobStart] === 0x20) jobStart++;
+    while (jobEnd > jobStart && buf[jobEnd - 1] === 0x20) jobEnd--;
+    if (jobEnd > jobStart && !plainText(buf, jobStart, jobEnd)) return -1;
     // The ID as the text path writes it: a final lower-case x becomes X (from a copy: the line stays as read).
     let id = buf;
     let idAt = idStart;
@@ -352,13 +361,14 @@ export class RawShapes {
     const hash = hasher?.hash(buf, this.cellStarts, this.cellEnds, this.header!.fields);
     if (hasher && hash === undefined) return -1;
     const nameBytes = nameEnd - nameStart;
+    const jobBytes = jobStart >= 0 ? jobEnd - jobStart : 0;
     const idPartition = partitionOfBytes(id, idAt, idAt + 18, this.partitions);
     this.seq.set(seq);
     this.row.set(row);
     let index = firstIndex;
     for (const line of lines) {
       const p = line.partition >= 0 ? line.partition : idPartition;
-      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + (hash ? HASH_ROOM : 0);
+      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + jobBytes + (hash ? HASH_ROOM : 0);
       this.index.set(index++);
       // The record.
       const rec = this.records.bufferOf(p);
@@ -373,6 +383,7 @@ export class RawShapes {
         else if (slot === SLOT.ROW) at = this.row.put(rec, at);
         else if (slot === SLOT.KEY) at = copy(id, idAt, idAt + 18, rec, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, rec, at);
+        else if (slot === SLOT.OCCUPATION) at = copy(buf, jobStart, jobEnd, rec, at);
         else throw new Error(`slot ${slot} in a record`);
       }
       at = put(r.pieces[r.slots.length]!, rec, at);
@@ -403,6 +414,7 @@ export class RawShapes {
         } else if (slot === SLOT.NAME) at = copy(buf, nameStart, nameEnd, dst, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, dst, at);
         else if (slot === SLOT.YEAR) at = putText(iso, 4, dst, at);
+        else if (slot === SLOT.OCCUPATION) at = copy(buf, jobStart, jobEnd, dst, at);
         else throw new Error(`slot ${slot} in a breakdown line`);
       }
       at = put(d.pieces[d.slots.length]!, dst, at);

@@ -1,5 +1,5 @@
-// Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name and date.
-import { type BatchOptions, evaluateRow } from '../engine/batch.js';
+// Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation).
+import { type BatchOptions, evaluateRow, occupationOnlyQuoted } from '../engine/batch.js';
 import { dateBands } from '../engine/dateBands.js';
 import { flatCopy, parseCellMemo } from '../engine/intake.js';
 import { clean, partitionOf, toRecord } from '../engine/partition.js';
@@ -19,9 +19,13 @@ const NAME = 4;
 const KEY = 5;
 const DATE = 6;
 const YEAR = 7;
-export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR } as const;
-/** Slot n is written as the character n + 1. */
-const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008'];
+const OCCUPATION = 8;
+export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION } as const;
+/** How each slot is written (not a tab or a line break: records are cut at those). */
+const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e'];
+/** Per character code below 32: the slot it writes, or -1. */
+const SLOT_OF = new Int8Array(32).fill(-1);
+SLOT_CHARS.forEach((c, slot) => (SLOT_OF[c.charCodeAt(0)] = slot));
 
 /** A text with slots: pieces[0] + value of slots[0] + pieces[1] + … */
 export interface Shaped {
@@ -34,8 +38,9 @@ function compile(text: string, expected: number): Shaped | undefined {
   const slots: number[] = [];
   let from = 0;
   for (let i = 0; i < text.length; i++) {
-    const slot = text.charCodeAt(i) - 1;
-    if (slot < 0 || slot >= SLOT_CHARS.length) continue;
+    const code = text.charCodeAt(i);
+    const slot = code < 32 ? SLOT_OF[code]! : -1;
+    if (slot < 0) continue;
     pieces.push(text.slice(from, i));
     slots.push(slot);
     from = i + 1;
@@ -82,6 +87,8 @@ export interface Template {
 /** A valid resident ID and a name no roster has: evaluated beside a real row, they show what its lines take from ID and name. */
 const PROBE_ID = '110101190001010006';
 const PROBE_NAME = '\u0010probe';
+/** And an occupation no roster has, when occupations are slots (see `RowShapes.occupationSlot`). */
+const PROBE_OCCUPATION = '\u0011probe';
 
 /** How many templates and shapes a chunk remembers: each holds its cells or its lines' texts (~1 KB); common ones come first. */
 const MAX_SHAPES = 4096;
@@ -116,8 +123,9 @@ export class RowShapes {
   private idCell: string | undefined;
   private nameCell: string | undefined;
   private dateCell: string | undefined;
+  private occupationCell: string | undefined;
   // What `write` found out about the row it could not shape, for `learn`.
-  private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string } | undefined;
+  private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string; occupation: string } | undefined;
   private readonly values: (string | number)[] = new Array(SLOT_CHARS.length);
   /** The template of the row `write` (or `learn`) last looked at, if it has one: for rawShapes.ts to find it by bytes. */
   current: Template | undefined;
@@ -125,6 +133,12 @@ export class RowShapes {
   cappedMisses = 0;
   /** How many times everything was forgotten: rawShapes.ts forgets its links to templates when this changes. */
   generation = 0;
+  /**
+   * Whether the occupation is a slot rather than one of a template's cells: when nothing in the run reads it but to
+   * quote it (occupationOnlyQuoted), a blank one quoted as empty. Occupations are free text: a template per
+   * occupation made most combinations rare.
+   */
+  readonly occupationSlot: boolean;
   /**
    * The breakdown tails of every shape as UTF-8, one after another: written by copying bytes (most of a line,
    * its texts in Chinese, encoded once), and held off the heap, whose share per thread is small.
@@ -140,12 +154,15 @@ export class RowShapes {
     private readonly options: BatchOptions,
     private readonly emit: (partition: number, record: string, breakdown: string, tail: Buffer, tailStart: number, tailEnd: number) => void,
     private readonly partitions: number,
-  ) {}
+  ) {
+    this.occupationSlot = occupationOnlyQuoted(options);
+  }
 
   private readonly visit = (value: string, field: string): void => {
     if (field === 'person_id') this.idCell = value;
     else if (field === 'name') this.nameCell = value;
     else if (field === 'date') this.dateCell = value;
+    else if (field === 'occupation' && this.occupationSlot) this.occupationCell = value;
     else {
       let h = Math.imul(this.hash ^ (field.length * 31 + field.charCodeAt(0)), 0x01000193);
       for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
@@ -173,7 +190,7 @@ export class RowShapes {
   write(row: number, seq: number, cells: ReadonlyMap<string, string>, firstIndex: number): number {
     this.pending = undefined;
     this.current = undefined;
-    this.idCell = this.nameCell = this.dateCell = undefined;
+    this.idCell = this.nameCell = this.dateCell = this.occupationCell = undefined;
     this.others = 0;
     this.hash = 0x811c9dc5;
     cells.forEach(this.visit);
@@ -193,9 +210,18 @@ export class RowShapes {
     const personId = id.value as string;
     const personName = name.value as string;
     const isoDate = date.value as string;
+    let occupation = '';
+    if (this.occupationCell !== undefined) {
+      const o = parseCellMemo('occupation', this.occupationCell);
+      if (!o.ok) return -1;
+      occupation = o.value as string;
+      // One value fills the slot in the record and the breakdown: an occupation either would write otherwise is
+      // evaluated (rare: a tab, a quote, a leading minus sign).
+      if (clean(occupation) !== occupation || csvCell(occupation) !== occupation) return -1;
+    }
     const shape = template && shapeIn(template, template.bandOf(isoDate));
     if (!shape) {
-      if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate };
+      if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate, occupation };
       return -1;
     }
     const v = this.values;
@@ -208,6 +234,7 @@ export class RowShapes {
     v[NAME] = csvCell(personName);
     v[DATE] = isoDate;
     v[YEAR] = Number(isoDate.slice(0, 4));
+    v[OCCUPATION] = occupation;
     for (const line of shape) {
       const from = line.keyFrom.from;
       const personKey = from === 'id' ? personId : from === 'name' ? personName : line.keyFrom.key;
@@ -257,6 +284,7 @@ export class RowShapes {
     const probeCells = new Map(cells);
     probeCells.set('person_id', PROBE_ID);
     probeCells.set('name', PROBE_NAME);
+    if (this.occupationSlot) probeCells.set('occupation', PROBE_OCCUPATION);
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
     const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p) : null;
     if (template.band < 0) {
@@ -303,13 +331,14 @@ export class RowShapes {
     return [start, this.tailsUsed];
   }
 
-  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string }): ShapeLine[] | null {
+  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string; occupation: string }): ShapeLine[] | null {
     if (probe.length !== lines.length) return null;
     const shape: ShapeLine[] = [];
     for (let i = 0; i < lines.length; i++) {
       const a = lines[i]!;
       const b = probe[i]!;
       if (a.personId !== p.id || b.personId !== PROBE_ID || a.name !== p.name || b.name !== PROBE_NAME || a.date !== p.date) return null;
+      if (this.occupationSlot && (a.occupation !== p.occupation || b.occupation !== PROBE_OCCUPATION)) return null;
       let keyFrom: KeyFrom;
       if (a.personKey === p.id && b.personKey === PROBE_ID) keyFrom = { from: 'id' };
       else if (a.personKey === p.name && b.personKey === PROBE_NAME) keyFrom = { from: 'name' };
@@ -326,6 +355,7 @@ export class RowShapes {
           row: SLOT_CHARS[ROW] as unknown as number,
           seq: SLOT_CHARS[SEQ] as unknown as number,
           year: SLOT_CHARS[YEAR] as unknown as number,
+          ...(this.occupationSlot && { occupation: SLOT_CHARS[OCCUPATION]! }),
         };
         return { record: toRecord(slotted, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex), breakdown: breakdownRow(slotted, this.lang, this.maskIds) };
       });
@@ -333,8 +363,9 @@ export class RowShapes {
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
       if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
-      const record = compile(`${mine.record}\n`, keyFrom.from === 'fixed' ? 4 : 5);
-      const breakdown = compile(mine.breakdown, 5);
+      const slotted = this.occupationSlot ? 1 : 0;
+      const record = compile(`${mine.record}\n`, (keyFrom.from === 'fixed' ? 4 : 5) + slotted);
+      const breakdown = compile(mine.breakdown, 5 + slotted);
       if (!record || !breakdown) return null;
       const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);
       breakdown.pieces.push('');

@@ -12,7 +12,7 @@ import { parseCell } from '../../src/engine/intake.js';
 import { RawShapes, isoDateOfCell } from '../../src/io/rawShapes.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
-import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
+import { AWKWARD_OCCUPATIONS, PLAIN_OCCUPATIONS, SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
 const tables = TABLES;
 const COLUMNS = SHAPE_COLUMNS;
@@ -25,8 +25,9 @@ const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.repla
  * full-width letters, a no-break space at an end, a tab, none; dates in Chinese, impossible, around Zhuji's
  * validity (2020-02-21 – 2021-12-31; after it a denial quotes the date). Some it takes and must write as the
  * text path does: an ID ending in a lower-case x, spaces around an ID, a name or a date, a name with a middle
- * dot, dates as 2020/6/1. Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code,
- * a reject, blank lines, and columns nobody reads (unique per row).
+ * dot, dates as 2020/6/1. Occupations vary the same way (plain, or one the text path trims, guards, quotes or
+ * finds blank). Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, a reject,
+ * blank lines, and columns nobody reads (unique per row).
  */
 function roster(newline: string, rows: number, quoteAll = false): string {
   const xId = (() => {
@@ -50,8 +51,10 @@ function roster(newline: string, rows: number, quoteAll = false): string {
     if (i % 97 === 50) lines.push('');
     // Every other row plain in ID, name and date, the others from the awkward lists; picked at random (seeded),
     // as picking by the row's number let list lengths with common factors keep some pairs apart.
-    const [idList, nameList, dateList] = i % 2 ? [ids, names, dates] : [plainIds, plainNames, plainDates];
-    const cells: Record<string, string> = { ...pick(kinds), person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
+    const [idList, nameList, dateList, jobList] = i % 2 ? [ids, names, dates, [...PLAIN_OCCUPATIONS, ...AWKWARD_OCCUPATIONS]] : [plainIds, plainNames, plainDates, PLAIN_OCCUPATIONS];
+    const kind = pick(kinds);
+    const cells: Record<string, string> = { ...kind, person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
+    if (kind.occupation) cells.occupation = pick(jobList);
     const row = [String(i + 1), ...COLUMNS.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 10 ? [] : ['past the header'])];
     lines.push(row.map((c) => (quoteAll ? `"${c.replace(/"/g, '""')}"` : quoted(c))).join(','));
   }

@@ -5,7 +5,8 @@ import { partitionOf, toRecord } from '../../src/engine/partition.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
-import { SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
+import { Catalogue } from '../../src/engine/catalogue.js';
+import { AWKWARD_OCCUPATIONS, PLAIN_OCCUPATIONS, SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
 const tables = TABLES;
 const COLUMNS = SHAPE_COLUMNS;
@@ -13,41 +14,45 @@ const COLUMNS = SHAPE_COLUMNS;
 /**
  * Rows that repeat their other cells under many IDs, names and dates: dates on and around Zhuji's validity
  * (2020-02-21 – 2021-12-31: before it is review with a fixed reason, after it a denial that quotes the date),
- * unit grants keyed by name or by organisation code, names that need quoting, a bad ID and a bad date.
+ * unit grants keyed by name or by organisation code, names that need quoting, a bad ID and a bad date; the kinds
+ * that name an occupation in many spellings.
  */
-function rows(): Map<string, string>[] {
+function rows(kinds = SHAPE_KINDS, columns = COLUMNS): Map<string, string>[] {
   const dates = ['2020-02-20', '2020-02-21', '2020-02-22', '2020/6/1', '2021-12-31', '2022-01-01', '2021-03-05', '2019-12-31', '2022-03-01', '2020-01-15', '2020年2月21日'];
   const names = ['王芳', '李, 四', '=SUM(A1)', '张"三"', '赵六'];
-  const kinds = SHAPE_KINDS;
+  const occupations = [...PLAIN_OCCUPATIONS, ...AWKWARD_OCCUPATIONS];
   const out: Map<string, string>[] = [];
   for (let i = 0; i < 600; i++) {
     const kind = kinds[i % kinds.length]!;
     const cells: Record<string, string> = {
       ...kind,
+      ...(kind.occupation && i % 3 === 0 && { occupation: occupations[(i * 5) % occupations.length]! }),
       person_id: i === 77 ? '330681199001010016' : residentId(i % 40),
       name: names[i % names.length]!,
       date: i === 91 ? '2020-13-40' : dates[(i * 7) % dates.length]!,
     };
     const m = new Map<string, string>();
-    for (const c of COLUMNS) if (cells[c]) m.set(c, cells[c]!);
+    for (const c of columns) if (cells[c]) m.set(c, cells[c]!);
     out.push(m);
   }
   return out;
 }
 
-function run(lang: Lang, maskIds: boolean): { shaped: number; mismatches: number; lines: number } {
-  const options = { tables };
+function run(lang: Lang, maskIds: boolean, catalogue?: Catalogue, roster = rows()): { shaped: number; mismatches: number; lines: number; breakdown: string[] } {
+  const options = { tables, ...(catalogue && { catalogue }) };
+  const breakdown: string[] = [];
   const partitions = 13; // not a power of two: keys differing in a low bit only still fall apart
   let got: string[] = [];
   const shapes = new RowShapes('r.csv', 0, lang, maskIds, options, (p, record, text, tail, from, to) => got.push(`${p}|${record}|${text}${tail ? tail.toString('utf8', from, to) : ''}`), partitions);
   let shaped = 0;
   let mismatches = 0;
   let lines = 0;
-  rows().forEach((cells, i) => {
+  roster.forEach((cells, i) => {
     const row = i + 2;
     // What the general path writes for this row.
     const r = evaluateRow('r.csv', row, i, cells, options);
     const expected = 'lines' in r ? r.lines.map((l, k) => `${partitionOf(l.personKey, partitions)}|${toRecord(l, lines + k, 0)}\n|${breakdownRow(l, lang, maskIds)}`) : [];
+    if ('lines' in r) breakdown.push(...r.lines.map((l) => breakdownRow(l, lang, maskIds)));
     got = [];
     const n = shapes.write(row, i, cells, lines);
     if (n >= 0) {
@@ -56,7 +61,7 @@ function run(lang: Lang, maskIds: boolean): { shaped: number; mismatches: number
     } else shapes.learn(row, i, cells, evaluateRow('r.csv', row, i, cells, options));
     lines += expected.length;
   });
-  return { shaped, mismatches, lines };
+  return { shaped, mismatches, lines, breakdown };
 }
 
 describe('row shapes (rowShapes.ts)', () => {
@@ -69,4 +74,17 @@ describe('row shapes (rowShapes.ts)', () => {
       expect(r.lines).toBeGreaterThan(500);
     });
   }
+
+  it('with a catalogue (standards by occupation) the occupation is a cell of the template, not a slot, and lines are still what the general path writes', () => {
+    // HY-01 pays the catalogue's standard: 焊工 at 1800 yuan; without a catalogue the line is under review.
+    const catalogue = new Catalogue([{ jurisdiction: 'hengyang', program: 'free_training', occupation: '焊工', level: '', standardFen: 180_000 }]);
+    const kinds = [...SHAPE_KINDS, { jurisdiction: 'hengyang', program: 'free_training', occupation: '电工', class_registered: 'yes', groups: 'poverty' }];
+    const roster = rows(kinds, [...COLUMNS, 'class_registered']);
+    const plain = run('en', false, undefined, roster);
+    const priced = run('en', false, catalogue, roster);
+    expect(priced.mismatches).toBe(0);
+    expect(priced.shaped).toBeGreaterThan(250);
+    // The catalogue changed some lines (so an occupation slot would have written them wrong).
+    expect(priced.breakdown.filter((l, i) => l !== plain.breakdown[i]).length).toBeGreaterThan(0);
+  });
 });

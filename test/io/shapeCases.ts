@@ -13,3 +13,11 @@ export const SHAPE_KINDS: Record<string, string>[] = [
   // Full-width digits: read as 2800, but a row hash must be made from the text (NFKC), not from these bytes.
   { jurisdiction: 'zhuji', program: 'cert_training', occupation: '电工', level: 'L5', certificate: 'skill_level', cost: '２８００' },
 ];
+
+/**
+ * Occupations for the kinds that name one: free text, so most rosters spell many. Plain ones (taken as slots), and
+ * ones the text path changes or guards (spaces around, full-width letters, a tab, a formula sign, a comma, a quote,
+ * only spaces); the blank string leaves the cell empty.
+ */
+export const PLAIN_OCCUPATIONS = ['电工', '焊工', '育婴员', '中式烹调师', 'Chef', '美容师·初级'];
+export const AWKWARD_OCCUPATIONS = [' 电工 ', 'ＡＢ工', '电\t工', '-焊工', 'Chef, pastry', '"引号"工', '   ', ''];
