@@ -258,10 +258,10 @@ export class RawShapes {
     let h = 0x811c9dc5;
     let k = 0;
     let col = 0;
-    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1, jobStart = -1, jobEnd = -1; // prettier-ignore
-    // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name and date
-    // found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no doubled quote, a comma
-    // or the end right after it): anything else is the text cutter's to judge.
+    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1, occStart = -1, occEnd = -1; // prettier-ignore
+    // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name, date and
+    // occupation (when a slot) found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no
+    // doubled quote, a comma or the end right after it): anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
       const mine = col < role.length ? role[col]! : 4; // a cell past the header's is not read either
       let cellStart = i;
@@ -307,8 +307,8 @@ export class RawShapes {
         dateStart = cellStart;
         dateEnd = cellEnd;
       } else if (mine === 5) {
-        jobStart = cellStart;
-        jobEnd = cellEnd;
+        occStart = cellStart;
+        occEnd = cellEnd;
       }
       if (i >= end) break;
       scratch[k++] = COMMA;
@@ -334,9 +334,9 @@ export class RawShapes {
     while (dateEnd > dateStart && buf[dateEnd - 1] === 0x20) dateEnd--;
     if (idEnd - idStart !== 18 || !plainText(buf, nameStart, nameEnd)) return -1;
     // The occupation, when a slot: blank (none, or spaces: quoted as empty) or text the text path takes as it is.
-    while (jobStart < jobEnd && buf[jobStart] === 0x20) jobStart++;
-    while (jobEnd > jobStart && buf[jobEnd - 1] === 0x20) jobEnd--;
-    if (jobEnd > jobStart && !plainText(buf, jobStart, jobEnd)) return -1;
+    while (occStart < occEnd && buf[occStart] === 0x20) occStart++;
+    while (occEnd > occStart && buf[occEnd - 1] === 0x20) occEnd--;
+    if (occEnd > occStart && !plainText(buf, occStart, occEnd)) return -1;
     // The ID as the text path writes it: a final lower-case x becomes X (from a copy: the line stays as read).
     let id = buf;
     let idAt = idStart;
@@ -361,14 +361,14 @@ export class RawShapes {
     const hash = hasher?.hash(buf, this.cellStarts, this.cellEnds, this.header!.fields);
     if (hasher && hash === undefined) return -1;
     const nameBytes = nameEnd - nameStart;
-    const jobBytes = jobStart >= 0 ? jobEnd - jobStart : 0;
+    const occBytes = occStart >= 0 ? occEnd - occStart : 0;
     const idPartition = partitionOfBytes(id, idAt, idAt + 18, this.partitions);
     this.seq.set(seq);
     this.row.set(row);
     let index = firstIndex;
     for (const line of lines) {
       const p = line.partition >= 0 ? line.partition : idPartition;
-      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + jobBytes + (hash ? HASH_ROOM : 0);
+      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + occBytes + (hash ? HASH_ROOM : 0);
       this.index.set(index++);
       // The record.
       const rec = this.records.bufferOf(p);
@@ -383,7 +383,7 @@ export class RawShapes {
         else if (slot === SLOT.ROW) at = this.row.put(rec, at);
         else if (slot === SLOT.KEY) at = copy(id, idAt, idAt + 18, rec, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, rec, at);
-        else if (slot === SLOT.OCCUPATION) at = copy(buf, jobStart, jobEnd, rec, at);
+        else if (slot === SLOT.OCCUPATION) at = copy(buf, occStart, occEnd, rec, at);
         else throw new Error(`slot ${slot} in a record`);
       }
       at = put(r.pieces[r.slots.length]!, rec, at);
@@ -414,7 +414,7 @@ export class RawShapes {
         } else if (slot === SLOT.NAME) at = copy(buf, nameStart, nameEnd, dst, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, dst, at);
         else if (slot === SLOT.YEAR) at = putText(iso, 4, dst, at);
-        else if (slot === SLOT.OCCUPATION) at = copy(buf, jobStart, jobEnd, dst, at);
+        else if (slot === SLOT.OCCUPATION) at = copy(buf, occStart, occEnd, dst, at);
         else throw new Error(`slot ${slot} in a breakdown line`);
       }
       at = put(d.pieces[d.slots.length]!, dst, at);
