@@ -21,8 +21,12 @@ export interface AppliedUplift {
 export interface AmountInputs {
   facts: Facts;
   uplift?: AppliedUplift;
-  /** A catalogue standard for this claim when the row gives none (from --catalog). */
-  catalogueStandard?: Fen;
+  /**
+   * The catalogue standard for this claim (from --catalog), asked only by an amount that takes a standard and
+   * only when the row gives none: the lookup reads the occupation, and a remembered outcome (memo.ts) is keyed
+   * by every fact its computation read.
+   */
+  catalogueStandard?: () => Fen | undefined;
 }
 
 const bi = (f: (l: Lang) => string): Bilingual => ({ zh: f('zh'), en: f('en') });
@@ -162,7 +166,7 @@ export function computeAmount(amount: Amount, inputs: AmountInputs): AmountResul
       return capByCost(ceiling, (l) => `${span(l)} = ${Y(l, ceiling)}`, cost);
     }
     case 'standard': {
-      const standard = (facts.standard as Fen | undefined) ?? inputs.catalogueStandard;
+      const standard = (facts.standard as Fen | undefined) ?? inputs.catalogueStandard?.();
       if (standard === undefined) {
         return { status: 'review', code: amount.missing.code, reason: { zh: amount.missing.zh, en: amount.missing.en }, exposureFen: null };
       }

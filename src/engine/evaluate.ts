@@ -148,8 +148,9 @@ function rules(facts: Facts, table: Table, program: Program, options: EvaluateOp
   }
 
   const uplift = chooseUplift(program, facts);
-  const catalogueStandard = options.catalogue?.(table, program, facts);
-  const result = computeAmount(program.amount, { facts, uplift, catalogueStandard });
+  const catalogue = options.catalogue;
+  const catalogueStandard = catalogue && ((): Fen | undefined => catalogue(table, program, facts));
+  const result = computeAmount(program.amount, { facts, uplift, ...(catalogueStandard && { catalogueStandard }) });
   if (result.status === 'approved') {
     const note = uplift ? { zh: `符合条件, ${uplift.uplift.label.zh}`, en: `eligible, ${uplift.uplift.label.en}` } : ELIGIBLE;
     return { status: 'approved', reasonCode: 'ok', reason: note, amountFen: result.fen, basis: result.basis, formula: result.formula, exposureFen: null };
