@@ -115,6 +115,9 @@ function capByCost(cap: Fen, capText: (l: Lang) => string, cost: Fen | undefined
 
 const prefix = (label: string): string => (label ? `${label}: ` : '');
 
+/** Whether an amount asks for a catalogue standard (`catalogueStandard`) when the row gives none. */
+export const takesStandard = (amount: Amount): boolean => amount.kind === 'standard';
+
 export function computeAmount(amount: Amount, inputs: AmountInputs): AmountResult {
   const { facts, uplift } = inputs;
   const cost = facts.cost as Fen | undefined;

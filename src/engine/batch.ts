@@ -1,5 +1,6 @@
 // A run: raw rows in, lines and rejects out, limits applied across the whole run, every row accounted for.
 import type { Table } from '../tables/schema.js';
+import { takesStandard } from './amounts.js';
 import type { Catalogue } from './catalogue.js';
 import { type EvaluateOptions, type Outcome, evaluateClaim } from './evaluate.js';
 import { FactMemo } from './memo.js';
@@ -82,14 +83,28 @@ function mentions(value: unknown, field: string): boolean {
 
 /**
  * Whether a row's occupation only shows in its lines as the text of their occupation column (and their limit
- * records'): a catalogue reads it (standards by occupation), and so may any programme that names the field (a
+ * records'), but where a catalogue prices the claim (occupationPriced): not when a programme names the field (a
  * condition, an amount, an uplift; any string equal to the field's name but in a text counts, so this can only
- * err towards "no"). Evaluation otherwise copies it to the line (evaluateProgram); limits compare it later, from the records.
+ * err towards "no"). Evaluation otherwise copies it to the line (evaluateProgram); limits compare it later, from
+ * the records.
  */
 export function occupationOnlyQuoted(options: BatchOptions): boolean {
-  if (options.catalogue) return false;
   for (const table of options.tables.values()) if (mentions(table.programs, 'occupation')) return false;
   return true;
+}
+
+/**
+ * Whether a claim of this programme may be priced by the run's catalogue, whose standards are by occupation: its
+ * amount, or a companion's, takes a standard (asked only then, see evaluate.ts).
+ */
+export function occupationPriced(options: BatchOptions, table: Table, programId: string): boolean {
+  if (!options.catalogue) return false;
+  const program = table.programs.find((p) => p.id === programId);
+  if (!program) return true;
+  return [program.id, ...program.companions].some((id) => {
+    const p = table.programs.find((q) => q.id === id);
+    return !p || takesStandard(p.amount);
+  });
 }
 
 /** A line of a row already paid in an earlier run: nothing is paid again, and the reason says where it was. */

@@ -4,7 +4,7 @@ import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { ByteRowHasher } from './ledger.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
-import { type RowShapes, SLOT, type Shaped, type ShapeLine, type Template, shapeIn } from './rowShapes.js';
+import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, shapeIn, shapeKey } from './rowShapes.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -14,8 +14,8 @@ interface RawTemplate {
   keyStart: number;
   keyEnd: number;
   template: Template;
-  /** The band last met and its shape as bytes (most templates meet one band). */
-  band: number;
+  /** The shape key (shapeKey) last met and its shape as bytes (most templates meet one). */
+  band: ShapeKey;
   lines: ByteLine[] | null;
   /** The next template whose bytes hash the same. */
   next: RawTemplate | undefined;
@@ -348,11 +348,12 @@ export class RawShapes {
     if (!validResidentIdBytes(id, idAt)) return -1;
     const iso = isoDateOfCell(buf, dateStart, dateEnd, this.isoOf);
     if (iso === undefined) return -1;
-    const band = template.bandOf(iso);
-    if (band !== t.band) {
-      const shape = shapeIn(template, band);
+    // A template a catalogue may price keeps a shape per occupation (plain text here: its bytes are its text).
+    const key = template.byOccupation ? shapeKey(template, iso, occStart < occEnd ? buf.toString('utf8', occStart, occEnd) : '') : template.bandOf(iso);
+    if (key !== t.band) {
+      const shape = shapeIn(template, key);
       if (!shape) return -1;
-      t.band = band;
+      t.band = key;
       t.lines = this.bytesOf(shape);
     }
     const lines = t.lines;

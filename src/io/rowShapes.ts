@@ -1,5 +1,5 @@
 // Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation).
-import { type BatchOptions, evaluateRow, occupationOnlyQuoted } from '../engine/batch.js';
+import { type BatchOptions, evaluateRow, occupationOnlyQuoted, occupationPriced } from '../engine/batch.js';
 import { dateBands } from '../engine/dateBands.js';
 import { flatCopy, parseCellMemo } from '../engine/intake.js';
 import { clean, partitionOf, toRecord } from '../engine/partition.js';
@@ -68,18 +68,20 @@ export interface ShapeLine {
 }
 
 /**
- * A template: rows with the same cells but ID, name and date (`fields`/`values`, in column order), and their shapes
- * by the date's band: most templates meet one band, kept in place (`band`, `shape`); others in `moreBands`. A
- * shape null: that band is not shaped. `rejected`: the other cells already make the row a reject.
+ * A template: rows with the same cells but ID, name, date and occupation (`fields`/`values`, in column order), and
+ * their shapes by `shapeKey`: most templates meet one, kept in place (`band`, `shape`); others in `moreBands`. A
+ * shape null: not shaped. `rejected`: the other cells already make the row a reject.
  */
 export interface Template {
   fields: string[];
   values: string[];
   rejected: boolean;
   bandOf: (date: string) => number;
-  band: number;
+  /** A catalogue may price these rows (occupationPriced): their shapes are per occupation, which is no slot in them. */
+  byOccupation: boolean;
+  band: ShapeKey;
   shape: ShapeLine[] | null | undefined;
-  moreBands: Map<number, ShapeLine[] | null> | undefined;
+  moreBands: Map<ShapeKey, ShapeLine[] | null> | undefined;
   /** The next template whose cells hash the same. */
   next: Template | undefined;
 }
@@ -95,8 +97,16 @@ const MAX_SHAPES = 4096;
 /** How many first sightings a chunk remembers (a number each). */
 const MAX_SEEN_ONCE = 1 << 16;
 
-export function shapeIn(t: Template, band: number): ShapeLine[] | null | undefined {
-  return t.band === band ? t.shape : t.moreBands?.get(band);
+/** Where a template keeps a row's shape: the date's band, and for a template priced by occupation the occupation too. */
+export type ShapeKey = number | string;
+
+export function shapeKey(t: Template, date: string, occupation: string): ShapeKey {
+  const band = t.bandOf(date);
+  return t.byOccupation ? `${band}\u0000${occupation}` : band;
+}
+
+export function shapeIn(t: Template, key: ShapeKey): ShapeLine[] | null | undefined {
+  return t.band === key ? t.shape : t.moreBands?.get(key);
 }
 
 /** Band functions per table, made once (dateBands walks the whole table). */
@@ -134,9 +144,10 @@ export class RowShapes {
   /** How many times everything was forgotten: rawShapes.ts forgets its links to templates when this changes. */
   generation = 0;
   /**
-   * Whether the occupation is a slot rather than one of a template's cells: when nothing in the run reads it but to
-   * quote it (occupationOnlyQuoted), a blank one quoted as empty. Occupations are free text: a template per
-   * occupation made most combinations rare.
+   * Whether the occupation is left out of a template's cells: when nothing in the run reads it but to quote it
+   * (occupationOnlyQuoted). Then it is a slot of the shapes (a blank one quoted as empty), but for a template a
+   * catalogue may price (`byOccupation`), which keeps a shape per occupation. Occupations are free text: a template
+   * per occupation made most combinations rare.
    */
   readonly occupationSlot: boolean;
   /**
@@ -219,7 +230,7 @@ export class RowShapes {
       // evaluated (rare: a tab, a quote, a leading minus sign).
       if (clean(occupation) !== occupation || csvCell(occupation) !== occupation) return -1;
     }
-    const shape = template && shapeIn(template, template.bandOf(isoDate));
+    const shape = template && shapeIn(template, shapeKey(template, isoDate, occupation));
     if (!shape) {
       if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate, occupation };
       return -1;
@@ -261,6 +272,8 @@ export class RowShapes {
       }
       // ID, name and date were readable: a reject came from the other cells, and so comes for every such row.
       const table = 'lines' in evaluated ? evaluated.table : undefined;
+      // The row's own programme comes first among its lines (evaluateClaim).
+      const program = 'lines' in evaluated ? evaluated.lines[0]?.program : undefined;
       let bandOf = table && bandsOfTable.get(table);
       if (table && !bandOf) bandsOfTable.set(table, (bandOf = dateBands(table)));
       template = {
@@ -269,6 +282,7 @@ export class RowShapes {
         values: this.cellValues.slice(0, this.others).map(flatCopy),
         rejected: !table,
         bandOf: bandOf ?? (() => 0),
+        byOccupation: this.occupationSlot && table !== undefined && occupationPriced(this.options, table, program ?? ''),
         band: -1,
         shape: undefined,
         moreBands: undefined,
@@ -279,18 +293,19 @@ export class RowShapes {
       this.count++;
     }
     if (template.rejected || !('lines' in evaluated)) return;
-    const band = template.bandOf(p.date);
-    if (shapeIn(template, band) !== undefined) return;
+    const key = shapeKey(template, p.date, p.occupation);
+    if (shapeIn(template, key) !== undefined) return;
+    const slotOccupation = this.occupationSlot && !template.byOccupation;
     const probeCells = new Map(cells);
     probeCells.set('person_id', PROBE_ID);
     probeCells.set('name', PROBE_NAME);
-    if (this.occupationSlot) probeCells.set('occupation', PROBE_OCCUPATION);
+    if (slotOccupation) probeCells.set('occupation', PROBE_OCCUPATION);
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
-    const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p) : null;
-    if (template.band < 0) {
-      template.band = band;
+    const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p, slotOccupation) : null;
+    if (template.band === -1) {
+      template.band = key;
       template.shape = shape;
-    } else (template.moreBands ??= new Map()).set(band, shape);
+    } else (template.moreBands ??= new Map()).set(key, shape);
     this.count++;
   }
 
@@ -331,14 +346,15 @@ export class RowShapes {
     return [start, this.tailsUsed];
   }
 
-  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string; occupation: string }): ShapeLine[] | null {
+  /** `slotOccupation`: the occupation is a slot (else the shape is for the row's occupation only, as its texts). */
+  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string; occupation: string }, slotOccupation: boolean): ShapeLine[] | null {
     if (probe.length !== lines.length) return null;
     const shape: ShapeLine[] = [];
     for (let i = 0; i < lines.length; i++) {
       const a = lines[i]!;
       const b = probe[i]!;
       if (a.personId !== p.id || b.personId !== PROBE_ID || a.name !== p.name || b.name !== PROBE_NAME || a.date !== p.date) return null;
-      if (this.occupationSlot && (a.occupation !== p.occupation || b.occupation !== PROBE_OCCUPATION)) return null;
+      if (slotOccupation && (a.occupation !== p.occupation || b.occupation !== PROBE_OCCUPATION)) return null;
       let keyFrom: KeyFrom;
       if (a.personKey === p.id && b.personKey === PROBE_ID) keyFrom = { from: 'id' };
       else if (a.personKey === p.name && b.personKey === PROBE_NAME) keyFrom = { from: 'name' };
@@ -355,7 +371,7 @@ export class RowShapes {
           row: SLOT_CHARS[ROW] as unknown as number,
           seq: SLOT_CHARS[SEQ] as unknown as number,
           year: SLOT_CHARS[YEAR] as unknown as number,
-          ...(this.occupationSlot && { occupation: SLOT_CHARS[OCCUPATION]! }),
+          ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
         };
         return { record: toRecord(slotted, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex), breakdown: breakdownRow(slotted, this.lang, this.maskIds) };
       });
@@ -363,7 +379,7 @@ export class RowShapes {
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
       if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
-      const slotted = this.occupationSlot ? 1 : 0;
+      const slotted = slotOccupation ? 1 : 0;
       const record = compile(`${mine.record}\n`, (keyFrom.from === 'fixed' ? 4 : 5) + slotted);
       const breakdown = compile(mine.breakdown, 5 + slotted);
       if (!record || !breakdown) return null;

@@ -9,6 +9,7 @@ import { evaluateRow } from '../../src/engine/batch.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
 import { FIELD_BY_NAME } from '../../src/engine/fields.js';
 import { parseCell } from '../../src/engine/intake.js';
+import { Catalogue } from '../../src/engine/catalogue.js';
 import { RawShapes, isoDateOfCell } from '../../src/io/rawShapes.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
@@ -29,7 +30,7 @@ const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.repla
  * finds blank). Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, a reject,
  * blank lines, and columns nobody reads (unique per row).
  */
-function roster(newline: string, rows: number, quoteAll = false): string {
+function roster(newline: string, rows: number, quoteAll = false, kinds = SHAPE_KINDS, columns = COLUMNS): string {
   const xId = (() => {
     for (let n = 0; ; n++) if (residentId(n).endsWith('X')) return residentId(n);
   })();
@@ -39,14 +40,13 @@ function roster(newline: string, rows: number, quoteAll = false): string {
   const plainIds = [residentId(6), residentId(7), residentId(8), xId];
   const plainNames = ['王芳', '赵六', 'Li Lei', '学员12'];
   const plainDates = ['2020-03-01', '2021/6/30', '2021-12-31', '2020.2.21', '20210105'];
-  const kinds = SHAPE_KINDS;
   let seed = 7;
   const pick = <T>(list: T[]): T => {
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return list[(seed >>> 8) % list.length]!;
   };
   // Around the read columns, two nobody reads (a row number, a remark), and now and then a cell past the header.
-  const lines = [['序号', ...COLUMNS, '备注'].join(',')];
+  const lines = [['序号', ...columns, '备注'].join(',')];
   for (let i = 0; i < rows; i++) {
     if (i % 97 === 50) lines.push('');
     // Every other row plain in ID, name and date, the others from the awkward lists; picked at random (seeded),
@@ -55,7 +55,7 @@ function roster(newline: string, rows: number, quoteAll = false): string {
     const kind = pick(kinds);
     const cells: Record<string, string> = { ...kind, person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
     if (kind.occupation) cells.occupation = pick(jobList);
-    const row = [String(i + 1), ...COLUMNS.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 10 ? [] : ['past the header'])];
+    const row = [String(i + 1), ...columns.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 10 ? [] : ['past the header'])];
     lines.push(row.map((c) => (quoteAll ? `"${c.replace(/"/g, '""')}"` : quoted(c))).join(','));
   }
   return `\uFEFF${lines.join(newline)}${newline}`;
@@ -66,11 +66,11 @@ function roster(newline: string, rows: number, quoteAll = false): string {
  * places, so the records file itself can differ in layout). 13 partitions: with a power of two, keys differing
  * only in a letter's case (x, X) would always share a partition, and a wrong key could not show.
  */
-async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean, rowHashes?: { salt?: string }): Promise<Map<string, Buffer>> {
+async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds: boolean, rawLines: boolean, rowHashes?: { salt?: string }, catalogue?: Catalogue): Promise<Map<string, Buffer>> {
   const work = mkdtempSync(join(tmpdir(), 'raw-'));
   const part = { label: 'r.csv', range: { start: 0, end: statSync(path).size, firstRow: 1 }, format: { encoding: 'utf8' as const, newline } };
   const job = { work, chunk: 0, fileIndex: 0, path, partitions: 13, encoding: 'auto' as const, lang, maskIds, part, rawLines, ...(rowHashes ? { rowHashes } : {}) };
-  const { records, ...result } = await evaluateChunk(job, { tables, ...(rowHashes ? { defaultJurisdiction: 'zhuji' } : {}) });
+  const { records, ...result } = await evaluateChunk(job, { tables, ...(rowHashes ? { defaultJurisdiction: 'zhuji' } : {}), ...(catalogue && { catalogue }) });
   const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
   const fd = openSync(recordsPart(work, 0), 'r');
   files.set(recordsPart('', 0), Buffer.concat(records.map((segments) => Buffer.concat([readSegmentBytes(fd, segments), Buffer.from('|')]))));
@@ -122,6 +122,41 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
       expect(text.get('b0.csv')!.toString('utf8')).toContain('王芳');
     });
   }
+
+  it('with a catalogue (HY-01 priced by occupation), write the same spill files as the text path: those rows per occupation, the others with the occupation as a slot', async () => {
+    const catalogue = new Catalogue([
+      { jurisdiction: 'hengyang', program: 'free_training', occupation: '焊工', level: '', standardFen: 180_000 },
+      { jurisdiction: 'hengyang', program: 'free_training', occupation: '电工', level: '', standardFen: 160_000 },
+    ]);
+    const kinds = [...SHAPE_KINDS, { jurisdiction: 'hengyang', program: 'free_training', occupation: '电工', class_registered: 'yes', groups: 'poverty' }];
+    const dir = mkdtempSync(join(tmpdir(), 'raw-catalogue-'));
+    const path = join(dir, 'r.csv');
+    writeFileSync(path, roster('\n', 3_000, false, kinds, [...COLUMNS, 'class_registered']));
+    // Lines written from bytes, and of them the ones the catalogue prices (looked at during the call: the reader reuses its buffer).
+    let taken = 0;
+    let pricedTaken = 0;
+    const original = RawShapes.prototype.write;
+    vi.spyOn(RawShapes.prototype, 'write').mockImplementation(function (this: RawShapes, ...args: Parameters<RawShapes['write']>) {
+      const n = original.apply(this, args);
+      if (n >= 0) {
+        taken++;
+        if (/,free_training,.*,(焊工|电工),/.test(args[0].toString('utf8', args[1], args[2]))) pricedTaken++;
+      }
+      return n;
+    });
+    const bytes = await spills(path, '\n', 'en', false, true, undefined, catalogue);
+    vi.restoreAllMocks();
+    const text = await spills(path, '\n', 'en', false, false, undefined, catalogue);
+    expect([...bytes.keys()].sort()).toEqual([...text.keys()].sort());
+    for (const [name, content] of text) expect(bytes.get(name)!.equals(content), name).toBe(true);
+    expect(taken).toBeGreaterThan(700);
+    // Rows the catalogue prices are written from bytes too (by a shape per occupation).
+    expect(pricedTaken).toBeGreaterThan(20);
+    // The catalogue priced some lines: 1800.00 for a 焊工, 1600.00 for an 电工.
+    const breakdown = text.get('b0.csv')!.toString('utf8');
+    expect(breakdown).toMatch(/,焊工,.*,1800\.00,/);
+    expect(breakdown).toMatch(/,电工,.*,1600\.00,/);
+  });
 
   it('a roster grouped by class, with more classes than a thread keeps shapes for, is written as evaluating each row writes (the shapes start afresh)', async () => {
     // 6,000 classes of 4 trainees, a class's rows together: ZJ-01 certificates whose claimed cost names the class.

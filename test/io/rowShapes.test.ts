@@ -75,7 +75,7 @@ describe('row shapes (rowShapes.ts)', () => {
     });
   }
 
-  it('with a catalogue (standards by occupation) the occupation is a cell of the template, not a slot, and lines are still what the general path writes', () => {
+  it('with a catalogue (standards by occupation) rows it may price are shaped per occupation, and lines are still what the general path writes', () => {
     // HY-01 pays the catalogue's standard: 焊工 at 1800 yuan; without a catalogue the line is under review.
     const catalogue = new Catalogue([{ jurisdiction: 'hengyang', program: 'free_training', occupation: '焊工', level: '', standardFen: 180_000 }]);
     const kinds = [...SHAPE_KINDS, { jurisdiction: 'hengyang', program: 'free_training', occupation: '电工', class_registered: 'yes', groups: 'poverty' }];
