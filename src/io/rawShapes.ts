@@ -15,7 +15,7 @@ interface RawTemplate {
   keyEnd: number;
   template: Template;
   /** The shape key (shapeKey) last met and its shape as bytes (most templates meet one). */
-  band: ShapeKey;
+  key: ShapeKey;
   lines: ByteLine[] | null;
   /** The next template whose bytes hash the same. */
   next: RawTemplate | undefined;
@@ -350,10 +350,10 @@ export class RawShapes {
     if (iso === undefined) return -1;
     // A template a catalogue may price keeps a shape per occupation (plain text here: its bytes are its text).
     const key = template.byOccupation ? shapeKey(template, iso, occStart < occEnd ? buf.toString('utf8', occStart, occEnd) : '') : template.bandOf(iso);
-    if (key !== t.band) {
+    if (key !== t.key) {
       const shape = shapeIn(template, key);
       if (!shape) return -1;
-      t.band = key;
+      t.key = key;
       t.lines = this.bytesOf(shape);
     }
     const lines = t.lines;
@@ -448,7 +448,7 @@ export class RawShapes {
     const keyStart = this.keysUsed;
     this.scratch.copy(this.keys, keyStart, 0, p.length);
     this.keysUsed += p.length;
-    this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, band: NaN, lines: null, next: this.byHash.get(p.hash) });
+    this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, key: NaN, lines: null, next: this.byHash.get(p.hash) });
     this.count++;
   }
 

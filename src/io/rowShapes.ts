@@ -69,7 +69,7 @@ export interface ShapeLine {
 
 /**
  * A template: rows with the same cells but ID, name, date and occupation (`fields`/`values`, in column order), and
- * their shapes by `shapeKey`: most templates meet one, kept in place (`band`, `shape`); others in `moreBands`. A
+ * their shapes by `shapeKey`: most templates meet one, kept in place (`key`, `shape`); others in `moreShapes`. A
  * shape null: not shaped. `rejected`: the other cells already make the row a reject.
  */
 export interface Template {
@@ -79,9 +79,9 @@ export interface Template {
   bandOf: (date: string) => number;
   /** A catalogue may price these rows (occupationPriced): their shapes are per occupation, which is no slot in them. */
   byOccupation: boolean;
-  band: ShapeKey;
+  key: ShapeKey;
   shape: ShapeLine[] | null | undefined;
-  moreBands: Map<ShapeKey, ShapeLine[] | null> | undefined;
+  moreShapes: Map<ShapeKey, ShapeLine[] | null> | undefined;
   /** The next template whose cells hash the same. */
   next: Template | undefined;
 }
@@ -106,7 +106,7 @@ export function shapeKey(t: Template, date: string, occupation: string): ShapeKe
 }
 
 export function shapeIn(t: Template, key: ShapeKey): ShapeLine[] | null | undefined {
-  return t.band === key ? t.shape : t.moreBands?.get(key);
+  return t.key === key ? t.shape : t.moreShapes?.get(key);
 }
 
 /** Band functions per table, made once (dateBands walks the whole table). */
@@ -283,9 +283,9 @@ export class RowShapes {
         rejected: !table,
         bandOf: bandOf ?? (() => 0),
         byOccupation: this.occupationSlot && table !== undefined && occupationPriced(this.options, table, program ?? ''),
-        band: -1,
+        key: -1,
         shape: undefined,
-        moreBands: undefined,
+        moreShapes: undefined,
         next: this.byHash.get(p.hash),
       };
       this.byHash.set(p.hash, template);
@@ -302,10 +302,10 @@ export class RowShapes {
     if (slotOccupation) probeCells.set('occupation', PROBE_OCCUPATION);
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
     const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p, slotOccupation) : null;
-    if (template.band === -1) {
-      template.band = key;
+    if (template.key === -1) {
+      template.key = key;
       template.shape = shape;
-    } else (template.moreBands ??= new Map()).set(key, shape);
+    } else (template.moreShapes ??= new Map()).set(key, shape);
     this.count++;
   }
 
