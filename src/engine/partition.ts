@@ -22,6 +22,22 @@ export function partitionOfBytes(buf: Uint8Array, start: number, end: number, pa
   return (h >>> 0) % partitions;
 }
 
+/**
+ * Which of `pieces` pieces of its partition a record's person key (bytes [start, end) of the record) is decided in
+ * (see decidePartition). The key's FNV-1a, mixed by MurmurHash3's finaliser: the partition is the same hash
+ * modulo the partition count, and unmixed the pieces would follow it.
+ */
+export function pieceOfKey(buf: Uint8Array, start: number, end: number, pieces: number): number {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return (h >>> 0) % pieces;
+}
+
 /** A text as a record cell: tabs and line breaks become a space. */
 export const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t\n\r]+/g, ' ') : s);
 
@@ -124,7 +140,16 @@ export class Interner {
  * the breakdown keeps them from the first evaluation. Names come from the table. The cells are read in place
  * from the bytes: numbers digit by digit, repeated values through `interner`, only the person key decoded anew.
  */
-export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string, Table>, files: readonly string[], interner: Interner, into: RecordLines): void {
+export function fromRecords(
+  buf: Buffer,
+  end: number,
+  tables: ReadonlyMap<string, Table>,
+  files: readonly string[],
+  interner: Interner,
+  into: RecordLines,
+  /** Only the records that start at these offsets (a piece of the partition: see piecesOf). */
+  only?: readonly number[],
+): void {
   let at = 0;
   const cellEnd = (): number => {
     let e = at;
@@ -157,8 +182,9 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
     at++;
     return negative ? -n : n;
   };
-  while (at < end) {
-    if (buf[at] === 10) {
+  for (let next = 0; only ? next < only.length : at < end; next++) {
+    if (only) at = only[next]!;
+    else if (buf[at] === 10) {
       at++;
       continue;
     }
@@ -203,6 +229,29 @@ export function fromRecords(buf: Buffer, end: number, tables: ReadonlyMap<string
       exposureFen: Number.isNaN(exposure) ? null : exposure, companionOf: companionOf ? programs.get(companionOf)!.id : '',
     });
   }
+}
+
+/**
+ * Where each piece's records start in bytes [0, end) of `buf` (a partition's records), the partition's persons
+ * shared out among `pieces` by pieceOfKey: the person key is a record's seventh cell (toRecord).
+ */
+export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
+  const starts: number[][] = Array.from({ length: pieces }, () => []);
+  let at = 0;
+  while (at < end) {
+    if (buf[at] === 10) {
+      at++;
+      continue;
+    }
+    const start = at;
+    for (let tabs = 0; tabs < 6 && at < end; at++) if (buf[at] === 9) tabs++;
+    const keyStart = at;
+    while (at < end && buf[at] !== 9) at++;
+    starts[pieceOfKey(buf, keyStart, at, pieces)]!.push(start);
+    while (at < end && buf[at] !== 10) at++;
+    at++;
+  }
+  return starts;
 }
 
 /** The number the digits [start, end) of `buf` spell. */

@@ -30,6 +30,8 @@ export interface LimitsJob {
   lang: Lang;
   /** A ledger run's lookups per partition. */
   contexts?: LedgerContexts;
+  /** Records of a partition decided at a time (decidePartition). */
+  pieceBytes: number;
 }
 
 export type HelperRequest = { kind: 'evaluate'; job: ChunkJob } | { kind: 'limits'; job: LimitsJob };
@@ -51,7 +53,7 @@ port.on('message', (request: HelperRequest) => {
     const j = request.job;
     try {
       const used = j.usedCodes.map((c) => setup.tables.get(c)!);
-      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang, undefined, j.contexts) });
+      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang, undefined, j.contexts, j.pieceBytes) });
     } catch (e) {
       post({ kind: 'failed', message: (e as Error).message });
     }

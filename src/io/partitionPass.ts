@@ -3,8 +3,8 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
-import { Interner, type RecordLines, clean, fromRecords, overrideOf } from '../engine/partition.js';
-import { type SummaryRow, summarize } from '../engine/summarize.js';
+import { Interner, type Override, type RecordLines, clean, fromRecords, overrideOf, piecesOf } from '../engine/partition.js';
+import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
 import { type Lang, type Patch, patchOf } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
@@ -269,9 +269,20 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
 }
 
 /**
+ * Records of a partition decided at a time, at most (~8,000 lines; a partition of the 1M-row bench roster has
+ * ~4,700 and is decided whole). Partitions stop at 256 (the line map keeps a line's partition in a byte), so past
+ * ~1M rows they grow with the roster: ~40,000 lines each at 10M rows. Decided in pieces, the 10M-row roster's
+ * limits pass took 28–37 s instead of 38–46 s, and peak RSS was 259–264 MB instead of 281–286 MB. Smaller
+ * pieces cost more than they save: the 1M roster in pieces of 128 or 256 KB, limits ~2.4 → ~3.1 s.
+ */
+export const PIECE_BYTES = 1 << 20;
+
+/**
  * Decide one partition: apply every used table's limits, append the lines they changed (in line order) to
  * `out` (this thread's override file), summarise. `records[c]` says where the partition's records are in
- * chunk c's records file (open as `recordFds[c]`).
+ * chunk c's records file (open as `recordFds[c]`). A partition of more than `pieceBytes` of records is decided
+ * in pieces by person (pieceOfKey): limits and the summary's person counts are per person, so pieces decide
+ * as the whole does; their overrides and ledger events are put back in line order.
  */
 export function decidePartition(
   recordFds: number[],
@@ -283,13 +294,56 @@ export function decidePartition(
   lang: Lang,
   interner = new Interner(),
   ledger?: PartitionLedger,
+  pieceBytes = PIECE_BYTES,
 ): { summary: SummaryRow[]; overrideBytes: number; eventBytes: number } {
   // Chunks in order, each in its own order: the records come in input order.
-  const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined };
-  recordFds.forEach((fd, c) => {
-    const bytes = readSegmentBytes(fd, records[c]!);
-    fromRecords(bytes, bytes.length, tables, labels, interner, read);
-  });
+  const chunks = recordFds.map((fd, c) => readSegmentBytes(fd, records[c]!));
+  const pieces = Math.max(1, Math.ceil(chunks.reduce((a, b) => a + b.length, 0) / pieceBytes));
+  const order = programOrderOf(used);
+  // Each chunk's records of each piece, found in one pass over the bytes.
+  const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
+  const readPiece = (piece = 0): RecordLines => {
+    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined };
+    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, interner, read, starts?.[c]![piece]));
+    return read;
+  };
+  if (pieces === 1) {
+    let overrideBytes = 0;
+    let eventBytes = 0;
+    const lines = decideLines(readPiece(), tables, used, ledger, {
+      override: (index, patch) => (overrideBytes += writeOverride(out, index, patchOf(patch, lang))),
+      event: (_index, text) => (eventBytes += ledger!.events.write(text)),
+    });
+    return { summary: summarize(lines, order), overrideBytes, eventBytes };
+  }
+  const overrides: { index: number; patch: Patch }[] = [];
+  const events: { index: number; text: string }[] = [];
+  const summaries: SummaryRow[][] = [];
+  for (let is = 0; is < pieces; is++) {
+    const lines = decideLines(readPiece(is), tables, used, ledger, {
+      override: (index, o) => overrides.push({ index, patch: patchOf(o, lang) }),
+      event: (index, text) => events.push({ index, text }),
+    });
+    summaries.push(summarize(lines, order));
+  }
+  let overrideBytes = 0;
+  for (const o of overrides.sort((a, b) => a.index - b.index)) overrideBytes += writeOverride(out, o.index, o.patch);
+  let eventBytes = 0;
+  for (const e of events.sort((a, b) => a.index - b.index)) eventBytes += ledger!.events.write(e.text);
+  return { summary: mergeSummaries(summaries, order), overrideBytes, eventBytes };
+}
+
+/**
+ * Apply the limits to lines read back (a partition, or a piece of one: all of each person's lines), telling
+ * `emit` each line they changed and, in a ledger run, each line's ledger event, in line order. Returns the lines.
+ */
+function decideLines(
+  read: RecordLines,
+  tables: ReadonlyMap<string, Table>,
+  used: Table[],
+  ledger: PartitionLedger | undefined,
+  emit: { override: (index: number, o: Override) => void; event: (index: number, text: string) => void },
+): Line[] {
   const { lines, indexes } = read;
   // What each line was before the limits (a column each: an object per line was a tenth of this pass in collections).
   const n = lines.length;
@@ -319,23 +373,25 @@ export function decidePartition(
     const mine = byTable.get(table.code)!;
     if (mine.length) applyLimits(mine, table, ledger?.context.history);
   }
-  let overrideBytes = 0;
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
     if (l.status === status[i] && l.reasonCode === reasonCode[i] && l.amountFen === amountFen[i] && l.exposureFen === exposureFen[i]) continue;
-    const o = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!;
-    // Formatted here, where the limits threads share the work, rather than in the last pass, which is one thread.
-    overrideBytes += writeOverride(out, indexes[i]!, patchOf(o, lang));
+    // Formatted in this pass, where the limits threads share the work, rather than in the last pass, which is one thread.
+    emit.override(indexes[i]!, overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!);
   }
-  let eventBytes = 0;
-  if (ledger) for (let i = 0; i < n; i++) eventBytes += writeLedgerEvent(ledger.events, lines[i]!, indexes[i]!, read.hashes![i]!, ledger.fileIndex);
-  return { summary: summarize(lines, programOrderOf(used)), overrideBytes, eventBytes };
+  if (ledger) {
+    for (let i = 0; i < n; i++) {
+      const text = ledgerEvent(lines[i]!, indexes[i]!, read.hashes![i]!, ledger.fileIndex);
+      if (text) emit.event(indexes[i]!, text);
+    }
+  }
+  return lines;
 }
 
 /** A ledger run's part in deciding a partition: what the ledger knows of its persons and rows, and where to say what to record. */
 export interface PartitionLedger {
   context: { history: PriorClaim[]; recordedRows: ReadonlyMap<string, PriorRow> };
-  /** This thread's ledger events (see writeLedgerEvent). */
+  /** This thread's ledger events (see ledgerEvent). */
   events: Appender;
   /** A file label's position among the run's files. */
   fileIndex: ReadonlyMap<string, number>;
@@ -344,14 +400,12 @@ export interface PartitionLedger {
 /**
  * What the ledger must learn of a decided line, as one text line: an approved line is a claim to record (`a`, with
  * what a claim keeps), a duplicate counts its row as not evaluated anew (`d`); other lines say nothing. Lines carry
- * their index, so the events of all partitions can be merged back into input order. Returns the bytes written.
+ * their index, so the events of all partitions can be merged back into input order.
  */
-function writeLedgerEvent(out: Appender, l: Line, index: number, hash: string, fileIndex: ReadonlyMap<string, number>): number {
-  if (l.status === 'duplicate') return out.write(`${index}\t${l.seq}\td\n`);
-  if (l.status !== 'approved') return 0;
-  return out.write(
-    `${index}\t${l.seq}\ta\t${fileIndex.get(l.file)}\t${l.row}\t${clean(l.personKey)}\t${l.jurisdiction}\t${l.program}\t${clean(l.occupation)}\t${l.level}\t${l.date}\t${l.amountFen}\t${l.payee}\t${hash}\n`,
-  );
+function ledgerEvent(l: Line, index: number, hash: string, fileIndex: ReadonlyMap<string, number>): string | undefined {
+  if (l.status === 'duplicate') return `${index}\t${l.seq}\td\n`;
+  if (l.status !== 'approved') return undefined;
+  return `${index}\t${l.seq}\ta\t${fileIndex.get(l.file)}\t${l.row}\t${clean(l.personKey)}\t${l.jurisdiction}\t${l.program}\t${clean(l.occupation)}\t${l.level}\t${l.date}\t${l.amountFen}\t${l.payee}\t${hash}\n`;
 }
 
 /** One decided partition: its summary rows and where its overrides are (and, in a ledger run, its ledger events). */
@@ -362,7 +416,7 @@ export interface Decided {
   events?: OverrideSpan;
 }
 
-/** Ledger events of one limits thread (see writeLedgerEvent), every partition it decided one after another. */
+/** Ledger events of one limits thread (see ledgerEvent), every partition it decided one after another. */
 export const eventsFile = (work: string, thread: number): string => join(work, `e${thread}.tsv`);
 
 /**
@@ -431,6 +485,7 @@ export function decidePartitions(
   lang: Lang,
   tick?: (partition: number) => void,
   contexts?: LedgerContexts,
+  pieceBytes = PIECE_BYTES,
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
@@ -450,7 +505,7 @@ export function decidePartitions(
         const stored = contextOf(contexts, contextFd!, p);
         ledger = { context: { history: stored.history, recordedRows: new Map(stored.recordedRows) }, events: events!, fileIndex };
       }
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner, ledger);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner, ledger, pieceBytes);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
       const eventSpan = contexts && { thread, start: eventsAt, end: eventsAt + r.eventBytes };

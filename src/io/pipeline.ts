@@ -15,7 +15,7 @@ import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup, HelperRequest, LimitsJob } from './chunkWorker.js';
 import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { mergeBreakdown } from './mergePass.js';
-import { type Decided, type LedgerContexts, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
+import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
 import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, readHeader, transcodeToUtf8 } from './roster.js';
@@ -81,6 +81,8 @@ const PARTITION_BYTES = 512 * 1024;
  * from 400k rows two threads win. Tests lower it (SUBSIDY_MIN_CHUNK_BYTES) to cut small rosters into ranges.
  */
 const MIN_CHUNK_BYTES = Number(process.env.SUBSIDY_MIN_CHUNK_BYTES) || 8 << 20;
+/** Records of a partition decided at a time (partitionPass.ts). Tests lower it (SUBSIDY_PIECE_BYTES) to decide small partitions in pieces. */
+const PIECE_BYTES_RUN = Number(process.env.SUBSIDY_PIECE_BYTES) || PIECE_BYTES;
 const COPY_BLOCK = 4 << 20;
 /**
  * Young generation of a capped thread, by what it runs. A limits thread holds a partition's lines (a few MB) while
@@ -366,7 +368,7 @@ async function decideAll(
     (helper, h) =>
       new Promise<Decided[]>((done) => {
         helper.listen = (m) => m.kind === 'decided' && done(m.decided);
-        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, lang: o.lang, contexts };
+        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, lang: o.lang, contexts, pieceBytes: PIECE_BYTES_RUN };
         helper.worker.postMessage({ kind: 'limits', job } satisfies HelperRequest);
       }),
   );
@@ -382,7 +384,7 @@ async function decideAll(
   }
   o.progress?.start('limits', partitions, 0);
   let decidedHere = 0;
-  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0), contexts);
+  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0), contexts, PIECE_BYTES_RUN);
   const results = [...mine, ...(await Promise.race([Promise.all(helped), helpers.failed])).flat()];
   o.progress?.done();
   return results.sort((a, b) => a.p - b.p);

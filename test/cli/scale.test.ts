@@ -1,6 +1,6 @@
 // Large runs: outputs do not depend on worker threads, and the streaming path decides exactly as the in-memory one.
 import { spawnSync } from 'node:child_process';
-import { closeSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -18,9 +18,9 @@ const BIN = join(ROOT, 'bin', 'subsidy.js');
 const dir = mkdtempSync(join(tmpdir(), 'subsidy-scale-'));
 const roster = join(dir, 'roster.csv');
 
-function calc(out: string, extra: string[]): string {
-  const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, out), '--no-progress', ...extra], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
-  expect(r.status).toBe(0);
+function calc(out: string, extra: string[], env: Record<string, string> = {}): string {
+  const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, out), '--no-progress', ...extra], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024), ...env } });
+  expect(r.status, r.stderr.toString()).toBe(0);
   return r.stdout.toString();
 }
 const file = (out: string, name: string): Buffer => readFileSync(join(dir, out, name));
@@ -74,6 +74,10 @@ describe('20k-row synthetic roster', () => {
     expect(streamed).toContain(`rows read 20000 = evaluated ${reference.result.rowsEvaluated} + rejected ${reference.result.rowsRejected}`);
     // The synthetic roster repeats persons, so limits really fire.
     expect(file('stream', 'breakdown.csv').toString()).toContain('annual_cap');
+    // Partitions decided in pieces of their persons (as from a few million rows): the same, to the byte. Pieces
+    // of 4 KB of records cut each of the 5 partitions into ~100.
+    calc('stream-pieces', ['--workers', '3'], { SUBSIDY_PIECE_BYTES: '4096' });
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('stream-pieces', name).toString()).toBe(reference.files[name]);
   });
 
   it('a ledger run streams and decides and records exactly as the engine does in memory against the same ledger', async () => {
@@ -84,6 +88,9 @@ describe('20k-row synthetic roster', () => {
     const db = join(dir, 'history.db');
     const first = spawnSync(process.execPath, [BIN, 'calc', half, '-o', join(dir, 'half'), '--no-progress', '--ledger', db], { env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
     expect(first.status, first.stderr.toString()).toBe(0);
+    // The same ledger for a run whose partitions are decided in pieces (below).
+    const dbPieces = join(dir, 'history-pieces.db');
+    copyFileSync(db, dbPieces);
     const ledger = openSqliteLedger(db, false);
     let reference: Awaited<ReturnType<typeof inMemory>>;
     try {
@@ -117,13 +124,31 @@ describe('20k-row synthetic roster', () => {
       await check.close();
     }
     // Every paid row recorded once, with its content hash, in input order: the same roster a third time is all duplicates.
-    const sqlite = new Database(db, { readonly: true });
+    const recordedRows = (path: string): unknown[] => {
+      const sqlite = new Database(path, { readonly: true });
+      try {
+        return sqlite.prepare(`SELECT file, row, row_hash AS hash FROM rows WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY rowid`).all();
+      } finally {
+        sqlite.close();
+      }
+    };
+    expect(recordedRows(db)).toEqual(r.evaluatedRows.filter((x) => paid.has(x.seq)).map((x) => ({ file: x.file, row: x.row, hash: x.hash })));
+
+    // Partitions decided in pieces: the same outputs, and the same claims and rows recorded in the same order
+    // (each piece's ledger events are put back in line order).
+    calc('ledger-pieces', ['--ledger', dbPieces, '--workers', '3'], { SUBSIDY_PIECE_BYTES: '4096' });
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-pieces', name).toString()).toBe(reference.files[name]);
+    const inPieces = openSqliteLedger(dbPieces, false);
     try {
-      const rows = sqlite.prepare(`SELECT file, row, row_hash AS hash FROM rows WHERE run_id = (SELECT run_id FROM runs ORDER BY started_at DESC LIMIT 1) ORDER BY rowid`).all();
-      expect(rows).toEqual(r.evaluatedRows.filter((x) => paid.has(x.seq)).map((x) => ({ file: x.file, row: x.row, hash: x.hash })));
+      const runs = await inPieces.runs();
+      const recorded = (await everyClaim(inPieces)).filter((c) => c.runId === runs[1]!.runId);
+      expect(recorded.map((c) => [c.file, c.row, c.personKey, c.program, c.occupation, c.level, c.date, c.amountFen, c.payee])).toEqual(
+        claims.map((l) => [l.file, l.row, l.personKey, l.program, l.occupation, l.level, l.date, l.amountFen, l.payee]),
+      );
     } finally {
-      sqlite.close();
+      await inPieces.close();
     }
+    expect(recordedRows(dbPieces)).toEqual(recordedRows(db));
     // The database failing while the limits threads wait on its answers: the run stops with the error, writes
     // nothing and records nothing (no thread left waiting).
     const counts = (): unknown => {
