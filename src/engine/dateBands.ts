@@ -12,24 +12,30 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * to notice: the band does not hold it.
  */
 export function dateBands(table: Table): (isoDate: string) => number {
-  const named = [...datesIn(table, new Set())].sort();
+  // As numbers (2021-03-01 → 20210301), which order as the ISO texts do: a binary search over a few dozen of them
+  // costs less than a cache of the dates met (a Map lookup there was ~0.4 µs a row: its entries fell out of the
+  // processor's caches between rows).
+  const named = Int32Array.from([...datesIn(table, new Set())].map(dayNumber)).sort();
   const places = 2 * named.length + 1;
-  // Rows repeat a few thousand dates: each is banded once.
-  const seen = new Map<string, number>();
   return (date) => {
-    const known = seen.get(date);
-    if (known !== undefined) return known;
+    const day = dayNumber(date);
     let lo = 0;
     let hi = named.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (named[mid]! < date) lo = mid + 1;
+      if (named[mid]! < day) lo = mid + 1;
       else hi = mid;
     }
-    const band = Number(date.slice(0, 4)) * places + 2 * lo + (named[lo] === date ? 1 : 0);
-    if (seen.size < 100_000) seen.set(date, band);
-    return band;
+    return Math.floor(day / 10_000) * places + 2 * lo + (named[lo] === day ? 1 : 0);
   };
+}
+
+/** An ISO date (YYYY-MM-DD) as the number YYYYMMDD. */
+function dayNumber(date: string): number {
+  return (
+    (date.charCodeAt(0) - 48) * 10_000_000 + (date.charCodeAt(1) - 48) * 1_000_000 + (date.charCodeAt(2) - 48) * 100_000 + (date.charCodeAt(3) - 48) * 10_000 +
+    (date.charCodeAt(5) - 48) * 1_000 + (date.charCodeAt(6) - 48) * 100 + (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48)
+  );
 }
 
 /** Every string in the table (values and keys, however deep) written as a date. */
