@@ -311,7 +311,7 @@ export function decidePartition(
     let overrideBytes = 0;
     let eventBytes = 0;
     const lines = decideLines(readPiece(), tables, used, ledger, {
-      override: (index, patch) => (overrideBytes += writeOverride(out, index, patchOf(patch, lang))),
+      override: (index, o) => (overrideBytes += writeOverride(out, index, patchOf(o, lang))),
       event: (_index, text) => (eventBytes += ledger!.events.write(text)),
     });
     return { summary: summarize(lines, order), overrideBytes, eventBytes };
