@@ -30,12 +30,14 @@ export function dateBands(table: Table): (isoDate: string) => number {
   };
 }
 
-/** An ISO date (YYYY-MM-DD) as the number YYYYMMDD. */
-function dayNumber(date: string): number {
-  return (
-    (date.charCodeAt(0) - 48) * 10_000_000 + (date.charCodeAt(1) - 48) * 1_000_000 + (date.charCodeAt(2) - 48) * 100_000 + (date.charCodeAt(3) - 48) * 10_000 +
-    (date.charCodeAt(5) - 48) * 1_000 + (date.charCodeAt(6) - 48) * 100 + (date.charCodeAt(8) - 48) * 10 + (date.charCodeAt(9) - 48)
-  );
+/** 2021-03-01 → 20210301: orders as the ISO text does. */
+export function dayNumber(date: string): number {
+  let n = 0;
+  for (let i = 0; i < date.length; i++) {
+    const c = date.charCodeAt(i) - 48;
+    if (c >= 0 && c <= 9) n = n * 10 + c;
+  }
+  return n;
 }
 
 /** Every string in the table (values and keys, however deep) written as a date. */

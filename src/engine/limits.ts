@@ -1,5 +1,6 @@
 // Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07).
 import type { Limit, Table } from '../tables/schema.js';
+import { dayNumber } from './dateBands.js';
 import { valueLabel } from './fields.js';
 import type { Bilingual, Line, PriorClaim } from './types.js';
 
@@ -179,16 +180,6 @@ function countingLimitsOf(table: Table): Map<string, [number, CountingLimit][]> 
     countingLimits.set(table, m);
   }
   return m;
-}
-
-/** 2021-03-01 → 20210301: orders as the ISO text does. */
-function dayNumber(date: string): number {
-  let n = 0;
-  for (let i = 0; i < date.length; i++) {
-    const c = date.charCodeAt(i) - 48;
-    if (c >= 0 && c <= 9) n = n * 10 + c;
-  }
-  return n;
 }
 
 /**

@@ -14,12 +14,14 @@ export function partitionOf(key: string, partitions: number): number {
 
 /** partitionOf for a key given as bytes [start, end) of ASCII (the same character codes). */
 export function partitionOfBytes(buf: Uint8Array, start: number, end: number, partitions: number): number {
+  return (fnv1a(buf, start, end) >>> 0) % partitions;
+}
+
+/** FNV-1a of bytes [start, end) of `buf`, as partitionOf hashes character codes. */
+function fnv1a(buf: Uint8Array, start: number, end: number): number {
   let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    h ^= buf[i]!;
-    h = Math.imul(h, 0x01000193);
-  }
-  return (h >>> 0) % partitions;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  return h;
 }
 
 /**
@@ -28,8 +30,7 @@ export function partitionOfBytes(buf: Uint8Array, start: number, end: number, pa
  * modulo the partition count, and unmixed the pieces would follow it.
  */
 export function pieceOfKey(buf: Uint8Array, start: number, end: number, pieces: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+  let h = fnv1a(buf, start, end);
   h ^= h >>> 16;
   h = Math.imul(h, 0x85ebca6b);
   h ^= h >>> 13;
