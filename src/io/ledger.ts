@@ -164,6 +164,8 @@ export interface RunView {
 
 export interface Ledger {
   readonly location: string;
+  /** Whether the ledger stores person IDs hashed: its row hashes are then made under the salt too (rowHash). */
+  readonly hashesIds: boolean;
   /** Run `fn` in one transaction: all of it is recorded, or none (dry run: none, always). Retried on serialisation conflicts. */
   transaction<T>(fn: (tx: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T>;
   claimsOf(personId: string): Promise<LedgerClaimView[]>;

@@ -31,6 +31,17 @@ export function ledgerScenarios(newLedger: () => string): void {
     }
   });
 
+  it('a plain ledger finds its recorded rows whether SUBSIDY_ID_SALT is set or not (row hashes follow the ledger)', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const file = roster(dir, 'march.csv', march);
+    // An office that sets the salt for another, hashed ledger records into this plain one...
+    expect(calc(file, ledger, [], { SUBSIDY_ID_SALT: 'for-another-ledger' }).code).toBe(0);
+    // ...and the same rows, run without it (or the other way round), are the rows already paid, not new ones.
+    expect(statuses(calc(file, ledger, ['--dry-run']))).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
+    expect(statuses(calc(file, ledger, ['--dry-run'], { SUBSIDY_ID_SALT: 'yet-another' }))).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
+  });
+
   it('the same roster twice approves nothing new and leaves the totals unchanged', () => {
     const dir = tmp();
     const ledger = newLedger();

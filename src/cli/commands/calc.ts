@@ -131,7 +131,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   try {
     const runId = newRunId();
     const r = await streamHere({
-      salt: process.env[SALT_ENV],
+      // The ledger's salt, not whatever the environment holds: a plain ledger's row hashes are unsalted, so that a
+      // run with SUBSIDY_ID_SALT set for some other ledger still finds the rows this one has recorded.
+      salt: ledger.hashesIds ? process.env[SALT_ENV] : undefined,
       transaction: (fn) => ledger.transaction(fn, { dryRun: opts.dryRun }),
       run: opts.dryRun ? undefined : { runId, startedAt: new Date().toISOString(), files: rosters },
     });
