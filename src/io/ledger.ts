@@ -164,8 +164,8 @@ export interface RunView {
 
 export interface Ledger {
   readonly location: string;
-  /** Whether the ledger stores person IDs hashed: its row hashes are then made under the salt too (rowHash). */
-  readonly hashesIds: boolean;
+  /** The salt row hashes are made under (rowHash): the one the ledger's IDs are hashed with, none for plain IDs. */
+  readonly rowHashSalt: string | undefined;
   /** Run `fn` in one transaction: all of it is recorded, or none (dry run: none, always). Retried on serialisation conflicts. */
   transaction<T>(fn: (tx: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T>;
   claimsOf(personId: string): Promise<LedgerClaimView[]>;
@@ -199,7 +199,7 @@ export function newRunId(now = new Date()): string {
  * reveal IDs, yet the same ID always maps to the same key, so lookups and limits still work.
  */
 export class KeyCodec {
-  constructor(private readonly salt: string | undefined) {}
+  constructor(readonly salt: string | undefined) {}
 
   get hashing(): boolean {
     return this.salt !== undefined;

@@ -131,7 +131,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
 
   return {
     location,
-    hashesIds: codec.hashing,
+    rowHashSalt: codec.salt,
     async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
       const c = await pool.connect();
       try {

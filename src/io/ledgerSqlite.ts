@@ -180,7 +180,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
 
   return {
     location: file,
-    hashesIds: codec.hashing,
+    rowHashSalt: codec.salt,
     async transaction<T>(fn: (t: LedgerTx) => Promise<T>, options: { dryRun: boolean }): Promise<T> {
       // The write lock is taken before reading history, so two runs on one file are decided one after the other. A dry
       // run writes nothing: it reads one snapshot (WAL) without the lock, and does not hold up a run that records.

@@ -4,7 +4,7 @@ import { join, relative, resolve } from 'node:path';
 import type { BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
-import { SALT_ENV, newRunId, openLedger } from '../../io/ledger.js';
+import { newRunId, openLedger } from '../../io/ledger.js';
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
@@ -133,7 +133,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const r = await streamHere({
       // The ledger's salt, not whatever the environment holds: a plain ledger's row hashes are unsalted, so that a
       // run with SUBSIDY_ID_SALT set for some other ledger still finds the rows this one has recorded.
-      salt: ledger.hashesIds ? process.env[SALT_ENV] : undefined,
+      salt: ledger.rowHashSalt,
       transaction: (fn) => ledger.transaction(fn, { dryRun: opts.dryRun }),
       run: opts.dryRun ? undefined : { runId, startedAt: new Date().toISOString(), files: rosters },
     });
