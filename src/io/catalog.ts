@@ -13,6 +13,10 @@ export async function readCatalogue(files: string[], encoding: EncodingChoice): 
         if (!h.fields.includes(need)) throw new RosterError(`${file}: a catalogue needs the column "${need}" (${FIELD_BY_NAME.get(need)!.zh})`);
       }
     })) {
+      if (rec.unreadable !== undefined) {
+        problems.push(`${file} row ${rec.row}: ${rec.unreadable}`);
+        continue;
+      }
       const get = (name: string): string | undefined => {
         const raw = rec.cells.get(name);
         if (raw === undefined) return undefined;

@@ -263,7 +263,10 @@ export class RawShapes {
     // occupation (when a slot) found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no
     // doubled quote, a comma or the end right after it): anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
-      const mine = col < role.length ? role[col]! : 4; // a cell past the header's is not read either
+      // A cell past the header's: the text path rejects the row (tooManyCells), so no template is linked to such bytes;
+      // declined here as well, so that this does not rest on it.
+      if (col >= role.length) return -1;
+      const mine = role[col]!;
       let cellStart = i;
       let cellEnd: number;
       if (buf[i] === QUOTE && i < end) {
@@ -293,7 +296,7 @@ export class RawShapes {
         while (i < end && buf[i] !== COMMA) if (buf[i++] === QUOTE) return -1;
         cellEnd = i;
       }
-      if (hasher && col < role.length) {
+      if (hasher) {
         this.cellStarts[col] = cellStart;
         this.cellEnds[col] = cellEnd;
       }

@@ -19,6 +19,15 @@ export interface RosterRecord {
   unreadable?: string;
 }
 
+/**
+ * Why a record with more cells than the header is not read: a comma in a cell written without quotes ("1,500", "电工,焊工")
+ * moves every cell after it one column on, so its cost, level or dates would be read from the wrong columns and paid.
+ * Where the comma is cannot be told, and the cell past the end is usually empty, so the whole row is rejected (pandas
+ * refuses such a line too). A record with fewer cells has its last columns blank: nothing moves.
+ */
+export const tooManyCells = (count: number, columns: number): string =>
+  `${count} cells where the header has ${columns}: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`;
+
 export interface RosterHeader {
   file: string;
   encoding: 'utf8' | 'gb18030';
@@ -175,7 +184,8 @@ async function cutPart(
       wanted = wantedOf(header);
       return;
     }
-    sink.record({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
+    if (rec.count > header.fields.length) sink.record({ file: label, row, cells: new Map(), unreadable: tooManyCells(rec.count, header.fields.length) });
+    else sink.record({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
   };
   const plain = sink.plain && ((buf: Buffer, start: number, end: number): boolean => {
     if (!header || !sink.plain!(buf, start, end, line, header)) return false;
@@ -250,7 +260,8 @@ async function* papaBatches(
           onHeader(header);
           continue;
         }
-        out.push({ file: label, row, cells: cellsByField(header.fields, record) });
+        if (record.length > header.fields.length) out.push({ file: label, row, cells: new Map(), unreadable: tooManyCells(record.length, header.fields.length) });
+        else out.push({ file: label, row, cells: cellsByField(header.fields, record) });
       }
       if (out.length) yield out;
     }

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { residentId } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -95,6 +96,11 @@ describe('encodings and headers', () => {
     expect(r.code).toBe(0);
     const amounts = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[16]);
     expect(amounts).toEqual(['1500.00', '1800.00', '999.00']);
+    // HY-01: a catalogue standard written 1,500 without quotes is a cell too many: the catalogue is refused, saying why.
+    writeFileSync(join(dir, 'cat2.csv'), 'occupation,level,standard,program\n家政服务员,L5,1,500,\n');
+    const bad = cli(['calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, 'out2'), '--catalog', join(dir, 'cat2.csv')]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('cat2.csv row 2: 5 cells where the header has 4: a comma in a cell that is not in quotes');
   });
 });
 
@@ -215,6 +221,30 @@ describe('exit codes and errors', () => {
     expect(r.code).toBe(0);
     expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
     expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain('bad_csv');
+  });
+
+  it('ZJ-01: a cost written 2,500 without quotes (a cell too many) rejects the row, rather than pay 2 yuan from cells read a column off', () => {
+    const dir = tmp();
+    // The second row's cells after the cost move one column on: read as they stand, its cost would be 2 yuan and
+    // its occupation "500" (and its last cell, empty, lost), an approved claim. Quoted, the same cost is 2,500 yuan.
+    const roster = [
+      'person_id,name,program,date,level,cost,occupation',
+      `${residentId(1)},王芳,cert_training,2020-06-01,L4,"2,500",电工`,
+      `${residentId(2)},李四,cert_training,2020-06-01,L4,2,500,`,
+    ].join('\n');
+    writeFileSync(join(dir, 'r.csv'), `${roster}\n`);
+    // Small and large runs read the roster differently (PapaParse whole, or cut by hand in byte ranges): both refuse it.
+    for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '16' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
+      const breakdown = readFileSync(join(dir, out, 'breakdown.csv'), 'utf8');
+      expect(breakdown).toContain(',2500.00,');
+      expect(breakdown).not.toContain(residentId(2));
+      expect(readFileSync(join(dir, out, 'rejects.csv'), 'utf8')).toContain(
+        `r.csv,3,,,bad_csv,unreadable CSV row: 8 cells where the header has 7: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
+      );
+    }
   });
 
   it('no temp files are left beside the outputs', () => {

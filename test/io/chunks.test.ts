@@ -112,12 +112,16 @@ describe('the split reader (fastCsv.ts)', () => {
 
   it('cuts the same records, with the same row numbers, as PapaParse, and hands irregular quoting over to it', async () => {
     const path = join(dir, 'cut.csv');
-    // After 3,000 regular rows (quoted two-line names among them): a quote inside an unquoted cell, a lone LF in
-    // this CRLF file, more regular rows (now read by PapaParse), and an unclosed quote at the very end.
+    // After 3,000 regular rows (quoted two-line names among them): a row with a cell too many, a quote inside an
+    // unquoted cell, a lone LF in this CRLF file, more regular rows (now read by PapaParse, one with a cell too many),
+    // and an unclosed quote at the very end.
+    const more = [...syntheticRoster(20, 3)].join('').split('\n').slice(1, -1).map((l) => `${l}\r\n`);
+    more[5] = more[5]!.replace('\r\n', ',\r\n');
     const tail = [
+      `${more[0]!.slice(0, -2)},1,500\r\n`,
       '330681199001010015,say "hi",zhuji,cert_training,2020-05-01\r\n',
       '330681199001010023,lone,zhuji,cert_training,2020-05-01\n',
-      ...[...syntheticRoster(20, 3)].join('').split('\n').slice(1, -1).map((l) => `${l}\r\n`),
+      ...more,
       '330681199001010031,"unclosed,zhuji\r\n',
     ].join('');
     writeFileSync(path, Buffer.concat([awkwardRoster(3_000), Buffer.from(tail)]));
@@ -127,6 +131,10 @@ describe('the split reader (fastCsv.ts)', () => {
     expect(cut).toEqual(papa);
     expect(papa.length).toBeGreaterThan(3_020);
     expect(papa.at(-1)).toMatchObject({ unreadable: expect.stringContaining('Quotes') });
+    // A cell too many, whether the cutter or PapaParse read it, rejects the row rather than read its cells a column off.
+    // (The first tail row, and the sixth row PapaParse reads, eight lines on.)
+    const extra = papa.filter((r) => /^2[78] cells where the header has 26: a comma in a cell that is not in quotes/.test(r.unreadable ?? ''));
+    expect(extra.map((r) => [r.unreadable!.slice(0, 2), r.row - extra[0]!.row])).toEqual([['28', 0], ['27', 8]]);
   });
 
   it('reads an LF roster with a BOM and a last line without a line break as PapaParse does', async () => {

@@ -27,7 +27,7 @@ const quoted = (cell: string): string => (/[",\r\n]/.test(cell) ? `"${cell.repla
  * validity (2020-02-21 – 2021-12-31; after it a denial quotes the date). Some it takes and must write as the
  * text path does: an ID ending in a lower-case x, spaces around an ID, a name or a date, a name with a middle
  * dot, dates as 2020/6/1. Occupations vary the same way (plain, or one the text path trims, guards, quotes or
- * finds blank). Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, a reject,
+ * finds blank). Also unit grants keyed by name (its partition hashes UTF-16) or by organisation code, rejects,
  * blank lines, and columns nobody reads (unique per row).
  */
 function roster(newline: string, rows: number, quoteAll = false, kinds = SHAPE_KINDS, columns = COLUMNS): string {
@@ -45,7 +45,8 @@ function roster(newline: string, rows: number, quoteAll = false, kinds = SHAPE_K
     seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
     return list[(seed >>> 8) % list.length]!;
   };
-  // Around the read columns, two nobody reads (a row number, a remark), and now and then a cell past the header.
+  // Around the read columns, two nobody reads (a row number, a remark), and now and then a cell past the header (the
+  // row is rejected whole, tooManyCells: the byte path must leave it to the text path).
   const lines = [['序号', ...columns, '备注'].join(',')];
   for (let i = 0; i < rows; i++) {
     if (i % 97 === 50) lines.push('');
@@ -55,7 +56,7 @@ function roster(newline: string, rows: number, quoteAll = false, kinds = SHAPE_K
     const kind = pick(kinds);
     const cells: Record<string, string> = { ...kind, person_id: pick(idList), name: pick(nameList), date: pick(dateList) };
     if (kind.occupation) cells.occupation = pick(jobList);
-    const row = [String(i + 1), ...columns.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 10 ? [] : ['past the header'])];
+    const row = [String(i + 1), ...columns.map((c) => cells[c] ?? ''), i % 3 ? `备注${i}` : '', ...(i % 30 ? [] : ['past the header'])];
     lines.push(row.map((c) => (quoteAll ? `"${c.replace(/"/g, '""')}"` : quoted(c))).join(','));
   }
   return `\uFEFF${lines.join(newline)}${newline}`;
