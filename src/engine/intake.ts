@@ -84,11 +84,19 @@ export function isoDate(y: number, m: number, d: number): string | undefined {
   return `${y}-${String(m).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
 }
 
-/** 2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 (full-width digits too) → 2021-03-01. */
+/**
+ * A time of day after a date, as a date-time column exports it (2021-03-01 00:00:00, 2021/3/1 0:00, a database's
+ * 2021-03-01 00:00:00.0, 2021-03-01T08:30): the claim's date is the date part. A time with a zone (Z, +08:00) is
+ * refused: the date in Beijing could be another.
+ */
+const TIME_OF_DAY = /^(?:T|\s+)([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?)?$/;
+
+/** 2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 (full-width digits too), each with a time of day or not → 2021-03-01. */
 export function parseDate(text: string): string | undefined {
   const t = nfkc(text).trim();
-  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})$/.exec(t);
-  return m ? isoDate(Number(m[1]), Number(m[2]), Number(m[3])) : undefined;
+  const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?(.*)$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})()$/.exec(t);
+  if (!m || (m[4] !== '' && !TIME_OF_DAY.test(m[4]!))) return undefined;
+  return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
 }
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '有', '已备案', '√']);
@@ -122,7 +130,7 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
       return { ok: true, value: t };
     case 'date': {
       const d = /^\d{4}-\d{2}-\d{2}$/.test(t) ? isoDate(Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))) : parseDate(t);
-      return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日)');
+      return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
     }
     case 'level':
     case 'enum': {

@@ -40,10 +40,19 @@ describe('dates', () => {
     expect(parseDate('2021.3.1')).toBe('2021-03-01');
     expect(parseDate('20210301')).toBe('2021-03-01');
   });
+  it('reads a date exported with a time of day as its date (a date-time column, a database export)', () => {
+    for (const t of ['2021-03-01 00:00:00', '2021/3/1 0:00', '2021-03-01 00:00:00.0', '2021-03-01T08:30', '2021年3月1日 23:59:59', '2021.3.1  13:05', '２０２１－０３－０１　００：００']) {
+      expect(parseDate(t), t).toBe('2021-03-01');
+    }
+  });
   it('refuses impossible dates', () => {
     expect(parseDate('2021-02-29')).toBeUndefined();
     expect(parseDate('2020-13-01')).toBeUndefined();
     expect(parseDate('March 1')).toBeUndefined();
+    // An impossible time, a time alone after the day, or a zone (the date in Beijing could be another).
+    for (const t of ['2021-03-01 24:00', '2021-03-01 12:60', '2021-03-01 12', '2021-03-01 12:00 PM', '2021-03-01T16:00:00Z', '2021-03-01 08:00+08:00', '2021-03-0100:00', '20210301 00:00', '2021-02-29 00:00']) {
+      expect(parseDate(t), t).toBeUndefined();
+    }
   });
 });
 
