@@ -60,11 +60,18 @@ function residentIdChecks(): boolean {
 /** Why an ID (already NFKC, upper case) fails, in words a clerk can act on: its length, its characters, its birth date, or its check character. */
 export function residentIdProblem(id: string): Bilingual {
   const gb = 'GB 11643';
+  // Excel shows an 18-digit number as 3.30681E+17 and keeps 15 digits of it: the ID is lost, only retyping mends it.
+  if (/^\d(\.\d+)?E\+\d+$/.test(id)) {
+    return { zh: `身份证号码被 Excel 当作数字(${id}), 后几位已丢失: 请将该列设为文本格式后重新录入`, en: `Excel turned the ID into a number (${id}) and lost its last digits: format the column as text and enter the IDs again` };
+  }
   if (id.length !== 18) return { zh: `身份证号码应为18位, 此为${id.length}位(${gb})`, en: `a resident ID has 18 characters, this has ${id.length} (${gb})` };
   if (!/^\d{17}[\dX]$/.test(id)) return { zh: `身份证号码应为17位数字加一位数字或X(${gb})`, en: `a resident ID is 17 digits and a final digit or X (${gb})` };
   const birth = id.slice(6, 14);
   if (!validDate(Number(birth.slice(0, 4)), Number(birth.slice(4, 6)), Number(birth.slice(6, 8)))) {
     return { zh: `身份证号码中的出生日期 ${birth} 无效(${gb})`, en: `the birth date in the ID, ${birth}, is not a valid date (${gb})` };
+  }
+  if (id.endsWith('000')) {
+    return { zh: `身份证号码校验位不符, 且末三位为000: 像是 Excel 把它当作数字只保留了15位, 请将该列设为文本格式后重新录入(${gb})`, en: `the check character does not match, and the ID ends in 000, as when Excel keeps only 15 digits of a number: format the column as text and enter the IDs again (${gb})` };
   }
   return { zh: `身份证号码校验位与前17位不符, 可能有数字录错(${gb})`, en: `the check character does not match the first 17 digits: a digit mistyped? (${gb})` };
 }
@@ -129,6 +136,9 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
     case 'text':
       return { ok: true, value: t };
     case 'date': {
+      // A date column Excel saved as numbers (44256 is 2021-03-01 in its 1900 system, 2025-03-02 in its 1904 one):
+      // which system made it cannot be told from the number, so it is not read, but the reason says what happened.
+      if (/^\d{5}(\.\d+)?$/.test(t)) return bad('bad_date', `日期被存成了 Excel 序列号(${t}): 请将该列设为日期格式(如 2021-03-01)后另存为 CSV`, `a date saved as an Excel serial number (${t}): format the column as a date (2021-03-01) before saving as CSV`);
       const d = /^\d{4}-\d{2}-\d{2}$/.test(t) ? isoDate(Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))) : parseDate(t);
       return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
     }

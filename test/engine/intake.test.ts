@@ -1,7 +1,7 @@
 // Intake: resident IDs, dates, numbers, vocabulary; every reject kind names the row, column and value.
 import { describe, expect, it } from 'vitest';
-import { parseDate, residentIdProblem, validResidentId } from '../../src/engine/intake.js';
-import { suggestField } from '../../src/engine/fields.js';
+import { parseCell, parseDate, residentIdProblem, validResidentId } from '../../src/engine/intake.js';
+import { FIELD_BY_NAME, suggestField } from '../../src/engine/fields.js';
 import { P1, P2, brief, run } from '../helpers.js';
 
 describe('resident IDs (GB 11643)', () => {
@@ -20,6 +20,9 @@ describe('resident IDs (GB 11643)', () => {
     expect(why('33068119900101001A')).toBe('a resident ID is 17 digits and a final digit or X (GB 11643)');
     expect(why('330681199002300013')).toBe('the birth date in the ID, 19900230, is not a valid date (GB 11643)');
     expect(why('330681199001010016')).toBe('the check character does not match the first 17 digits: a digit mistyped? (GB 11643)');
+    // Excel's ways of losing an ID typed into a number column: shown in scientific notation, or kept to 15 digits.
+    expect(why('3.30681E+17')).toBe('Excel turned the ID into a number (3.30681E+17) and lost its last digits: format the column as text and enter the IDs again');
+    expect(why('330681199001010000')).toMatch(/^the check character does not match, and the ID ends in 000, as when Excel keeps only 15 digits/);
     // Full-width digits typed with a Chinese input method are read as digits: only a real mistake is rejected.
     const wide = (id: string): string => id.replace(/\d/g, (d) => String.fromCharCode(0xff10 + Number(d)));
     const r = run('zhuji', [
@@ -44,6 +47,11 @@ describe('dates', () => {
     for (const t of ['2021-03-01 00:00:00', '2021/3/1 0:00', '2021-03-01 00:00:00.0', '2021-03-01T08:30', '2021年3月1日 23:59:59', '2021.3.1  13:05', '２０２１－０３－０１　００：００']) {
       expect(parseDate(t), t).toBe('2021-03-01');
     }
+  });
+  it('refuses an Excel serial number (44256 is 2021-03-01 or 2025-03-02 by the workbook\'s date system), saying what it is', () => {
+    const date = FIELD_BY_NAME.get('date')!;
+    expect(parseCell(date, '44256')).toEqual({ ok: false, code: 'bad_date', reason: expect.objectContaining({ en: 'a date saved as an Excel serial number (44256): format the column as a date (2021-03-01) before saving as CSV' }) });
+    expect(parseCell(date, '2021-03-01')).toEqual({ ok: true, value: '2021-03-01' });
   });
   it('refuses impossible dates', () => {
     expect(parseDate('2021-02-29')).toBeUndefined();
