@@ -2,12 +2,13 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
+import { type LedgerOutcome, ledgerHasRun } from '../io/ledgerRun.js';
 import { type StreamResult, YOUNG_MB } from '../io/pipeline.js';
 import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './errors.js';
 
-export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string[] };
+export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string[]; ledger?: LedgerOutcome };
 
 class OutOfBudget extends Error {}
 
@@ -34,7 +35,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
         fail(new OutOfBudget());
       } else if (m.kind === 'result') {
         settled = true;
-        done({ ...m.result, files: m.files });
+        done({ ...m.result, files: m.files, ledger: m.ledger });
       }
     });
     worker.on('error', (e: Error & { code?: string }) => {
@@ -56,12 +57,22 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
   });
 }
 
-/** Run within `heapMb`; a roster that needs more (say one person with a million rows) is run again without the cap. */
+/**
+ * Run within `heapMb`; a roster that needs more (say one person with a million rows) is run again without the cap.
+ * A ledger run that ran out had its transaction rolled back (the worker's connection closes with it), so it is run
+ * again too; unless the ledger holds the run: then it ran out after the commit, and running it again would find
+ * every row already paid.
+ */
 export async function runWithinBudget(job: PipelineJob, heapMb: number): Promise<RunResult> {
   try {
     return await runOnce(job, heapMb);
   } catch (e) {
     if (!(e instanceof OutOfBudget)) throw e;
+    if (job.ledger && (await ledgerHasRun(job.ledger))) {
+      const id = job.ledger.run!.runId;
+      // (Not the location: a PostgreSQL URL may hold a password.)
+      throw new UsageError(`run ${id} was recorded in the ledger, then ran out of the ${heapMb} MB memory budget before writing its outputs: void it (subsidy ledger void ${id} --ledger …) and run again with a larger --memory-mb`);
+    }
     process.stderr.write(`this roster needs more than the ${heapMb} MB memory budget (--memory-mb); running it again without one\n`);
     return runOnce(job, undefined);
   }

@@ -236,12 +236,17 @@ export function decodeHistory(claims: PriorClaim[], codec: KeyCodec, rawKeys: st
 
 /** Test-only fault injection: die without warning between writing and committing, to prove atomicity. */
 export function faultPoint(name: string): void {
-  if (process.env.SUBSIDY_FAULT === name) process.kill(process.pid, 'SIGKILL');
+  if (faultAt(name)) process.kill(process.pid, 'SIGKILL');
+}
+
+/** Test-only fault injection: whether a test asked for the fault `name` (the caller acts it out). */
+export function faultAt(name: string): boolean {
+  return process.env.SUBSIDY_FAULT === name;
 }
 
 /** Test-only fault injection: the database fails here (as a dropped connection would), to prove the run stops cleanly. */
 export function faultError(name: string): void {
-  if (process.env.SUBSIDY_FAULT === name) throw new LedgerError(`injected fault: ${name}`);
+  if (faultAt(name)) throw new LedgerError(`injected fault: ${name}`);
 }
 
 /** `onWait`: told when the run waits for another one writing to the same SQLite file (PostgreSQL runs side by side). */

@@ -4,7 +4,9 @@ import { findTable } from '../engine/intake.js';
 import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
 import type { Lang } from './csvOut.js';
-import { type StreamResult, runStreaming } from './pipeline.js';
+import { faultAt } from './ledger.js';
+import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
+import { type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
 import type { EncodingChoice } from './roster.js';
 
 export interface PipelineJob {
@@ -21,6 +23,8 @@ export interface PipelineJob {
   progress: boolean;
   /** The run's heap budget, shared with the threads it starts. */
   heapMb?: number;
+  /** A ledger run: the ledger is opened in the worker, which holds its connection and transaction. */
+  ledger?: LedgerJob;
 }
 
 export type PipelineMessage =
@@ -29,7 +33,7 @@ export type PipelineMessage =
   | { kind: 'workdir'; path: string }
   | { kind: 'failed'; message: string }
   | { kind: 'out-of-memory' }
-  | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[] };
+  | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[]; ledger?: LedgerOutcome };
 
 const job = workerData as PipelineJob;
 const post = (m: PipelineMessage): void => parentPort!.postMessage(m);
@@ -45,7 +49,7 @@ try {
 async function run(): Promise<void> {
 const { tables } = job;
 const catalogue = job.catalogs.length ? await readCatalogue(job.catalogs, job.encoding) : undefined;
-const r = await runStreaming(job.rosters, job.out, {
+const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(job.rosters, job.out, {
   tables,
   defaultJurisdiction: job.jurisdiction ? findTable(tables, job.jurisdiction)?.code : undefined,
   catalogue,
@@ -67,7 +71,17 @@ const r = await runStreaming(job.rosters, job.out, {
         done: () => post({ kind: 'progress', call: 'done', args: [] }),
       }
     : undefined,
+  ledger,
 });
-const files = r.commit();
-post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, summary: r.summary }, files });
+const done = (r: StreamResult, files: string[], ledger?: LedgerOutcome): void =>
+  post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, summary: r.summary }, files, ledger });
+if (job.ledger) {
+  const l = await runWithLedger(job.ledger, stream, (text) => post({ kind: 'header', text }));
+  // Test-only: the thread running out after the ledger committed (the budget must not run it again).
+  if (faultAt('out-of-memory-after-commit')) return post({ kind: 'out-of-memory' });
+  done(l.result, l.files, { location: l.location, recorded: l.recorded });
+} else {
+  const r = await stream();
+  done(r, r.commit());
+}
 }

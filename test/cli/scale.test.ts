@@ -189,6 +189,56 @@ describe('20k-row synthetic roster', () => {
     }
   });
 
+  it('a ledger run within the memory budget (the capped thread opens the ledger) decides and records as one in this thread; out of the budget, it is run again, unless it was recorded', () => {
+    const half = join(dir, 'half-for-budget.csv');
+    writeFileSync(half, readFileSync(roster, 'utf8').split('\n').slice(0, 10_001).join('\n') + '\n');
+    const ledgers = ['here', 'capped', 'tiny', 'after-commit'].map((name) => join(dir, `budget-${name}.db`));
+    const first = spawnSync(process.execPath, [BIN, 'calc', half, '-o', join(dir, 'budget-half'), '--no-progress', '--ledger', ledgers[0]!], { env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+    expect(first.status, first.stderr.toString()).toBe(0);
+    for (const copy of ledgers.slice(1)) copyFileSync(ledgers[0]!, copy);
+    const runIdsOut = (out: string, name: string): string => file(out, name).toString().replace(/R\d{8}T\d{6}-[0-9a-f]{4}/g, 'RUN');
+    const claimsOf = (path: string): unknown[] => {
+      const sqlite = new Database(path, { readonly: true });
+      try {
+        return sqlite.prepare(`SELECT c.file, c.row, c.person_key, c.program, c.date, c.amount_fen, c.row_hash, r.rows_evaluated, r.claims FROM claims c JOIN runs r USING (run_id) ORDER BY c.rowid`).all();
+      } finally {
+        sqlite.close();
+      }
+    };
+    const runsIn = (path: string): number => {
+      const sqlite = new Database(path, { readonly: true });
+      try {
+        return (sqlite.prepare('SELECT COUNT(*) AS n FROM runs').get() as { n: number }).n;
+      } finally {
+        sqlite.close();
+      }
+    };
+    // In this thread (no budget), and in the capped one (2.3 MB × 32 is over 64 MB), which opens the ledger itself.
+    const here = calc('budget-here', ['--ledger', ledgers[0]!, '--workers', '3', '--memory-mb', '0']);
+    const capped = calc('budget-capped', ['--ledger', ledgers[1]!, '--workers', '3', '--memory-mb', '64']);
+    expect(file('budget-here', 'breakdown.csv').toString()).toContain('already_in_ledger');
+    const said = (stdout: string, out: string, db: string): string => stdout.replace(/R\d{8}T\d{6}-[0-9a-f]{4}/g, 'RUN').replaceAll(out, 'OUT').replace(db, 'DB');
+    expect(said(capped, 'budget-capped', ledgers[1]!)).toBe(said(here, 'budget-here', ledgers[0]!));
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(runIdsOut('budget-capped', name)).toBe(runIdsOut('budget-here', name));
+    expect(claimsOf(ledgers[1]!)).toEqual(claimsOf(ledgers[0]!));
+    // A budget the run cannot keep to: its thread dies inside the ledger's transaction, which is rolled back, and the
+    // run is done again without the budget: recorded once.
+    const tiny = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny-ledger'), '--no-progress', '--ledger', ledgers[2]!, '--memory-mb', '4'], { env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+    expect(tiny.status, tiny.stderr.toString()).toBe(0);
+    expect(tiny.stderr.toString()).toContain('needs more than the 4 MB memory budget');
+    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(runIdsOut('budget-tiny-ledger', name)).toBe(runIdsOut('budget-here', name));
+    expect(runsIn(ledgers[2]!)).toBe(2);
+    expect(claimsOf(ledgers[2]!)).toEqual(claimsOf(ledgers[0]!));
+    // Out of the budget after the ledger committed: not run again (it would find every row paid), and the clerk is
+    // told which run to void.
+    const after = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-after-commit'), '--no-progress', '--ledger', ledgers[3]!, '--memory-mb', '64'], {
+      env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024), SUBSIDY_FAULT: 'out-of-memory-after-commit' },
+    });
+    expect(after.status).toBe(1);
+    expect(after.stderr.toString()).toMatch(/^subsidy: run R\d{8}T\d{6}-[0-9a-f]{4} was recorded in the ledger, then ran out of the 64 MB memory budget before writing its outputs: void it/);
+    expect(runsIn(ledgers[3]!)).toBe(2);
+  });
+
   it('a streaming run against a ledger of hashed IDs decides as against a plain one, on one thread or three', () => {
     const half = join(dir, 'half-for-hashing.csv');
     writeFileSync(half, readFileSync(roster, 'utf8').split('\n').slice(0, 10_001).join('\n') + '\n');

@@ -2,6 +2,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { expect, it } from 'vitest';
+import { residentId } from '../helpers.js';
 import { PERSON, calc, cli, roster, runIdOf, statuses, tmp } from './harness.js';
 
 const march = [
@@ -15,6 +16,32 @@ const june = [
 ];
 
 export function ledgerScenarios(newLedger: () => string): void {
+  it('ZJ-16: a roster run in the capped thread (which opens the ledger itself) decides and records as it does in this thread', () => {
+    // 14,000 rows of 3,000 persons (~560 KB: over 1/32 of a 16 MB budget, so that run goes in the capped thread):
+    // four or five trainings a person in 2020, each in another occupation, at most 3 paid a year: 9,000 approved.
+    const dir = tmp();
+    const rows = Array.from({ length: 14_000 }, (_, i) => {
+      const k = Math.floor(i / 3000);
+      return [residentId(i % 3000), 'cert_training', `2020-${String(3 + k).padStart(2, '0')}-15`, ['电工', '焊工', '车工', '钳工', '茶艺师'][k]!, 'L4'];
+    });
+    const file = roster(dir, 'year.csv', rows);
+    const [here, capped] = [newLedger(), newLedger()];
+    const a = calc(file, here, ['--memory-mb', '0']);
+    const b = calc(file, capped, ['--memory-mb', '16']);
+    expect([a.code, b.code], a.stderr + b.stderr).toEqual([0, 0]);
+    expect(b.stderr).not.toContain('running it again');
+    expect(statuses(b)).toEqual(statuses(a));
+    expect(statuses(a).filter((s) => s === 'approved:ok').length).toBe(9000);
+    expect(statuses(a).filter((s) => s === 'denied:annual_cap').length).toBe(5000);
+    const claims = (ledger: string): string[] => {
+      const out = join(dir, `claims-${ledger === here ? 'here' : 'capped'}.csv`);
+      expect(cli(['ledger', 'export', '--ledger', ledger, '-o', out]).code).toBe(0);
+      return readFileSync(out, 'utf8').split('\r\n').map((l) => l.replace(/^R\d{8}T\d{6}-[0-9a-f]{4},/, 'RUN,').replace(/,[^,]*$/, ''));
+    };
+    expect(claims(capped)).toEqual(claims(here));
+    expect(b.stdout).toContain(`recorded ${statuses(a).filter((s) => s === 'approved:ok').length} approved line(s)`);
+  });
+
   it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
     const dir = tmp();
     const ledger = newLedger();

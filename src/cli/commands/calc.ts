@@ -4,7 +4,8 @@ import { join, relative, resolve } from 'node:path';
 import type { BatchResult } from '../../engine/batch.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
-import { newRunId, openLedger } from '../../io/ledger.js';
+import { newRunId } from '../../io/ledger.js';
+import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledgerRun.js';
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
@@ -109,40 +110,37 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     runStreaming(rosters, targets, {
       ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, progress: progress ? progressBar() : undefined, ledger,
     });
-  if (!opts.ledger) {
-    // Read from files, a run goes in a worker thread with a capped heap; standard input and a roster small beside the
-    // budget (4 MB under the default 128 MB) are read here, without a thread's start (~0.1 s).
-    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
-      const r = await runWithinBudget(
-        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress },
-        opts.memoryMb,
-      );
-      printSummary(r, setup.tables, r.files, opts.lang);
-      return opts.strict && r.rowsRejected > 0 ? 2 : 0;
-    }
-    const r = await streamHere();
-    printSummary(r, setup.tables, r.commit(), opts.lang);
-    return opts.strict && r.rowsRejected > 0 ? 2 : 0;
+  // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
+  // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
+  const ledger: LedgerJob | undefined = opts.ledger
+    ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files: rosters } }
+    : undefined;
+  const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
+  const printLedger = (l: LedgerOutcome | undefined): void => {
+    if (!ledger || !l) return;
+    process.stdout.write(ledger.run ? `ledger: run ${ledger.run.runId} recorded ${l.recorded!.claims} approved line(s) in ${l.location}\n` : `dry run: nothing recorded in ${l.location}\n`);
+  };
+  // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
+  // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
+  // thread's start (~0.1 s).
+  if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
+    const r = await runWithinBudget(
+      { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
+      opts.memoryMb,
+    );
+    printSummary(r, setup.tables, r.files, opts.lang);
+    printLedger(r.ledger);
+    return exitCode(r);
   }
-  // A ledger run goes in this thread, which holds the ledger's connection. Rows are evaluated first; everything that
-  // reads or writes the ledger (lookups, limits, writing, recording) is then one transaction, and the files appear
-  // only after it commits. The ledger is opened before reading: a wrong salt or an unreachable database fails at once.
-  const ledger = await openLedger(opts.ledger, opts.hashIds, (m) => err.write(`${m}\n`));
-  try {
-    const runId = newRunId();
-    const r = await streamHere({
-      // The ledger's salt, not whatever the environment holds: a plain ledger's row hashes are unsalted, so that a
-      // run with SUBSIDY_ID_SALT set for some other ledger still finds the rows this one has recorded.
-      salt: ledger.rowHashSalt,
-      transaction: (fn) => ledger.transaction(fn, { dryRun: opts.dryRun }),
-      run: opts.dryRun ? undefined : { runId, startedAt: new Date().toISOString(), files: rosters },
-    });
-    printSummary(r, setup.tables, r.commit(), opts.lang);
-    process.stdout.write(opts.dryRun ? `dry run: nothing recorded in ${ledger.location}\n` : `ledger: run ${runId} recorded ${r.recorded!.claims} approved line(s) in ${ledger.location}\n`);
-    return opts.strict && r.rowsRejected > 0 ? 2 : 0;
-  } finally {
-    await ledger.close();
+  if (ledger) {
+    const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m}\n`));
+    printSummary(l.result, setup.tables, l.files, opts.lang);
+    printLedger(l);
+    return exitCode(l.result);
   }
+  const r = await streamHere();
+  printSummary(r, setup.tables, r.commit(), opts.lang);
+  return exitCode(r);
 }
 
 /** Bytes of the roster files (standard input, not yet read, counts as none). */
