@@ -7,7 +7,7 @@ import { FactMemo } from './memo.js';
 import { type Reject, intakeRow, unreadableRow } from './intake.js';
 import { applyLimits } from './limits.js';
 import { type SummaryRow, summarize } from './summarize.js';
-import type { Line, PriorClaim, PriorRow } from './types.js';
+import type { Bilingual, Line, PriorClaim, PriorRow } from './types.js';
 
 export interface BatchOptions {
   tables: ReadonlyMap<string, Table>;
@@ -140,7 +140,7 @@ export class Batch {
   }
 
   /** A row the CSV reader could not split into cells: it is counted and rejected like any other bad row. */
-  addUnreadable(file: string, row: number, message: string): void {
+  addUnreadable(file: string, row: number, message: Bilingual): void {
     this.rowsRead++;
     this.rowsRejected++;
     this.rejects.push(unreadableRow(file, row, message));

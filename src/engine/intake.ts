@@ -14,8 +14,8 @@ export interface Reject {
 }
 
 /** A row the CSV reader could not split into cells (e.g. an unclosed quote). */
-export function unreadableRow(file: string, row: number, message: string): Reject {
-  return { file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message}`, en: `unreadable CSV row: ${message}` } };
+export function unreadableRow(file: string, row: number, message: Bilingual): Reject {
+  return { file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message.zh}`, en: `unreadable CSV row: ${message.en}` } };
 }
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

@@ -14,7 +14,7 @@ export async function readCatalogue(files: string[], encoding: EncodingChoice): 
       }
     })) {
       if (rec.unreadable !== undefined) {
-        problems.push(`${file} row ${rec.row}: ${rec.unreadable}`);
+        problems.push(`${file} row ${rec.row}: ${rec.unreadable.en}`);
         continue;
       }
       const get = (name: string): string | undefined => {

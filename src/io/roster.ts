@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { HEADER_ALIASES, normaliseToken, suggestField } from '../engine/fields.js';
+import type { Bilingual } from '../engine/types.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
 import { type CutRecord, type Handover, RecordCutter } from './fastCsv.js';
 
@@ -16,7 +17,7 @@ export interface RosterRecord {
   /** Raw cell text by canonical field name; only columns the header maps. */
   cells: Map<string, string>;
   /** Set when the CSV row itself could not be read (e.g. an unclosed quote): the row is rejected, the run goes on. */
-  unreadable?: string;
+  unreadable?: Bilingual;
 }
 
 /**
@@ -25,8 +26,16 @@ export interface RosterRecord {
  * Where the comma is cannot be told, and the cell past the end is usually empty, so the whole row is rejected (pandas
  * refuses such a line too). A record with fewer cells has its last columns blank: nothing moves.
  */
-export const tooManyCells = (count: number, columns: number): string =>
-  `${count} cells where the header has ${columns}: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`;
+export const tooManyCells = (count: number, columns: number): Bilingual => ({
+  zh: `此行有${count}个单元格, 表头只有${columns}列: 某个单元格中的英文逗号没有加引号, 其后每个单元格都错后了一列(请给该单元格加上引号)`,
+  en: `${count} cells where the header has ${columns}: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
+});
+
+/** PapaParse's reasons for a record it cannot read, in Chinese too (others keep its English). */
+const PAPA_ZH: Record<string, string> = {
+  MissingQuotes: '引号没有闭合',
+  InvalidQuotes: '带引号的单元格在结束引号后还有其他字符',
+};
 
 export interface RosterHeader {
   file: string;
@@ -327,8 +336,8 @@ function newlinesIn(cells: string[]): number {
  * CSV records from decoded text, in batches, via PapaParse (about 4× faster here than csv-parse on a 1M-row
  * roster: 1.3 s against 5.9 s). A record PapaParse flags (e.g. an unclosed quote) carries the error instead.
  */
-async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig): AsyncGenerator<{ cells: string[]; error?: string }[]> {
-  const queue: { cells: string[]; error?: string }[][] = [];
+async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig): AsyncGenerator<{ cells: string[]; error?: Bilingual }[]> {
+  const queue: { cells: string[]; error?: Bilingual }[][] = [];
   let finished = false;
   let failure: unknown;
   let wake: (() => void) | undefined;
@@ -338,7 +347,9 @@ async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig
     ...settings,
     chunk: (result, parser) => {
       handle = parser;
-      const bad = new Map(result.errors.filter((e) => e.row !== undefined).map((e) => [e.row as number, `${e.code}: ${e.message}`]));
+      const bad = new Map(
+        result.errors.filter((e) => e.row !== undefined).map((e): [number, Bilingual] => [e.row as number, { zh: `${e.code}: ${PAPA_ZH[e.code] ?? e.message}`, en: `${e.code}: ${e.message}` }]),
+      );
       queue.push(result.data.map((cells, i) => (bad.has(i) ? { cells, error: bad.get(i) } : { cells })));
       if (queue.length > 2 && !paused) {
         paused = true;

@@ -245,6 +245,10 @@ describe('exit codes and errors', () => {
         `r.csv,3,,,bad_csv,unreadable CSV row: 8 cells where the header has 7: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
       );
     }
+    // In Chinese for a Chinese office.
+    const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.code).toBe(0);
+    expect(readFileSync(join(dir, 'zh', 'rejects.csv'), 'utf8')).toContain('bad_csv,"无法读取此行: 此行有8个单元格, 表头只有7列: 某个单元格中的英文逗号没有加引号');
   });
 
   it('no temp files are left beside the outputs', () => {

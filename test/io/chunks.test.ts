@@ -130,11 +130,12 @@ describe('the split reader (fastCsv.ts)', () => {
     const cut = await collect(path, { label: path, range: whole, format: { encoding: 'utf8', newline: '\r\n' } });
     expect(cut).toEqual(papa);
     expect(papa.length).toBeGreaterThan(3_020);
-    expect(papa.at(-1)).toMatchObject({ unreadable: expect.stringContaining('Quotes') });
+    expect(papa.at(-1)).toMatchObject({ unreadable: { en: expect.stringContaining('Quotes'), zh: 'MissingQuotes: 引号没有闭合' } });
     // A cell too many, whether the cutter or PapaParse read it, rejects the row rather than read its cells a column off.
     // (The first tail row, and the sixth row PapaParse reads, eight lines on.)
-    const extra = papa.filter((r) => /^2[78] cells where the header has 26: a comma in a cell that is not in quotes/.test(r.unreadable ?? ''));
-    expect(extra.map((r) => [r.unreadable!.slice(0, 2), r.row - extra[0]!.row])).toEqual([['28', 0], ['27', 8]]);
+    const extra = papa.filter((r) => /^2[78] cells where the header has 26: a comma in a cell that is not in quotes/.test(r.unreadable?.en ?? ''));
+    expect(extra.map((r) => [r.unreadable!.en.slice(0, 2), r.row - extra[0]!.row])).toEqual([['28', 0], ['27', 8]]);
+    expect(extra[0]!.unreadable!.zh).toBe('此行有28个单元格, 表头只有26列: 某个单元格中的英文逗号没有加引号, 其后每个单元格都错后了一列(请给该单元格加上引号)');
   });
 
   it('reads an LF roster with a BOM and a last line without a line break as PapaParse does', async () => {

@@ -79,8 +79,8 @@ async function readCases(
   for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
     if (rec.unreadable) {
-      if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
-      else skip(`${rec.file} row ${rec.row}: ${rec.unreadable}`);
+      if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
+      else skip(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
       continue;
     }
     const named = rec.cells.get('jurisdiction');
