@@ -25,7 +25,8 @@ function calc(out: string, extra: string[], env: Record<string, string> = {}): s
 }
 const file = (out: string, name: string): Buffer => readFileSync(join(dir, out, name));
 
-describe('20k-row synthetic roster', () => {
+// Each test runs calc several times on 20k rows: ~15–20 s alone, more on a loaded machine (the default is 30 s).
+describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
   beforeAll(() => {
     const fd = openSync(roster, 'w');
     for (const chunk of syntheticRoster(20_000, 7)) writeSync(fd, chunk);
