@@ -136,11 +136,12 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
     case 'text':
       return { ok: true, value: t };
     case 'date': {
+      const d = /^\d{4}-\d{2}-\d{2}$/.test(t) ? isoDate(Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))) : parseDate(t);
+      if (d) return { ok: true, value: d };
       // A date column Excel saved as numbers (44256 is 2021-03-01 in its 1900 system, 2025-03-02 in its 1904 one):
       // which system made it cannot be told from the number, so it is not read, but the reason says what happened.
       if (/^\d{5}(\.\d+)?$/.test(t)) return bad('bad_date', `日期被存成了 Excel 序列号(${t}): 请将该列设为日期格式(如 2021-03-01)后另存为 CSV`, `a date saved as an Excel serial number (${t}): format the column as a date (2021-03-01) before saving as CSV`);
-      const d = /^\d{4}-\d{2}-\d{2}$/.test(t) ? isoDate(Number(t.slice(0, 4)), Number(t.slice(5, 7)), Number(t.slice(8, 10))) : parseDate(t);
-      return d ? { ok: true, value: d } : bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
+      return bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
     }
     case 'level':
     case 'enum': {

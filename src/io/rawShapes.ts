@@ -263,7 +263,7 @@ export class RawShapes {
     // occupation (when a slot) found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no
     // doubled quote, a comma or the end right after it): anything else is the text cutter's to judge.
     for (let i = start; ; i++) {
-      // A cell past the header's: the text path rejects the row (tooManyCells), so no template is linked to such bytes;
+      // A cell past the header's: the text path rejects the row (roster.ts, tooManyCells), so no template is linked to such bytes;
       // declined here as well, so that this does not rest on it.
       if (col >= role.length) return -1;
       const mine = role[col]!;

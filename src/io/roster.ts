@@ -26,7 +26,7 @@ export interface RosterRecord {
  * Where the comma is cannot be told, and the cell past the end is usually empty, so the whole row is rejected (pandas
  * refuses such a line too). A record with fewer cells has its last columns blank: nothing moves.
  */
-export const tooManyCells = (count: number, columns: number): Bilingual => ({
+const tooManyCells = (count: number, columns: number): Bilingual => ({
   zh: `此行有${count}个单元格, 表头只有${columns}列: 某个单元格中的英文逗号没有加引号, 其后每个单元格都错后了一列(请给该单元格加上引号)`,
   en: `${count} cells where the header has ${columns}: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
 });
@@ -193,8 +193,7 @@ async function cutPart(
       wanted = wantedOf(header);
       return;
     }
-    if (rec.count > header.fields.length) sink.record({ file: label, row, cells: new Map(), unreadable: tooManyCells(rec.count, header.fields.length) });
-    else sink.record({ file: label, row, cells: cellsByField(header.fields, rec.cells) });
+    sink.record(recordOf(label, row, header.fields, rec.cells, rec.count));
   };
   const plain = sink.plain && ((buf: Buffer, start: number, end: number): boolean => {
     if (!header || !sink.plain!(buf, start, end, line, header)) return false;
@@ -269,8 +268,7 @@ async function* papaBatches(
           onHeader(header);
           continue;
         }
-        if (record.length > header.fields.length) out.push({ file: label, row, cells: new Map(), unreadable: tooManyCells(record.length, header.fields.length) });
-        else out.push({ file: label, row, cells: cellsByField(header.fields, record) });
+        out.push(recordOf(label, row, header.fields, record, record.length));
       }
       if (out.length) yield out;
     }
@@ -281,6 +279,11 @@ async function* papaBatches(
     throw new RosterError(`${label}: cannot read as CSV: ${err.message}`);
   }
   if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+}
+
+/** A record of `count` cells as both readers give it: by field, or unreadable when it has more cells than the header (tooManyCells). */
+function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number): RosterRecord {
+  return count > fields.length ? { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length) } : { file, row, cells: cellsByField(fields, cells) };
 }
 
 /** A record's non-blank cells (trimmed) by the field their column maps to; columns nobody reads are left out. */
