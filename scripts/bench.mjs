@@ -30,7 +30,7 @@ function measure(cmd, cmdArgs) {
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
   const kb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
-  const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing) [\d.]+ s$/.test(l));
+  const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing|other outputs) [\d.]+ s$/.test(l));
   return { seconds, rssMb: kb / 1024, stdout: r.stdout, passes };
 }
 

@@ -35,7 +35,7 @@ Exit codes:
 
   program
     .command('calc')
-    .description('evaluate roster CSVs: writes breakdown.csv, summary.csv and rejects.csv to the output folder')
+    .description('evaluate roster CSVs: writes breakdown.csv, summary.csv, persons.csv and rejects.csv to the output folder')
     .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030); - reads standard input')
     .option('-j, --jurisdiction <code>', 'jurisdiction for rows without a jurisdiction column (zhuji, xihu, shanxi, shaoguan, suzhou, hengyang, quzhou)')
     .option('-o, --out <dir>', 'output folder', 'subsidy-out')

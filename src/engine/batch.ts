@@ -1,4 +1,5 @@
 // A run: raw rows in, lines and rejects out, limits applied across the whole run, every row accounted for.
+import { type PersonRow, personRows } from './persons.js';
 import type { Table } from '../tables/schema.js';
 import { takesStandard } from './amounts.js';
 import type { Catalogue } from './catalogue.js';
@@ -34,6 +35,8 @@ export interface BatchResult {
   lines: Line[];
   rejects: Reject[];
   summary: SummaryRow[];
+  /** One row per person and jurisdiction, in the order of their first lines (persons.csv). */
+  persons: PersonRow[];
   rowsRead: number;
   rowsEvaluated: number;
   rowsRejected: number;
@@ -178,6 +181,7 @@ export class Batch {
       lines,
       rejects: this.rejects,
       summary: summarize(lines, (j, p) => order.get(`${j}\u0000${p}`) ?? 0),
+      persons: personRows(lines),
       rowsRead: this.rowsRead,
       rowsEvaluated: this.rowsRead - this.rowsRejected,
       rowsRejected: this.rowsRejected,

@@ -45,7 +45,7 @@ export const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t
 /** One line as a tab-separated record. `index` is the line's position in the run's output. */
 export function toRecord(line: Line, index: number, fileIndex: number): string {
   const l = line;
-  return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}`;
+  return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}\t${clean(l.name)}`;
 }
 
 const programIndex = new WeakMap<Table, Map<string, Table['programs'][number]>>();
@@ -61,6 +61,23 @@ export interface RecordLines {
   indexes: number[];
   /** Given for a ledger run, whose records end with their row's content hash: each line's. */
   hashes?: string[];
+  /**
+   * Where each line's name starts: in records buffer `floor(nameAt[i] / 2^32)` of `buffers`, at the rest. Decoded only
+   * for the rows of persons.csv (nameOf), from a person's first line, not for every line.
+   */
+  nameAt: number[];
+  buffers: Buffer[];
+}
+
+/** Line i's name, from its record (see RecordLines). */
+export function nameOf(read: RecordLines, i: number): string {
+  const at = read.nameAt[i]!;
+  const buf = read.buffers[Math.floor(at / 2 ** 32)]!;
+  const from = at % 2 ** 32;
+  let to = from;
+  let ascii = true;
+  for (let c = buf[to]; to < buf.length && c !== 9 && c !== 10; c = buf[++to]) if (c! >= 0x80) ascii = false;
+  return buf.toString(ascii ? 'latin1' : 'utf8', from, to);
 }
 
 /** A line's record with its row's content hash after it (a ledger run's records: see fromRecords). */
@@ -75,15 +92,15 @@ export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<
   while (at < end) {
     let lineEnd = buf.indexOf(10, at);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    // Cells 6 (person key), 15 (subject) and 16 (hash) of the record.
+    // Cells 6 (person key), 15 (subject) and 17 (hash) of the record.
     const cuts: number[] = [at - 1];
     for (let i = at; i < lineEnd; i++) if (buf[i] === 9) cuts.push(i);
     cuts.push(lineEnd);
     // A record without its hash would go unchecked against the ledger: never skipped quietly.
-    if (cuts.length !== 18) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 17 (its row's hash last)`);
+    if (cuts.length !== 19) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 18 (its row's hash last)`);
     const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
     if (cell(15) === 'person') into.personKeys.add(cell(6));
-    into.hashes.add(cell(16));
+    into.hashes.add(cell(17));
     at = lineEnd + 1;
   }
 }
@@ -152,6 +169,9 @@ export function fromRecords(
   only?: readonly number[],
 ): void {
   let at = 0;
+  let buffer = into.buffers.indexOf(buf);
+  if (buffer < 0) buffer = into.buffers.push(buf) - 1;
+  const bufferAt = buffer * 2 ** 32;
   const cellEnd = (): number => {
     let e = at;
     while (e < end && buf[e] !== 9) e++;
@@ -213,8 +233,12 @@ export function fromRecords(
     const exposure = numberCell();
     const companionOf = cell();
     const hashes = into.hashes;
-    const subject = interner.cell(buf, at, end, hashes ? 9 : 10) as Line['subject'];
+    const subject = interner.cell(buf, at, end, 9) as Line['subject'];
     at = interner.stopped + 1;
+    // The name (for persons.csv): where it is, decoded only when a person's row is made (nameOf).
+    into.nameAt.push(bufferAt + at);
+    while (at < end && buf[at] !== 10 && buf[at] !== 9) at++;
+    at++;
     if (hashes) {
       let e = at;
       while (e < end && buf[e] !== 10) e++;

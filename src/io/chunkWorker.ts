@@ -4,7 +4,7 @@ import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
-import { type Decided, type LedgerContexts, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
+import { type Decided, type LedgerContexts, type OutputFormat, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
 import type { EncodingChoice } from './roster.js';
 
 export interface ChunkWorkerSetup {
@@ -27,7 +27,7 @@ export interface LimitsJob {
   chunkRecords: Segments[][];
   usedCodes: string[];
   labels: string[];
-  lang: Lang;
+  format: OutputFormat;
   /** A ledger run's lookups per partition. */
   contexts?: LedgerContexts;
   /** Records of a partition decided at a time (decidePartition). */
@@ -53,7 +53,7 @@ port.on('message', (request: HelperRequest) => {
     const j = request.job;
     try {
       const used = j.usedCodes.map((c) => setup.tables.get(c)!);
-      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.lang, undefined, j.contexts, j.pieceBytes) });
+      post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.format, undefined, j.contexts, j.pieceBytes) });
     } catch (e) {
       post({ kind: 'failed', message: (e as Error).message });
     }

@@ -1,8 +1,9 @@
-// Output CSVs: breakdown, summary, rejects — UTF-8 with BOM for Excel/WPS, safe against formula injection.
+// Output CSVs: breakdown, summary, persons, rejects — UTF-8 with BOM for Excel/WPS, safe against formula injection.
 import type { Reject } from '../engine/intake.js';
 import { formatYuan } from '../engine/money.js';
 import type { SummaryRow } from '../engine/summarize.js';
-import type { Override } from '../engine/partition.js';
+import { type Override, clean } from '../engine/partition.js';
+import type { PersonRow } from '../engine/persons.js';
 import type { Line } from '../engine/types.js';
 
 export type Lang = 'zh' | 'en';
@@ -53,6 +54,13 @@ const SUMMARY: [string, string][] = [
   ['max_exposure', '待审最高敞口(元)'], ['unquantified', '待审无上限笔数'],
 ];
 
+const PERSONS: [string, string][] = [
+  ['jurisdiction', '地区'], ['document_status', '文件状态'], ['subject', '对象'], ['id', '证件号码'], ['name', '姓名'],
+  ['claims', '笔数'], ['approved', '核准笔数'], ['review', '待审笔数'], ['denied', '不予补贴笔数'], ['duplicate', '已付重复笔数'],
+  ['amount', '核准金额(元)'], ['paid_to_them', '其中发给本人或本单位(元)'], ['paid_to_others', '其中发给企业或培训机构(元)'],
+  ['max_exposure', '待审最高敞口(元)'], ['unquantified', '待审无上限笔数'], ['first_file', '首行文件'], ['first_row', '首行行号'],
+];
+
 const REJECTS: [string, string][] = [
   ['file', '输入文件'], ['row', '行号'], ['column', '列'], ['value', '值'], ['code', '原因代码'], ['reason', '原因'],
 ];
@@ -62,6 +70,7 @@ const header = (cols: [string, string][], lang: Lang): string => csvRow(cols.map
 export const breakdownHeader = (lang: Lang): string => BOM + header(BREAKDOWN, lang);
 export const summaryHeader = (lang: Lang): string => BOM + header(SUMMARY, lang);
 export const rejectsHeader = (lang: Lang): string => BOM + header(REJECTS, lang);
+export const personsHeader = (lang: Lang): string => BOM + header(PERSONS, lang);
 
 /** 110105194912310021 → 110105********0021: region and check digits stay for matching by eye. */
 export function maskId(id: string): string {
@@ -147,6 +156,91 @@ export function summaryRow(r: SummaryRow, lang: Lang): string {
     r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName[lang], r.payee, r.status,
     r.claims, r.persons, formatYuan(r.amountFen), formatYuan(r.exposureFen), r.unquantified,
   ]);
+}
+
+/** The most bytes a person's row takes (putPersonRow): its texts at 3 bytes a UTF-16 unit, quoted, and 16 numbers. */
+export function personRowBound(r: PersonRow): number {
+  return 3 * (r.jurisdiction.length + r.documentStatus.length + r.subject.length + r.personKey.length + r.name.length + r.file.length) * 2 + 16 * 24;
+}
+
+/**
+ * One person's row (CRLF-terminated) as UTF-8 into `dst` at `at`, with room for personRowBound: returns the end. Cells as
+ * csvRow writes them (the ID masked when asked; a unit's org code or name never), the key and name clean (no tab or
+ * line break) as a large run's limit records keep them, so both paths write the same. Written as bytes, not strings
+ * built cell by cell: a large run's limits threads write a row per person.
+ */
+export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: number): number {
+  const key = clean(r.personKey);
+  at = putCell(csvCell(r.jurisdiction), dst, at);
+  at = putCell(csvCell(r.documentStatus), dst, at);
+  at = putCell(csvCell(r.subject), dst, at);
+  at = putCell(csvCell(mask && r.subject === 'person' ? maskId(key) : key), dst, at);
+  at = putCell(csvCell(clean(r.name)), dst, at);
+  // Cell by cell, not through an array per row.
+  at = putWhole(r.claims, dst, at);
+  dst[at++] = COMMA;
+  at = putWhole(r.approved, dst, at);
+  dst[at++] = COMMA;
+  at = putWhole(r.review, dst, at);
+  dst[at++] = COMMA;
+  at = putWhole(r.denied, dst, at);
+  dst[at++] = COMMA;
+  at = putWhole(r.duplicate, dst, at);
+  dst[at++] = COMMA;
+  at = putYuan(r.amountFen, dst, at);
+  dst[at++] = COMMA;
+  at = putYuan(r.paidToThemFen, dst, at);
+  dst[at++] = COMMA;
+  at = putYuan(r.paidToOthersFen, dst, at);
+  dst[at++] = COMMA;
+  at = putYuan(r.exposureFen, dst, at);
+  dst[at++] = COMMA;
+  at = putWhole(r.unquantified, dst, at);
+  dst[at++] = COMMA;
+  at = putCell(csvCell(r.file), dst, at);
+  at = putWhole(r.row, dst, at);
+  dst[at++] = 13;
+  dst[at++] = 10;
+  return at;
+}
+
+/** A person's row as text (see putPersonRow). */
+export function personRow(r: PersonRow, mask: boolean): string {
+  const buf = Buffer.allocUnsafe(personRowBound(r));
+  return buf.toString('utf8', 0, putPersonRow(r, mask, buf, 0));
+}
+
+/** A cell's text and the comma after it. ASCII by hand: most cells are short codes and numbers, and a call to encode costs more. */
+function putCell(text: string, dst: Buffer, at: number): number {
+  const n = text.length;
+  let i = 0;
+  for (; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0x80) break;
+    dst[at + i] = c;
+  }
+  at += i < n ? dst.write(text, at, 'utf8') : n;
+  dst[at] = COMMA;
+  return at + 1;
+}
+
+/** A whole number ≥ 0 in decimal digits. */
+export function putWhole(n: number, dst: Buffer, at: number): number {
+  let digits = 1;
+  for (let x = n; x >= 10; x = Math.floor(x / 10)) digits++;
+  for (let i = at + digits - 1, x = n; i >= at; i--, x = Math.floor(x / 10)) dst[i] = 48 + (x % 10);
+  return at + digits;
+}
+
+/** Fen as formatYuan writes them: 100050 → 1000.50. */
+function putYuan(fen: number, dst: Buffer, at: number): number {
+  if (fen < 0) dst[at++] = 45;
+  const abs = Math.abs(fen);
+  at = putWhole(Math.floor(abs / 100), dst, at);
+  dst[at] = 46;
+  dst[at + 1] = 48 + Math.floor((abs % 100) / 10);
+  dst[at + 2] = 48 + (abs % 10);
+  return at + 3;
 }
 
 export function rejectRow(r: Reject, lang: Lang): string {

@@ -1,10 +1,11 @@
 // A ledger run's steps around the limits pass: what the ledger knows of each partition, asked first; what the run approved, recorded after, in input order.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { ledgerLookups } from '../engine/partition.js';
 import type { PriorRow } from '../engine/types.js';
 import { recordsPart } from './chunkPass.js';
 import { type ClaimRecord, type LedgerTx, type RowRecord, type RunRecord, type RunTotals, faultError } from './ledger.js';
+import { linesByIndex } from './indexedLines.js';
 import { Appender, type Decided, type LedgerContexts, type OverrideSpan, type Segments, type StoredContext, eventsFile, readSegmentBytes } from './partitionPass.js';
 
 /** Rows and claims sent to the database at once. */
@@ -60,92 +61,6 @@ export async function lookUpPartitions(contexts: LedgerContexts, chunkRecords: S
   }
 }
 
-/** The ledger events of one partition (bytes [start, end) of a thread's events file), one text line at a time. */
-class EventReader {
-  private buf = Buffer.allocUnsafe(64 * 1024);
-  private from = 0;
-  private held = 0;
-  private at: number;
-  /** The current event's cells, and its line index (the merge's order). */
-  cells: string[] = [];
-  index = -1;
-  constructor(
-    private readonly fd: number,
-    private readonly span: OverrideSpan,
-  ) {
-    this.at = span.start;
-  }
-
-  next(): boolean {
-    let nl = this.buf.indexOf(10, this.from);
-    if (nl < 0 || nl >= this.held) {
-      // Keep the unfinished line and read more after it.
-      const kept = this.held - this.from;
-      if (kept * 2 > this.buf.length) {
-        const bigger = Buffer.allocUnsafe(this.buf.length * 2);
-        this.buf.copy(bigger, 0, this.from, this.held);
-        this.buf = bigger;
-      } else this.buf.copy(this.buf, 0, this.from, this.held);
-      this.from = 0;
-      this.held = kept;
-      while (this.at < this.span.end && this.held < this.buf.length) {
-        const n = readSync(this.fd, this.buf, this.held, Math.min(this.buf.length - this.held, this.span.end - this.at), this.at);
-        if (n === 0) throw new Error('ledger events ended early');
-        this.held += n;
-        this.at += n;
-      }
-      nl = this.buf.indexOf(10, 0);
-      if (nl < 0 || nl >= this.held) {
-        if (this.held > 0) throw new Error('ledger events ended inside a line');
-        this.index = -1;
-        return false;
-      }
-    }
-    this.cells = this.buf.toString('utf8', this.from, nl).split('\t');
-    this.index = Number(this.cells[0]);
-    this.from = nl + 1;
-    return true;
-  }
-}
-
-/** Readers by their current index, smallest first (a binary heap). */
-class ByIndex {
-  private readonly heap: EventReader[] = [];
-  get size(): number {
-    return this.heap.length;
-  }
-  push(r: EventReader): void {
-    const h = this.heap;
-    h.push(r);
-    for (let i = h.length - 1; i > 0; ) {
-      const up = (i - 1) >> 1;
-      if (h[up]!.index <= h[i]!.index) break;
-      [h[up], h[i]] = [h[i]!, h[up]!];
-      i = up;
-    }
-  }
-  /** The reader with the smallest index, taken out. */
-  pop(): EventReader {
-    const h = this.heap;
-    const top = h[0]!;
-    const last = h.pop()!;
-    if (h.length) {
-      h[0] = last;
-      for (let i = 0; ; ) {
-        const l = 2 * i + 1;
-        const r = l + 1;
-        let m = i;
-        if (l < h.length && h[l]!.index < h[m]!.index) m = l;
-        if (r < h.length && h[r]!.index < h[m]!.index) m = r;
-        if (m === i) break;
-        [h[m], h[i]] = [h[i]!, h[m]!];
-        i = m;
-      }
-    }
-    return top;
-  }
-}
-
 /**
  * Record the run: its approved lines as claims and the rows they came from, merged from every partition's events
  * back into input order (as a run held in memory records them), a few thousand at a time. `evaluated`: rows not
@@ -165,12 +80,6 @@ export async function recordRun(
   const fds = new Map([...threads].map((t) => [t, openSync(eventsFile(work, t), 'r')]));
   const totals: RunTotals = { rowsEvaluated: evaluated, claims: 0, amountFen: 0 };
   try {
-    const queue = new ByIndex();
-    for (const d of decided) {
-      if (!d.events || d.events.end === d.events.start) continue;
-      const reader = new EventReader(fds.get(d.events.thread)!, d.events);
-      if (reader.next()) queue.push(reader);
-    }
     let rows: RowRecord[] = [];
     let claims: ClaimRecord[] = [];
     const flush = async (): Promise<void> => {
@@ -185,9 +94,8 @@ export async function recordRun(
     // row is counted once.
     let lastPaid = -1;
     let lastDuplicate = -1;
-    while (queue.size) {
-      const reader = queue.pop();
-      const c = reader.cells;
+    for (const reader of linesByIndex(fds, decided.flatMap((d) => (d.events ? [d.events] : [])), 'ledger events')) {
+      const c = reader.line.split('\t');
       const seq = Number(c[1]);
       if (c[2] === 'd') {
         if (seq !== lastDuplicate) totals.rowsEvaluated--;
@@ -202,7 +110,6 @@ export async function recordRun(
         totals.amountFen += amountFen;
         if (claims.length >= RECORD_BATCH) await flush();
       }
-      if (reader.next()) queue.push(reader);
     }
     await flush();
   } finally {

@@ -1,9 +1,10 @@
-// Pass C of a large run: the spilled breakdown copied out in input order, lines a limit changed rewritten on the way.
+// Pass C of a large run: the spilled breakdown copied out in input order, lines a limit changed rewritten on the way; person rows merged.
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { AtomicFile } from './atomic.js';
 import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
 import { patchBreakdownRecord } from './csvOut.js';
-import { OverrideReader, type OverrideSpan, overrideFile } from './partitionPass.js';
+import { linesByIndex } from './indexedLines.js';
+import { OverrideReader, type OverrideSpan, overrideFile, personsFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
 
@@ -79,6 +80,24 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
       }
       lines.close();
       closeSync(text);
+    }
+    sink.flush();
+  } finally {
+    for (const fd of fds.values()) closeSync(fd);
+  }
+}
+
+/**
+ * Copy every partition's person rows to `out` in the order of each person's first line (a row per person and
+ * jurisdiction: see personRows). `spans`: where each partition's rows are, in its limits thread's persons file.
+ */
+export function mergePersons(work: string, spans: OverrideSpan[], out: AtomicFile): void {
+  const fds = new Map([...new Set(spans.map((s) => s.thread))].map((t) => [t, openSync(personsFile(work, t), 'r')]));
+  const sink = new ByteSink(out);
+  try {
+    for (const r of linesByIndex(fds, spans, 'person rows')) {
+      // The row's CRLF: the line ends at its LF.
+      sink.bytes(r.bytes, r.textStart, r.lineEnd + 1);
     }
     sink.flush();
   } finally {

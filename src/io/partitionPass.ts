@@ -1,12 +1,13 @@
-// Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes and summary out.
+// Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes, summary and person rows out.
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
-import { Interner, type Override, type RecordLines, clean, fromRecords, overrideOf, piecesOf } from '../engine/partition.js';
+import { Interner, type Override, type RecordLines, clean, fromRecords, nameOf, overrideOf, piecesOf } from '../engine/partition.js';
+import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
-import { type Lang, type Patch, patchOf } from './csvOut.js';
+import { type Lang, type Patch, patchOf, personRow, personRowBound, putPersonRow, putWhole } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
 import type { Line, PriorClaim, PriorRow, Status } from '../engine/types.js';
 
@@ -277,25 +278,57 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
  */
 export const PIECE_BYTES = 1 << 20;
 
+/** How the outputs are written: the run's language, and whether resident IDs are masked. */
+export interface OutputFormat {
+  lang: Lang;
+  maskIds: boolean;
+}
+
+/** Where a partition's outputs of pass B go: this thread's override file and its persons file. */
+export interface PassBFiles {
+  overrides: Appender;
+  persons: Appender;
+}
+
+/**
+ * A person row as the persons file of a limits thread keeps it: the index of the person's first line, a tab, the CSV
+ * row with its CRLF (a name or key has no tab or line break: personRow writes them clean). The
+ * last pass merges the partitions' rows back into the order of their first lines (mergePersons).
+ */
+function writePerson(out: Appender, r: PersonRow, format: OutputFormat): number {
+  const most = 17 + personRowBound(r);
+  if (most > out.capacity) return out.write(`${r.firstIndex}\t`) + out.write(personRow(r, format.maskIds));
+  const start = out.room(most);
+  const buf = out.buffer;
+  let at = putWhole(r.firstIndex, buf, start);
+  buf[at++] = 9;
+  at = putPersonRow(r, format.maskIds, buf, at);
+  out.advance(at - start);
+  return at - start;
+}
+
 /**
  * Decide one partition: apply every used table's limits, append the lines they changed (in line order) to
- * `out` (this thread's override file), summarise. `records[c]` says where the partition's records are in
- * chunk c's records file (open as `recordFds[c]`). A partition of more than `pieceBytes` of records is decided
- * in pieces by person (pieceOfKey): limits and the summary's person counts are per person, so pieces decide
- * as the whole does; their overrides and ledger events are put back in line order.
+ * `files.overrides` (this thread's override file), summarise, and append one row per person to `files.persons`.
+ * `records[c]` says where the partition's records are in chunk c's records file (open as `recordFds[c]`). A
+ * partition of more than `pieceBytes` of records is decided in pieces by person (pieceOfKey): limits, the summary's
+ * person counts and person rows are per person, so pieces decide as the whole does; their overrides, person rows and
+ * ledger events are put back in line order.
  */
 export function decidePartition(
   recordFds: number[],
   records: Segments[],
-  out: Appender,
+  files: PassBFiles,
   tables: ReadonlyMap<string, Table>,
   used: Table[],
   labels: readonly string[],
-  lang: Lang,
+  format: OutputFormat,
   interner = new Interner(),
   ledger?: PartitionLedger,
   pieceBytes = PIECE_BYTES,
-): { summary: SummaryRow[]; overrideBytes: number; eventBytes: number } {
+): { summary: SummaryRow[]; overrideBytes: number; personBytes: number; eventBytes: number } {
+  const { lang } = format;
+  const out = files.overrides;
   // Chunks in order, each in its own order: the records come in input order.
   const chunks = recordFds.map((fd, c) => readSegmentBytes(fd, records[c]!));
   const pieces = Math.max(1, Math.ceil(chunks.reduce((a, b) => a + b.length, 0) / pieceBytes));
@@ -303,34 +336,42 @@ export function decidePartition(
   // Each chunk's records of each piece, found in one pass over the bytes.
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
-    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined };
+    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], buffers: [] };
     chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, interner, read, starts?.[c]![piece]));
     return read;
   };
   if (pieces === 1) {
     let overrideBytes = 0;
     let eventBytes = 0;
-    const lines = decideLines(readPiece(), tables, used, ledger, {
+    const read = readPiece();
+    const lines = decideLines(read, tables, used, ledger, {
       override: (index, o) => (overrideBytes += writeOverride(out, index, patchOf(o, lang))),
       event: (_index, text) => (eventBytes += ledger!.events.write(text)),
     });
-    return { summary: summarize(lines, order), overrideBytes, eventBytes };
+    let personBytes = 0;
+    for (const r of personRows(lines, read.indexes, (i) => nameOf(read, i))) personBytes += writePerson(files.persons, r, format);
+    return { summary: summarize(lines, order), overrideBytes, personBytes, eventBytes };
   }
   const overrides: { index: number; patch: Patch }[] = [];
   const events: { index: number; text: string }[] = [];
+  const persons: PersonRow[] = [];
   const summaries: SummaryRow[][] = [];
   for (let is = 0; is < pieces; is++) {
-    const lines = decideLines(readPiece(is), tables, used, ledger, {
+    const read = readPiece(is);
+    const lines = decideLines(read, tables, used, ledger, {
       override: (index, o) => overrides.push({ index, patch: patchOf(o, lang) }),
       event: (index, text) => events.push({ index, text }),
     });
+    for (const r of personRows(lines, read.indexes, (i) => nameOf(read, i))) persons.push(r);
     summaries.push(summarize(lines, order));
   }
   let overrideBytes = 0;
   for (const o of overrides.sort((a, b) => a.index - b.index)) overrideBytes += writeOverride(out, o.index, o.patch);
+  let personBytes = 0;
+  for (const r of persons.sort((a, b) => a.firstIndex - b.firstIndex)) personBytes += writePerson(files.persons, r, format);
   let eventBytes = 0;
   for (const e of events.sort((a, b) => a.index - b.index)) eventBytes += ledger!.events.write(e.text);
-  return { summary: mergeSummaries(summaries, order), overrideBytes, eventBytes };
+  return { summary: mergeSummaries(summaries, order), overrideBytes, personBytes, eventBytes };
 }
 
 /**
@@ -408,13 +449,17 @@ function ledgerEvent(l: Line, index: number, hash: string, fileIndex: ReadonlyMa
   return `${index}\t${l.seq}\ta\t${fileIndex.get(l.file)}\t${l.row}\t${clean(l.personKey)}\t${l.jurisdiction}\t${l.program}\t${clean(l.occupation)}\t${l.level}\t${l.date}\t${l.amountFen}\t${l.payee}\t${hash}\n`;
 }
 
-/** One decided partition: its summary rows and where its overrides are (and, in a ledger run, its ledger events). */
+/** One decided partition: its summary rows, where its overrides and person rows are (and, in a ledger run, its ledger events). */
 export interface Decided {
   p: number;
   rows: SummaryRow[];
   span: OverrideSpan;
+  persons: OverrideSpan;
   events?: OverrideSpan;
 }
+
+/** Person rows of one limits thread (see writePerson), every partition it decided one after another. */
+export const personsFile = (work: string, thread: number): string => join(work, `n${thread}.tsv`);
 
 /** Ledger events of one limits thread (see ledgerEvent), every partition it decided one after another. */
 export const eventsFile = (work: string, thread: number): string => join(work, `e${thread}.tsv`);
@@ -471,8 +516,8 @@ export class PartitionQueue {
 
 /**
  * Decide partitions one after another in this thread, as many as it takes from `queue`: records from every
- * chunk's file, overrides appended to the thread's own file. Says, per partition, its summary and where its
- * overrides are.
+ * chunk's file, overrides and person rows appended to the thread's own files. Says, per partition, its summary and
+ * where its overrides and person rows are.
  */
 export function decidePartitions(
   work: string,
@@ -482,19 +527,21 @@ export function decidePartitions(
   tables: ReadonlyMap<string, Table>,
   used: Table[],
   labels: readonly string[],
-  lang: Lang,
+  format: OutputFormat,
   tick?: (partition: number) => void,
   contexts?: LedgerContexts,
   pieceBytes = PIECE_BYTES,
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
+  const persons = new Appender(openSync(personsFile(work, thread), 'w'));
   const events = contexts && new Appender(openSync(eventsFile(work, thread), 'w'));
   const contextFd = contexts && openSync(contexts.file, 'r');
   const fileIndex = new Map(labels.map((label, i) => [label, i]));
   // One for all of this thread's partitions: they repeat the same dates, occupations and codes.
   const interner = new Interner();
   let at = 0;
+  let personsAt = 0;
   let eventsAt = 0;
   const decided: Decided[] = [];
   try {
@@ -505,16 +552,19 @@ export function decidePartitions(
         const stored = contextOf(contexts, contextFd!, p);
         ledger = { context: { history: stored.history, recordedRows: new Map(stored.recordedRows) }, events: events!, fileIndex };
       }
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), out, tables, used, labels, lang, interner, ledger, pieceBytes);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, interner, ledger, pieceBytes);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
+      const personSpan = { thread, start: personsAt, end: personsAt + r.personBytes };
+      personsAt = personSpan.end;
       const eventSpan = contexts && { thread, start: eventsAt, end: eventsAt + r.eventBytes };
       eventsAt += r.eventBytes;
-      decided.push({ p, rows: r.summary, span, ...(eventSpan ? { events: eventSpan } : {}) });
+      decided.push({ p, rows: r.summary, span, persons: personSpan, ...(eventSpan ? { events: eventSpan } : {}) });
     }
     return decided;
   } finally {
     out.close();
+    persons.close();
     events?.close();
     if (contextFd !== undefined) closeSync(contextFd);
     for (const fd of fds) closeSync(fd);

@@ -13,8 +13,8 @@ import { type AtomicFile, openAtomic } from './atomic.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk, rejectsPart } from './chunkPass.js';
 import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup, HelperRequest, LimitsJob } from './chunkWorker.js';
-import { breakdownHeader, type Lang, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
-import { mergeBreakdown } from './mergePass.js';
+import { breakdownHeader, type Lang, personsHeader, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
+import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
@@ -92,7 +92,15 @@ const COPY_BLOCK = 4 << 20;
  */
 export const YOUNG_MB = { evaluating: 16, limits: 32 };
 
-export async function runStreaming(rosters: string[], out: { breakdown: string; summary: string; rejects: string }, o: StreamOptions): Promise<StreamResult> {
+/** The files a run writes (calc's output folder). */
+export interface OutputFiles {
+  breakdown: string;
+  summary: string;
+  persons: string;
+  rejects: string;
+}
+
+export async function runStreaming(rosters: string[], out: OutputFiles, o: StreamOptions): Promise<StreamResult> {
   const work = mkdtempSync(join(tmpdir(), 'subsidy-run-'));
   o.onWorkDir?.(work);
   const staged: AtomicFile[] = [];
@@ -202,6 +210,11 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
       staged.push(summaryFile);
       summaryFile.write(summaryHeader(o.lang));
       for (const row of summary) summaryFile.write(summaryRow(row, o.lang));
+      const persons = openAtomic(out.persons);
+      staged.push(persons);
+      persons.write(personsHeader(o.lang));
+      mergePersons(work, decided.map((d) => d.persons), persons);
+      lap('other outputs');
 
       // The approved lines recorded, in input order; the outputs appear only once the transaction commits.
       if (!tx || !o.ledger?.run) return { summary };
@@ -222,7 +235,7 @@ export async function runStreaming(rosters: string[], out: { breakdown: string; 
       recorded,
       commit: () => {
         for (const f of staged) f.commit();
-        return [out.breakdown, out.summary, out.rejects];
+        return [out.breakdown, out.summary, out.persons, out.rejects];
       },
       abort: () => {
         for (const f of staged) f.abort();
@@ -368,7 +381,7 @@ async function decideAll(
     (helper, h) =>
       new Promise<Decided[]>((done) => {
         helper.listen = (m) => m.kind === 'decided' && done(m.decided);
-        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, lang: o.lang, contexts, pieceBytes: PIECE_BYTES_RUN };
+        const job: LimitsJob = { work, thread: h + 1, queue: queue.shared, partitions, chunkRecords, usedCodes: used.map((t) => t.code), labels, format: { lang: o.lang, maskIds: o.maskIds }, contexts, pieceBytes: PIECE_BYTES_RUN };
         helper.worker.postMessage({ kind: 'limits', job } satisfies HelperRequest);
       }),
   );
@@ -384,7 +397,7 @@ async function decideAll(
   }
   o.progress?.start('limits', partitions, 0);
   let decidedHere = 0;
-  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, o.lang, () => o.progress?.tick(++decidedHere * n, 0), contexts, PIECE_BYTES_RUN);
+  const mine = decidePartitions(work, 0, queue, chunkRecords, o.tables, used, labels, { lang: o.lang, maskIds: o.maskIds }, () => o.progress?.tick(++decidedHere * n, 0), contexts, PIECE_BYTES_RUN);
   const results = [...mine, ...(await Promise.race([Promise.all(helped), helpers.failed])).flat()];
   o.progress?.done();
   return results.sort((a, b) => a.p - b.p);

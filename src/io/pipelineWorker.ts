@@ -6,12 +6,12 @@ import { readCatalogue } from './catalog.js';
 import type { Lang } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
-import { type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
+import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
 import type { EncodingChoice } from './roster.js';
 
 export interface PipelineJob {
   rosters: string[];
-  out: { breakdown: string; summary: string; rejects: string };
+  out: OutputFiles;
   jurisdiction?: string;
   /** The tables the command loaded and validated, copied in. */
   tables: ReadonlyMap<string, Table>;

@@ -388,6 +388,7 @@ export class RawShapes {
         else if (slot === SLOT.KEY) at = copy(id, idAt, idAt + 18, rec, at);
         else if (slot === SLOT.DATE) at = putText(iso, 10, rec, at);
         else if (slot === SLOT.OCCUPATION) at = copy(buf, occStart, occEnd, rec, at);
+        else if (slot === SLOT.RECORD_NAME) at = copy(buf, nameStart, nameEnd, rec, at); // plain text: clean as it is
         else throw new Error(`slot ${slot} in a record`);
       }
       at = put(r.pieces[r.slots.length]!, rec, at);

@@ -20,9 +20,11 @@ const KEY = 5;
 const DATE = 6;
 const YEAR = 7;
 const OCCUPATION = 8;
-export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION } as const;
+/** The name as a record keeps it (clean: no tab or line break), where the breakdown's NAME is the CSV cell. */
+const RECORD_NAME = 9;
+export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RECORD_NAME } as const;
 /** How each slot is written (not a tab or a line break: records are cut at those). */
-const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e'];
+const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f'];
 /** Per character code below 32: the slot it writes, or -1. */
 const SLOT_OF = new Int8Array(32).fill(-1);
 SLOT_CHARS.forEach((c, slot) => (SLOT_OF[c.charCodeAt(0)] = slot));
@@ -243,6 +245,7 @@ export class RowShapes {
     // needs quoting, nor does an ISO date; a name may.
     v[ID] = this.maskIds ? maskId(personId) : personId;
     v[NAME] = csvCell(personName);
+    v[RECORD_NAME] = clean(personName);
     v[DATE] = isoDate;
     v[YEAR] = Number(isoDate.slice(0, 4));
     v[OCCUPATION] = occupation;
@@ -373,14 +376,17 @@ export class RowShapes {
           year: SLOT_CHARS[YEAR] as unknown as number,
           ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
         };
-        return { record: toRecord(slotted, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex), breakdown: breakdownRow(slotted, this.lang, this.maskIds) };
+        return {
+          record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
+          breakdown: breakdownRow(slotted, this.lang, this.maskIds),
+        };
       });
       const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
       if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
       const slotted = slotOccupation ? 1 : 0;
-      const record = compile(`${mine.record}\n`, (keyFrom.from === 'fixed' ? 4 : 5) + slotted);
+      const record = compile(`${mine.record}\n`, (keyFrom.from === 'fixed' ? 5 : 6) + slotted);
       const breakdown = compile(mine.breakdown, 5 + slotted);
       if (!record || !breakdown) return null;
       const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);

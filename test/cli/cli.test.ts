@@ -19,14 +19,51 @@ function cli(args: string[], input?: string | Buffer): { code: number; stdout: s
 const JURISDICTIONS = readdirSync(join(ROOT, 'fixtures')).filter((d) => existsSync(join(ROOT, 'fixtures', d, 'roster.csv')));
 
 describe('calc on the shipped fixtures', () => {
-  it.each(JURISDICTIONS)('%s: breakdown.csv and summary.csv equal the expected files byte for byte', (code) => {
+  it.each(JURISDICTIONS)('%s: breakdown.csv, summary.csv and persons.csv equal the expected files byte for byte', (code) => {
     const out = tmp();
     const r = cli(['calc', `fixtures/${code}/roster.csv`, '-j', code, '-o', out]);
     expect(r.stderr.replace(/.*read as GBK\/GB18030\n/, '')).toBe('');
     expect(r.code).toBe(0);
-    for (const f of ['breakdown.csv', 'summary.csv']) {
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv']) {
       expect(readFileSync(join(out, f), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', code, f), 'utf8'));
     }
+  });
+
+  it('zhuji persons.csv: a row per person with what is paid to them and for them (ZJ-01, ZJ-06, ZJ-14, ZJ-16, ZJ-05, ZJ-07, ZJ-11)', () => {
+    const out = tmp();
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]).code).toBe(0);
+    const rows = readFileSync(join(out, 'persons.csv'), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').map((l) => l.split(','));
+    const header = rows[0]!;
+    const of = (id: string): Record<string, string> => Object.fromEntries(header.map((h, i) => [h, rows.find((r) => r[3] === id)![i]!]));
+    // 王芳: ZJ-01 at the cap 3500 + ZJ-06 50 × 15 days + ZJ-01 claimed 2800 + ZJ-14 L5 900; her 4th claim of 2020 and a
+    // repeat of 电工 L4 are denied (ZJ-16).
+    expect(of('330681199001010015')).toMatchObject({ name: '王芳', claims: '6', approved: '4', denied: '2', amount: '7950.00', paid_to_them: '7950.00', paid_to_others: '0.00', first_row: '2' });
+    // 陈军: ZJ-05 veteran training at the cap 5000, paid to the training provider.
+    expect(of('330681197803120022')).toMatchObject({ amount: '5000.00', paid_to_them: '0.00', paid_to_others: '5000.00' });
+    // A unit keyed by its name: ZJ-07 50000 + 10000; one keyed by its org code: ZJ-11 at the cap 20000, paid to the enterprise itself.
+    expect(of('诸暨市职业技能培训学校')).toMatchObject({ subject: 'unit', claims: '2', amount: '60000.00', paid_to_them: '60000.00' });
+    expect(of('91330681MA2XXXXXXX')).toMatchObject({ subject: 'unit', name: '浙江某机械有限公司', amount: '20000.00', paid_to_them: '20000.00' });
+    // One row per person, in the order of their first rows.
+    const firstRows = rows.slice(1).map((r) => Number(r.at(-1)));
+    expect(firstRows).toEqual([...firstRows].sort((a, b) => a - b));
+    expect(new Set(rows.slice(1).map((r) => `${r[0]}|${r[3]}`)).size).toBe(rows.length - 1);
+  });
+
+  it.each(JURISDICTIONS)('%s: persons.csv adds up to the summary total (claims, amount, exposure, unquantified)', (code) => {
+    const read = (f: string): string[][] => readFileSync(join(ROOT, 'fixtures', code, f), 'utf8').replace(/^\uFEFF/, '').trim().split('\r\n').slice(1).map((l) => l.split(/,(?=(?:[^"]*"[^"]*")*[^"]*$)/));
+    const total = read('summary.csv').find((r) => r[2] === 'TOTAL')!;
+    const persons = read('persons.csv');
+    // Counts as they are, amounts in fen.
+    const fen = (yuan: string): number => Math.round(Number(yuan) * 100);
+    const count = (col: number): number => persons.reduce((a, r) => a + Number(r[col]), 0);
+    const money = (col: number): number => persons.reduce((a, r) => a + fen(r[col]!), 0);
+    expect(count(5)).toBe(Number(total[6]));
+    expect(money(10)).toBe(fen(total[8]!));
+    expect(money(11) + money(12)).toBe(money(10));
+    expect(money(13)).toBe(fen(total[9]!));
+    expect(count(14)).toBe(Number(total[10]));
+    // Persons: the summary counts each distinct person of the jurisdiction once.
+    expect(persons.length).toBe(Number(total[7]));
   });
 
   it('zhuji: the printed reconciliation adds up and matches the files', () => {
@@ -44,13 +81,14 @@ describe('calc on the shipped fixtures', () => {
   it('outputs start with a UTF-8 BOM so Excel and WPS open them correctly', () => {
     const out = tmp();
     cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]);
-    for (const f of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(readFileSync(join(out, f)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(readFileSync(join(out, f)).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
   });
 
   it('--lang zh writes Chinese headers', () => {
     const out = tmp();
     cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--lang', 'zh']);
     expect(readFileSync(join(out, 'breakdown.csv'), 'utf8').split('\n')[0]).toContain('身份证号码');
+    expect(readFileSync(join(out, 'persons.csv'), 'utf8').split('\n')[0]).toContain('其中发给本人或本单位(元)');
   });
 
   it('--mask-ids hides the middle of resident IDs', () => {
@@ -58,6 +96,10 @@ describe('calc on the shipped fixtures', () => {
     cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--mask-ids']);
     expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('330681********0015');
     expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).not.toContain('330681199001010015');
+    expect(readFileSync(join(out, 'persons.csv'), 'utf8')).toContain('330681********0015');
+    expect(readFileSync(join(out, 'persons.csv'), 'utf8')).not.toContain('330681199001010015');
+    // A unit's org code is not a resident ID: never masked.
+    expect(readFileSync(join(out, 'persons.csv'), 'utf8')).toContain('91330681MA2XXXXXXX');
   });
 });
 
@@ -121,14 +163,14 @@ describe('exit codes and errors', () => {
       expect(r.stderr.toString(), args).not.toContain('EPIPE');
       expect(r.status, args).toBe(0);
     }
-    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'persons.csv', 'rejects.csv', 'summary.csv']);
   });
 
   it('--strict exits 2 when rows were rejected, and still writes the outputs', () => {
     const out = tmp();
     const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--strict']);
     expect(r.code).toBe(2);
-    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+    expect(readdirSync(out).sort()).toEqual(['breakdown.csv', 'persons.csv', 'rejects.csv', 'summary.csv']);
   });
 
   it('usage errors exit 1 with a message, not a stack trace', () => {

@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { Batch, type BatchResult } from '../../src/engine/batch.js';
-import { breakdownHeader, breakdownRow, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../src/io/csvOut.js';
+import { breakdownHeader, breakdownRow, personRow, personsHeader, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../src/io/csvOut.js';
 import { type Ledger, type LedgerClaimView, type LedgerTx, rowHash } from '../../src/io/ledger.js';
 import { openSqliteLedger } from '../../src/io/ledgerSqlite.js';
 import { readRoster } from '../../src/io/roster.js';
@@ -39,7 +39,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     // Under a 64 MB budget the roster is not small beside it (2.3 MB × 32): the run goes through the capped thread
     // and its helpers get their shares, as a large roster's would.
     calc('w3-capped', ['--workers', '3', '--memory-mb', '64']);
-    for (const out of ['w3', 'w3-capped']) for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file(out, name).equals(file('w1', name))).toBe(true);
+    for (const out of ['w3', 'w3-capped']) for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file(out, name).equals(file('w1', name))).toBe(true);
   });
 
   it('a roster that needs more than the memory budget is run again without it, with the same output and no leftovers', () => {
@@ -47,8 +47,8 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     const r = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny'), '--no-progress', '--memory-mb', '4'], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
     expect(r.status).toBe(0);
     expect(r.stderr.toString()).toContain('needs more than the 4 MB memory budget');
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(file('budget-tiny', name).equals(file('budget-ok', name))).toBe(true);
-    expect(readdirSync(join(dir, 'budget-tiny')).sort()).toEqual(['breakdown.csv', 'rejects.csv', 'summary.csv']);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file('budget-tiny', name).equals(file('budget-ok', name))).toBe(true);
+    expect(readdirSync(join(dir, 'budget-tiny')).sort()).toEqual(['breakdown.csv', 'persons.csv', 'rejects.csv', 'summary.csv']);
   });
 
   it('a user-authored table (--table) reaches every thread: shanxi rows renamed to a demo table decide the same', () => {
@@ -71,14 +71,14 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
   it('the streaming path decides exactly as the engine does with the whole roster in memory (limits across partitions)', async () => {
     const streamed = calc('stream', []);
     const reference = await inMemory(roster);
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('stream', name).toString()).toBe(reference.files[name]);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('stream', name).toString()).toBe(reference.files[name]);
     expect(streamed).toContain(`rows read 20000 = evaluated ${reference.result.rowsEvaluated} + rejected ${reference.result.rowsRejected}`);
     // The synthetic roster repeats persons, so limits really fire.
     expect(file('stream', 'breakdown.csv').toString()).toContain('annual_cap');
     // Partitions decided in pieces of their persons (as from a few million rows): the same, to the byte. Pieces
     // of 4 KB of records cut each of the 5 partitions into ~100.
     calc('stream-pieces', ['--workers', '3'], { SUBSIDY_PIECE_BYTES: '4096' });
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('stream-pieces', name).toString()).toBe(reference.files[name]);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('stream-pieces', name).toString()).toBe(reference.files[name]);
   });
 
   it('a ledger run streams and decides and records exactly as the engine does in memory against the same ledger', async () => {
@@ -100,13 +100,13 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
       await ledger.close();
     }
     const dry = calc('ledger-dry', ['--ledger', db, '--dry-run', '--workers', '3']);
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-dry', name).toString()).toBe(reference.files[name]);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('ledger-dry', name).toString()).toBe(reference.files[name]);
     expect(file('ledger-dry', 'breakdown.csv').toString()).toContain('already_in_ledger');
     expect(dry).toContain('dry run: nothing recorded');
 
     // Recorded for real: the same claims and rows, in input order, as the in-memory run would record.
     const real = calc('ledger-real', ['--ledger', db, '--workers', '3']);
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-real', name).toString()).toBe(reference.files[name]);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('ledger-real', name).toString()).toBe(reference.files[name]);
     const r = reference.result;
     const paid = new Set(r.lines.filter((l) => l.status === 'approved').map((l) => l.seq));
     const claims = r.lines.filter((l) => l.status === 'approved');
@@ -138,7 +138,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     // Partitions decided in pieces: the same outputs, and the same claims and rows recorded in the same order
     // (each piece's ledger events are put back in line order).
     calc('ledger-pieces', ['--ledger', dbPieces, '--workers', '3'], { SUBSIDY_PIECE_BYTES: '4096' });
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv'] as const) expect(file('ledger-pieces', name).toString()).toBe(reference.files[name]);
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('ledger-pieces', name).toString()).toBe(reference.files[name]);
     const inPieces = openSqliteLedger(dbPieces, false);
     try {
       const runs = await inPieces.runs();
@@ -220,14 +220,14 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(file('budget-here', 'breakdown.csv').toString()).toContain('already_in_ledger');
     const said = (stdout: string, out: string, db: string): string => stdout.replace(/R\d{8}T\d{6}-[0-9a-f]{4}/g, 'RUN').replaceAll(out, 'OUT').replace(db, 'DB');
     expect(said(capped, 'budget-capped', ledgers[1]!)).toBe(said(here, 'budget-here', ledgers[0]!));
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(runIdsOut('budget-capped', name)).toBe(runIdsOut('budget-here', name));
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(runIdsOut('budget-capped', name)).toBe(runIdsOut('budget-here', name));
     expect(claimsOf(ledgers[1]!)).toEqual(claimsOf(ledgers[0]!));
     // A budget the run cannot keep to: its thread dies inside the ledger's transaction, which is rolled back, and the
     // run is done again without the budget: recorded once.
     const tiny = spawnSync(process.execPath, [BIN, 'calc', roster, '-o', join(dir, 'budget-tiny-ledger'), '--no-progress', '--ledger', ledgers[2]!, '--memory-mb', '4'], { env: { ...process.env, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
     expect(tiny.status, tiny.stderr.toString()).toBe(0);
     expect(tiny.stderr.toString()).toContain('needs more than the 4 MB memory budget');
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) expect(runIdsOut('budget-tiny-ledger', name)).toBe(runIdsOut('budget-here', name));
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(runIdsOut('budget-tiny-ledger', name)).toBe(runIdsOut('budget-here', name));
     expect(runsIn(ledgers[2]!)).toBe(2);
     expect(claimsOf(ledgers[2]!)).toEqual(claimsOf(ledgers[0]!));
     // Out of the budget after the ledger committed: not run again (it would find every row paid), and the clerk is
@@ -258,7 +258,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(file('hashed-w3', 'breakdown.csv').toString()).toContain('already_in_ledger');
     // The two ledgers' runs have ids of their own, which the reasons quote.
     const runIdsOut = (out: string, name: string): string => file(out, name).toString().replace(/R\d{8}T\d{6}-[0-9a-f]{4}/g, 'RUN');
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) {
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
       expect(file('hashed-w3', name).equals(file('hashed-w1', name))).toBe(true);
       expect(runIdsOut('hashed-w3', name)).toBe(runIdsOut('plain-w3', name));
     }
@@ -276,7 +276,7 @@ async function everyClaim(ledger: Ledger): Promise<LedgerClaimView[]> {
  * The reference: the roster decided whole, in memory, by the engine (Batch), as the outputs would have it; against a
  * ledger's history and recorded rows when a transaction is given.
  */
-async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchResult; files: Record<'breakdown.csv' | 'summary.csv' | 'rejects.csv', string> }> {
+async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchResult; files: Record<'breakdown.csv' | 'summary.csv' | 'persons.csv' | 'rejects.csv', string> }> {
   const tables = await loadRunTables();
   const batch = new Batch({ tables });
   for await (const rec of readRoster(path, 'auto', () => undefined)) {
@@ -289,6 +289,7 @@ async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchRes
     files: {
       'breakdown.csv': breakdownHeader('en') + result.lines.map((l) => breakdownRow(l, 'en', false)).join(''),
       'summary.csv': summaryHeader('en') + result.summary.map((x) => summaryRow(x, 'en')).join(''),
+      'persons.csv': personsHeader('en') + result.persons.map((x) => personRow(x, false)).join(''),
       'rejects.csv': rejectsHeader('en') + result.rejects.map((x) => rejectRow(x, 'en')).join(''),
     },
   };

@@ -32,6 +32,12 @@ describe('reconciliation', () => {
         const totals = r.summary.filter((s) => s.program === '');
         expect(totals.reduce((a, s) => a + s.amountFen, 0)).toBe(approved);
         expect(totals.reduce((a, s) => a + s.claims, 0)).toBe(r.lines.length);
+        // persons.csv: one row per person and jurisdiction, adding up to the same totals, paid to them or for them.
+        expect(r.persons.reduce((a, p) => a + p.amountFen, 0)).toBe(approved);
+        expect(r.persons.reduce((a, p) => a + p.claims, 0)).toBe(r.lines.length);
+        for (const p of r.persons) expect(p.paidToThemFen + p.paidToOthersFen).toBe(p.amountFen);
+        expect(new Set(r.persons.map((p) => `${p.jurisdiction}|${p.personKey}`)).size).toBe(r.persons.length);
+        expect(r.persons.length).toBe(totals.reduce((a, s) => a + s.persons, 0));
         for (const l of r.lines) {
           expect(Number.isSafeInteger(l.amountFen)).toBe(true);
           if (l.status !== 'approved') expect(l.amountFen).toBe(0);

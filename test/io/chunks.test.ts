@@ -76,7 +76,7 @@ describe('planChunks', () => {
     };
     run('one', '1');
     run('three', '3');
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) {
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
       expect(readFileSync(join(dir, 'three', name)).equals(readFileSync(join(dir, 'one', name))), name).toBe(true);
     }
     // A row far into the file keeps its spreadsheet number: every 7th record spans two lines.
@@ -94,7 +94,7 @@ describe('planChunks', () => {
     };
     run('two-one', '1');
     run('two-three', '3');
-    for (const name of ['breakdown.csv', 'summary.csv', 'rejects.csv']) {
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
       expect(readFileSync(join(dir, 'two-three', name)).equals(readFileSync(join(dir, 'two-one', name))), name).toBe(true);
     }
     expect(readFileSync(join(dir, 'two-one', 'breakdown.csv'), 'utf8')).toContain('学员');

@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Override } from '../../src/engine/partition.js';
 import type { Line } from '../../src/engine/types.js';
-import { breakdownRow, type Lang, patchBreakdownRecord, patchOf } from '../../src/io/csvOut.js';
+import { breakdownRow, csvRow, type Lang, patchBreakdownRecord, patchOf, personRow } from '../../src/io/csvOut.js';
+import type { PersonRow } from '../../src/engine/persons.js';
 import { Appender, OverrideReader, writeOverride } from '../../src/io/partitionPass.js';
 import { run } from '../helpers.js';
 
@@ -57,5 +58,32 @@ describe('patchBreakdownRecord', () => {
   it('refuses a record without the breakdown’s 22 cells', () => {
     const o: Override = { status: 'denied', reasonCode: 'x', reason: { zh: 'x', en: 'x' }, amountFen: 0, exposureFen: null, denied: true };
     expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/3 cells, not 22/);
+  });
+});
+
+describe('personRow', () => {
+  const base: PersonRow = {
+    jurisdiction: 'zhuji', documentStatus: 'final', subject: 'person', personKey: '330681199001010015', name: '王芳', firstIndex: 0, file: 'a.csv', row: 2,
+    claims: 6, approved: 4, review: 0, denied: 2, duplicate: 0, amountFen: 795000, paidToThemFen: 795000, paidToOthersFen: 0, exposureFen: 0, unquantified: 0,
+  };
+  it.each([
+    ['a plain row', {}],
+    ['a name with a comma and quotes', { name: '李, "四"' }],
+    ['a formula-like name and file', { name: '=SUM(A1)', file: '-x.csv' }],
+    ['a name with a tab and a line break', { name: '王\t芳\n' }],
+    ['a unit named with a comma', { subject: 'unit' as const, personKey: '某,学校', name: '某,学校' }],
+    ['large counts and amounts', { claims: 1234567, amountFen: 123456789012, paidToOthersFen: 5, exposureFen: 100 }],
+  ])('%s: the cells csvRow would write', (_what, change) => {
+    const r = { ...base, ...change };
+    for (const mask of [false, true]) {
+      const id = mask && r.subject === 'person' ? '330681********0015' : r.personKey.replace(/[\t\n\r]+/g, ' ');
+      expect(personRow(r, mask)).toBe(
+        csvRow([
+          r.jurisdiction, r.documentStatus, r.subject, id, r.name.replace(/[\t\n\r]+/g, ' '), r.claims, r.approved, r.review, r.denied, r.duplicate,
+          (r.amountFen / 100).toFixed(2), (r.paidToThemFen / 100).toFixed(2), (r.paidToOthersFen / 100).toFixed(2), (r.exposureFen / 100).toFixed(2),
+          r.unquantified, r.file, r.row,
+        ]),
+      );
+    }
   });
 });

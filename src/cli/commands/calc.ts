@@ -1,4 +1,4 @@
-// `subsidy calc`: rosters → breakdown.csv, summary.csv, rejects.csv and a reconciled summary on the terminal.
+// `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import type { BatchResult } from '../../engine/batch.js';
@@ -8,7 +8,7 @@ import { newRunId } from '../../io/ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledgerRun.js';
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
-import { type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
+import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, readHeader } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
@@ -83,7 +83,7 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
 export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
   const out = resolve(opts.out);
   for (const r of rosters) {
-    if (r !== '-' && resolve(r).startsWith(out + '/') && /\/(breakdown|summary|rejects)\.csv$/.test(resolve(r))) {
+    if (r !== '-' && resolve(r).startsWith(out + '/') && /\/(breakdown|summary|persons|rejects)\.csv$/.test(resolve(r))) {
       throw new UsageError(`${r} is inside the output folder and would be overwritten; choose another -o`);
     }
   }
@@ -104,7 +104,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   };
   makeOutputFolder(out);
   // Every run streams: memory stays bounded however long the roster is.
-  const targets = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), rejects: join(out, 'rejects.csv') };
+  const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
   const progress = opts.progress ?? err.isTTY === true;
   const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
     runStreaming(rosters, targets, {

@@ -82,6 +82,7 @@ function merge(results: BatchResult[]): BatchResult {
     lines: results.flatMap((r) => r.lines),
     rejects: results.flatMap((r) => r.rejects).filter((x, i, all) => all.findIndex((y) => y.column === x.column && y.code === x.code) === i),
     summary: results.flatMap((r) => r.summary),
+    persons: results.flatMap((r) => r.persons),
     rowsRead: results.reduce((a, r) => a + r.rowsRead, 0),
     rowsEvaluated: results.reduce((a, r) => a + r.rowsEvaluated, 0),
     rowsRejected: results.reduce((a, r) => a + r.rowsRejected, 0),
