@@ -3,6 +3,7 @@ import { CommanderError } from 'commander';
 import { RosterError } from '../io/roster.js';
 import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
+import { OutputFileError } from '../io/atomic.js';
 import { OutputFolderError } from '../io/outputFolder.js';
 import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
@@ -38,7 +39,7 @@ try {
   } else if (e instanceof TableError) {
     process.stderr.write(`rate table problems:\n${e.message}\n`);
     process.exitCode = 1;
-  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError) {
+  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError) {
     process.stderr.write(`subsidy: ${e.message}\n`);
     process.exitCode = 1;
   } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {

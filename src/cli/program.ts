@@ -10,6 +10,7 @@ const commands = {
   estimate: () => import('./commands/estimate.js'),
   ledger: () => import('./commands/ledger.js'),
   tables: () => import('./commands/tables.js'),
+  template: () => import('./commands/template.js'),
 };
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
@@ -102,6 +103,16 @@ Example answers file (case.json):
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
     .action(async (opts) => setExit(await (await commands.estimate()).estimateCommand(opts)));
+
+  program
+    .command('template')
+    .description("an empty roster: the header row of the columns a jurisdiction's programmes read (UTF-8 with BOM, opens in Excel)")
+    .option('-j, --jurisdiction <code>', 'jurisdiction (default: every table, with a jurisdiction column)')
+    .option('--program <id>', 'only the columns of one programme (and its companions)')
+    .addOption(new Option('--lang <lang>', 'language of the headers (both are read back)').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .option('-o, --out <file>', 'CSV file to write (default: standard output)')
+    .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
+    .action(async (opts) => setExit(await (await commands.template()).template(opts)));
 
   const ledger = program.command('ledger').description('what the claims ledger holds (--ledger as for calc)');
   const ledgerOption = (): Option => new Option('--ledger <path|url>', 'SQLite ledger file or postgres://… URL').makeOptionMandatory();

@@ -75,7 +75,7 @@ function evaluateOptionsOf(options: BatchOptions): EvaluateOptions {
 }
 
 /** Whether `value` (a programme's data) names `field` anywhere but in its texts: a string equal to it, at any depth. */
-function mentions(value: unknown, field: string): boolean {
+export function mentions(value: unknown, field: string): boolean {
   if (typeof value === 'string') return value === field;
   if (Array.isArray(value)) return value.some((v) => mentions(v, field));
   if (!value || typeof value !== 'object') return false;

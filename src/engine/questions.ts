@@ -31,7 +31,8 @@ function rateFields(rate: Rate): string[] {
   return (Array.isArray(rate.by) ? rate.by : [rate.by]).flatMap(expand);
 }
 
-function amountNeeds(a: Amount): Need[] {
+/** What an amount reads: required facts, and optional ones that can change it (a claimed cost, a standard). */
+export function amountNeeds(a: Amount): Need[] {
   const req = (fields: string[]): Need[] => fields.map((field) => ({ field, optional: false }));
   const opt = (fields: string[]): Need[] => fields.map((field) => ({ field, optional: true }));
   switch (a.kind) {

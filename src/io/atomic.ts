@@ -1,5 +1,5 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 
 export interface AtomicFile {
@@ -14,10 +14,29 @@ export interface AtomicFile {
 
 const SYNC_BEHIND = 32 << 20;
 
+/** Why an output file cannot be written, naming the file the user gave rather than its temp file (the CLI says so and exits 1). */
+export class OutputFileError extends Error {}
+
+const WHY: Record<string, string> = {
+  ENOENT: 'its folder does not exist',
+  EACCES: 'permission denied',
+  EPERM: 'not permitted',
+  EROFS: 'read-only file system',
+  ENOTDIR: 'a part of the path is a file',
+  ENOSPC: 'no space left',
+};
+
 /** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
 export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
-  const fd = openSync(tmp, 'w');
+  let fd: number;
+  try {
+    fd = openSync(tmp, 'w');
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? '';
+    throw new OutputFileError(`cannot write ${target}: ${WHY[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`);
+  }
   let pending: string[] = [];
   let size = 0;
   let open = true;

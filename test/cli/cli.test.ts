@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
 import { describe, expect, it } from 'vitest';
+import { readHeader, readRoster } from '../../src/io/roster.js';
 import { residentId } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -147,6 +148,17 @@ describe('encodings and headers', () => {
 });
 
 describe('exit codes and errors', () => {
+  it('an output file that cannot be written is named as given, not by its temp file (exit 1)', () => {
+    const noFolder = cli(['template', '-j', 'zhuji', '-o', join(tmp(), 'missing', 'roster.csv')]);
+    expect(noFolder.code).toBe(1);
+    expect(noFolder.stderr).toMatch(/cannot write .*missing\/roster\.csv: its folder does not exist \(ENOENT\)/);
+    expect(noFolder.stderr).not.toContain('.tmp-');
+    const folder = tmp();
+    const isFolder = cli(['ledger', 'export', '--ledger', join(folder, 'l.db'), '-o', folder]);
+    expect(isFolder.code).toBe(1);
+    expect(isFolder.stderr).toContain('it is a folder');
+  });
+
   it('--help works everywhere and exits 0', () => {
     for (const args of [['--help'], ['calc', '--help'], ['tables', '--help'], ['tables', 'validate', '--help']]) {
       const r = cli(args);
@@ -297,5 +309,50 @@ describe('exit codes and errors', () => {
     const out = tmp();
     execFileSync(process.execPath, [BIN, 'calc', 'fixtures/suzhou/roster.csv', '-j', 'suzhou', '-o', out], { cwd: ROOT });
     expect(readdirSync(out).filter((f) => f.includes('.tmp-'))).toEqual([]);
+  });
+});
+
+describe('template', () => {
+  it.each(JURISDICTIONS)('%s: the template reads back column for column, in English and Chinese, and has every column its fixture fills', async (code) => {
+    const dir = tmp();
+    const header = async (lang: string): Promise<string[]> => {
+      const file = join(dir, `${lang}.csv`);
+      const r = cli(['template', '-j', code, '--lang', lang, '-o', file]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(readFileSync(file).subarray(0, 3)).toEqual(Buffer.from([0xef, 0xbb, 0xbf]));
+      const head = await readHeader(file, 'auto', file);
+      expect(head.ignored).toEqual([]);
+      return head.fields;
+    };
+    const en = await header('en');
+    expect(await header('zh')).toEqual(en);
+    const filled = new Set<string>();
+    for await (const rec of readRoster(join(ROOT, 'fixtures', code, 'roster.csv'), 'auto', () => undefined)) for (const f of rec.cells.keys()) filled.add(f);
+    filled.delete('jurisdiction');
+    expect([...filled].filter((f) => !en.includes(f))).toEqual([]);
+  });
+
+  it('zhuji living_allowance: a template filled in is paid 50 yuan a day (ZJ-06)', () => {
+    const dir = tmp();
+    const file = join(dir, 'roster.csv');
+    expect(cli(['template', '-j', 'zhuji', '--program', 'living_allowance', '--lang', 'zh', '-o', file]).code).toBe(0);
+    const header = readFileSync(file, 'utf8');
+    expect(header).toBe('\uFEFF身份证号码,姓名,补贴项目,日期,职业,等级,人员类别,培训天数\r\n');
+    writeFileSync(file, `${header}330681199001010015,王芳,living_allowance,2020-06-01,,,两后生;农村学员,15\r\n`);
+    const out = join(dir, 'out');
+    const r = cli(['calc', file, '-j', 'zhuji', '-o', out]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe('');
+    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('living_allowance,Living allowance during training,individual,2020-06-01,2020,,,approved,ok,eligible,750.00,per_unit');
+  });
+
+  it('without -j: every table, with a jurisdiction column; an unknown jurisdiction or programme is a usage error', () => {
+    const r = cli(['template']);
+    expect(r.code).toBe(0);
+    expect(r.stdout.replace(/^\uFEFF/, '').split(',')).toContain('jurisdiction');
+    expect(cli(['template', '-j', 'nowhere']).code).toBe(1);
+    const p = cli(['template', '-j', 'zhuji', '--program', 'nothing']);
+    expect(p.code).toBe(1);
+    expect(p.stderr).toContain('living_allowance');
   });
 });
