@@ -146,13 +146,15 @@ Example answers file (case.json):
     .command('list')
     .description('jurisdictions with document, period and status')
     .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
-    .action(async (opts: { table: string[] }) => setExit((await commands.tables()).tablesList(opts.table)));
+    .option('--on <date>', 'say whether each document is in force on this date')
+    .action(async (opts: { table: string[]; on?: string }) => setExit((await commands.tables()).tablesList(opts.table, opts)));
   tables
     .command('show')
     .description("one table's programmes, amounts, conditions, limits and citations")
     .argument('<code>', 'jurisdiction code or Chinese name')
     .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
-    .action(async (code: string, opts: { table: string[] }) => setExit((await commands.tables()).tablesShow(code, opts.table)));
+    .option('--on <date>', 'what applies to a claim dated so: the document in force or not, programmes and uplifts outside their windows marked')
+    .action(async (code: string, opts: { table: string[]; on?: string }) => setExit((await commands.tables()).tablesShow(code, opts.table, opts)));
   tables
     .command('validate')
     .description('check table files and print every problem with its path and line')

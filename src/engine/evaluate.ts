@@ -97,19 +97,33 @@ function asDraft(reason: Bilingual): Bilingual {
 
 export type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
 
+/** Where a date (YYYY-MM-DD) falls against the document's period: before it, in force, or after it. */
+export function documentPeriodOf(table: Table, date: string): 'before' | 'in_force' | 'after' {
+  const doc = table.document;
+  if (doc.valid_from && date < doc.valid_from) return 'before';
+  if (doc.valid_to && date > doc.valid_to) return 'after';
+  return 'in_force';
+}
+
+/** Whether a date is within a programme's own window (from/to), where it has one. */
+export function inProgramWindow(program: Program, date: string): boolean {
+  return !(program.from && date < program.from) && !(program.to && date > program.to);
+}
+
 /** The outcome of one programme for one claim: the periods here, then its rules (remembered when a memo is given). */
 function judge(facts: Facts, table: Table, program: Program, options: EvaluateOptions): Outcome {
   const date = facts.date as string;
   const doc = table.document;
   const period = (): string => `${doc.valid_from ?? '…'} – ${doc.valid_to ?? '…'}`;
-  if (doc.valid_from && date < doc.valid_from) {
+  const where = documentPeriodOf(table, date);
+  if (where === 'before') {
     const r = doc.before_period_reason ?? { zh: `日期 ${date} 早于文件有效期 ${period()}`, en: `date ${date} is before the document's period ${period()}` };
     return doc.before_period === 'review' ? review('before_period', r, null) : deny('outside_period', r);
   }
-  if (doc.valid_to && date > doc.valid_to) {
+  if (where === 'after') {
     return deny('outside_period', { zh: `日期 ${date} 不在文件有效期 ${period()} 内`, en: `date ${date} is outside the document's period ${period()}` });
   }
-  if ((program.from && date < program.from) || (program.to && date > program.to)) {
+  if (!inProgramWindow(program, date)) {
     const w = `${program.from ?? '…'} – ${program.to ?? '…'}`;
     return deny('outside_program_period', { zh: `日期 ${date} 不在本项目适用期 ${w} 内`, en: `date ${date} is outside this programme's window ${w}` });
   }

@@ -356,3 +356,23 @@ describe('template', () => {
     expect(p.stderr).toContain('living_allowance');
   });
 });
+
+describe('tables --on', () => {
+  it('zhuji: before 2020-02-21 claims go to review (earlier standards), after 2021-12-31 they are denied and the ZJ-13 uplift has ended', () => {
+    const before = cli(['tables', 'show', 'zhuji', '--on', '2019/12/1']);
+    expect(before.code).toBe(0);
+    expect(before.stdout).toContain('on 2019-12-01: not in force (before 2020-02-21): claims go to review (earlier standards apply)');
+    const after = cli(['tables', 'show', 'zhuji', '--on', '2022-01-05']);
+    expect(after.stdout).toContain('on 2022-01-05: not in force (after 2021-12-31): claims are denied');
+    expect(after.stdout).toContain('(ZJ-13) — ended 2021-12-31, not on 2022-01-05');
+    const during = cli(['tables', 'show', 'zhuji', '--on', '2021年3月1日']);
+    expect(during.stdout).toContain('on 2021-03-01: in force');
+    expect(during.stdout).toContain('(ZJ-13) (until 2021-12-31)');
+    // Quzhou's draft states no period: in force on any date; Shaoguan's ended with 2020.
+    const list = cli(['tables', 'list', '--on', '2021-06-01']).stdout.split('\n');
+    expect(list.find((l) => l.startsWith('quzhou'))).toContain('on 2021-06-01: in force');
+    expect(list.find((l) => l.startsWith('shaoguan'))).toContain('not in force (after 2020-12-31)');
+    expect(cli(['tables', 'show', 'zhuji', '--on', 'soon']).code).toBe(1);
+  });
+});
+

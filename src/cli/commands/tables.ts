@@ -1,6 +1,7 @@
 // `subsidy tables list | show | validate`: what the data says, with citations; lint user-authored tables.
-import { citation } from '../../engine/evaluate.js';
-import { findTable } from '../../engine/intake.js';
+import { citation, documentPeriodOf, inProgramWindow } from '../../engine/evaluate.js';
+import { findTable, parseDate } from '../../engine/intake.js';
+import type { Table } from '../../tables/schema.js';
 import { describeAmount, describeCondition, describeLimit } from '../../tables/describe.js';
 import { checkTableFile, formatProblem, loadTables } from '../../tables/load.js';
 import { UsageError } from '../errors.js';
@@ -8,30 +9,58 @@ import { makeChalk } from '../format.js';
 
 const period = (d: { valid_from: string | null; valid_to: string | null }): string => `${d.valid_from ?? '…'} – ${d.valid_to ?? '…'}`;
 
-export function tablesList(extra: string[]): number {
+/** `--on`: a date in any form a roster may write it, as YYYY-MM-DD. */
+function dateOption(on: string | undefined): string | undefined {
+  if (on === undefined) return undefined;
+  const d = parseDate(on);
+  if (!d) throw new UsageError(`--on "${on}" is not a date (use 2021-03-01, 2021/3/1 or 2021年3月1日)`);
+  return d;
+}
+
+/** What the document says of claims dated `on`: in force, or why not (before its period: its own rule for that). */
+function periodOn(t: Table, on: string): string {
+  const where = documentPeriodOf(t, on);
+  if (where === 'in_force') return `on ${on}: in force`;
+  if (where === 'after') return `on ${on}: not in force (after ${t.document.valid_to}): claims are denied`;
+  return `on ${on}: not in force (before ${t.document.valid_from}): claims ${t.document.before_period === 'review' ? 'go to review (earlier standards apply)' : 'are denied'}`;
+}
+
+export function tablesList(extra: string[], opts: { on?: string } = {}): number {
   const c = makeChalk();
+  const on = dateOption(opts.on);
   for (const t of loadTables(extra).values()) {
     const status = t.document.status === 'draft' ? c.yellow('DRAFT') : 'final';
-    process.stdout.write(`${c.bold(t.code.padEnd(10))} ${t.name.zh.padEnd(8)} ${(t.document.number ?? '(no number)').padEnd(20)} ${period(t.document).padEnd(25)} ${status}  ${t.programs.length} programmes\n`);
+    const when = on ? `  ${periodOn(t, on)}` : '';
+    process.stdout.write(`${c.bold(t.code.padEnd(10))} ${t.name.zh.padEnd(8)} ${(t.document.number ?? '(no number)').padEnd(20)} ${period(t.document).padEnd(25)} ${status}  ${t.programs.length} programmes${when}\n`);
   }
   return 0;
 }
 
-export function tablesShow(code: string, extra: string[]): number {
+export function tablesShow(code: string, extra: string[], opts: { on?: string } = {}): number {
   const c = makeChalk();
   const tables = loadTables(extra);
   const t = findTable(tables, code);
   if (!t) throw new UsageError(`unknown jurisdiction "${code}"; known: ${[...tables.keys()].join(', ')}`);
+  const on = dateOption(opts.on);
   const d = t.document;
   const o: string[] = [];
   o.push(`${c.bold(`${t.name.zh} ${t.name.en}`)} (${t.code})`);
   o.push(`${d.number ?? '(no number)'} ${d.title}`);
   o.push(`issued ${d.issued ?? '—'}, in force ${period(d)}, ${d.status === 'draft' ? c.yellow('DRAFT for comment: amounts not final') : 'final'}; seed ${d.seed}`);
   if (d.period_note) o.push(c.dim(d.period_note));
+  if (on) o.push(c.bold(periodOn(t, on)));
   for (const p of t.programs) {
+    // A programme outside its own window on the date: named, with its window, and nothing more.
+    if (on && !inProgramWindow(p, on)) {
+      o.push('', c.dim(`${p.id}  ${p.name.zh} / ${p.name.en}: not in force on ${on} (window ${p.from ?? '…'} – ${p.to ?? '…'})`));
+      continue;
+    }
     o.push('', `${c.bold(p.id)}  ${p.name.zh} / ${p.name.en}  → ${p.payee}`);
     o.push(`  amount: ${describeAmount(p.amount)}`);
-    for (const u of p.uplifts) o.push(`  uplift: +${u.percent}%${u.up_to ? ' (at most)' : ''} ${u.label.zh} (${u.clause})`);
+    for (const u of p.uplifts) {
+      const ended = on && u.to && on > u.to ? c.dim(` — ended ${u.to}, not on ${on}`) : u.to ? ` (until ${u.to})` : '';
+      o.push(`  uplift: +${u.percent}%${u.up_to ? ' (at most)' : ''} ${u.label.zh} (${u.clause})${ended}`);
+    }
     for (const cond of p.conditions) o.push(`  if: ${describeCondition(cond)}`);
     if (p.companions.length) o.push(`  with: ${p.companions.join(', ')}`);
     o.push(`  cites: ${citation(t, p)}`);
