@@ -177,26 +177,16 @@ export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: numbe
   at = putCell(csvCell(mask && r.subject === 'person' ? maskId(key) : key), dst, at);
   at = putCell(csvCell(clean(r.name)), dst, at);
   // Cell by cell, not through an array per row.
-  at = putWhole(r.claims, dst, at);
-  dst[at++] = COMMA;
-  at = putWhole(r.approved, dst, at);
-  dst[at++] = COMMA;
-  at = putWhole(r.review, dst, at);
-  dst[at++] = COMMA;
-  at = putWhole(r.denied, dst, at);
-  dst[at++] = COMMA;
-  at = putWhole(r.duplicate, dst, at);
-  dst[at++] = COMMA;
-  at = putYuan(r.amountFen, dst, at);
-  dst[at++] = COMMA;
-  at = putYuan(r.paidToThemFen, dst, at);
-  dst[at++] = COMMA;
-  at = putYuan(r.paidToOthersFen, dst, at);
-  dst[at++] = COMMA;
-  at = putYuan(r.exposureFen, dst, at);
-  dst[at++] = COMMA;
-  at = putWhole(r.unquantified, dst, at);
-  dst[at++] = COMMA;
+  at = putWholeCell(r.claims, dst, at);
+  at = putWholeCell(r.approved, dst, at);
+  at = putWholeCell(r.review, dst, at);
+  at = putWholeCell(r.denied, dst, at);
+  at = putWholeCell(r.duplicate, dst, at);
+  at = putYuanCell(r.amountFen, dst, at);
+  at = putYuanCell(r.paidToThemFen, dst, at);
+  at = putYuanCell(r.paidToOthersFen, dst, at);
+  at = putYuanCell(r.exposureFen, dst, at);
+  at = putWholeCell(r.unquantified, dst, at);
   at = putCell(csvCell(r.file), dst, at);
   at = putWhole(r.row, dst, at);
   dst[at++] = 13;
@@ -232,15 +222,23 @@ export function putWhole(n: number, dst: Buffer, at: number): number {
   return at + digits;
 }
 
-/** Fen as formatYuan writes them: 100050 → 1000.50. */
-function putYuan(fen: number, dst: Buffer, at: number): number {
+/** A whole number ≥ 0 and the comma after it. */
+function putWholeCell(n: number, dst: Buffer, at: number): number {
+  at = putWhole(n, dst, at);
+  dst[at] = COMMA;
+  return at + 1;
+}
+
+/** Fen as formatYuan writes them (100050 → 1000.50), and the comma after them. */
+function putYuanCell(fen: number, dst: Buffer, at: number): number {
   if (fen < 0) dst[at++] = 45;
   const abs = Math.abs(fen);
   at = putWhole(Math.floor(abs / 100), dst, at);
   dst[at] = 46;
   dst[at + 1] = 48 + Math.floor((abs % 100) / 10);
   dst[at + 2] = 48 + (abs % 10);
-  return at + 3;
+  dst[at + 3] = COMMA;
+  return at + 4;
 }
 
 export function rejectRow(r: Reject, lang: Lang): string {
