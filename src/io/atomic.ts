@@ -26,6 +26,17 @@ const WHY: Record<string, string> = {
   ENOSPC: 'no space left',
 };
 
+/**
+ * Fail now, the way openAtomic would, if `target` cannot be written: its folder missing or a file, or the target a
+ * folder. For a command that works a while before it writes (an estimate over a large roster).
+ */
+export function checkWritable(target: string): void {
+  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
+  const folder = statSync(dirname(target), { throwIfNoEntry: false });
+  if (!folder) throw new OutputFileError(`cannot write ${target}: its folder does not exist (ENOENT)`);
+  if (!folder.isDirectory()) throw new OutputFileError(`cannot write ${target}: a part of the path is a file (ENOTDIR)`);
+}
+
 /** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
 export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
   if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);

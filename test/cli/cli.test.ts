@@ -157,6 +157,11 @@ describe('exit codes and errors', () => {
     const isFolder = cli(['ledger', 'export', '--ledger', join(folder, 'l.db'), '-o', folder]);
     expect(isFolder.code).toBe(1);
     expect(isFolder.stderr).toContain('it is a folder');
+    // An estimate's report is checked before the cases are read: nothing printed, nothing computed first.
+    const report = cli(['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '-o', tmp(), '--report', join(tmp(), 'missing', 'r.html')]);
+    expect(report.code).toBe(1);
+    expect(report.stderr).toContain('its folder does not exist');
+    expect(report.stdout).toBe('');
   });
 
   it('--help works everywhere and exits 0', () => {
@@ -344,6 +349,15 @@ describe('template', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
     expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('living_allowance,Living allowance during training,individual,2020-06-01,2020,,,approved,ok,eligible,750.00,per_unit');
+  });
+
+  it('never replaces a file already there (a roster being filled in)', () => {
+    const file = join(tmp(), 'roster.csv');
+    writeFileSync(file, 'person_id,program,date\r\n330681199001010015,living_allowance,2020-06-01\r\n');
+    const r = cli(['template', '-j', 'zhuji', '-o', file]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('already exists');
+    expect(readFileSync(file, 'utf8')).toContain('330681199001010015');
   });
 
   it('without -j: every table, with a jurisdiction column; an unknown jurisdiction or programme is a usage error', () => {

@@ -9,7 +9,7 @@ import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findTable, parseCell, parseDate } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import type { Facts } from '../../engine/types.js';
-import { writeFileAtomic } from '../../io/atomic.js';
+import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
@@ -178,6 +178,8 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     if (e instanceof ScenarioError) throw new UsageError(e.message);
     throw e;
   }
+  // Before the cases are read: a report that cannot be written should not cost a whole estimate first.
+  if (opts.report) checkWritable(opts.report);
   const source = (opts.plan ?? opts.roster)!;
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding)) : undefined;
   // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.

@@ -1,4 +1,5 @@
 // `subsidy template`: an empty roster whose header has the columns a jurisdiction's programmes read, in English or Chinese.
+import { existsSync } from 'node:fs';
 import { rosterColumns } from '../../engine/columns.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findTable } from '../../engine/intake.js';
@@ -28,6 +29,8 @@ export async function template(opts: TemplateOptions): Promise<number> {
   // Chinese headers are the ones the reader takes (FieldDef.zh), so a template filled in reads back as it is.
   const header = csvRow(columns.map((f) => (opts.lang === 'zh' ? FIELD_BY_NAME.get(f)!.zh : f)));
   if (opts.out) {
+    // A file already there is most likely a roster being filled in: an empty template must not replace it.
+    if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists; a template is written only to a new file (choose another name)`);
     writeFileAtomic(opts.out, BOM + header);
     process.stderr.write(`wrote ${opts.out}: ${columns.length} columns${table ? ` for ${table.code}` : ''}${opts.program ? ` (${opts.program})` : ''}; values: subsidy tables show ${table?.code ?? '<code>'}\n`);
   } else {
