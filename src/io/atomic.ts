@@ -1,6 +1,7 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { REFUSALS } from './outputFolder.js';
 
 export interface AtomicFile {
   write(text: string): void;
@@ -17,36 +18,38 @@ const SYNC_BEHIND = 32 << 20;
 /** Why an output file cannot be written, naming the file the user gave rather than its temp file (the CLI says so and exits 1). */
 export class OutputFileError extends Error {}
 
-const WHY: Record<string, string> = {
-  ENOENT: 'its folder does not exist',
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of the path is a file',
-  ENOSPC: 'no space left',
-};
+const WHY: Record<string, string> = { ...REFUSALS, ENOENT: 'its folder does not exist' };
+
+const cannotWrite = (target: string, code: string, detail = ''): OutputFileError =>
+  new OutputFileError(`cannot write ${target}: ${WHY[code] ?? detail}${code ? ` (${code})` : ''}`);
 
 /**
  * Fail now, the way openAtomic would, if `target` cannot be written: its folder missing or a file, or the target a
- * folder. For a command that works a while before it writes (an estimate over a large roster).
+ * folder. openAtomic checks this first; a command that works a while before it writes (an estimate over a large
+ * roster) calls it before the work.
  */
 export function checkWritable(target: string): void {
-  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
+  let found: Stats | undefined;
+  try {
+    found = statSync(target, { throwIfNoEntry: false });
+  } catch (e) {
+    throw cannotWrite(target, (e as NodeJS.ErrnoException).code ?? '', (e as Error).message); // ENOTDIR: a file in the path
+  }
+  if (found?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
   const folder = statSync(dirname(target), { throwIfNoEntry: false });
-  if (!folder) throw new OutputFileError(`cannot write ${target}: its folder does not exist (ENOENT)`);
-  if (!folder.isDirectory()) throw new OutputFileError(`cannot write ${target}: a part of the path is a file (ENOTDIR)`);
+  if (!folder) throw cannotWrite(target, 'ENOENT');
+  if (!folder.isDirectory()) throw cannotWrite(target, 'ENOTDIR');
 }
 
 /** Open a temp file for `target`. Writes are buffered and flushed in large blocks. */
 export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
-  if (statSync(target, { throwIfNoEntry: false })?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
+  checkWritable(target);
   const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
   let fd: number;
   try {
     fd = openSync(tmp, 'w');
   } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? '';
-    throw new OutputFileError(`cannot write ${target}: ${WHY[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`);
+    throw cannotWrite(target, (e as NodeJS.ErrnoException).code ?? '', (e as Error).message);
   }
   let pending: string[] = [];
   let size = 0;

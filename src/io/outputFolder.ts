@@ -5,14 +5,17 @@ import { dirname, resolve } from 'node:path';
 /** Why the output folder cannot be made (the CLI says so and exits 1). */
 export class OutputFolderError extends Error {}
 
-const WHY: Record<string, string> = {
+/** What a file system's refusal means, by its code (ENOENT differs by case: see WHY here and in atomic.ts). */
+export const REFUSALS: Readonly<Record<string, string>> = {
   EACCES: 'permission denied',
   EPERM: 'not permitted',
   EROFS: 'read-only file system',
   ENOTDIR: 'a part of the path is a file',
-  ENOENT: 'the file system refused it',
   ENOSPC: 'no space left',
 };
+
+// A folder whose parent exists yet is refused with ENOENT: some file systems do (see makeOutputFolder).
+const WHY: Record<string, string> = { ...REFUSALS, ENOENT: 'the file system refused it' };
 
 const refused = (folder: string, e: unknown): OutputFolderError => {
   const code = (e as NodeJS.ErrnoException).code ?? '';
