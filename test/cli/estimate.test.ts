@@ -48,19 +48,35 @@ describe('estimate on the seed plans', () => {
     expect(totalRow(dir, 'scenario').high).toBe('72631500.00'); // + 17202 × 500
   });
 
-  it('--roster with --take-up: each expected trainee is a case; unreadable rows are left out and counted aloud', () => {
+  it('--roster with --take-up: each expected trainee is a case; unreadable rows and unknown programmes are left out and counted aloud', () => {
     const dir = tmp();
     const r = run(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '--take-up', '0.5', '-o', dir]);
     expect(r.status).toBe(0);
-    // Only the unreadable date is left out: a bad resident ID does not change what a case costs.
-    expect(r.stderr.toString()).toContain('1 row(s) of fixtures/zhuji/roster.csv could not be read');
-    expect(r.stderr.toString()).toContain('row 31, column date, value "2020-13-01"');
-    expect(r.stderr.toString()).toContain('31 case line(s) read');
+    // Left out: the unreadable date, and free_lunch, which calc rejects as unknown_program (a mistyped id must not
+    // pass for an activity "the text states no amount for"). A bad resident ID does not change what a case costs.
+    const err = r.stderr.toString();
+    expect(err).toContain('2 row(s) of fixtures/zhuji/roster.csv could not be read');
+    expect(err).toContain('row 31, column date, value "2020-13-01"');
+    expect(err).toContain('row 32, column program, value "free_lunch": not a programme of zhuji (cert_training, project_training');
+    expect(err).toContain('30 case line(s) read');
     const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
-    // 8 readable certificate-training rows, half of them taking up; the unknown programme is listed unquantified.
+    // 8 readable certificate-training rows, half of them taking up.
     const cert = rows.find((x) => x.program === 'cert_training' && x.scenario === 'baseline')!;
     expect(cert.cases).toBe('4');
-    expect(rows.find((x) => x.label === 'free_lunch')!.unquantified_cases).toBe('0.50');
+    expect(rows.some((x) => x.label === 'free_lunch')).toBe(false);
+  });
+
+  it('a roster row without a programme is left out and counted aloud, as calc rejects it (a plan line would need a label)', () => {
+    const dir = tmp();
+    const roster = join(dir, 'expected.csv');
+    writeFileSync(roster, 'program,certificate,renewal,date\nsafety_training,special_operation,new,2020-06-01\n,special_operation,new,2020-06-02\n');
+    const r = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stderr.toString()).toContain(`1 row(s) of ${roster} could not be read`);
+    expect(r.stderr.toString()).toContain(`${roster} row 3, column program: no programme given`);
+    const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
+    // ZJ-03: a new special-operation certificate, up to 500 yuan: the one row with its programme.
+    expect(rows.find((x) => x.program === 'safety_training' && x.scenario === 'baseline')).toMatchObject({ cases: '1', central: '500.00' });
   });
 
   it('a roster of several jurisdictions: only the rows of -j are cases; the others are left out and counted aloud by jurisdiction', () => {

@@ -114,14 +114,24 @@ async function readCases(
     }
     const program = String(facts.program ?? '');
     const label = String(facts.label ?? program);
-    if (!program && !facts.label) problems.push(`${rec.file} row ${rec.row}: give a programme, or a label for an activity no programme pays for`);
-    // In a plan a programme the table does not have is most likely mistyped: counted as an unvalued activity, it
-    // would drop out of the totals unnoticed. (A roster's unknown programme is an activity no programme pays for.)
-    if (isPlan && program && !table.programs.some((p) => p.id === program)) {
-      problems.push(
-        `${rec.file} row ${rec.row}, column program, value "${program}": not a programme of ${table.code} (${table.programs.map((p) => p.id).join(', ')}); ` +
-          'for an activity no programme pays for, give only a label',
-      );
+    if (!program && !facts.label) {
+      // A roster row without a programme is one calc rejects (missing_value): left out and counted, like the others.
+      if (!isPlan) {
+        skip(`${rec.file} row ${rec.row}, column program: no programme given`);
+        continue;
+      }
+      problems.push(`${rec.file} row ${rec.row}: give a programme, or a label for an activity no programme pays for`);
+    }
+    // A programme the table does not have is most likely mistyped: counted as an unvalued activity, it would drop
+    // out of the totals unnoticed (and be called one "the text states no amount for"). A plan stops; a roster's row is
+    // left out and counted aloud, as calc rejects it (unknown_program).
+    if (program && !table.programs.some((p) => p.id === program)) {
+      const what = `${rec.file} row ${rec.row}, column program, value "${program}": not a programme of ${table.code} (${table.programs.map((p) => p.id).join(', ')})`;
+      if (!isPlan) {
+        skip(what);
+        continue;
+      }
+      problems.push(`${what}; for an activity no programme pays for, give only a label`);
     }
     delete facts.program;
     delete facts.planned;
