@@ -1,5 +1,5 @@
 // Intake: raw roster cells → a claim ready to evaluate, or the reasons it cannot be (rejects, never silent zeros).
-import type { Table } from '../tables/schema.js';
+import type { Program, Table } from '../tables/schema.js';
 import { FIELD_BY_NAME, type FieldDef, matchValue, normaliseToken } from './fields.js';
 import { parseYuan } from './money.js';
 import type { Bilingual, Claim, FactValue, Facts } from './types.js';
@@ -245,15 +245,12 @@ export function intakeRow(
     } else facts.jurisdiction = table.code;
   }
   const programId = facts.program as string | undefined;
-  const program = programId && table ? table.programs.find((p) => p.id === programId) : undefined;
+  const program = programId && table ? findProgramMemo(table, programId) : undefined;
   if (programId === undefined) {
     reject('program', '', 'missing_column', { zh: '缺少补贴项目', en: 'no programme given' });
   } else if (table && !program) {
-    reject('program', programId, 'unknown_program', {
-      zh: `${table.code} 没有此补贴项目, 可选: ${table.programs.map((p) => p.id).join(', ')}`,
-      en: `${table.code} has no such programme; known: ${table.programs.map((p) => p.id).join(', ')}`,
-    });
-  }
+    reject('program', programId, 'unknown_program', unknownProgram(table));
+  } else if (program) facts.program = program.id;
   if (facts.date === undefined && !cells.has('date')) reject('date', '', 'missing_column', { zh: '缺少日期', en: 'no date given' });
   if (program?.subject === 'person' && facts.person_id === undefined && !cells.has('person_id')) {
     reject('person_id', '', 'missing_column', { zh: '缺少身份证号码', en: 'no resident ID given' });
@@ -273,6 +270,37 @@ function findTableMemo(tables: ReadonlyMap<string, Table>, name: string): Table 
   if (!seen) tableMemo.set(tables, (seen = new Map()));
   if (!seen.has(name)) seen.set(flatCopy(name), findTable(tables, name));
   return seen.get(name);
+}
+
+const programMemo = new WeakMap<Table, Map<string, Program | undefined>>();
+
+/** findProgram, remembered per table: a roster that names programmes in Chinese would otherwise compare names on every row. */
+function findProgramMemo(table: Table, name: string): Program | undefined {
+  const direct = table.programs.find((p) => p.id === name);
+  if (direct) return direct;
+  let seen = programMemo.get(table);
+  if (!seen) programMemo.set(table, (seen = new Map()));
+  if (!seen.has(name)) seen.set(flatCopy(name), findProgram(table, name));
+  return seen.get(name);
+}
+
+/**
+ * A programme of `table` by its id, or by its Chinese name as the table gives it (`subsidy tables show`): a roster
+ * made in a Chinese office names the programme, not our id. Spaces, width and case do not matter; the schema keeps
+ * the Chinese names of a table distinct.
+ */
+export function findProgram(table: Table, name: string): Program | undefined {
+  const t = normaliseToken(name);
+  return table.programs.find((p) => p.id === t || normaliseToken(p.name.zh) === t);
+}
+
+/** Why a programme cell names none of the table's programmes, with what it may name. */
+export function unknownProgram(table: Table): Bilingual {
+  const ids = table.programs.map((p) => p.id).join(', ');
+  return {
+    zh: `${table.code} 没有此补贴项目, 可选: ${ids} (或其中文名称, 见 subsidy tables show ${table.code})`,
+    en: `${table.code} has no such programme; known: ${ids} (or a programme's Chinese name, see subsidy tables show ${table.code})`,
+  };
 }
 
 /** A table by its code, or by its Chinese name with or without 市/区/省 ("诸暨", "诸暨市"). */

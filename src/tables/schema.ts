@@ -1,6 +1,6 @@
 // Rate-table schema (zod): what a jurisdiction's data file may say. Yuan in the file become fen here.
 import { z } from 'zod';
-import { FIELD_BY_NAME, LEVELS, isKnownField } from '../engine/fields.js';
+import { FIELD_BY_NAME, LEVELS, isKnownField, normaliseToken } from '../engine/fields.js';
 import { yuanToFen } from '../engine/money.js';
 
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
@@ -205,6 +205,14 @@ export const tableSchema = z
     t.programs.forEach((p, i) => {
       if (ids.has(p.id)) ctx.addIssue({ code: 'custom', path: ['programs', i, 'id'], message: `duplicate programme id "${p.id}"` });
       ids.add(p.id);
+    });
+    // A roster's programme cell may give the Chinese name instead of the id (findProgram): it must name one programme.
+    const zhNames = new Map<string, string>();
+    t.programs.forEach((p, i) => {
+      const key = normaliseToken(p.name.zh);
+      const other = zhNames.get(key);
+      if (other !== undefined) ctx.addIssue({ code: 'custom', path: ['programs', i, 'name', 'zh'], message: `Chinese name "${p.name.zh}" is also programme "${other}"'s: a roster naming it would be ambiguous` });
+      else zhNames.set(key, p.id);
     });
     t.programs.forEach((p, i) =>
       p.companions.forEach((c, j) => {

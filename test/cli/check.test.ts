@@ -152,6 +152,15 @@ describe('check and calc agree', () => {
     );
   });
 
+  it('HY-03 hengyang: answers naming the programme by its Chinese name give the same 300.00, and --save writes its id', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const c = run(['check', '-j', 'hengyang', '--answers', '-', '--json', '--save', join(dir, 'saved.csv')], JSON.stringify({ ...CASES.hengyang, program: '特种作业安全技能培训补贴' }));
+    expect(c.status, c.stderr.toString()).toBe(0);
+    const lines = (JSON.parse(c.stdout.toString()) as { lines: Record<string, unknown>[] }).lines;
+    expect(lines.map((l) => [l.program, l.status, l.amount])).toEqual([['safety_training', 'approved', '300.00']]);
+    expect(readFileSync(join(dir, 'saved.csv'), 'utf8')).toContain(',safety_training,');
+  });
+
   it('without a terminal, check refuses with a helpful message and no stack trace', () => {
     const r = run(['check', '-j', 'zhuji'], '{}');
     expect(r.status).toBe(1);

@@ -343,6 +343,8 @@ describe('template', () => {
     expect(cli(['template', '-j', 'zhuji', '--program', 'living_allowance', '--lang', 'zh', '-o', file]).code).toBe(0);
     const header = readFileSync(file, 'utf8');
     expect(header).toBe('\uFEFF身份证号码,姓名,补贴项目,日期,职业,等级,人员类别,培训天数\r\n');
+    // The programme may be named as the table names it in Chinese.
+    expect(cli(['template', '-j', 'zhuji', '--program', '培训期间生活费补贴', '--lang', 'zh']).stdout).toBe(header);
     writeFileSync(file, `${header}330681199001010015,王芳,living_allowance,2020-06-01,,,两后生;农村学员,15\r\n`);
     const out = join(dir, 'out');
     const r = cli(['calc', file, '-j', 'zhuji', '-o', out]);

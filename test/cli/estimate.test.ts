@@ -57,7 +57,7 @@ describe('estimate on the seed plans', () => {
     const err = r.stderr.toString();
     expect(err).toContain('2 row(s) of fixtures/zhuji/roster.csv could not be read');
     expect(err).toContain('row 31, column date, value "2020-13-01"');
-    expect(err).toContain('row 32, column program, value "free_lunch": not a programme of zhuji (cert_training, project_training');
+    expect(err).toContain('row 32, column program, value "free_lunch": zhuji has no such programme; known: cert_training, project_training');
     expect(err).toContain('30 case line(s) read');
     const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
     // 8 readable certificate-training rows, half of them taking up.
@@ -109,7 +109,7 @@ describe('estimate on the seed plans', () => {
     writeFileSync(join(dir, 'plan.csv'), 'program,planned,level\ncert_training,10,L4\ncert_trainng,5,L4\n');
     const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": not a programme of zhuji (cert_training, project_training');
+    expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": zhuji has no such programme; known: cert_training, project_training');
     expect(existsSync(join(dir, 'estimate.csv'))).toBe(false);
   });
 

@@ -1,6 +1,6 @@
 // Large runs: outputs do not depend on worker threads, and the streaming path decides exactly as the in-memory one.
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, copyFileSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -66,6 +66,29 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
       file(out, 'summary.csv').toString().split('\r\n').filter((l) => l.startsWith(`${code},`)).map((l) => l.slice(code.length));
     expect(rowsOf('demo', 'demo').length).toBeGreaterThan(2);
     expect(rowsOf('demo', 'demo')).toEqual(rowsOf('w1-again', 'shanxi'));
+  });
+
+  it('a roster naming its programmes in Chinese (as the tables do) decides as the one naming their ids, on three threads', async () => {
+    const tables = await loadRunTables();
+    // The same rows with each programme cell replaced by the programme's Chinese name in its jurisdiction's table.
+    let renamed = 0;
+    const zh = readFileSync(roster, 'utf8').replace(/^([^,\n]*),([^,\n]*),([^,\n]*),([^,"\n]*),/gm, (whole, id, name, code, program) => {
+      const p = tables.get(code)?.programs.find((x) => x.id === program);
+      if (!p) return whole;
+      renamed++;
+      return `${id},${name},${code},${p.name.zh},`;
+    });
+    expect(renamed).toBeGreaterThan(18_000);
+    mkdirSync(join(dir, 'zh'));
+    writeFileSync(join(dir, 'zh', 'roster.csv'), zh);
+    const r = spawnSync(process.execPath, [BIN, 'calc', 'zh/roster.csv', '-o', 'zh-out', '--no-progress', '--workers', '3'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    const s = spawnSync(process.execPath, [BIN, 'calc', 'roster.csv', '-o', 'id-out', '--no-progress', '--workers', '3'], { cwd: dir, env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+    expect(s.status, s.stderr.toString()).toBe(0);
+    // The file cell names the roster as given; everything else is the same, to the byte.
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(file('zh-out', name).toString().replaceAll('zh/roster.csv', 'roster.csv'), name).toBe(file('id-out', name).toString());
+    }
   });
 
   it('the streaming path decides exactly as the engine does with the whole roster in memory (limits across partitions)', async () => {

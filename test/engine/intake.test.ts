@@ -97,6 +97,23 @@ describe('rejects', () => {
     expect(brief(r).map((l) => l[2])).toEqual(['3500.00', '3500.00']);
   });
 
+  it('ZJ-03 / HY-03: the programme named by its Chinese name (as the table gives it) is paid as by its id', () => {
+    const zj = { program: '高危行业和特种作业人员 安全技能培训补贴', date: '2020-06-01', certificate: 'special_operation', renewal: 'new' };
+    expect(brief(run('zhuji', [zj, { ...zj, program: 'safety_training', person_id: P2 }]))).toEqual([
+      ['safety_training', 'approved', '500.00', 'ok'],
+      ['safety_training', 'approved', '500.00', 'ok'],
+    ]);
+    // Hengyang's safety_training is another programme of the same id: its own Chinese name, 5 yuan a class hour (HY-03).
+    const hy = run('hengyang', [{ program: '特种作业安全技能培训补贴', date: '2020-06-01', certificate: 'special_operation', class_hours: '40', class_registered: 'yes' }]);
+    expect(brief(hy)).toEqual([['safety_training', 'approved', '200.00', 'ok']]);
+  });
+
+  it('a name that is no programme of the table is rejected, and the reason says Chinese names are taken too', () => {
+    const r = run('zhuji', [{ ...base, program: '安全技能培训' }]);
+    expect(r.rejects).toEqual([expect.objectContaining({ column: 'program', value: '安全技能培训', code: 'unknown_program' })]);
+    expect(r.rejects[0]!.reason.en).toContain("or a programme's Chinese name, see subsidy tables show zhuji");
+  });
+
   it('accepts a Chinese jurisdiction name and full-width digits', () => {
     const r = run('hengyang', [{ ...base, jurisdiction: '诸暨市', cost: '２８００' }]);
     expect(brief(r)).toEqual([['cert_training', 'approved', '2800.00', 'ok']]);

@@ -81,6 +81,13 @@ describe('validation of user tables', () => {
     expect(messages).toContain('programs[0].companions[0]: unknown programme "living_alowance"');
   });
 
+  it('two programmes of a table may not share a Chinese name: a roster naming it would not say which', () => {
+    const file = join(dir, 'names.yaml');
+    writeFileSync(file, zhuji.replace('zh: 返乡创业培训补贴,', 'zh: 项目制(职业资格外)培训补贴,'));
+    const messages = checkTableFile(file).problems.map(formatProblem).join('\n');
+    expect(messages).toContain('programs[3].name.zh: Chinese name "项目制(职业资格外)培训补贴" is also programme "project_training"\'s');
+  });
+
   it('broken YAML is reported with its line', () => {
     const file = join(dir, 'broken.yaml');
     writeFileSync(file, 'code: x\nname: { zh: 甲, en: [ }\n');

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { FIELD_BY_NAME, type FieldDef } from '../../engine/fields.js';
-import { findTable, parseCell } from '../../engine/intake.js';
+import { findProgram, findTable, parseCell, unknownProgram } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
@@ -112,9 +112,10 @@ function tableOrFail(tables: Map<string, Table>, code: string): Table {
   return t;
 }
 
-function programOrFail(table: Table, id: string): Program {
-  const p = table.programs.find((x) => x.id === id);
-  if (!p) throw new UsageError(`${table.code} has no programme "${id}"; known: ${table.programs.map((x) => x.id).join(', ')}`);
+/** A programme by its id or Chinese name (findProgram), as a roster's programme cell may give it. */
+function programOrFail(table: Table, name: string): Program {
+  const p = findProgram(table, name);
+  if (!p) throw new UsageError(`programme "${name}": ${unknownProgram(table).en}`);
   return p;
 }
 

@@ -6,7 +6,7 @@ import { type Assumptions, Estimate, type EstimateRow, type PlanCase, totals } f
 import type { EvaluateOptions, Outcome } from '../../engine/evaluate.js';
 import { FactMemo } from '../../engine/memo.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
-import { findTable, parseCell, parseDate } from '../../engine/intake.js';
+import { findProgram, findTable, parseCell, parseDate, unknownProgram } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import type { Facts } from '../../engine/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
@@ -112,7 +112,9 @@ async function readCases(
       problems.push(`${rec.file} row ${rec.row}: a plan line needs "planned" (计划人次)`);
       continue;
     }
-    const program = String(facts.program ?? '');
+    const given = String(facts.program ?? '');
+    // The id, also where the cell gives the programme's Chinese name (findProgram); a name the table lacks stays as typed.
+    const program = (given && findProgram(table, given)?.id) || given;
     const label = String(facts.label ?? program);
     if (!program && !facts.label) {
       // A roster row without a programme is one calc rejects (missing_value): left out and counted, like the others.
@@ -126,7 +128,7 @@ async function readCases(
     // out of the totals unnoticed (and be called one "the text states no amount for"). A plan stops; a roster's row is
     // left out and counted aloud, as calc rejects it (unknown_program).
     if (program && !table.programs.some((p) => p.id === program)) {
-      const what = `${rec.file} row ${rec.row}, column program, value "${program}": not a programme of ${table.code} (${table.programs.map((p) => p.id).join(', ')})`;
+      const what = `${rec.file} row ${rec.row}, column program, value "${program}": ${unknownProgram(table).en}`;
       if (!isPlan) {
         skip(what);
         continue;
