@@ -2,13 +2,15 @@
 import { Catalogue, type CatalogueEntry } from '../engine/catalogue.js';
 import { FIELD_BY_NAME } from '../engine/fields.js';
 import { parseCell } from '../engine/intake.js';
-import { type EncodingChoice, RosterError, readRoster } from './roster.js';
+import { type EncodingChoice, RosterError, readRoster, titleNote } from './roster.js';
 
 export async function readCatalogue(files: string[], encoding: EncodingChoice): Promise<Catalogue> {
   const entries: CatalogueEntry[] = [];
   const problems: string[] = [];
   for (const file of files) {
     for await (const rec of readRoster(file, encoding, (h) => {
+      const titles = titleNote(h);
+      if (titles) process.stderr.write(`${titles}\n`);
       for (const need of ['occupation', 'standard']) {
         if (!h.fields.includes(need)) throw new RosterError(`${file}: a catalogue needs the column "${need}" (${FIELD_BY_NAME.get(need)!.zh})`);
       }

@@ -43,6 +43,8 @@ export interface RosterHeader {
   /** Canonical field of each column ("" for a column nobody reads). */
   fields: string[];
   ignored: string[];
+  /** Rows above the header taken as the sheet's title (HeaderFinder): "row 1: 诸暨市2020年…花名册". */
+  titles: string[];
 }
 
 /** One byte range of a split roster (see chunks.ts); ranges after the first are given the header the first one read. */
@@ -118,6 +120,49 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
   return { fields, ignored: hinted };
 }
 
+/** What a run says of rows above a file's header (HeaderFinder): they are not claims, and not in rejects either. */
+export function titleNote(h: RosterHeader): string | undefined {
+  if (!h.titles.length) return undefined;
+  return `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.join('; ')}`;
+}
+
+/** How many records above the header are looked through for it: a title, a subtitle, 填报单位, a note. */
+const MAX_TITLE_ROWS = 10;
+
+/** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
+interface FoundHeader {
+  header: { fields: string[]; ignored: string[]; titles: string[] };
+  rows: { row: number; cells: string[] }[];
+}
+
+/**
+ * Finds the header among a file's first non-blank records: the first that names a column we read. A roster saved
+ * from a spreadsheet often has the sheet's title above it (诸暨市2020年职业技能培训补贴花名册, 填报单位 …), which
+ * holds no claim: those rows are set aside and named (`titles`). If none of the first MAX_TITLE_ROWS records names a
+ * column, the first is the header as it stands (its misspelt columns are then said) and the others are rows.
+ */
+class HeaderFinder {
+  private readonly held: { row: number; cells: string[] }[] = [];
+  constructor(private readonly file: string) {}
+
+  /** The next non-blank record while there is no header: the header once it is settled. */
+  offer(row: number, cells: readonly string[]): FoundHeader | undefined {
+    const names = cells.some((c) => HEADER_ALIASES.has(normaliseToken(c)));
+    if (names) {
+      const titles = this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`);
+      return { header: { ...mapHeader(this.file, [...cells]), titles }, rows: [] };
+    }
+    this.held.push({ row, cells: [...cells] });
+    return this.held.length === MAX_TITLE_ROWS ? this.end() : undefined;
+  }
+
+  /** The input ended (or MAX_TITLE_ROWS were held) without a header naming a column: the first record is the header. */
+  end(): FoundHeader | undefined {
+    const [first, ...rest] = this.held;
+    return first && { header: { ...mapHeader(this.file, first.cells), titles: [] }, rows: rest };
+  }
+}
+
 /**
  * Stream a roster's records. `file` "-" reads standard input. The header callback runs once before the first record.
  * Rows are numbered as a spreadsheet shows them (the header is row 1), counting blank lines and lines inside quoted cells.
@@ -184,13 +229,21 @@ async function cutPart(
   let wanted = header && wantedOf(header);
   let line = part.range.firstRow;
   const cutter = new RecordCutter(file, part.range, part.format.newline);
+  const finder = new HeaderFinder(label);
+  const settle = (found: FoundHeader): RosterHeader => {
+    const h: RosterHeader = { file: label, encoding: 'utf8', ...found.header };
+    wanted = wantedOf(h);
+    for (const r of found.rows) sink.record(recordOf(label, r.row, h.fields, r.cells, r.cells.length));
+    return h;
+  };
   const onRecord = (rec: CutRecord): void => {
     const row = line;
     line += 1 + rec.newlines;
     if (rec.count === 1 && rec.cells[0] === '') return; // a blank line
     if (!header) {
-      header = { file: label, encoding: 'utf8', ...mapHeader(label, rec.cells as string[]) };
-      wanted = wantedOf(header);
+      // Every cell is wanted until the header is known: the record's cells are its first `count`.
+      const found = finder.offer(row, (rec.cells as string[]).slice(0, rec.count));
+      if (found) header = settle(found);
       return;
     }
     sink.record(recordOf(label, row, header.fields, rec.cells, rec.count));
@@ -218,6 +271,10 @@ async function cutPart(
     throw new RosterError(`${label}: cannot read: ${(e as Error).message}`);
   } finally {
     cutter.close();
+  }
+  if (!header) {
+    const found = finder.end();
+    if (found) header = settle(found);
   }
   if (handover) {
     const from = handover.byte;
@@ -252,6 +309,13 @@ async function* papaBatches(
   let header: RosterHeader | undefined = part?.header;
   let line = part?.range.firstRow ?? 1; // the spreadsheet row the next record starts on
   const papa = part?.format ? { delimiter: ',', newline: part.format.newline } : {};
+  const finder = new HeaderFinder(label);
+  const settle = (found: FoundHeader, out: RosterRecord[]): RosterHeader => {
+    const h: RosterHeader = { file: label, encoding: chosen, ...found.header };
+    onHeader(h);
+    for (const r of found.rows) out.push(recordOf(label, r.row, h.fields, r.cells, r.cells.length));
+    return h;
+  };
   try {
     for await (const batch of csvRows(decode(bytes, () => chosen), papa)) {
       const out: RosterRecord[] = [];
@@ -264,12 +328,18 @@ async function* papaBatches(
           continue;
         }
         if (!header) {
-          header = { file: label, encoding: chosen, ...mapHeader(label, record) };
-          onHeader(header);
+          const found = finder.offer(row, record);
+          if (found) header = settle(found, out);
           continue;
         }
         out.push(recordOf(label, row, header.fields, record, record.length));
       }
+      if (out.length) yield out;
+    }
+    if (!header) {
+      const found = finder.end();
+      const out: RosterRecord[] = [];
+      if (found) header = settle(found, out);
       if (out.length) yield out;
     }
   } catch (e) {
@@ -323,10 +393,25 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
   }
   const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, SAMPLE_BYTES)) : encoding;
   const text = decoderFor(chosen).write(first);
+  const { header, delimiter, linebreak } = headerIn(text, label);
+  if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+  return { file: label, encoding: chosen, ...header, delimiter, linebreak };
+}
+
+/** The header in the start of a roster's text, as the readers find it (HeaderFinder), with the delimiter and line break. */
+export function headerIn(text: string, label: string): { header: FoundHeader['header'] | undefined; delimiter: string; linebreak: string } {
   const { data, meta } = Papa.parse<string[]>(text, { preview: 64 });
-  const cells = data.find((r) => !(r.length === 1 && r[0] === ''));
-  if (!cells) throw new RosterError(`${label}: empty file (no header row)`);
-  return { file: label, encoding: chosen, ...mapHeader(label, cells), delimiter: meta.delimiter, linebreak: meta.linebreak };
+  const finder = new HeaderFinder(label);
+  let line = 1; // rows numbered as the readers number them
+  let found: FoundHeader | undefined;
+  for (const record of data) {
+    const row = line;
+    line += 1 + newlinesIn(record);
+    if (record.length === 1 && record[0] === '') continue;
+    if ((found = finder.offer(row, record))) break;
+  }
+  found ??= finder.end();
+  return { header: found?.header, delimiter: meta.delimiter, linebreak: meta.linebreak };
 }
 
 function newlinesIn(cells: string[]): number {

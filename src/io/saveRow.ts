@@ -1,11 +1,10 @@
 // Append answered cases to a roster CSV (check --save): same columns calc reads, file created with headers if absent.
 import { existsSync, readFileSync } from 'node:fs';
-import { parse } from 'csv-parse/sync';
 import iconv from 'iconv-lite';
 import { FIELDS } from '../engine/fields.js';
 import { writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
-import { detectEncoding, mapHeader } from './roster.js';
+import { detectEncoding, headerIn } from './roster.js';
 
 export class SaveError extends Error {}
 
@@ -19,8 +18,8 @@ export function appendRows(file: string, rows: Record<string, string>[]): void {
   const bytes = readFileSync(file);
   const encoding = detectEncoding(bytes.subarray(0, 64 * 1024));
   const text = iconv.decode(bytes, encoding);
-  const header = (parse(text, { bom: true, to_line: 1, relax_column_count: true }) as string[][])[0] ?? [];
-  const { fields } = mapHeader(file, header);
+  // The header as calc finds it: below a sheet title, if the roster has one.
+  const fields = headerIn(text.replace(/^\uFEFF/, ''), file).header?.fields ?? [];
   const missing = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== '' && !fields.includes(k))))];
   if (missing.length) throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`);
   const lines = rows.map((r) => csvRow(fields.map((f) => (f ? (r[f] ?? '') : '')))).join('');

@@ -178,4 +178,18 @@ describe('check and calc agree', () => {
     expect(readFileSync(file, 'utf8')).toBe('person_id,program,date\n');
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
+
+  it('ZJ-03: --save to a roster with a sheet title above its header appends under that header, and calc pays the row', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, 'r.csv');
+    const before = '诸暨市安全技能培训花名册,,,,,,\r\n地区,身份证号码,补贴项目,日期,证书类型,新证/复审,费用\r\n';
+    writeFileSync(file, before);
+    const answers = { program: 'safety_training', person_id: P1, date: '2020-06-01', certificate: 'special_operation', renewal: 'new', cost: 650 };
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(answers));
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(readFileSync(file, 'utf8')).toBe(`${before}zhuji,${P1},safety_training,2020-06-01,special_operation,new,650.00\r\n`);
+    const k = run(['calc', file, '-o', join(dir, 'out')]);
+    expect(k.status).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('approved,ok,eligible,500.00');
+  });
 });

@@ -124,6 +124,52 @@ describe('encodings and headers', () => {
     expectLines(join(dir, 'out'));
   });
 
+  it('ZJ-01/ZJ-06: a sheet title above the header (花名册, 填报单位) is set aside and named, and rows keep their spreadsheet numbers, in every reader', () => {
+    const titled = `诸暨市2020年职业技能培训补贴花名册,,,,,,\r\n填报单位：某某培训学校,,,,填报日期：2020年6月,,\r\n,,,,,,\r\n${chinese}合计,,,,,,\r\n`;
+    const inputs: [string, Buffer][] = [
+      ['utf8.csv', Buffer.from(titled)], // cut by hand (fastCsv)
+      ['gbk.csv', iconv.encode(titled, 'gbk')], // read from a UTF-8 copy
+      ['tabs.tsv', Buffer.from(titled.replaceAll(',', '\t'))], // PapaParse
+    ];
+    for (const [name, bytes] of inputs) {
+      const dir = tmp();
+      writeFileSync(join(dir, name), bytes);
+      const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toContain(`${name}: above the header, taken as the sheet's title and not read as claims: row 1: 诸暨市2020年职业技能培训补贴花名册; row 2: 填报单位：某某培训学校 填报日期：2020年6月`);
+      // The claim is row 5 as the spreadsheet shows it (ZJ-01 3500, ZJ-06 15 days × 50), the totals row 6 a reject.
+      const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+      expect(b).toContain(`${name},5,zhuji,final,330681199001010015,王芳,cert_training`);
+      expect(b).toContain('3500.00');
+      expect(b).toContain('750.00');
+      expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain(`${name},6,program,,missing_column`);
+      expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
+    }
+    // estimate --roster reads it the same way.
+    const dir = tmp();
+    writeFileSync(join(dir, 'expected.csv'), titled);
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'expected.csv'), '-o', dir]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain("above the header, taken as the sheet's title");
+    expect(e.stderr).toContain('1 case line(s) read');
+  });
+
+  it('a file none of whose first ten rows names a column still takes its first row as the header, and says what it could not read', async () => {
+    const dir = tmp();
+    const rows = Array.from({ length: 12 }, (_, i) => `${residentId(i)},cert_training,2020-06-01`);
+    writeFileSync(join(dir, 'r.csv'), ['personid,progam,dat', ...rows].join('\n') + '\n');
+    const head = await readHeader(join(dir, 'r.csv'), 'auto', 'r.csv');
+    expect(head.fields).toEqual(['', '', '']);
+    expect(head.titles).toEqual([]);
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain('no program, date columns, so every row would be rejected (columns nobody reads: personid (person_id?), progam (program?), dat');
+    // Read on regardless (as estimate does), the rows after the first are rows, numbered from 2.
+    const read: number[] = [];
+    for await (const rec of readRoster(join(dir, 'r.csv'), 'auto', () => undefined)) read.push(rec.row);
+    expect(read).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
+  });
+
   it('reads standard input with -', () => {
     const dir = tmp();
     const r = cli(['calc', '-', '-j', 'zhuji', '-o', dir], chinese);

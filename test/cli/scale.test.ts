@@ -91,6 +91,21 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     }
   });
 
+  it('a roster with a sheet title above its header, cut into ranges for three threads, reads as on one thread: the same rows, one row further down', () => {
+    mkdirSync(join(dir, 'titled'));
+    writeFileSync(join(dir, 'titled', 'roster.csv'), `2020年职业技能培训补贴花名册${','.repeat(25)}\n${readFileSync(roster, 'utf8')}`);
+    const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+    for (const workers of ['1', '3']) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', 'titled/roster.csv', '-o', `titled-w${workers}`, '--no-progress', '--workers', workers], { cwd: dir, env });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      expect(r.stderr.toString()).toContain("titled/roster.csv: above the header, taken as the sheet's title and not read as claims: row 1: 2020年职业技能培训补贴花名册");
+    }
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file('titled-w3', name).equals(file('titled-w1', name)), name).toBe(true);
+    // Against the same roster without its title (w1, from the first test): every row number one more.
+    const rowsOf = (out: string): string[] => file(out, 'breakdown.csv').toString().split('\r\n').slice(1, 200).map((l) => l.split(',')[1]!);
+    expect(rowsOf('titled-w1')).toEqual(rowsOf('w1').map((n) => String(Number(n) + 1)));
+  });
+
   it('the streaming path decides exactly as the engine does with the whole roster in memory (limits across partitions)', async () => {
     const streamed = calc('stream', []);
     const reference = await inMemory(roster);

@@ -9,7 +9,7 @@ import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledg
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, readHeader } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, readHeader, titleNote } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -99,6 +99,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   await refuseMissingColumns(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
+    const titles = titleNote(h);
+    if (titles) err.write(`${titles}\n`);
     if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
     if (h.encoding === 'gb18030' && opts.encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
   };

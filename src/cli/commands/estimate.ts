@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { readRoster } from '../../io/roster.js';
+import { type RosterHeader, readRoster, titleNote } from '../../io/roster.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -76,7 +76,11 @@ async function readCases(
   const elsewhere = new Map<string, number>();
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
   let rows = 0;
-  for await (const rec of readRoster(file, parseEncoding(encoding), () => undefined, (bytes) => progress?.tick(rows, bytes))) {
+  const onHeader = (h: RosterHeader): void => {
+    const titles = titleNote(h);
+    if (titles) process.stderr.write(`${titles}\n`);
+  };
+  for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
     if (rec.unreadable) {
       if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
