@@ -8,7 +8,7 @@ import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
-import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
+import { EmptyRows, type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
 import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
@@ -39,6 +39,8 @@ export interface ChunkResult {
   usedCodes: string[];
   /** Where each partition's limit records are in the chunk's records file. */
   records: Segments[];
+  /** Rows whose every column read is blank (RosterRecord.empty): how many, and the first ten. */
+  empty: { count: number; rows: number[] };
 }
 
 export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
@@ -99,8 +101,10 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       cappedBefore = shapes.cappedMisses;
     }
   };
+  const empty = new EmptyRows();
   const sink: RecordSink = {
     record: (rec) => {
+      if (rec.empty) return empty.add(rec.row); // neither a claim nor a reject: counted apart, as the reader's blank lines
       const seq = base + rows;
       counted();
       if (rec.unreadable !== undefined) {
@@ -147,7 +151,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments };
+  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments, empty: { count: empty.count, rows: empty.rows } };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

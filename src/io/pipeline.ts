@@ -31,6 +31,8 @@ export interface StreamOptions extends BatchOptions {
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
   heapMb?: number;
   onHeader?: (h: RosterHeader) => void;
+  /** After pass A, per file with any: how many rows had every column read blank (skipped), and the first ten. */
+  onEmptyRows?: (file: string, count: number, rows: number[]) => void;
   /** Told where the run's temporary files are, so a caller can remove them if the run dies. */
   onWorkDir?: (path: string) => void;
   progress?: Progress;
@@ -157,6 +159,12 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // them saved ~0.05 s of start but raised the 1M-row peak RSS by ~25 MB (their heaps held pass A's garbage).
     await helpers.stop();
     lap('evaluating');
+    inputs.forEach((input, fileIndex) => {
+      // A file's chunks in order: its first empty rows are the first chunks' first.
+      const mine = chunks.filter((_, k) => jobs[k]!.fileIndex === fileIndex);
+      const count = mine.reduce((a, c) => a + c.empty.count, 0);
+      if (count) o.onEmptyRows?.(input.label, count, mine.flatMap((c) => c.empty.rows).slice(0, 10));
+    });
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);
     const totalLines = chunks.reduce((a, c) => a + c.lines, 0);

@@ -7,7 +7,7 @@ import type { Lang } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
-import type { EncodingChoice } from './roster.js';
+import { type EncodingChoice, emptyNote, headerNotes } from './roster.js';
 
 export interface PipelineJob {
   rosters: string[];
@@ -61,9 +61,9 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   heapMb: job.heapMb,
   onWorkDir: (path) => post({ kind: 'workdir', path }),
   onHeader: (h) => {
-    if (h.ignored.length) post({ kind: 'header', text: `${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}` });
-    if (h.encoding === 'gb18030' && job.encoding === 'auto') post({ kind: 'header', text: `${h.file}: read as GBK/GB18030` });
+    for (const text of headerNotes(h, job.encoding)) post({ kind: 'header', text });
   },
+  onEmptyRows: (file, count, rows) => post({ kind: 'header', text: emptyNote(file, count, rows)! }),
   progress: job.progress
     ? {
         start: (...args) => post({ kind: 'progress', call: 'start', args }),

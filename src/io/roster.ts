@@ -18,6 +18,11 @@ export interface RosterRecord {
   cells: Map<string, string>;
   /** Set when the CSV row itself could not be read (e.g. an unclosed quote): the row is rejected, the run goes on. */
   unreadable?: Bilingual;
+  /**
+   * Set when every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted):
+   * no claim, and not a reject either. Readers' users skip such rows and say how many (emptyNote), as for blank lines.
+   */
+  empty?: true;
 }
 
 /**
@@ -126,6 +131,16 @@ export function titleNote(h: RosterHeader): string | undefined {
   return `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.join('; ')}`;
 }
 
+/** What calc says of a file's header, in whichever thread it runs: a title above it, columns nobody reads, GBK. */
+export function headerNotes(h: RosterHeader, encoding: EncodingChoice): string[] {
+  const notes: string[] = [];
+  const titles = titleNote(h);
+  if (titles) notes.push(titles);
+  if (h.ignored.length) notes.push(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}`);
+  if (h.encoding === 'gb18030' && encoding === 'auto') notes.push(`${h.file}: read as GBK/GB18030`);
+  return notes;
+}
+
 /** How many records above the header are looked through for it: a title, a subtitle, 填报单位, a note. */
 const MAX_TITLE_ROWS = 10;
 
@@ -147,6 +162,7 @@ class HeaderFinder {
 
   /** The next non-blank record while there is no header: the header once it is settled. */
   offer(row: number, cells: readonly string[]): FoundHeader | undefined {
+    if (cells.every((c) => c.trim() === '')) return undefined; // ",,,," above the header: as a blank line
     const names = cells.some((c) => HEADER_ALIASES.has(normaliseToken(c)));
     if (names) {
       const titles = this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`);
@@ -353,7 +369,24 @@ async function* papaBatches(
 
 /** A record of `count` cells as both readers give it: by field, or unreadable when it has more cells than the header (tooManyCells). */
 function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number): RosterRecord {
-  return count > fields.length ? { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length) } : { file, row, cells: cellsByField(fields, cells) };
+  if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length) };
+  const byField = cellsByField(fields, cells);
+  return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, empty: true };
+}
+
+/** What a run says of a file's empty rows (RosterRecord.empty): how many, and the first few. */
+export function emptyNote(file: string, count: number, rows: readonly number[]): string | undefined {
+  if (!count) return undefined;
+  return `${file}: ${count} empty row(s) skipped, every column read blank (row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''})`;
+}
+
+/** Collects a file's empty rows for emptyNote: their count and the first ten. */
+export class EmptyRows {
+  count = 0;
+  readonly rows: number[] = [];
+  add(row: number): void {
+    if (this.count++ < 10) this.rows.push(row);
+  }
 }
 
 /** A record's non-blank cells (trimmed) by the field their column maps to; columns nobody reads are left out. */

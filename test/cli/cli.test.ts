@@ -124,8 +124,9 @@ describe('encodings and headers', () => {
     expectLines(join(dir, 'out'));
   });
 
-  it('ZJ-01/ZJ-06: a sheet title above the header (花名册, 填报单位) is set aside and named, and rows keep their spreadsheet numbers, in every reader', () => {
-    const titled = `诸暨市2020年职业技能培训补贴花名册,,,,,,\r\n填报单位：某某培训学校,,,,填报日期：2020年6月,,\r\n,,,,,,\r\n${chinese}合计,,,,,,\r\n`;
+  it('ZJ-01/ZJ-06: a sheet title above the header (花名册, 填报单位) is set aside and named, empty rows are skipped and counted, and rows keep their spreadsheet numbers, in every reader', () => {
+    // Row 3 has cells, all blank (as a spreadsheet saves a formatted empty row); so has row 6, under the data.
+    const titled = `诸暨市2020年职业技能培训补贴花名册,,,,,,\r\n填报单位：某某培训学校,,,,填报日期：2020年6月,,\r\n,,,,,,\r\n${chinese} , ,,,,,\r\n合计,,,,,,\r\n`;
     const inputs: [string, Buffer][] = [
       ['utf8.csv', Buffer.from(titled)], // cut by hand (fastCsv)
       ['gbk.csv', iconv.encode(titled, 'gbk')], // read from a UTF-8 copy
@@ -136,13 +137,14 @@ describe('encodings and headers', () => {
       writeFileSync(join(dir, name), bytes);
       const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
-      expect(r.stderr).toContain(`${name}: above the header, taken as the sheet's title and not read as claims: row 1: 诸暨市2020年职业技能培训补贴花名册; row 2: 填报单位：某某培训学校 填报日期：2020年6月`);
-      // The claim is row 5 as the spreadsheet shows it (ZJ-01 3500, ZJ-06 15 days × 50), the totals row 6 a reject.
+      expect(r.stderr).toContain(`${name}: above the header, taken as the sheet's title and not read as claims: row 1: 诸暨市2020年职业技能培训补贴花名册; row 2: 填报单位：某某培训学校 填报日期：2020年6月\n`);
+      expect(r.stderr).toContain(`${name}: 1 empty row(s) skipped, every column read blank (row 6)`);
+      // The claim is row 5 as the spreadsheet shows it (ZJ-01 3500, ZJ-06 15 days × 50), the totals row 7 a reject.
       const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
       expect(b).toContain(`${name},5,zhuji,final,330681199001010015,王芳,cert_training`);
       expect(b).toContain('3500.00');
       expect(b).toContain('750.00');
-      expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain(`${name},6,program,,missing_column`);
+      expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain(`${name},7,program,,missing_column`);
       expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
     }
     // estimate --roster reads it the same way.
@@ -151,6 +153,7 @@ describe('encodings and headers', () => {
     const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'expected.csv'), '-o', dir]);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stderr).toContain("above the header, taken as the sheet's title");
+    expect(e.stderr).toContain('expected.csv: 1 empty row(s) skipped, every column read blank (row 6)');
     expect(e.stderr).toContain('1 case line(s) read');
   });
 

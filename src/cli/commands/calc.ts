@@ -9,7 +9,7 @@ import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledg
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, readHeader, titleNote } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, emptyNote, headerNotes, readHeader } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -99,18 +99,16 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   await refuseMissingColumns(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
-    const titles = titleNote(h);
-    if (titles) err.write(`${titles}\n`);
-    if (h.ignored.length) err.write(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}\n`);
-    if (h.encoding === 'gb18030' && opts.encoding === 'auto') err.write(`${h.file}: read as GBK/GB18030\n`);
+    for (const note of headerNotes(h, setup.encoding)) err.write(`${note}\n`);
   };
+  const onEmptyRows = (file: string, count: number, rows: number[]): void => void err.write(`${emptyNote(file, count, rows)}\n`);
   makeOutputFolder(out);
   // Every run streams: memory stays bounded however long the roster is.
   const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
   const progress = opts.progress ?? err.isTTY === true;
   const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
     runStreaming(rosters, targets, {
-      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, progress: progress ? progressBar() : undefined, ledger,
+      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onEmptyRows, progress: progress ? progressBar() : undefined, ledger,
     });
   // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
   // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.

@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { type RosterHeader, readRoster, titleNote } from '../../io/roster.js';
+import { EmptyRows, type RosterHeader, emptyNote, readRoster, titleNote } from '../../io/roster.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -76,12 +76,17 @@ async function readCases(
   const elsewhere = new Map<string, number>();
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
   let rows = 0;
+  const empty = new EmptyRows();
   const onHeader = (h: RosterHeader): void => {
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
+    if (rec.empty) {
+      empty.add(rec.row);
+      continue;
+    }
     if (rec.unreadable) {
       if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
       else skip(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
@@ -121,7 +126,7 @@ async function readCases(
     const program = (given && findProgram(table, given)?.id) || given;
     const label = String(facts.label ?? program);
     if (!program && !facts.label) {
-      // A roster row without a programme is one calc rejects (missing_value): left out and counted, like the others.
+      // A roster row without a programme is one calc rejects (missing_column): left out and counted, like the others.
       if (!isPlan) {
         skip(`${rec.file} row ${rec.row}, column program: no programme given`);
         continue;
@@ -148,6 +153,8 @@ async function readCases(
   }
   progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
+  const emptyRows = emptyNote(file, empty.count, empty.rows);
+  if (emptyRows) process.stderr.write(`${emptyRows}\n`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
   }
