@@ -132,7 +132,7 @@ export const FIELDS: FieldDef[] = [
   { name: 'count', kind: 'int', zh: '数量', en: 'count', headers: ['人数', '项目数'] },
   { name: 'placement_rate', kind: 'int', zh: '培训就业率(%)', en: 'placement rate (%)', headers: ['就业率'] },
   { name: 'annual_trainings', kind: 'int', zh: '年培训人次', en: 'trainings per year' },
-  { name: 'cost', kind: 'money', zh: '申请金额', en: 'claimed cost', headers: ['费用', '实际费用'] },
+  { name: 'cost', kind: 'money', zh: '申请金额', en: 'claimed cost', headers: ['费用', '实际费用', '培训费用', '培训费'] },
   { name: 'standard', kind: 'money', zh: '补贴标准', en: 'catalogue standard', headers: ['参照标准', '奖励额度'] },
   { name: 'other_funding', kind: 'money', zh: '已获其他补助', en: 'other funding received', headers: ['市级补助'] },
   { name: 'contract_months', kind: 'int', zh: '劳动合同期限(月)', en: 'contract months', headers: ['劳动合同期限'] },
@@ -218,6 +218,74 @@ export const HEADER_ALIASES: ReadonlyMap<string, string> = (() => {
   }
   return m;
 })();
+
+/** Notes any column may carry in its header: whether it must be filled in. */
+const FILL_NOTES = new Set(['必填', '选填', '可选', '非必填', '可不填', '必填项', '选填项']);
+
+/**
+ * Notes a header may add to a field without changing how its cells are read: the unit it is read in (a cost in
+ * 元, days in 天), a date format, a list separator. A unit that would change the reading (万元, 小时 for 课时) is
+ * no such note, and the column is then not read (see headerNote).
+ */
+function noteFits(field: FieldDef, note: string): boolean {
+  if (FILL_NOTES.has(note)) return true;
+  switch (field.kind) {
+    case 'money':
+      return ['元', '人民币元', '单位:元', '单位元', 'yuan', 'rmb', 'cny'].includes(note);
+    case 'date':
+      return /^[年月日ymd\-/.]+$/.test(note) || /^(如|例|例如|格式)/.test(note);
+    case 'set':
+      return ['多选', '可多选'].includes(note) || /^多个(用|以).{1,3}(分隔|隔开)$/.test(note);
+    case 'int': {
+      const units: Record<string, string[]> = {
+        training_days: ['天', '日'],
+        class_hours: ['课时', '学时'],
+        months: ['月', '个月'],
+        contract_months: ['月', '个月'],
+        employer_months: ['月', '个月'],
+        insurance_months: ['月', '个月'],
+        years: ['年'],
+        count: ['人', '人次', '个', '项'],
+        planned: ['人', '人次'],
+        annual_trainings: ['人次'],
+        count_l3: ['人'],
+        count_l2: ['人'],
+        count_l1: ['人'],
+      };
+      return units[field.name]?.includes(note) ?? false;
+    }
+    default:
+      return false;
+  }
+}
+
+/** A header as its parts: without a required-field mark (*, ※) and without a last bracketed note, and that note. */
+function headerParts(header: string): { base: string; note?: string } {
+  const h = normaliseToken(header).replace(/^[*※]+|[*※]+$/g, '');
+  const m = /^(.+?)[(\[【]([^()[\]【】]*)[)\]】][*※]*$/.exec(h);
+  return m ? { base: m[1]!, note: m[2]! } : { base: h };
+}
+
+/**
+ * The field a header names: one of its spellings (HEADER_ALIASES), or one with a required-field mark ("*姓名") or
+ * a note that does not change how its cells are read ("费用(元)", "身份证号码（必填）", "结业日期(年-月-日)").
+ */
+export function headerField(header: string): string | undefined {
+  const exact = HEADER_ALIASES.get(normaliseToken(header));
+  if (exact) return exact;
+  const { base, note } = headerParts(header);
+  const field = HEADER_ALIASES.get(base);
+  if (!field || note === undefined) return field;
+  return noteFits(FIELD_BY_NAME.get(field)!, note) ? field : undefined;
+}
+
+/** For a header not read because of its note ("费用(万元)"): the field it would be, and the note. */
+export function headerNote(header: string): { field: string; note: string } | undefined {
+  if (headerField(header)) return undefined;
+  const { base, note } = headerParts(header);
+  const field = HEADER_ALIASES.get(base);
+  return field && note !== undefined ? { field, note } : undefined;
+}
 
 /**
  * The field a header nobody reads was probably meant to be ("personid", "groupss", "身份证号吗"): the one alias

@@ -7,7 +7,7 @@ import type { Lang } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
-import { type EncodingChoice, emptyNote, headerNotes } from './roster.js';
+import { type EncodingChoice, emptyNote, headerNotes, refuseMisread } from './roster.js';
 
 export interface PipelineJob {
   rosters: string[];
@@ -61,6 +61,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   heapMb: job.heapMb,
   onWorkDir: (path) => post({ kind: 'workdir', path }),
   onHeader: (h) => {
+    refuseMisread(h.file, h);
     for (const text of headerNotes(h, job.encoding)) post({ kind: 'header', text });
   },
   onEmptyRows: (file, count, rows) => post({ kind: 'header', text: emptyNote(file, count, rows)! }),

@@ -3,7 +3,7 @@ import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node
 import { Readable } from 'node:stream';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
-import { HEADER_ALIASES, normaliseToken, suggestField } from '../engine/fields.js';
+import { headerField, headerNote, suggestField } from '../engine/fields.js';
 import type { Bilingual } from '../engine/types.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
 import { type CutRecord, type Handover, RecordCutter } from './fastCsv.js';
@@ -48,6 +48,11 @@ export interface RosterHeader {
   /** Canonical field of each column ("" for a column nobody reads). */
   fields: string[];
   ignored: string[];
+  /**
+   * Columns not read that look like a field the file has no column for ("personid (person_id?)", "费用(万元) (cost,
+   * but not in "万元")"): their values would be missing from every row, a missing cost paid at the cap.
+   */
+  misread: string[];
   /** Rows above the header taken as the sheet's title (HeaderFinder): "row 1: 诸暨市2020年…花名册". */
   titles: string[];
 }
@@ -104,12 +109,12 @@ async function* peeked(source: Readable, onSample: (sample: Buffer) => void, onB
 }
 
 /** Map header cells to fields. Unknown headers are reported, not fatal; a field named twice is. */
-export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[] } {
+export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[]; misread: string[] } {
   const fields: string[] = [];
   const ignored: string[] = [];
   const seen = new Map<string, number>();
   cells.forEach((cell, i) => {
-    const field = HEADER_ALIASES.get(normaliseToken(cell)) ?? '';
+    const field = headerField(cell) ?? '';
     if (!field && cell.trim()) ignored.push(cell.trim());
     if (field && seen.has(field)) {
       throw new RosterError(`${file}: columns ${seen.get(field)! + 1} and ${i + 1} both mean "${field}" (headers "${cells[seen.get(field)!]}" and "${cell}")`);
@@ -118,11 +123,32 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     fields.push(field);
   });
   // A misspelt header is read by nobody: say which field it looks like, when that field has no column yet.
+  const misread: string[] = [];
   const hinted = ignored.map((h) => {
+    // A note that would change how the column is read ("费用(万元)"): said, never read past.
+    const noted = headerNote(h);
+    if (noted && !seen.has(noted.field)) {
+      misread.push(`${h} (${noted.field}, but not in "${noted.note}")`);
+      return `${h} (${noted.field}, but not in "${noted.note}": give it in the unit the column is read in, see the roster columns)`;
+    }
     const guess = suggestField(h);
-    return guess && !seen.has(guess) ? `${h} (${guess}?)` : h;
+    if (!guess || seen.has(guess)) return h;
+    misread.push(`${h} (${guess}?)`);
+    return `${h} (${guess}?)`;
   });
-  return { fields, ignored: hinted };
+  return { fields, ignored: hinted, misread };
+}
+
+/**
+ * A column that looks like a field but is not read ("personid", "费用(万元)") would leave that fact out of every row,
+ * and a claim without its cost is paid at the cap: refused, like a missing column, rather than run on a warning.
+ */
+export function refuseMisread(file: string, head: Pick<RosterHeader, 'misread'>): void {
+  if (!head.misread.length) return;
+  throw new RosterError(
+    `${file}: columns that look like ones the reader knows are not read: ${head.misread.join(', ')}. Their values would be missing ` +
+      'from every row (a claim without its cost is paid at the cap): rename them (see the roster columns in README) or remove them',
+  );
 }
 
 /** What a run says of rows above a file's header (HeaderFinder): they are not claims, and not in rejects either. */
@@ -146,7 +172,7 @@ const MAX_TITLE_ROWS = 10;
 
 /** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
 interface FoundHeader {
-  header: { fields: string[]; ignored: string[]; titles: string[] };
+  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[] };
   rows: { row: number; cells: string[] }[];
 }
 
@@ -163,7 +189,7 @@ class HeaderFinder {
   /** The next non-blank record while there is no header: the header once it is settled. */
   offer(row: number, cells: readonly string[]): FoundHeader | undefined {
     if (cells.every((c) => c.trim() === '')) return undefined; // ",,,," above the header: as a blank line
-    const names = cells.some((c) => HEADER_ALIASES.has(normaliseToken(c)));
+    const names = cells.some((c) => headerField(c) !== undefined);
     if (names) {
       const titles = this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`);
       return { header: { ...mapHeader(this.file, [...cells]), titles }, rows: [] };

@@ -173,6 +173,41 @@ describe('encodings and headers', () => {
     expect(read).toEqual(Array.from({ length: 12 }, (_, i) => i + 2));
   });
 
+  it('ZJ-01/ZJ-06: headers with a required mark or a unit note (*姓名, 身份证号码（必填）, 费用(元), 培训天数（天）) are read', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), '序号,*姓名,身份证号码（必填）,补贴项目【必填】,结业日期(年-月-日),等级,人员类别(多个用;分隔),培训天数（天）,费用(元)\r\n1,王芳,330681199001010015,cert_training,2020-05-10,四级,两后生;农村学员,15,2800\r\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toBe(`${join(dir, 'r.csv')}: ignoring columns nobody reads: 序号\n`);
+    const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(b).toContain('approved,ok,eligible,2800.00,actual'); // ZJ-01: the cost claimed, under the 3500 cap
+    expect(b).toContain('approved,ok,eligible,750.00,per_unit'); // ZJ-06: 15 days × 50
+  });
+
+  it('ZJ-01: a column that looks like the cost but is not read (费用(万元)) stops the run: without it every claim would be paid at the cap', () => {
+    const dir = tmp();
+    const roster = '姓名,身份证号码,补贴项目,日期,等级,费用(万元)\r\n王芳,330681199001010015,cert_training,2020-05-10,四级,0.28\r\n';
+    writeFileSync(join(dir, 'r.csv'), roster);
+    const why = 'columns that look like ones the reader knows are not read: 费用(万元) (cost, but not in "万元"). Their values would be missing from every row';
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toContain(`${join(dir, 'r.csv')}: ${why}`);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    // From standard input, and in an estimate, the same.
+    const piped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'piped')], roster);
+    expect(piped.code).toBe(1);
+    expect(piped.stderr).toContain(`(stdin): ${why}`);
+    expect(existsSync(join(dir, 'piped', 'breakdown.csv'))).toBe(false);
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', join(dir, 'est')]);
+    expect(e.code).toBe(1);
+    expect(e.stderr).toContain(why);
+    // A misspelt column the reader recognises is refused too: personid (person_id?).
+    writeFileSync(join(dir, 't.csv'), 'personid,program,date,level\r\n330681199001010015,cert_training,2020-05-10,L4\r\n');
+    const t = cli(['calc', join(dir, 't.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(t.code).toBe(1);
+    expect(t.stderr).toContain('are not read: personid (person_id?).');
+  });
+
   it('reads standard input with -', () => {
     const dir = tmp();
     const r = cli(['calc', '-', '-j', 'zhuji', '-o', dir], chinese);

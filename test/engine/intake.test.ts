@@ -1,7 +1,7 @@
 // Intake: resident IDs, dates, numbers, vocabulary; every reject kind names the row, column and value.
 import { describe, expect, it } from 'vitest';
 import { parseCell, parseDate, residentIdProblem, validResidentId } from '../../src/engine/intake.js';
-import { FIELD_BY_NAME, suggestField } from '../../src/engine/fields.js';
+import { FIELD_BY_NAME, headerField, headerNote, suggestField } from '../../src/engine/fields.js';
 import { P1, P2, brief, run } from '../helpers.js';
 
 describe('resident IDs (GB 11643)', () => {
@@ -149,6 +149,21 @@ describe('draft documents', () => {
     expect(r.lines[0]!.reason.en).toContain('draft');
     expect(r.lines[0]!.citation).toContain('征求意见稿');
     expect(r.summary.every((s) => s.documentStatus === 'draft')).toBe(true);
+  });
+});
+
+describe('annotated headers', () => {
+  it('a required mark or a note that does not change the reading is read past; a unit that would is not', () => {
+    const fields = Object.fromEntries(
+      ['身份证号码（必填）', '*姓名', '补贴项目【必填】', '结业日期(年-月-日)', '日期(如2020-01-01)', '培训天数（天）', '费用(元)', '培训费用', '人员类别(多个用;分隔)', '劳动合同期限(月)', '社保缴费(个月)', '费用(万元)', '培训课时(小时)', '等级(高级)'].map((h) => [h, headerField(h)]),
+    );
+    expect(fields).toEqual({
+      '身份证号码（必填）': 'person_id', '*姓名': 'name', '补贴项目【必填】': 'program', '结业日期(年-月-日)': 'date', '日期(如2020-01-01)': 'date',
+      '培训天数（天）': 'training_days', '费用(元)': 'cost', 培训费用: 'cost', '人员类别(多个用;分隔)': 'groups', '劳动合同期限(月)': 'contract_months',
+      '社保缴费(个月)': 'insurance_months', '费用(万元)': undefined, '培训课时(小时)': undefined, '等级(高级)': undefined,
+    });
+    expect(headerNote('费用(万元)')).toEqual({ field: 'cost', note: '万元' });
+    expect(headerNote('费用(元)')).toBeUndefined();
   });
 });
 

@@ -9,7 +9,7 @@ import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledg
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, emptyNote, headerNotes, readHeader } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, emptyNote, headerNotes, readHeader, refuseMisread } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -72,7 +72,10 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
     if (r === '-') continue;
     const head = await readHeader(r, encoding, r);
     const missing = ['jurisdiction', 'program', 'date'].filter((f) => !head.fields.includes(f) && !(f === 'jurisdiction' && jurisdiction));
-    if (missing.length === 0) continue;
+    if (missing.length === 0) {
+      refuseMisread(r, head);
+      continue;
+    }
     const unread = head.ignored.length ? ` (columns nobody reads: ${head.ignored.join(', ')})` : '';
     const j = `-j (${[...tables.keys()].join(', ')})`;
     const fix = missing.length === 1 && missing[0] === 'jurisdiction' ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
@@ -99,6 +102,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   await refuseMissingColumns(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
+    refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding)) err.write(`${note}\n`);
   };
   const onEmptyRows = (file: string, count: number, rows: number[]): void => void err.write(`${emptyNote(file, count, rows)}\n`);

@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { EmptyRows, type RosterHeader, emptyNote, readRoster, titleNote } from '../../io/roster.js';
+import { EmptyRows, type RosterHeader, emptyNote, readRoster, refuseMisread, titleNote } from '../../io/roster.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -78,6 +78,7 @@ async function readCases(
   let rows = 0;
   const empty = new EmptyRows();
   const onHeader = (h: RosterHeader): void => {
+    refuseMisread(file, h);
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
