@@ -20,12 +20,24 @@ export interface FieldDef {
   values?: ValueDef[];
 }
 
+/**
+ * The spellings of a level as certificates and rosters write it: the grade (三级, 3级), the title (高级工), both
+ * together in either order (三级/高级工, 高级工（三级）, 二级技师), with the certificate's kind before it
+ * (国家职业资格三级, 职业技能等级三级). Only a grade and a title of the same level go together.
+ */
+function levelSpellings(digit: string, grade: string, titles: string[]): string[] {
+  const grades = [grade, `${digit}级`];
+  const both = grades.flatMap((g) => titles.flatMap((t) => [`${g}/${t}`, `${g}(${t})`, `${t}(${g})`, `${g}${t}`, `${t}${g}`]));
+  const alone = [digit, `l${digit}`, ...grades, ...titles];
+  return [...alone, ...both].flatMap((x) => [x, ...['国家职业资格', '职业资格', '职业技能等级', '技能等级'].map((kind) => `${kind}${x}`)]);
+}
+
 export const LEVELS: ValueDef[] = [
-  { code: 'L5', zh: '五级/初级工', aliases: ['5', '五级', '初级', '初级工', 'l5', '五级/初级工'] },
-  { code: 'L4', zh: '四级/中级工', aliases: ['4', '四级', '中级', '中级工', 'l4', '四级/中级工'] },
-  { code: 'L3', zh: '三级/高级工', aliases: ['3', '三级', '高级', '高级工', 'l3', '三级/高级工'] },
-  { code: 'L2', zh: '二级/技师', aliases: ['2', '二级', '技师', 'l2', '二级/技师'] },
-  { code: 'L1', zh: '一级/高级技师', aliases: ['1', '一级', '高级技师', 'l1', '一级/高级技师'] },
+  { code: 'L5', zh: '五级/初级工', aliases: levelSpellings('5', '五级', ['初级', '初级工']) },
+  { code: 'L4', zh: '四级/中级工', aliases: levelSpellings('4', '四级', ['中级', '中级工']) },
+  { code: 'L3', zh: '三级/高级工', aliases: levelSpellings('3', '三级', ['高级', '高级工']) },
+  { code: 'L2', zh: '二级/技师', aliases: levelSpellings('2', '二级', ['技师']) },
+  { code: 'L1', zh: '一级/高级技师', aliases: levelSpellings('1', '一级', ['高级技师']) },
 ];
 
 export const FIELDS: FieldDef[] = [

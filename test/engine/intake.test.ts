@@ -152,6 +152,25 @@ describe('draft documents', () => {
   });
 });
 
+describe('levels', () => {
+  it('reads a level as certificates write it, grade and title in either order; a grade and title that disagree are refused', () => {
+    const level = (v: string): string => {
+      const p = parseCell(FIELD_BY_NAME.get('level')!, v);
+      return p.ok ? String(p.value) : 'bad';
+    };
+    const read = Object.fromEntries(['高级工（三级）', '三级(高级工)', '三级/高级工', '3级', '技师（二级）', '二级技师', '国家职业资格三级', '职业技能等级二级/技师', '一级高级技师', '中级', '四级高级工', '技师(一级)'].map((v) => [v, level(v)]));
+    expect(read).toEqual({
+      '高级工（三级）': 'L3', '三级(高级工)': 'L3', '三级/高级工': 'L3', '3级': 'L3', '技师（二级）': 'L2', 二级技师: 'L2', 国家职业资格三级: 'L3',
+      '职业技能等级二级/技师': 'L2', 一级高级技师: 'L1', 中级: 'L4', 四级高级工: 'bad', '技师(一级)': 'bad',
+    });
+  });
+
+  it('ZJ-14: 技师（二级） is the technician level: the high-skill grant of 4500', () => {
+    const r = run('zhuji', [{ program: 'high_skill_grant', level: '技师（二级）', date: '2020-06-01' }]);
+    expect(brief(r)).toEqual([['high_skill_grant', 'approved', '4500.00', 'ok']]);
+  });
+});
+
 describe('annotated headers', () => {
   it('a required mark or a note that does not change the reading is read past; a unit that would is not', () => {
     const fields = Object.fromEntries(
