@@ -171,6 +171,27 @@ describe('levels', () => {
   });
 });
 
+describe('groups', () => {
+  it('reads the names offices give the groups', () => {
+    const groups = (v: string): unknown => {
+      const p = parseCell(FIELD_BY_NAME.get('groups')!, v);
+      return p.ok ? p.value : 'bad';
+    };
+    const read = Object.fromEntries(['建档立卡贫困户', '城市低保户', '残疾', '退役士兵', '应届高校毕业生', '就业困难', '登记失业人员', '零就业', '企业在职职工', '低保户'].map((v) => [v, groups(v)]));
+    expect(read).toEqual({
+      建档立卡贫困户: ['poverty'], 城市低保户: ['urban_min_living'], 残疾: ['disabled'], 退役士兵: ['veteran'], 应届高校毕业生: ['graduate'],
+      就业困难: ['employment_difficulty'], 登记失业人员: ['unemployed'], 零就业: ['zero_employment_family'], 企业在职职工: ['enterprise_employee'],
+      // Urban or rural minimum living: the texts treat them apart (ZJ-06 pays 城市低保家庭学员), so not guessed.
+      低保户: 'bad',
+    });
+  });
+
+  it('HY-05: a disabled trainee (残疾, within 就业困难人员(含残疾人)) gets 20 a training day: 10 days → 200.00', () => {
+    const r = run('hengyang', [{ program: 'living_allowance', groups: '残疾', training_days: '10', date: '2020-06-01', class_registered: '是' }]);
+    expect(brief(r)).toEqual([['living_allowance', 'approved', '200.00', 'ok']]);
+  });
+});
+
 describe('annotated headers', () => {
   it('a required mark or a note that does not change the reading is read past; a unit that would is not', () => {
     const fields = Object.fromEntries(
