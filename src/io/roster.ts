@@ -422,11 +422,21 @@ function cellsByField(fields: string[], record: readonly (string | undefined)[])
     const f = fields[i];
     const v = record[i];
     if (f && v !== undefined) {
-      const t = v.trim();
+      const t = unwrapText(v.trim());
       if (t !== '') cells.set(f, t);
     }
   }
   return cells;
+}
+
+/**
+ * A cell exported as a spreadsheet text formula, ="330681199001010015" (how some systems keep Excel from turning an
+ * ID into a number or a date into a serial): the text inside. Anything else as it is.
+ */
+function unwrapText(t: string): string {
+  if (t.charCodeAt(0) !== 61 || t.charCodeAt(1) !== 34 || t.length < 3 || t.charCodeAt(t.length - 1) !== 34) return t;
+  const inner = t.slice(2, -1);
+  return inner.includes('"') ? t : inner.trim();
 }
 
 /** A file's header, with the delimiter and line break the reader settles on from the same first block. */

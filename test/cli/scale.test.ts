@@ -110,6 +110,26 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(rowsOf('titled-w1')).toEqual(rowsOf('w1').map((n) => String(Number(n) + 1)));
   });
 
+  it('IDs and dates exported as text formulas (="330681…") read as the text inside, on three threads: the same outputs as the plain roster', () => {
+    mkdirSync(join(dir, 'formulas'));
+    // Every fifth row's ID and date wrapped (a quote mid-cell, which the hand cutter hands to PapaParse).
+    let wrapped = 0;
+    const text = readFileSync(roster, 'utf8').replace(/^(\d{17}[\dXx]),([^,\n]*),([^,\n]*),([^,\n]*),(\d{4}-\d\d-\d\d),/gm, (whole, id, name, code, program, date) => {
+      if (wrapped++ % 5) return whole;
+      return `="${id}",${name},${code},${program},="${date}",`;
+    });
+    expect(wrapped).toBeGreaterThan(15_000);
+    writeFileSync(join(dir, 'formulas', 'roster.csv'), text);
+    const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+    for (const [file, out] of [['formulas/roster.csv', 'formulas-out'], ['roster.csv', 'plain-out']]) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', file, '-o', out, '--no-progress', '--workers', '3'], { cwd: dir, env });
+      expect(r.status, r.stderr.toString()).toBe(0);
+    }
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(file('formulas-out', name).toString().replaceAll('formulas/roster.csv', 'roster.csv'), name).toBe(file('plain-out', name).toString());
+    }
+  });
+
   it('the streaming path decides exactly as the engine does with the whole roster in memory (limits across partitions)', async () => {
     const streamed = calc('stream', []);
     const reference = await inMemory(roster);
