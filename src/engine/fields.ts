@@ -234,6 +234,23 @@ export const HEADER_ALIASES: ReadonlyMap<string, string> = (() => {
 /** Notes any column may carry in its header: whether it must be filled in. */
 const FILL_NOTES = new Set(['必填', '选填', '可选', '非必填', '可不填', '必填项', '选填项']);
 
+/** The units whole-number fields are counted in, as a header may name them ("培训天数（天）"). */
+const COUNT_UNITS: Readonly<Record<string, readonly string[]>> = {
+  training_days: ['天', '日'],
+  class_hours: ['课时', '学时'],
+  months: ['月', '个月'],
+  contract_months: ['月', '个月'],
+  employer_months: ['月', '个月'],
+  insurance_months: ['月', '个月'],
+  years: ['年'],
+  count: ['人', '人次', '个', '项'],
+  planned: ['人', '人次'],
+  annual_trainings: ['人次'],
+  count_l3: ['人'],
+  count_l2: ['人'],
+  count_l1: ['人'],
+};
+
 /**
  * Notes a header may add to a field without changing how its cells are read: the unit it is read in (a cost in
  * 元, days in 天), a date format, a list separator. A unit that would change the reading (万元, 小时 for 课时) is
@@ -248,24 +265,8 @@ function noteFits(field: FieldDef, note: string): boolean {
       return /^[年月日ymd\-/.]+$/.test(note) || /^(如|例|例如|格式)/.test(note);
     case 'set':
       return ['多选', '可多选'].includes(note) || /^多个(用|以).{1,3}(分隔|隔开)$/.test(note);
-    case 'int': {
-      const units: Record<string, string[]> = {
-        training_days: ['天', '日'],
-        class_hours: ['课时', '学时'],
-        months: ['月', '个月'],
-        contract_months: ['月', '个月'],
-        employer_months: ['月', '个月'],
-        insurance_months: ['月', '个月'],
-        years: ['年'],
-        count: ['人', '人次', '个', '项'],
-        planned: ['人', '人次'],
-        annual_trainings: ['人次'],
-        count_l3: ['人'],
-        count_l2: ['人'],
-        count_l1: ['人'],
-      };
-      return units[field.name]?.includes(note) ?? false;
-    }
+    case 'int':
+      return COUNT_UNITS[field.name]?.includes(note) ?? false;
     default:
       return false;
   }
