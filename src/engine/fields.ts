@@ -41,16 +41,16 @@ export const LEVELS: ValueDef[] = [
 ];
 
 export const FIELDS: FieldDef[] = [
-  { name: 'person_id', kind: 'id', zh: '身份证号码', en: 'resident ID number', headers: ['身份证号', '证件号码', '公民身份号码'] },
-  { name: 'name', kind: 'text', zh: '姓名', en: 'name', headers: ['单位名称'] },
+  { name: 'person_id', kind: 'id', zh: '身份证号码', en: 'resident ID number', headers: ['身份证号', '身份证', '证件号码', '证件号', '身份证件号码', '公民身份号码', '公民身份证号码'] },
+  { name: 'name', kind: 'text', zh: '姓名', en: 'name', headers: ['单位名称', '学员姓名', '人员姓名'] },
   { name: 'org_code', kind: 'text', zh: '统一社会信用代码', en: 'organisation code' },
   { name: 'jurisdiction', kind: 'text', zh: '地区', en: 'jurisdiction', headers: ['辖区'] },
-  { name: 'program', kind: 'text', zh: '补贴项目', en: 'programme', headers: ['项目', 'programme'] },
-  { name: 'date', kind: 'date', zh: '日期', en: 'date', headers: ['发证日期', '结业日期', '取证日期', '获奖日期'] },
-  { name: 'occupation', kind: 'text', zh: '职业', en: 'occupation', headers: ['工种', '培训工种', '职业(工种)'] },
-  { name: 'level', kind: 'level', zh: '等级', en: 'level', headers: ['证书等级', '技能等级'], values: LEVELS },
+  { name: 'program', kind: 'text', zh: '补贴项目', en: 'programme', headers: ['项目', 'programme', '补贴类型', '补贴类别'] },
+  { name: 'date', kind: 'date', zh: '日期', en: 'date', headers: ['发证日期', '结业日期', '取证日期', '获奖日期', '发证时间', '取证时间', '结业时间', '培训结束日期'] },
+  { name: 'occupation', kind: 'text', zh: '职业', en: 'occupation', headers: ['工种', '培训工种', '职业(工种)', '培训职业', '职业名称', '工种名称', '职业(工种)名称'] },
+  { name: 'level', kind: 'level', zh: '等级', en: 'level', headers: ['证书等级', '技能等级', '职业资格等级', '证书级别'], values: LEVELS },
   {
-    name: 'certificate', kind: 'enum', zh: '证书类型', en: 'certificate kind',
+    name: 'certificate', kind: 'enum', zh: '证书类型', en: 'certificate kind', headers: ['证书种类'],
     values: [
       { code: 'qualification', zh: '职业资格', aliases: ['职业资格证书', '国家职业资格'] },
       { code: 'skill_level', zh: '技能等级', aliases: ['职业技能等级', '职业技能等级证书', '技能等级证书'] },
@@ -138,7 +138,7 @@ export const FIELDS: FieldDef[] = [
     ],
   },
   { name: 'training_days', kind: 'int', zh: '培训天数', en: 'training days' },
-  { name: 'class_hours', kind: 'int', zh: '课时', en: 'class hours', headers: ['培训课时'] },
+  { name: 'class_hours', kind: 'int', zh: '课时', en: 'class hours', headers: ['培训课时', '学时', '培训学时'] },
   { name: 'months', kind: 'int', zh: '月数', en: 'months' },
   { name: 'years', kind: 'int', zh: '年数', en: 'years' },
   { name: 'count', kind: 'int', zh: '数量', en: 'count', headers: ['人数', '项目数'] },
