@@ -128,8 +128,9 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     // A note that would change how the column is read ("费用(万元)"): said, never read past.
     const noted = headerNote(h);
     if (noted && !seen.has(noted.field)) {
-      misread.push(`${h} (${noted.field}, but not in "${noted.note}")`);
-      return `${h} (${noted.field}, but not in "${noted.note}": give it in the unit the column is read in, see the roster columns)`;
+      const hint = `${noted.field}, but not in "${noted.note}"`;
+      misread.push(`${h} (${hint})`);
+      return `${h} (${hint}: give it in the unit the column is read in, see the roster columns)`;
     }
     const guess = suggestField(h);
     if (!guess || seen.has(guess)) return h;

@@ -124,7 +124,8 @@ async function readCases(
     }
     const given = String(facts.program ?? '');
     // The id, also where the cell gives the programme's Chinese name (findProgram); a name the table lacks stays as typed.
-    const program = (given && findProgram(table, given)?.id) || given;
+    const found = given ? findProgram(table, given) : undefined;
+    const program = found?.id ?? given;
     const label = String(facts.label ?? program);
     if (!program && !facts.label) {
       // A roster row without a programme is one calc rejects (missing_column): left out and counted, like the others.
@@ -137,7 +138,7 @@ async function readCases(
     // A programme the table does not have is most likely mistyped: counted as an unvalued activity, it would drop
     // out of the totals unnoticed (and be called one "the text states no amount for"). A plan stops; a roster's row is
     // left out and counted aloud, as calc rejects it (unknown_program).
-    if (program && !table.programs.some((p) => p.id === program)) {
+    if (given && !found) {
       const what = `${rec.file} row ${rec.row}, column program, value "${program}": ${unknownProgram(table).en}`;
       if (!isPlan) {
         skip(what);
