@@ -15,7 +15,7 @@ export async function readCatalogue(files: string[], encoding: EncodingChoice): 
         if (!h.fields.includes(need)) throw new RosterError(`${file}: a catalogue needs the column "${need}" (${FIELD_BY_NAME.get(need)!.zh})`);
       }
     })) {
-      if (rec.empty) continue; // ",,,," under a spreadsheet's data: no entry
+      if (rec.skipped) continue; // ",,,," under a spreadsheet's data, or its 合计 row: no entry
       if (rec.unreadable !== undefined) {
         problems.push(`${file} row ${rec.row}: ${rec.unreadable.en}`);
         continue;

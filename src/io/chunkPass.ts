@@ -8,7 +8,7 @@ import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
-import { EmptyRows, type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
+import { type EncodingChoice, type RecordSink, type RosterPart, type RowList, SkippedRows, readRosterPart } from './roster.js';
 import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
@@ -39,8 +39,8 @@ export interface ChunkResult {
   usedCodes: string[];
   /** Where each partition's limit records are in the chunk's records file. */
   records: Segments[];
-  /** Rows whose every column read is blank (RosterRecord.empty): how many, and the first ten. */
-  empty: { count: number; rows: number[] };
+  /** Rows neither claims nor rejects (RosterRecord.skipped), per kind: how many, and the first ten. */
+  skipped: { empty: RowList; totals: RowList };
 }
 
 export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
@@ -101,10 +101,10 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       cappedBefore = shapes.cappedMisses;
     }
   };
-  const empty = new EmptyRows();
+  const skipped = new SkippedRows();
   const sink: RecordSink = {
     record: (rec) => {
-      if (rec.empty) return empty.add(rec.row); // neither a claim nor a reject: counted apart, as the reader's blank lines
+      if (rec.skipped) return skipped.add(rec.skipped, rec.row); // neither a claim nor a reject: counted apart, as the reader's blank lines
       const seq = base + rows;
       counted();
       if (rec.unreadable !== undefined) {
@@ -151,7 +151,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments, empty: { count: empty.count, rows: empty.rows } };
+  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments, skipped: { empty: skipped.empty, totals: skipped.totals } };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

@@ -18,7 +18,7 @@ import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
-import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, readHeader, transcodeToUtf8 } from './roster.js';
+import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, SkippedRows, readHeader, transcodeToUtf8 } from './roster.js';
 
 export interface StreamOptions extends BatchOptions {
   /** Threads for evaluating and for the limits pass (1: all in this thread). Outputs do not depend on it. */
@@ -31,8 +31,8 @@ export interface StreamOptions extends BatchOptions {
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
   heapMb?: number;
   onHeader?: (h: RosterHeader) => void;
-  /** After pass A, per file with any: how many rows had every column read blank (skipped), and the first ten. */
-  onEmptyRows?: (file: string, count: number, rows: number[]) => void;
+  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals), per kind. */
+  onSkippedRows?: (file: string, skipped: SkippedRows) => void;
   /** Told where the run's temporary files are, so a caller can remove them if the run dies. */
   onWorkDir?: (path: string) => void;
   progress?: Progress;
@@ -160,10 +160,10 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     await helpers.stop();
     lap('evaluating');
     inputs.forEach((input, fileIndex) => {
-      // A file's chunks in order: its first empty rows are the first chunks' first.
-      const mine = chunks.filter((_, k) => jobs[k]!.fileIndex === fileIndex);
-      const count = mine.reduce((a, c) => a + c.empty.count, 0);
-      if (count) o.onEmptyRows?.(input.label, count, mine.flatMap((c) => c.empty.rows).slice(0, 10));
+      // A file's chunks in order: its first skipped rows are the first chunks' first.
+      const skipped = new SkippedRows();
+      chunks.forEach((c, k) => jobs[k]!.fileIndex === fileIndex && skipped.addAll(c.skipped));
+      if (skipped.count) o.onSkippedRows?.(input.label, skipped);
     });
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);

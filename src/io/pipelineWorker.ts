@@ -7,7 +7,7 @@ import type { Lang } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
-import { type EncodingChoice, emptyNote, headerNotes, refuseMisread } from './roster.js';
+import { type EncodingChoice, headerNotes, refuseMisread, skippedNotes } from './roster.js';
 
 export interface PipelineJob {
   rosters: string[];
@@ -64,7 +64,9 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
     refuseMisread(h.file, h);
     for (const text of headerNotes(h, job.encoding)) post({ kind: 'header', text });
   },
-  onEmptyRows: (file, count, rows) => post({ kind: 'header', text: emptyNote(file, count, rows)! }),
+  onSkippedRows: (file, skipped) => {
+    for (const text of skippedNotes(file, skipped)) post({ kind: 'header', text });
+  },
   progress: job.progress
     ? {
         start: (...args) => post({ kind: 'progress', call: 'start', args }),

@@ -19,11 +19,14 @@ export interface RosterRecord {
   /** Set when the CSV row itself could not be read (e.g. an unclosed quote): the row is rejected, the run goes on. */
   unreadable?: Bilingual;
   /**
-   * Set when every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted):
-   * no claim, and not a reject either. Readers' users skip such rows and say how many (emptyNote), as for blank lines.
+   * Set when the row is not a claim and not a reject either; readers' users skip it and say how many (skippedNotes):
+   * - 'empty': every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted);
+   * - 'totals': the sheet's 合计/小计 row (isTotalsRow).
    */
-  empty?: true;
+  skipped?: SkipKind;
 }
+
+export type SkipKind = 'empty' | 'totals';
 
 /**
  * Why a record with more cells than the header is not read: a comma in a cell written without quotes ("1,500", "电工,焊工")
@@ -398,22 +401,66 @@ async function* papaBatches(
 function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number): RosterRecord {
   if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length) };
   const byField = cellsByField(fields, cells);
-  return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, empty: true };
+  if (isTotalsRow(cells[0], byField)) return { file, row, cells: byField, skipped: 'totals' };
+  return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, skipped: 'empty' };
 }
 
-/** What a run says of a file's empty rows (RosterRecord.empty): how many, and the first few. */
-export function emptyNote(file: string, count: number, rows: readonly number[]): string | undefined {
-  if (!count) return undefined;
-  return `${file}: ${count} empty row(s) skipped, every column read blank (row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''})`;
+/**
+ * A sheet's totals row: 合计 (小计, 总计, 共计, Total; "合计：12人") in its first column, or as the ID or the name, and no
+ * ID. It sums the rows above it: read as a claim it would be rejected for want of a programme (or, worse, a plan's
+ * counts would be counted twice). Only the first column and the columns read are looked at, as the byte cutter cuts
+ * no other. A person's ID is never a totals label, so a row with one is always a claim.
+ */
+function isTotalsRow(first: string | undefined, cells: Map<string, string>): boolean {
+  const id = cells.get('person_id');
+  if (id !== undefined) return isTotalsLabel(id);
+  return isTotalsLabel(first) || isTotalsLabel(cells.get('name'));
 }
 
-/** Collects a file's empty rows for emptyNote: their count and the first ten. */
-export class EmptyRows {
-  count = 0;
-  readonly rows: number[] = [];
-  add(row: number): void {
-    if (this.count++ < 10) this.rows.push(row);
+const TOTALS_LABEL = /^(?:总?合计|总计|小计|共计|(?:grand|sub)?totals?)(?:$|[:：\d])/i;
+
+function isTotalsLabel(cell: string | undefined): boolean {
+  if (cell === undefined) return false;
+  const c = cell.charCodeAt(0);
+  if (c >= 48 && c <= 57) return false; // an ID or a 序号: by far the most cells looked at, and never a label
+  return TOTALS_LABEL.test(cell.replace(/\s/g, ''));
+}
+
+/** How many rows of a file were skipped, of one kind, and the first ten (the plain data a chunk hands back). */
+export interface RowList {
+  count: number;
+  rows: number[];
+}
+
+/** Collects a file's skipped rows (RosterRecord.skipped) for skippedNotes: per kind, their count and the first ten. */
+export class SkippedRows {
+  readonly empty: RowList = { count: 0, rows: [] };
+  readonly totals: RowList = { count: 0, rows: [] };
+  add(kind: SkipKind, row: number): void {
+    const list = this[kind];
+    if (list.count++ < 10) list.rows.push(row);
   }
+  /** Another part's rows, after this one's (a file's chunks are added in order). */
+  addAll(other: { empty: RowList; totals: RowList }): void {
+    for (const kind of ['empty', 'totals'] as const) {
+      const list = this[kind];
+      list.rows.push(...other[kind].rows.slice(0, 10 - list.rows.length));
+      list.count += other[kind].count;
+    }
+  }
+  get count(): number {
+    return this.empty.count + this.totals.count;
+  }
+}
+
+/** What a run says of a file's skipped rows: how many of each kind, and the first few. */
+export function skippedNotes(file: string, skipped: { empty: RowList; totals: RowList }): string[] {
+  const rows = ({ count, rows }: RowList): string => `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
+  const notes: string[] = [];
+  const { empty, totals } = skipped;
+  if (totals.count) notes.push(`${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
+  if (empty.count) notes.push(`${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
+  return notes;
 }
 
 /** A record's non-blank cells (trimmed) by the field their column maps to; columns nobody reads are left out. */

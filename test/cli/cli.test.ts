@@ -139,13 +139,14 @@ describe('encodings and headers', () => {
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
       expect(r.stderr).toContain(`${name}: above the header, taken as the sheet's title and not read as claims: row 1: 诸暨市2020年职业技能培训补贴花名册; row 2: 填报单位：某某培训学校 填报日期：2020年6月\n`);
       expect(r.stderr).toContain(`${name}: 1 empty row(s) skipped, every column read blank (row 6)`);
-      // The claim is row 5 as the spreadsheet shows it (ZJ-01 3500, ZJ-06 15 days × 50), the totals row 7 a reject.
+      expect(r.stderr).toContain(`${name}: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row 7)`);
+      // The claim is row 5 as the spreadsheet shows it (ZJ-01 3500, ZJ-06 15 days × 50); the totals row 7 is no claim.
       const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
       expect(b).toContain(`${name},5,zhuji,final,330681199001010015,王芳,cert_training`);
       expect(b).toContain('3500.00');
       expect(b).toContain('750.00');
-      expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain(`${name},7,program,,missing_column`);
-      expect(r.stdout).toContain('rows read 2 = evaluated 1 + rejected 1');
+      expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8').trim().split('\n')).toHaveLength(1);
+      expect(r.stdout).toContain('rows read 1 = evaluated 1 + rejected 0');
     }
     // estimate --roster reads it the same way.
     const dir = tmp();
@@ -155,6 +156,31 @@ describe('encodings and headers', () => {
     expect(e.stderr).toContain("above the header, taken as the sheet's title");
     expect(e.stderr).toContain('expected.csv: 1 empty row(s) skipped, every column read blank (row 6)');
     expect(e.stderr).toContain('1 case line(s) read');
+  });
+
+  it('ZJ-01: totals rows (合计 in the first column, 小计 as the name, Total as the ID) are set aside and named; a row with an ID is a claim whatever its first column says', () => {
+    const dir = tmp();
+    const rows = [
+      '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用',
+      '1,王芳,330681199001010015,cert_training,2020-05-10,L4,2800',
+      '小计：1人,,,,,,2800',
+      `2,李强,${residentId(2)},cert_training,2020-06-10,L3,4000`,
+      ',小 计,,,,,4000',
+      'Total,,,,,,6800',
+      ',,TOTAL:,,,,6800',
+      `合计,张伟,${residentId(3)},cert_training,2020-07-01,L5,1000`,
+      '总计,,,,,,',
+    ];
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('r.csv: 5 totals row(s) (合计/小计, no ID) set aside, not read as claims (rows 3, 5, 6, 7, 9)');
+    expect(r.stdout).toContain('rows read 3 = evaluated 3 + rejected 0');
+    // ZJ-01: up to 3500 at any level to 高级工: L4 2800 paid, L3 4000 paid at the cap, row 8 (an ID, so a claim) L5 1000.
+    const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(b).toMatch(/r\.csv,2,.*,2800\.00,/);
+    expect(b).toMatch(/r\.csv,4,.*,3500\.00,ceiling,/);
+    expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
   });
 
   it('a file none of whose first ten rows names a column still takes its first row as the header, and says what it could not read', async () => {

@@ -28,6 +28,17 @@ describe('estimate on the seed plans', () => {
     expect(totalRow(dir)).toMatchObject({ low: '32172750.00', central: '64030500.00', high: '64030500.00', unquantified_cases: '2031' });
   });
 
+  it("ZJ-01: a plan's 合计 row is set aside, not counted as 22500 more cases of an unnamed activity", () => {
+    const dir = tmp();
+    const plan = readFileSync(join(ROOT, 'fixtures/estimate/zhuji-departments.csv'), 'utf8');
+    writeFileSync(join(dir, 'plan.csv'), `${plan}合计,22500,,,,,,,\n`);
+    const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stderr.toString()).toContain(`plan.csv: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row ${plan.trim().split('\n').length + 1})`);
+    // The same totals as the plan without it (17202 L4 certificates × 3500 at most, …).
+    expect(totalRow(dir)).toMatchObject({ low: '32172750.00', central: '64030500.00', high: '64030500.00', unquantified_cases: '2031' });
+  });
+
   it('Quzhou 金蓝领 tasks: titles, studios and enterprises valued; the 14 training targets unquantified; draft status carried', () => {
     const dir = tmp();
     const r = run(['estimate', '-j', 'quzhou', '--plan', 'fixtures/estimate/quzhou-tasks.csv', '-o', dir]);

@@ -91,17 +91,18 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a roster with a sheet title above its header and empty rows below its data, cut into ranges for three threads (in the capped thread), reads as on one thread: the same rows, one row further down', () => {
+  it('a roster with a sheet title above its header and a 合计 row and empty rows below its data, cut into ranges for three threads (in the capped thread), reads as on one thread: the same rows, one row further down', () => {
     mkdirSync(join(dir, 'titled'));
     const empty = `${','.repeat(25)}\n`;
-    writeFileSync(join(dir, 'titled', 'roster.csv'), `2020年职业技能培训补贴花名册${','.repeat(25)}\n${readFileSync(roster, 'utf8')}${empty.repeat(3)}`);
+    writeFileSync(join(dir, 'titled', 'roster.csv'), `2020年职业技能培训补贴花名册${','.repeat(25)}\n${readFileSync(roster, 'utf8')}合计${empty}${empty.repeat(3)}`);
     const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
     for (const [workers, budget] of [['1', []], ['3', ['--memory-mb', '64']]] as const) {
       const r = spawnSync(process.execPath, [BIN, 'calc', 'titled/roster.csv', '-o', `titled-w${workers}`, '--no-progress', '--workers', workers, ...budget], { cwd: dir, env });
       expect(r.status, r.stderr.toString()).toBe(0);
       const err = r.stderr.toString();
       expect(err).toContain("titled/roster.csv: above the header, taken as the sheet's title and not read as claims: row 1: 2020年职业技能培训补贴花名册");
-      expect(err).toContain('titled/roster.csv: 3 empty row(s) skipped, every column read blank (rows 20003, 20004, 20005)');
+      expect(err).toContain('titled/roster.csv: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row 20003)');
+      expect(err).toContain('titled/roster.csv: 3 empty row(s) skipped, every column read blank (rows 20004, 20005, 20006)');
       expect(r.stdout.toString()).toContain('rows read 20000 = ');
     }
     for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file('titled-w3', name).equals(file('titled-w1', name)), name).toBe(true);
@@ -342,7 +343,7 @@ async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchRes
   const tables = await loadRunTables();
   const batch = new Batch({ tables });
   for await (const rec of readRoster(path, 'auto', () => undefined)) {
-    if (rec.empty) continue; // as calc: every column read blank, neither a claim nor a reject
+    if (rec.skipped) continue; // as calc: every column read blank, or a 合计 row: neither a claim nor a reject
     if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
     else batch.add(rec.file, rec.row, rec.cells, rowHash(rec.cells, undefined, undefined));
   }

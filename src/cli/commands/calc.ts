@@ -9,7 +9,7 @@ import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledg
 import { readCatalogue } from '../../io/catalog.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, emptyNote, headerNotes, readHeader, refuseMisread } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -105,14 +105,16 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding)) err.write(`${note}\n`);
   };
-  const onEmptyRows = (file: string, count: number, rows: number[]): void => void err.write(`${emptyNote(file, count, rows)}\n`);
+  const onSkippedRows = (file: string, skipped: SkippedRows): void => {
+    for (const note of skippedNotes(file, skipped)) err.write(`${note}\n`);
+  };
   makeOutputFolder(out);
   // Every run streams: memory stays bounded however long the roster is.
   const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
   const progress = opts.progress ?? err.isTTY === true;
   const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
     runStreaming(rosters, targets, {
-      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onEmptyRows, progress: progress ? progressBar() : undefined, ledger,
+      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, progress: progress ? progressBar() : undefined, ledger,
     });
   // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
   // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.

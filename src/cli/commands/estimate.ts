@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { EmptyRows, type RosterHeader, emptyNote, readRoster, refuseMisread, titleNote } from '../../io/roster.js';
+import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -76,7 +76,7 @@ async function readCases(
   const elsewhere = new Map<string, number>();
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
   let rows = 0;
-  const empty = new EmptyRows();
+  const skippedRows = new SkippedRows();
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(file, h);
     const titles = titleNote(h);
@@ -84,8 +84,8 @@ async function readCases(
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
-    if (rec.empty) {
-      empty.add(rec.row);
+    if (rec.skipped) {
+      skippedRows.add(rec.skipped, rec.row);
       continue;
     }
     if (rec.unreadable) {
@@ -155,8 +155,7 @@ async function readCases(
   }
   progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
-  const emptyRows = emptyNote(file, empty.count, empty.rows);
-  if (emptyRows) process.stderr.write(`${emptyRows}\n`);
+  for (const note of skippedNotes(file, skippedRows)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
   }
