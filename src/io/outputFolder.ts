@@ -1,5 +1,5 @@
 // The output folder (-o): made with its parents, or a plain error saying why not.
-import { mkdirSync, statSync, type Stats } from 'node:fs';
+import { mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Why the output folder cannot be made (the CLI says so and exits 1). */
@@ -25,8 +25,9 @@ const refused = (folder: string, e: unknown): OutputFolderError => {
 /**
  * `mkdir -p`, one level at a time. Node 20's own recursive mkdir loops forever where a parent exists but the
  * file system refuses the child with ENOENT (`-o /proc/x`, some network mounts): here that is an error.
+ * Returns the folders it made, outermost first (for removeMadeFolders).
  */
-export function makeOutputFolder(path: string): void {
+export function makeOutputFolder(path: string): string[] {
   const folder = resolve(path);
   let found: Stats | undefined;
   try {
@@ -34,14 +35,29 @@ export function makeOutputFolder(path: string): void {
   } catch (e) {
     throw refused(folder, e);
   }
-  if (found?.isDirectory()) return;
+  if (found?.isDirectory()) return [];
   if (found) throw new OutputFolderError(`${path} is a file, not a folder`);
   const parent = dirname(folder);
-  if (parent !== folder) makeOutputFolder(parent);
+  const made = parent !== folder ? makeOutputFolder(parent) : [];
   try {
     mkdirSync(folder);
   } catch (e) {
-    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(folder).isDirectory()) return; // made meanwhile by another run
+    if ((e as NodeJS.ErrnoException).code === 'EEXIST' && statSync(folder).isDirectory()) return made; // made meanwhile by another run
     throw refused(folder, e);
+  }
+  return [...made, folder];
+}
+
+/**
+ * After a run that failed, the folders makeOutputFolder made for it, innermost first, as long as they are empty: a
+ * refused run leaves nothing behind. A folder something was put in meanwhile stays, and so do those around it.
+ */
+export function removeMadeFolders(made: readonly string[]): void {
+  for (const folder of [...made].reverse()) {
+    try {
+      rmdirSync(folder);
+    } catch {
+      return;
+    }
   }
 }

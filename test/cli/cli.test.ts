@@ -223,7 +223,10 @@ describe('encodings and headers', () => {
     const piped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'piped')], roster);
     expect(piped.code).toBe(1);
     expect(piped.stderr).toContain(`(stdin): ${why}`);
-    expect(existsSync(join(dir, 'piped', 'breakdown.csv'))).toBe(false);
+    expect(existsSync(join(dir, 'piped'))).toBe(false); // nor the folder made for it, nor its parents made with it
+    const nested = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'a', 'b', 'c')], roster);
+    expect(nested.code).toBe(1);
+    expect(existsSync(join(dir, 'a'))).toBe(false);
     const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', join(dir, 'est')]);
     expect(e.code).toBe(1);
     expect(e.stderr).toContain(why);

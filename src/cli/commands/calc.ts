@@ -16,7 +16,7 @@ import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { makeChalk, paintStatus, yuanGrouped } from '../format.js';
-import { makeOutputFolder } from '../../io/outputFolder.js';
+import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 
 export interface CalcOptions {
   jurisdiction?: string;
@@ -108,45 +108,51 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const onSkippedRows = (file: string, skipped: SkippedRows): void => {
     for (const note of skippedNotes(file, skipped)) err.write(`${note}\n`);
   };
-  makeOutputFolder(out);
-  // Every run streams: memory stays bounded however long the roster is.
-  const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
-  const progress = opts.progress ?? err.isTTY === true;
-  const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
-    runStreaming(rosters, targets, {
-      ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, progress: progress ? progressBar() : undefined, ledger,
-    });
-  // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
-  // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
-  const ledger: LedgerJob | undefined = opts.ledger
-    ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files: rosters } }
-    : undefined;
-  const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
-  const printLedger = (l: LedgerOutcome | undefined): void => {
-    if (!ledger || !l) return;
-    process.stdout.write(ledger.run ? `ledger: run ${ledger.run.runId} recorded ${l.recorded!.claims} approved line(s) in ${l.location}\n` : `dry run: nothing recorded in ${l.location}\n`);
-  };
-  // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
-  // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
-  // thread's start (~0.1 s).
-  if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
-    const r = await runWithinBudget(
-      { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
-      opts.memoryMb,
-    );
-    printSummary(r, setup.tables, r.files, opts.lang);
-    printLedger(r.ledger);
+  // A run refused at standard input's header, or failing before its files are in place, leaves no folder it made.
+  const made = makeOutputFolder(out);
+  try {
+    // Every run streams: memory stays bounded however long the roster is.
+    const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
+    const progress = opts.progress ?? err.isTTY === true;
+    const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
+      runStreaming(rosters, targets, {
+        ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, progress: progress ? progressBar() : undefined, ledger,
+      });
+    // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
+    // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
+    const ledger: LedgerJob | undefined = opts.ledger
+      ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files: rosters } }
+      : undefined;
+    const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
+    const printLedger = (l: LedgerOutcome | undefined): void => {
+      if (!ledger || !l) return;
+      process.stdout.write(ledger.run ? `ledger: run ${ledger.run.runId} recorded ${l.recorded!.claims} approved line(s) in ${l.location}\n` : `dry run: nothing recorded in ${l.location}\n`);
+    };
+    // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
+    // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
+    // thread's start (~0.1 s).
+    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
+      const r = await runWithinBudget(
+        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
+        opts.memoryMb,
+      );
+      printSummary(r, setup.tables, r.files, opts.lang);
+      printLedger(r.ledger);
+      return exitCode(r);
+    }
+    if (ledger) {
+      const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m}\n`));
+      printSummary(l.result, setup.tables, l.files, opts.lang);
+      printLedger(l);
+      return exitCode(l.result);
+    }
+    const r = await streamHere();
+    printSummary(r, setup.tables, r.commit(), opts.lang);
     return exitCode(r);
+  } catch (e) {
+    removeMadeFolders(made);
+    throw e;
   }
-  if (ledger) {
-    const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m}\n`));
-    printSummary(l.result, setup.tables, l.files, opts.lang);
-    printLedger(l);
-    return exitCode(l.result);
-  }
-  const r = await streamHere();
-  printSummary(r, setup.tables, r.commit(), opts.lang);
-  return exitCode(r);
 }
 
 /** Bytes of the roster files (standard input, not yet read, counts as none). */
