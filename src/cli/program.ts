@@ -93,7 +93,7 @@ Example answers file (case.json):
     .option('--pass-rate <share>', 'share that will pass / obtain the certificate (0–1)', '1')
     .option('--low-share <share>', 'low figure: share of a ceiling assumed when the plan states no cost (0–1)', '0.5')
     .option('--on <date>', "date for plan lines without one (default: the document's start)")
-    .option('--set <programme.parameter=value>', `what-if change, e.g. skill_upgrade_individual.uplift=30 or cert_training.rate=4000 (repeatable)`, collect, [])
+    .option('--set <programme.parameter=value>', `what-if change, e.g. skill_upgrade_individual.uplift=30 or cert_training.rate=4000 (repeatable; the programme by id or Chinese name)`, collect, [])
     .option('--scenario <file.yaml>', 'what-if changes from a file: name: …, set: { programme.parameter: value }')
     .option('-o, --out <dir>', 'output folder for estimate.csv', 'subsidy-estimate')
     .option('--report <file.html>', 'also write a self-contained HTML report with charts')

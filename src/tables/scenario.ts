@@ -1,4 +1,5 @@
 // What-if scenarios: change a programme's rates in a copy of its table (`--set programme.parameter=value`).
+import { findProgram, unknownProgram } from '../engine/intake.js';
 import { yuanToFen } from '../engine/money.js';
 import type { Program, Table } from './schema.js';
 
@@ -12,9 +13,13 @@ export class ScenarioError extends Error {}
 
 export const PARAMETERS = 'rate, rate.<key>, cap, floor, ceiling, max_units, percent, uplift';
 
-/** "skill_upgrade_individual.rate.L3=2600" → { program, parameter: "rate.L3", value: 2600 } */
+/**
+ * "skill_upgrade_individual.rate.L3=2600" → { program, parameter: "rate.L3", value: 2600 }. The programme may be
+ * named as rosters may name it, by its Chinese name ("参保职工技能提升补贴(个人).uplift=30"): the parameter is found
+ * from the end, as a name may hold any character.
+ */
 export function parseSet(text: string): ScenarioChange {
-  const m = /^([a-z0-9_]+)\.([A-Za-z0-9_.]+)=(\d+(?:\.\d+)?)$/.exec(text.trim());
+  const m = /^(.+?)\.(rate(?:\.[A-Za-z0-9_]+)?|[a-z_]+)=(\d+(?:\.\d+)?)$/.exec(text.trim());
   if (!m) throw new ScenarioError(`--set "${text}": expected <programme>.<parameter>=<number>, parameters: ${PARAMETERS}`);
   return { program: m[1]!, parameter: m[2]!, value: Number(m[3]) };
 }
@@ -58,8 +63,8 @@ function apply(p: Program, c: ScenarioChange): void {
 export function applyScenario(table: Table, changes: ScenarioChange[]): Table {
   const copy = structuredClone(table);
   for (const c of changes) {
-    const p = copy.programs.find((x) => x.id === c.program);
-    if (!p) throw new ScenarioError(`--set: ${table.code} has no programme "${c.program}"`);
+    const p = findProgram(copy, c.program);
+    if (!p) throw new ScenarioError(`--set: no programme "${c.program}": ${unknownProgram(table).en}`);
     apply(p, c);
   }
   return copy;

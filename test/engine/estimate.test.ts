@@ -55,6 +55,11 @@ describe('estimate', () => {
     // The same by naming the new rate directly.
     const direct = estimate(applyScenario(suzhou, [parseSet('skill_upgrade_individual.rate.L3=2600')]), cases, A);
     expect(range(direct, 'skill_upgrade_individual')).toEqual(['26000.00', '26000.00', '26000.00']);
+    // And by the programme's Chinese name, as a roster may give it (parentheses, full-width or not).
+    for (const name of ['参保职工技能提升补贴(个人)', '参保职工技能提升补贴（个人）']) {
+      const zh = estimate(applyScenario(suzhou, [parseSet(`${name}.rate.L3=2600`)]), cases, A);
+      expect(range(zh, 'skill_upgrade_individual')).toEqual(['26000.00', '26000.00', '26000.00']);
+    }
   });
 
   it('a scenario leaves the shipped table unchanged and refuses unknown parameters', () => {
@@ -62,7 +67,7 @@ describe('estimate', () => {
     applyScenario(suzhou, [parseSet('skill_upgrade_individual.uplift=30')]);
     expect(suzhou.programs.find((p) => p.id === 'skill_upgrade_individual')!.uplifts).toHaveLength(1);
     expect(() => applyScenario(suzhou, [parseSet('skill_upgrade_individual.rate.L9=1')])).toThrow(/no key "L9"/);
-    expect(() => applyScenario(suzhou, [parseSet('nope.rate=1')])).toThrow(/no programme "nope"/);
+    expect(() => applyScenario(suzhou, [parseSet('nope.rate=1')])).toThrow(/no programme "nope": suzhou has no such programme; known: /);
     expect(() => parseSet('skill_upgrade_individual.rate')).toThrow(/expected/);
   });
 
