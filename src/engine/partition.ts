@@ -1,6 +1,7 @@
 // Compact line records for runs too large to hold: what limits and the summary need, one text line each.
 import type { Table } from '../tables/schema.js';
 import { type Line, NO_TEXT, type Status } from './types.js';
+import type { LineNames } from './persons.js';
 
 /** FNV-1a: spreads person keys over partitions. Only for partitioning: a collision merely shares a partition. */
 export function partitionOf(key: string, partitions: number): number {
@@ -63,7 +64,7 @@ export interface RecordLines {
   hashes?: string[];
   /**
    * Where each line's name starts: in records buffer `floor(nameAt[i] / 2^32)` of `buffers`, at the rest. Decoded only
-   * for the rows of persons.csv (nameOf), from a person's first line, not for every line.
+   * for the rows of persons.csv (recordNames): a person's first line's, and any other name a later line gives.
    */
   nameAt: number[];
   buffers: Buffer[];
@@ -79,6 +80,30 @@ export function nameOf(read: RecordLines, i: number): string {
   for (let c = buf[to]; to < buf.length && c !== 9 && c !== 10; c = buf[++to]) if (c! >= 0x80) ascii = false;
   return buf.toString(ascii ? 'latin1' : 'utf8', from, to);
 }
+
+/** Whether lines i and j give their names in the same bytes (see RecordLines): no string decoded. */
+export function sameNameBytes(read: RecordLines, i: number, j: number): boolean {
+  const a = read.nameAt[i]!;
+  const b = read.nameAt[j]!;
+  if (a === b) return true;
+  const bufA = read.buffers[Math.floor(a / 2 ** 32)]!;
+  const bufB = read.buffers[Math.floor(b / 2 ** 32)]!;
+  let x = a % 2 ** 32;
+  let y = b % 2 ** 32;
+  for (;;) {
+    const c = x < bufA.length ? bufA[x]! : 10;
+    const d = y < bufB.length ? bufB[y]! : 10;
+    const endA = c === 9 || c === 10;
+    const endB = d === 9 || d === 10;
+    if (endA || endB) return endA && endB;
+    if (c !== d) return false;
+    x++;
+    y++;
+  }
+}
+
+/** Line i's name and comparisons of two lines' names, from their records (for personRows). */
+export const recordNames = (read: RecordLines): LineNames => ({ of: (i) => nameOf(read, i), same: (i, j) => sameNameBytes(read, i, j) });
 
 /** A line's record with its row's content hash after it (a ledger run's records: see fromRecords). */
 export const withRowHash = (record: string, hash: string): string => `${record.slice(0, -1)}\t${hash}\n`;

@@ -1,4 +1,5 @@
 // Lines → one row per person (or unit) and jurisdiction: what the run pays them and on their behalf, for persons.csv.
+import { normaliseToken } from './fields.js';
 import type { Fen } from './money.js';
 import type { Line } from './types.js';
 
@@ -10,6 +11,13 @@ export interface PersonRow {
   personKey: string;
   /** The name on the person's first line (rows of one ID may spell it differently; the breakdown has each). */
   name: string;
+  /**
+   * Other names their later rows give (up to MAX_OTHER_NAMES, in row order), ignoring spaces, width and case: one ID
+   * under two names is a mistyped ID or name, and a payment list must not hide it behind the first.
+   */
+  otherNames: string[];
+  /** Whether there were other names beyond those listed. */
+  moreNames: boolean;
   /** Where the person's first line is: its position among the run's lines (the file's order), file and row. */
   firstIndex: number;
   file: string;
@@ -30,28 +38,51 @@ export interface PersonRow {
   unquantified: number;
 }
 
+/** How many other names a person's row lists (PersonRow.otherNames); more are marked (moreNames). */
+export const MAX_OTHER_NAMES = 3;
+
+/** The lines' names, where the lines do not carry them (a large run's, read back from records). */
+export interface LineNames {
+  /** Line i's name. */
+  of(i: number): string;
+  /** Whether lines i and j give the name in the same bytes (cheaper than decoding both). */
+  same(i: number, j: number): boolean;
+}
+
+const namesOfLines = (lines: readonly Line[]): LineNames => ({ of: (i) => lines[i]!.name, same: (i, j) => lines[i]!.name === lines[j]!.name });
+
 /**
  * One row per person and jurisdiction, in the order of each one's first line. `indexes[i]` is line i's position
  * among the run's lines (a partition's lines are a part of them); without it, the lines are the run's, in order.
- * `nameOf(i)`: line i's name, where the lines do not carry it (a large run's, read back from records).
  */
-export function personRows(lines: readonly Line[], indexes?: readonly number[], nameOf?: (i: number) => string): PersonRow[] {
-  // Nested maps by jurisdiction, then key: no joined key string built per line.
-  const byJurisdiction = new Map<string, Map<string, PersonRow>>();
+export function personRows(lines: readonly Line[], indexes?: readonly number[], names: LineNames = namesOfLines(lines)): PersonRow[] {
+  // Nested maps by jurisdiction, then key: no joined key string built per line. Each to the row's place in `rows`.
+  const byJurisdiction = new Map<string, Map<string, number>>();
   const rows: PersonRow[] = [];
+  /** Per row: its first line and its latest (a row's lines come together, and most persons give one name). */
+  const firstLine: number[] = [];
+  const lastLine: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
     let byKey = byJurisdiction.get(l.jurisdiction);
     if (!byKey) byJurisdiction.set(l.jurisdiction, (byKey = new Map()));
-    let r = byKey.get(l.personKey);
-    if (!r) {
+    const k = byKey.get(l.personKey);
+    let r: PersonRow;
+    if (k === undefined) {
       r = {
-        jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, subject: l.subject, personKey: l.personKey, name: nameOf ? nameOf(i) : l.name,
+        jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, subject: l.subject, personKey: l.personKey, name: names.of(i), otherNames: [], moreNames: false,
         firstIndex: indexes ? indexes[i]! : i, file: l.file, row: l.row,
         claims: 0, approved: 0, review: 0, denied: 0, duplicate: 0, amountFen: 0, paidToThemFen: 0, paidToOthersFen: 0, exposureFen: 0, unquantified: 0,
       };
-      byKey.set(l.personKey, r);
+      byKey.set(l.personKey, rows.length);
       rows.push(r);
+      firstLine.push(i);
+      lastLine.push(i);
+    } else {
+      r = rows[k]!;
+      // A name as the line before's was seen then: the first's, or one noted already.
+      if (!names.same(i, lastLine[k]!) && !names.same(i, firstLine[k]!)) noteOtherName(r, names.of(i));
+      lastLine[k] = i;
     }
     r.claims++;
     // A branch per status, not r[l.status]: a property named at run time is slower in a loop over every line.
@@ -70,4 +101,12 @@ export function personRows(lines: readonly Line[], indexes?: readonly number[], 
   }
   // Lines come in order, so rows are made in the order of their first lines.
   return rows;
+}
+
+/** A later line's name, kept when it is not the first's or one kept already, but for spaces, width and case. */
+function noteOtherName(r: PersonRow, name: string): void {
+  const n = normaliseToken(name);
+  if (n === normaliseToken(r.name) || r.otherNames.some((o) => normaliseToken(o) === n)) return;
+  if (r.otherNames.length < MAX_OTHER_NAMES) r.otherNames.push(name);
+  else r.moreNames = true;
 }

@@ -56,7 +56,7 @@ const SUMMARY: [string, string][] = [
 
 const PERSONS: [string, string][] = [
   ['jurisdiction', '地区'], ['document_status', '文件状态'], ['subject', '对象'], ['id', '证件号码'], ['name', '姓名'],
-  ['claims', '笔数'], ['approved', '核准笔数'], ['review', '待审笔数'], ['denied', '不予补贴笔数'], ['duplicate', '已付重复笔数'],
+  ['other_names', '同号其他姓名'], ['claims', '笔数'], ['approved', '核准笔数'], ['review', '待审笔数'], ['denied', '不予补贴笔数'], ['duplicate', '已付重复笔数'],
   ['amount', '核准金额(元)'], ['paid_to_them', '其中发给本人或本单位(元)'], ['paid_to_others', '其中发给企业或培训机构(元)'],
   ['max_exposure', '待审最高敞口(元)'], ['unquantified', '待审无上限笔数'], ['first_file', '首行文件'], ['first_row', '首行行号'],
 ];
@@ -160,8 +160,12 @@ export function summaryRow(r: SummaryRow, lang: Lang): string {
 
 /** The most bytes a person's row takes (putPersonRow): its texts at 3 bytes a UTF-16 unit, quoted, and 16 numbers. */
 export function personRowBound(r: PersonRow): number {
-  return 3 * (r.jurisdiction.length + r.documentStatus.length + r.subject.length + r.personKey.length + r.name.length + r.file.length) * 2 + 16 * 24;
+  const texts = r.jurisdiction.length + r.documentStatus.length + r.subject.length + r.personKey.length + r.name.length + r.file.length;
+  return 3 * (texts + (r.otherNames.length ? otherNamesText(r).length : 0)) * 2 + 16 * 24;
 }
+
+/** The other_names cell: "王方; 汪芳", with "; …" when there were more (see PersonRow.otherNames). */
+const otherNamesText = (r: PersonRow): string => clean([...r.otherNames, ...(r.moreNames ? ['…'] : [])].join('; '));
 
 /**
  * One person's row (CRLF-terminated) as UTF-8 into `dst` at `at`, with room for personRowBound: returns the end. Cells as
@@ -176,6 +180,8 @@ export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: numbe
   at = putCell(csvCell(r.subject), dst, at);
   at = putCell(csvCell(mask && r.subject === 'person' ? maskId(key) : key), dst, at);
   at = putCell(csvCell(clean(r.name)), dst, at);
+  if (r.otherNames.length) at = putCell(csvCell(otherNamesText(r)), dst, at);
+  else dst[at++] = 44; // most rows: an empty cell
   // Cell by cell, not through an array per row.
   at = putWholeCell(r.claims, dst, at);
   at = putWholeCell(r.approved, dst, at);
@@ -193,6 +199,10 @@ export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: numbe
   dst[at++] = 10;
   return at;
 }
+
+/** What a run says when some IDs came with more than one name (PersonRow.otherNames): a mistyped ID or name to check. */
+export const namedOtherwiseNote = (persons: number): string =>
+  `${persons} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's`;
 
 /** A person's row as text (see putPersonRow). */
 export function personRow(r: PersonRow, mask: boolean): string {

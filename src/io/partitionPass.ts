@@ -3,7 +3,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
-import { Interner, type Override, type RecordLines, clean, fromRecords, nameOf, overrideOf, piecesOf } from '../engine/partition.js';
+import { Interner, type Override, type RecordLines, clean, fromRecords, overrideOf, piecesOf, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
@@ -326,8 +326,13 @@ export function decidePartition(
   interner = new Interner(),
   ledger?: PartitionLedger,
   pieceBytes = PIECE_BYTES,
-): { summary: SummaryRow[]; overrideBytes: number; personBytes: number; eventBytes: number } {
+): { summary: SummaryRow[]; overrideBytes: number; personBytes: number; eventBytes: number; namedOtherwise: number } {
   const { lang } = format;
+  let namedOtherwise = 0;
+  const person = (r: PersonRow): number => {
+    if (r.otherNames.length) namedOtherwise++;
+    return writePerson(files.persons, r, format);
+  };
   const out = files.overrides;
   // Chunks in order, each in its own order: the records come in input order.
   const chunks = recordFds.map((fd, c) => readSegmentBytes(fd, records[c]!));
@@ -349,8 +354,8 @@ export function decidePartition(
       event: (_index, text) => (eventBytes += ledger!.events.write(text)),
     });
     let personBytes = 0;
-    for (const r of personRows(lines, read.indexes, (i) => nameOf(read, i))) personBytes += writePerson(files.persons, r, format);
-    return { summary: summarize(lines, order), overrideBytes, personBytes, eventBytes };
+    for (const r of personRows(lines, read.indexes, recordNames(read))) personBytes += person(r);
+    return { summary: summarize(lines, order), overrideBytes, personBytes, eventBytes, namedOtherwise };
   }
   const overrides: { index: number; patch: Patch }[] = [];
   const events: { index: number; text: string }[] = [];
@@ -362,16 +367,16 @@ export function decidePartition(
       override: (index, o) => overrides.push({ index, patch: patchOf(o, lang) }),
       event: (index, text) => events.push({ index, text }),
     });
-    for (const r of personRows(lines, read.indexes, (i) => nameOf(read, i))) persons.push(r);
+    for (const r of personRows(lines, read.indexes, recordNames(read))) persons.push(r);
     summaries.push(summarize(lines, order));
   }
   let overrideBytes = 0;
   for (const o of overrides.sort((a, b) => a.index - b.index)) overrideBytes += writeOverride(out, o.index, o.patch);
   let personBytes = 0;
-  for (const r of persons.sort((a, b) => a.firstIndex - b.firstIndex)) personBytes += writePerson(files.persons, r, format);
+  for (const r of persons.sort((a, b) => a.firstIndex - b.firstIndex)) personBytes += person(r);
   let eventBytes = 0;
   for (const e of events.sort((a, b) => a.index - b.index)) eventBytes += ledger!.events.write(e.text);
-  return { summary: mergeSummaries(summaries, order), overrideBytes, personBytes, eventBytes };
+  return { summary: mergeSummaries(summaries, order), overrideBytes, personBytes, eventBytes, namedOtherwise };
 }
 
 /**
@@ -456,6 +461,8 @@ export interface Decided {
   span: OverrideSpan;
   persons: OverrideSpan;
   events?: OverrideSpan;
+  /** How many of its persons' rows give other names (PersonRow.otherNames). */
+  namedOtherwise: number;
 }
 
 /** Person rows of one limits thread (see writePerson), every partition it decided one after another. */
@@ -559,7 +566,7 @@ export function decidePartitions(
       personsAt = personSpan.end;
       const eventSpan = contexts && { thread, start: eventsAt, end: eventsAt + r.eventBytes };
       eventsAt += r.eventBytes;
-      decided.push({ p, rows: r.summary, span, persons: personSpan, ...(eventSpan ? { events: eventSpan } : {}) });
+      decided.push({ p, rows: r.summary, span, persons: personSpan, namedOtherwise: r.namedOtherwise, ...(eventSpan ? { events: eventSpan } : {}) });
     }
     return decided;
   } finally {

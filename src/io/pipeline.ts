@@ -33,6 +33,8 @@ export interface StreamOptions extends BatchOptions {
   onHeader?: (h: RosterHeader) => void;
   /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals), per kind. */
   onSkippedRows?: (file: string, skipped: SkippedRows) => void;
+  /** After pass B, when any: how many persons' rows give other names than their first (persons.csv other_names). */
+  onNamedOtherwise?: (persons: number) => void;
   /** Told where the run's temporary files are, so a caller can remove them if the run dies. */
   onWorkDir?: (path: string) => void;
   progress?: Progress;
@@ -195,6 +197,8 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       const decided = await decideAll(work, partitions, chunks, { ...o, workers: threads }, usedTables, labels, helpers, contexts, lookUps);
       await helpers.stop();
       const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
+      const namedOtherwise = decided.reduce((a, d) => a + d.namedOtherwise, 0);
+      if (namedOtherwise) o.onNamedOtherwise?.(namedOtherwise);
       lap('limits');
 
       // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.

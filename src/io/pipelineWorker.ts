@@ -3,7 +3,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { findTable } from '../engine/intake.js';
 import type { Table } from '../tables/schema.js';
 import { readCatalogue } from './catalog.js';
-import type { Lang } from './csvOut.js';
+import { type Lang, namedOtherwiseNote } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
@@ -67,6 +67,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   onSkippedRows: (file, skipped) => {
     for (const text of skippedNotes(file, skipped)) post({ kind: 'header', text });
   },
+  onNamedOtherwise: (persons) => post({ kind: 'header', text: namedOtherwiseNote(persons) }),
   progress: job.progress
     ? {
         start: (...args) => post({ kind: 'progress', call: 'start', args }),

@@ -144,6 +144,40 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('stream-pieces', name).toString()).toBe(reference.files[name]);
   });
 
+  it('IDs given with another name on some rows: persons.csv lists the other names alike on one thread, three, in pieces and in memory', async () => {
+    // Every 40th row's name changed (学员12 → 学员12乙), every 30th spaced and full-width (学 员１２: the same name).
+    let n = 0;
+    let changed = 0;
+    const text = readFileSync(roster, 'utf8').replace(/^(\d{17}[\dXx]),学员(\d+),/gm, (whole, id, k) => {
+      n++;
+      if (n % 40 === 0) return changed++, `${id},学员${k}乙,`;
+      if (n % 30 === 0) return `${id},学 员${String(k).replace(/\d/g, (d: string) => String.fromCharCode(0xff10 + Number(d)))},`;
+      return whole;
+    });
+    expect(changed).toBeGreaterThan(400);
+    mkdirSync(join(dir, 'names'));
+    writeFileSync(join(dir, 'names', 'roster.csv'), text);
+    const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+    const notes: string[] = [];
+    for (const [out, extra] of [['names-w1', { workers: '1' }], ['names-w3', { workers: '3' }], ['names-pieces', { workers: '3', SUBSIDY_PIECE_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', 'names/roster.csv', '-o', out, '--no-progress', '--workers', extra.workers], { cwd: dir, env: { ...env, ...('SUBSIDY_PIECE_BYTES' in extra ? { SUBSIDY_PIECE_BYTES: extra.SUBSIDY_PIECE_BYTES } : {}) } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      notes.push(/^\d+ ID\(s\) appear with more than one name.*$/m.exec(r.stderr.toString())![0]);
+    }
+    const reference = await inMemory(join(dir, 'names', 'roster.csv'));
+    for (const out of ['names-w1', 'names-w3', 'names-pieces']) expect(file(out, 'persons.csv').toString(), out).toBe(reference.files['persons.csv'].replaceAll(join(dir, 'names', 'roster.csv'), 'names/roster.csv'));
+    // A person whose later row was renamed has it listed. The spaced full-width spelling is the same name: listed only
+    // beside the renamed one (学员12乙 first, then 学 员12), never beside 学员12 and never with it.
+    const rows = file('names-w1', 'persons.csv').toString().split('\r\n').slice(1, -1).map((l) => l.split(','));
+    const listed = rows.filter((c) => c[5] !== '');
+    expect(listed.length).toBeGreaterThan(50);
+    expect(notes).toEqual(Array(3).fill(`${listed.length} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's`));
+    for (const [, , , , name, others] of listed) {
+      const plain = name!.replace(/ /g, '');
+      expect(others!.split('; ').map((o) => o.replace(/ /g, ''))).toEqual([plain.endsWith('乙') ? plain.slice(0, -1) : `${plain}乙`]);
+    }
+  });
+
   it('a ledger run streams and decides and records exactly as the engine does in memory against the same ledger', async () => {
     // The ledger knows the first half of the roster (a month already paid): the whole roster again has duplicates,
     // and limits count the history of its persons.

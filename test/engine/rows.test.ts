@@ -47,3 +47,23 @@ describe('reconciliation', () => {
     );
   });
 });
+
+describe('persons.csv rows', () => {
+  it('ZJ-01/ZJ-03: one ID under other names lists them (spaces, width and case aside), at most three and then …', () => {
+    const cert = (name: string, date: string): Record<string, string> => ({ name, program: 'cert_training', date, level: 'L4', cost: '1000' });
+    const r = run('zhuji', [
+      cert('王芳', '2020-05-01'),
+      { name: '王 芳', program: 'safety_training', date: '2020-05-02' }, // the same name, spaced
+      cert('王方', '2020-06-01'),
+      cert('Wang Fang', '2020-07-01'),
+      cert('WANGFANG', '2020-08-01'), // Wang Fang again, but for case and space
+      cert('汪芳', '2020-09-01'),
+      cert('王芳芳', '2020-10-01'),
+      { person_id: P2, name: '李强', program: 'safety_training', date: '2020-05-02', certificate: 'special_operation', renewal: 'new' },
+    ]);
+    const [wang, li] = r.persons;
+    expect(wang).toMatchObject({ name: '王芳', otherNames: ['王方', 'Wang Fang', '汪芳'], moreNames: true, claims: 7 });
+    // ZJ-03: a new safety certificate, no cost given, at its 500 ceiling.
+    expect(li).toMatchObject({ name: '李强', otherNames: [], moreNames: false, amountFen: 50000 });
+  });
+});

@@ -63,7 +63,7 @@ describe('patchBreakdownRecord', () => {
 
 describe('personRow', () => {
   const base: PersonRow = {
-    jurisdiction: 'zhuji', documentStatus: 'final', subject: 'person', personKey: '330681199001010015', name: '王芳', firstIndex: 0, file: 'a.csv', row: 2,
+    jurisdiction: 'zhuji', documentStatus: 'final', subject: 'person', personKey: '330681199001010015', name: '王芳', otherNames: [], moreNames: false, firstIndex: 0, file: 'a.csv', row: 2,
     claims: 6, approved: 4, review: 0, denied: 2, duplicate: 0, amountFen: 795000, paidToThemFen: 795000, paidToOthersFen: 0, exposureFen: 0, unquantified: 0,
   };
   it.each([
@@ -73,13 +73,16 @@ describe('personRow', () => {
     ['a name with a tab and a line break', { name: '王\t芳\n' }],
     ['a unit named with a comma', { subject: 'unit' as const, personKey: '某,学校', name: '某,学校' }],
     ['large counts and amounts', { claims: 1234567, amountFen: 123456789012, paidToOthersFen: 5, exposureFen: 100 }],
+    ['other names, one with a comma and one formula-like', { otherNames: ['王方', '汪,芳', '=王芳'], moreNames: true }],
+    ['another name with a tab', { otherNames: ['王\t方'] }],
   ])('%s: the cells csvRow would write', (_what, change) => {
     const r = { ...base, ...change };
     for (const mask of [false, true]) {
       const id = mask && r.subject === 'person' ? '330681********0015' : r.personKey.replace(/[\t\n\r]+/g, ' ');
       expect(personRow(r, mask)).toBe(
         csvRow([
-          r.jurisdiction, r.documentStatus, r.subject, id, r.name.replace(/[\t\n\r]+/g, ' '), r.claims, r.approved, r.review, r.denied, r.duplicate,
+          r.jurisdiction, r.documentStatus, r.subject, id, r.name.replace(/[\t\n\r]+/g, ' '),
+          [...r.otherNames, ...(r.moreNames ? ['…'] : [])].join('; ').replace(/[\t\n\r]+/g, ' '), r.claims, r.approved, r.review, r.denied, r.duplicate,
           (r.amountFen / 100).toFixed(2), (r.paidToThemFen / 100).toFixed(2), (r.paidToOthersFen / 100).toFixed(2), (r.exposureFen / 100).toFixed(2),
           r.unquantified, r.file, r.row,
         ]),

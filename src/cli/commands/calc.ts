@@ -7,7 +7,7 @@ import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledgerRun.js';
 import { readCatalogue } from '../../io/catalog.js';
-import type { Lang } from '../../io/csvOut.js';
+import { type Lang, namedOtherwiseNote } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
@@ -108,6 +108,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const onSkippedRows = (file: string, skipped: SkippedRows): void => {
     for (const note of skippedNotes(file, skipped)) err.write(`${note}\n`);
   };
+  const onNamedOtherwise = (persons: number): void => void err.write(`${namedOtherwiseNote(persons)}\n`);
   // A run refused at standard input's header, or failing before its files are in place, leaves no folder it made.
   const made = makeOutputFolder(out);
   try {
@@ -116,7 +117,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const progress = opts.progress ?? err.isTTY === true;
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(rosters, targets, {
-        ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, progress: progress ? progressBar() : undefined, ledger,
+        ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar() : undefined, ledger,
       });
     // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
     // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
