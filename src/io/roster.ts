@@ -83,6 +83,25 @@ export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
   }
 }
 
+/**
+ * What a file that is no CSV at all is, by its first bytes: a workbook given as it is saved, or text Excel saves as
+ * "Unicode text" (UTF-16). Read as CSV they would come out as one column of garbage, refused for columns nobody reads.
+ */
+const NOT_CSV: { magic: number[]; what: string }[] = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file)' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et)' },
+  { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")' },
+  { magic: [0xfe, 0xff], what: 'UTF-16 text' },
+  { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },
+];
+
+/** Refuse a file that is no CSV (NOT_CSV), saying how to save it as one. */
+export function refuseNotCsv(label: string, sample: Buffer): void {
+  const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
+  if (!found) return;
+  throw new RosterError(`${label}: ${found.what}, not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file`);
+}
+
 /** Read the first bytes for detection, then yield every chunk including those. */
 async function* peeked(source: Readable, onSample: (sample: Buffer) => void, onBytes?: (bytes: number) => void): AsyncGenerator<Buffer> {
   const held: Buffer[] = [];
@@ -348,7 +367,9 @@ async function* papaBatches(
   const bytes = peeked(
     source,
     (sample) => {
-      if (encoding === 'auto' && !part?.format) chosen = detectEncoding(sample);
+      if (part?.format) return; // a later range of a file read whole before
+      refuseNotCsv(label, sample);
+      if (encoding === 'auto') chosen = detectEncoding(sample);
     },
     onBytes,
   );
@@ -508,6 +529,7 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
   } finally {
     closeSync(fd);
   }
+  refuseNotCsv(label, first);
   const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, SAMPLE_BYTES)) : encoding;
   const text = decoderFor(chosen).write(first);
   const { header, delimiter, linebreak } = headerIn(text, label);

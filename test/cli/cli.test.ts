@@ -184,6 +184,28 @@ describe('encodings and headers', () => {
     expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
   });
 
+  it('a workbook, UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input', () => {
+    const dir = tmp();
+    const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));
+    const files: [string, Buffer, string][] = [
+      ['r.xlsx', Buffer.from('504b0304140006000800000021000000', 'hex'), 'an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file)'],
+      ['r.xls', Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'), 'an Excel 97–2003 or WPS workbook (.xls, .et)'],
+      ['r.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(csv.toString('utf8').replaceAll(',', '\t'), 'utf16le')]), 'UTF-16 text (as Excel saves "Unicode text")'],
+      ['r.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF file'],
+    ];
+    for (const [name, bytes, what] of files) {
+      writeFileSync(join(dir, name), bytes);
+      const advice = `${what}, not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file\n`;
+      const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
+      expect([r.code, r.stderr]).toEqual([1, `subsidy: ${join(dir, name)}: ${advice}`]);
+      const piped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], bytes);
+      expect([piped.code, piped.stderr]).toEqual([1, `subsidy: (stdin): ${advice}`]);
+      const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, name), '-o', join(dir, 'out')]);
+      expect([e.code, e.stderr]).toEqual([1, `subsidy: ${join(dir, name)}: ${advice}`]);
+      expect(existsSync(join(dir, 'out'))).toBe(false);
+    }
+  });
+
   it('a file none of whose first ten rows names a column still takes its first row as the header, and says what it could not read', async () => {
     const dir = tmp();
     const rows = Array.from({ length: 12 }, (_, i) => `${residentId(i)},cert_training,2020-06-01`);
