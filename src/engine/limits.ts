@@ -107,21 +107,20 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   // Per person (found by the key alone, whose hash a string keeps), what each limit has recorded: `seen` by the
   // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
   // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
-  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]> }>();
+  // `claims`: the person's lines that survived so far (for sameClaimTwice).
+  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]>; claims: Line[] }>();
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
   const seenKeys: (number | string)[] = [];
   const countLists: Line[][] = [];
   for (const line of ordered) {
     if (!live(line) || line.subject !== 'person' || line.companionOf) continue;
-    const limits = countedOf.get(line.program);
-    if (!limits) continue;
     let person = persons.get(line.personKey);
-    if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map() }));
-    const { seen, counted } = person;
+    if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map(), claims: [] }));
+    const { seen, counted, claims } = person;
     seenKeys.length = 0;
     countLists.length = 0;
-    for (const [i, limit] of limits) {
+    for (const [i, limit] of countedOf.get(line.program) ?? []) {
       if (!live(line)) break;
       if (limit.kind === 'once_ever') {
         const k = i;
@@ -155,10 +154,47 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
       }
     }
     if (!live(line)) continue;
+    // What the text's limits let through, one more check: the very same claim twice.
+    const twin = line.runId ? undefined : claims.find((l) => isTwin(l, line));
+    if (twin) sameClaimTwice(line, twin);
     for (const k of seenKeys) seen.set(k, line);
     for (const list of countLists) list.push(line);
+    claims.push(line);
   }
   denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
+}
+
+/** What a claim is worth as decided: its amount, or its exposure under review (null: unbounded). */
+const worth = (l: Line): number | null => (l.status === 'approved' ? l.amountFen : l.exposureFen);
+
+/**
+ * Whether `later` makes the same claim as `first`: one programme, one date, the same occupation and level, and the
+ * same worth. Rows that differ in what the amount depends on (a certificate kind, a standard, days) are not twins.
+ */
+const isTwin = (first: Line, later: Line): boolean =>
+  first.program === later.program && first.date === later.date && first.occupation === later.occupation && first.level === later.level && worth(first) === worth(later);
+
+/**
+ * A person's second claim of one programme on one date, for the same occupation, level and amount: no text pays a
+ * training twice, yet where no limit of the table says so in words the line is not denied. Most likely the row was
+ * entered twice: sent to review naming the first, which stays as it was. It counts as a claim under review would.
+ */
+function sameClaimTwice(line: Line, first: Line): void {
+  const w = where(first);
+  const why = {
+    zh: `与 ${w.zh} 的申领相同(同一人、项目、日期、职业、等级和金额): 是否重复录入? 请核实`,
+    en: `the same claim as ${w.en} (same person, programme, date, occupation, level and amount): entered twice? to be checked`,
+  };
+  if (line.status === 'review') {
+    // Under review already: its own reason stays first, and the clerk is told this too.
+    line.reason = { zh: `${line.reason.zh}; ${why.zh}`, en: `${line.reason.en}; ${why.en}` };
+    return;
+  }
+  line.exposureFen = line.amountFen;
+  line.amountFen = 0;
+  line.status = 'review';
+  line.reasonCode = 'same_claim_twice';
+  line.reason = why;
 }
 
 type CountingLimit = Exclude<Limit, ChooseLarger>;

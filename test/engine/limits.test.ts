@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/engine/batch.js';
-import { P1, TABLES, brief, run } from '../helpers.js';
+import { P1, P2, TABLES, brief, run } from '../helpers.js';
 
 const cert = (date: string, occupation: string, level = 'L4'): Record<string, string> => ({ program: 'cert_training', date, occupation, level });
 
@@ -109,5 +109,44 @@ describe('a ledger run decided again (after a database conflict)', () => {
     const history = [{ file: 'march.csv', row: 2, runId: 'R1', personKey: P1, jurisdiction: 'zhuji', program: 'cert_training', occupation: 'Z', level: 'L4', date: '2020-01-15', amountFen: 350000 }];
     expect(brief(batch.finish({ history })).map((l) => l[3])).toEqual(['ok', 'ok', 'annual_cap', 'annual_cap']);
     expect(brief(batch.finish())).toEqual(plain);
+  });
+});
+
+describe('the same claim twice', () => {
+  const safety = (date: string, occupation = ''): Record<string, string> => ({ program: 'safety_training', date, certificate: 'special_operation', renewal: 'new', occupation });
+
+  it('ZJ-03: a new safety certificate claimed twice on one date (no limit of the text covers it) sends the second to review naming the first, up to its 500', () => {
+    const r = run('zhuji', [safety('2020-05-10'), safety('2020-05-10')]);
+    expect(brief(r)).toEqual([
+      ['safety_training', 'approved', '500.00', 'ok'],
+      ['safety_training', 'review', '500.00', 'same_claim_twice'],
+    ]);
+    expect(r.lines[1]!.reason.en).toBe('the same claim as test.csv row 2 Safety / special-operation training (2020-05-10) (same person, programme, date, occupation, level and amount): entered twice? to be checked');
+  });
+
+  it('ZJ-03: another date or another occupation is another claim; another person is never compared', () => {
+    const r = run('zhuji', [safety('2020-05-10', '电工'), safety('2020-05-11', '电工'), safety('2020-05-10', '焊工'), { ...safety('2020-05-10', '电工'), person_id: P2 }]);
+    expect(brief(r).map((l) => l[1])).toEqual(['approved', 'approved', 'approved', 'approved']);
+  });
+
+  it('ZJ-16: where the text itself forbids the repeat, the second is denied under the text, as before', () => {
+    const r = run('zhuji', [cert('2020-03-01', 'A'), cert('2020-03-01', 'A')]);
+    expect(brief(r).map((l) => l[3])).toEqual(['ok', 'repeat_occupation_level']);
+  });
+
+  it('ZJ-03: a claim paid in an earlier run (ledger history) and made again with other cells goes to review naming that run', () => {
+    const batch = new Batch({ tables: TABLES, defaultJurisdiction: 'zhuji' });
+    batch.add('may.csv', 2, new Map(Object.entries({ person_id: P1, ...safety('2020-05-10'), name: '王芳' })));
+    const history = [{ file: 'april.csv', row: 7, runId: 'R1', personKey: P1, jurisdiction: 'zhuji', program: 'safety_training', occupation: '', level: '', date: '2020-05-10', amountFen: 50000 }];
+    const r = batch.finish({ history });
+    expect(brief(r)).toEqual([['safety_training', 'review', '500.00', 'same_claim_twice']]);
+    expect(r.lines[0]!.reason.en).toContain('the same claim as ledger run R1 april.csv row 7');
+  });
+
+  it('ZJ-03: a claim under review already (no certificate kind given) keeps its reason and is told it is a twin too', () => {
+    const bare = { program: 'safety_training', date: '2020-05-10' };
+    const r = run('zhuji', [bare, bare]);
+    expect(brief(r).map((l) => l[3])).toEqual(['missing_facts', 'missing_facts']);
+    expect(r.lines[1]!.reason.en).toBe('missing: certificate kind; the same claim as test.csv row 2 Safety / special-operation training (2020-05-10) (same person, programme, date, occupation, level and amount): entered twice? to be checked');
   });
 });
