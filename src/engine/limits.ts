@@ -107,59 +107,61 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   // Per person (found by the key alone, whose hash a string keeps), what each limit has recorded: `seen` by the
   // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
   // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
-  // `claims`: the person's lines that survived so far (for sameClaimTwice).
-  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]>; claims: Line[] }>();
+  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]> }>();
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
   const seenKeys: (number | string)[] = [];
   const countLists: Line[][] = [];
+  const twins = new TwinFinder(prior);
   for (const line of ordered) {
     if (!live(line) || line.subject !== 'person' || line.companionOf) continue;
-    let person = persons.get(line.personKey);
-    if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map(), claims: [] }));
-    const { seen, counted, claims } = person;
-    seenKeys.length = 0;
-    countLists.length = 0;
-    for (const [i, limit] of countedOf.get(line.program) ?? []) {
-      if (!live(line)) break;
-      if (limit.kind === 'once_ever') {
-        const k = i;
-        const prior = seen.get(k);
-        if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
-        else seenKeys.push(k);
-      } else if (limit.kind === 'no_repeat') {
-        let k = `${i}`;
-        let named = true;
-        for (const f of limit.key) {
-          const part = keyPart(line, f);
-          if (part === '') named = false;
-          k += `|${part}`;
+    const limits = countedOf.get(line.program);
+    if (limits) {
+      let person = persons.get(line.personKey);
+      if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map() }));
+      const { seen, counted } = person;
+      seenKeys.length = 0;
+      countLists.length = 0;
+      for (const [i, limit] of limits) {
+        if (!live(line)) break;
+        if (limit.kind === 'once_ever') {
+          const k = i;
+          const prior = seen.get(k);
+          if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
+          else seenKeys.push(k);
+        } else if (limit.kind === 'no_repeat') {
+          let k = `${i}`;
+          let named = true;
+          for (const f of limit.key) {
+            const part = keyPart(line, f);
+            if (part === '') named = false;
+            k += `|${part}`;
+          }
+          if (!named) continue; // nothing to compare: the line names no occupation/level
+          const prior = seen.get(k);
+          if (prior && !line.runId) {
+            const what = `${line.occupation} ${valueLabel('level', line.level)}`;
+            block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
+          } else seenKeys.push(k);
+        } else {
+          const k = i * 10_000 + line.year;
+          let already = counted.get(k);
+          if (!already) counted.set(k, (already = []));
+          if (already.length >= limit.max && !line.runId) {
+            // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
+            const approved = already.filter((l) => l.status === 'approved');
+            const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
+            block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
+          } else countLists.push(already);
         }
-        if (!named) continue; // nothing to compare: the line names no occupation/level
-        const prior = seen.get(k);
-        if (prior && !line.runId) {
-          const what = `${line.occupation} ${valueLabel('level', line.level)}`;
-          block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
-        } else seenKeys.push(k);
-      } else {
-        const k = i * 10_000 + line.year;
-        let already = counted.get(k);
-        if (!already) counted.set(k, (already = []));
-        if (already.length >= limit.max && !line.runId) {
-          // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
-          const approved = already.filter((l) => l.status === 'approved');
-          const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
-          block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
-        } else countLists.push(already);
       }
+      if (!live(line)) continue;
+      // Recorded as it stands: a twin sent to review below is seen under review by the limits (lists hold the line).
+      for (const k of seenKeys) seen.set(k, line);
+      for (const list of countLists) list.push(line);
     }
-    if (!live(line)) continue;
     // What the text's limits let through, one more check: the very same claim twice.
-    const twin = line.runId ? undefined : claims.find((l) => isTwin(l, line));
-    if (twin) sameClaimTwice(line, twin);
-    for (const k of seenKeys) seen.set(k, line);
-    for (const list of countLists) list.push(line);
-    claims.push(line);
+    if (!line.runId) twins.check(line);
   }
   denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
 }
@@ -195,6 +197,46 @@ function sameClaimTwice(line: Line, first: Line): void {
   line.status = 'review';
   line.reasonCode = 'same_claim_twice';
   line.reason = why;
+}
+
+/**
+ * Finds a run line's twin (isTwin) among the lines of its person checked before it on its date, or among the
+ * ledger's. The run's lines come in date order, so only one date's are held: a million lines decided hold a day's.
+ */
+class TwinFinder {
+  private day = '';
+  private readonly today = new Map<string, Line | Line[]>();
+  /** The ledger's claims by person and date (few: a partition's persons' history). */
+  private readonly paid = new Map<string, Line[]>();
+
+  constructor(prior: readonly Line[]) {
+    for (const l of prior) {
+      const key = `${l.personKey}|${l.date}`;
+      const list = this.paid.get(key);
+      if (list) list.push(l);
+      else this.paid.set(key, [l]);
+    }
+  }
+
+  /** Send `line` to review when it is a twin of an earlier one; then it is one of its day's lines. */
+  check(line: Line): void {
+    if (line.date !== this.day) {
+      this.day = line.date;
+      this.today.clear();
+    }
+    const before = this.today.get(line.personKey);
+    let twin: Line | undefined;
+    if (before === undefined) this.today.set(line.personKey, line);
+    else if (Array.isArray(before)) {
+      twin = before.find((l) => isTwin(l, line));
+      before.push(line);
+    } else {
+      twin = isTwin(before, line) ? before : undefined;
+      this.today.set(line.personKey, [before, line]);
+    }
+    twin ??= this.paid.size ? this.paid.get(`${line.personKey}|${line.date}`)?.find((l) => isTwin(l, line)) : undefined;
+    if (twin) sameClaimTwice(line, twin);
+  }
 }
 
 type CountingLimit = Exclude<Limit, ChooseLarger>;
