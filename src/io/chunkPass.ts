@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
+import { type RejectCounts, countReject } from '../engine/rejectCounts.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
@@ -34,6 +35,8 @@ export interface ChunkResult {
   chunk: number;
   rows: number;
   rejected: number;
+  /** The rejected rows' problems by column and code. */
+  rejectCounts: RejectCounts;
   lines: number;
   /** Codes of the tables this chunk's rows used, for the limits pass. */
   usedCodes: string[];
@@ -73,6 +76,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   const base = chunk * CHUNK_STRIDE;
   let rows = 0;
   let rejected = 0;
+  const rejectCounts: RejectCounts = {};
   let lines = 0;
   const mapLine = (p: number, length: number): void => {
     map[mapped * MAP_ENTRY] = p;
@@ -109,7 +113,9 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       counted();
       if (rec.unreadable !== undefined) {
         rejected++;
-        rejects.write(rejectRow(unreadableRow(job.part.label, rec.row, rec.unreadable), job.lang));
+        const x = unreadableRow(job.part.label, rec.row, rec.unreadable);
+        countReject(rejectCounts, x);
+        rejects.write(rejectRow(x, job.lang));
         return;
       }
       if (hashing) hash = rowHash(rec.cells, options.defaultJurisdiction, hashing.salt);
@@ -125,7 +131,10 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       raw?.link(rec.row, shapes.current);
       if ('rejects' in r) {
         rejected++;
-        for (const x of r.rejects) rejects.write(rejectRow(x, job.lang));
+        for (const x of r.rejects) {
+          countReject(rejectCounts, x);
+          rejects.write(rejectRow(x, job.lang));
+        }
         return;
       }
       used.add(r.table.code);
@@ -151,7 +160,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, lines, usedCodes: [...used], records: segments, skipped: { empty: skipped.empty, totals: skipped.totals } };
+  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: { empty: skipped.empty, totals: skipped.totals } };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

@@ -19,6 +19,7 @@ import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decideP
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
 import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, SkippedRows, readHeader, transcodeToUtf8 } from './roster.js';
+import { type RejectCounts, mergeRejectCounts } from '../engine/rejectCounts.js';
 
 export interface StreamOptions extends BatchOptions {
   /** Threads for evaluating and for the limits pass (1: all in this thread). Outputs do not depend on it. */
@@ -66,6 +67,8 @@ export interface StreamResult {
   rowsRead: number;
   rowsEvaluated: number;
   rowsRejected: number;
+  /** The rejected rows' problems by column and code. */
+  rejectCounts: RejectCounts;
   summary: SummaryRow[];
   /** What a ledger run recorded. */
   recorded?: RunTotals;
@@ -243,6 +246,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       rowsRead,
       rowsEvaluated: rowsRead - rowsRejected,
       rowsRejected,
+      rejectCounts: mergeRejectCounts(chunks.map((c) => c.rejectCounts)),
       summary,
       recorded,
       commit: () => {

@@ -78,7 +78,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   ledger,
 });
 const done = (r: StreamResult, files: string[], ledger?: LedgerOutcome): void =>
-  post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, summary: r.summary }, files, ledger });
+  post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, rejectCounts: r.rejectCounts, summary: r.summary }, files, ledger });
 if (job.ledger) {
   const l = await runWithLedger(job.ledger, stream, (text) => post({ kind: 'header', text }));
   // Test-only: the thread running out after the ledger committed (the budget must not run it again).

@@ -78,6 +78,36 @@ describe('calc on the shipped fixtures', () => {
     expect(read).toBe(dataRows);
     const rejects = readFileSync(join(out, 'rejects.csv'), 'utf8').trim().split('\n').slice(1);
     expect(new Set(rejects.map((l) => l.split(',')[1])).size).toBe(rejected);
+    // The rejects' problems by column and reason code, as rejects.csv has them.
+    expect(r.stdout).toContain('rejected rows: 3 (see rejects.csv), by column and reason:\n  date bad_date                           1\n  person_id bad_id                        1\n  program unknown_program                 1\n');
+  });
+
+  it('ZJ-01: the closing lines name the five commonest reject problems and count the rest', () => {
+    const dir = tmp();
+    const bad = (n: number, cells: string): string[] => Array.from({ length: n }, () => cells);
+    const rows = [
+      'person_id,program,date,level,cost',
+      ...bad(7, `${residentId(1)},cert_training,2020-13-01,L4,100`), // date bad_date
+      ...bad(6, `${residentId(2)},nope,2020-05-01,L4,100`), // program unknown_program
+      ...bad(5, `12345,cert_training,2020-05-01,L4,100`), // person_id bad_id
+      ...bad(4, `${residentId(3)},cert_training,2020-05-01,L9,100`), // level bad_value
+      ...bad(3, `${residentId(4)},,2020-05-01,L4,100`), // program missing_column
+      ...bad(2, `${residentId(5)},cert_training,,L4,100`), // date missing_column
+      ...bad(1, `${residentId(6)},cert_training,2020-05-01,L4,-5`), // cost
+    ];
+    writeFileSync(join(dir, 'r.csv'), rows.join('\n') + '\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    const block = r.stdout.slice(r.stdout.indexOf('rejected rows'), r.stdout.indexOf('wrote'));
+    expect(block.split('\n').slice(0, 7)).toEqual([
+      'rejected rows: 28 (see rejects.csv), by column and reason:',
+      '  date bad_date                           7',
+      '  program unknown_program                 6',
+      '  person_id bad_id                        5',
+      '  level bad_value                         4',
+      '  program missing_column                  3',
+      expect.stringMatching(/^ {2}2 other kinds +3$/),
+    ]);
   });
 
   it('outputs start with a UTF-8 BOM so Excel and WPS open them correctly', () => {

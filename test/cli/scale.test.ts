@@ -34,12 +34,17 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
   });
 
   it('1 worker and 3 workers write byte-identical breakdown, summary and rejects, in this thread or the capped one', () => {
-    calc('w1', ['--workers', '1']);
-    calc('w3', ['--workers', '3']);
+    const said = calc('w1', ['--workers', '1']);
+    const said3 = calc('w3', ['--workers', '3']);
     // Under a 64 MB budget the roster is not small beside it (2.3 MB × 32): the run goes through the capped thread
     // and its helpers get their shares, as a large roster's would.
-    calc('w3-capped', ['--workers', '3', '--memory-mb', '64']);
+    const saidCapped = calc('w3-capped', ['--workers', '3', '--memory-mb', '64']);
     for (const out of ['w3', 'w3-capped']) for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file(out, name).equals(file('w1', name))).toBe(true);
+    // The closing lines too, the rejects' problems counted across the threads' chunks.
+    const closing = (stdout: string): string => stdout.slice(0, stdout.indexOf('wrote'));
+    expect(closing(said)).toMatch(/rejected rows: \d+ \(see rejects.csv\), by column and reason:\n {2}\S+ \S+ +\d+\n/);
+    expect(closing(said3)).toBe(closing(said));
+    expect(closing(saidCapped)).toBe(closing(said));
   });
 
   it('a roster that needs more than the memory budget is run again without it, with the same output and no leftovers', () => {

@@ -1,7 +1,7 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { BatchResult } from '../../engine/batch.js';
+import { topRejects } from '../../engine/rejectCounts.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
@@ -159,7 +159,10 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
 /** Bytes of the roster files (standard input, not yet read, counts as none). */
 const rosterBytes = (rosters: string[]): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
 
-function printSummary(r: Pick<BatchResult, 'summary' | 'rowsRead' | 'rowsEvaluated' | 'rowsRejected'>, tables: Map<string, Table>, files: string[], lang: Lang): void {
+/** How many kinds of reject problem the closing lines name; the rest are counted together. */
+const REJECT_KINDS_SHOWN = 5;
+
+function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvaluated' | 'rowsRejected' | 'rejectCounts'>, tables: Map<string, Table>, files: string[], lang: Lang): void {
   const c = makeChalk();
   const zh = lang === 'zh';
   const o: string[] = [];
@@ -182,7 +185,16 @@ function printSummary(r: Pick<BatchResult, 'summary' | 'rowsRead' | 'rowsEvaluat
       o.push(`  ${paintStatus(c, status, status.padEnd(8))} ${String(n).padStart(6)} ${zh ? '笔' : 'lines'}  ${money}`);
     }
   }
-  if (r.rowsRejected) o.push(c.red(zh ? `被拒绝的行: ${r.rowsRejected} (见 rejects.csv)` : `rejected rows: ${r.rowsRejected} (see rejects.csv)`));
+  if (r.rowsRejected) {
+    o.push(c.red(zh ? `被拒绝的行: ${r.rowsRejected} (见 rejects.csv), 按列和原因:` : `rejected rows: ${r.rowsRejected} (see rejects.csv), by column and reason:`));
+    // By column and reason code, most first: what to fix in the roster before it is run again.
+    const kinds = topRejects(r.rejectCounts, Infinity);
+    for (const k of kinds.slice(0, REJECT_KINDS_SHOWN)) o.push(`  ${`${k.column || (zh ? '(整行)' : '(row)')} ${k.code}`.padEnd(34)} ${String(k.count).padStart(6)}`);
+    if (kinds.length > REJECT_KINDS_SHOWN) {
+      const rest = kinds.slice(REJECT_KINDS_SHOWN);
+      o.push(`  ${(zh ? `其他 ${rest.length} 类` : `${rest.length} other kinds`).padEnd(34)} ${String(rest.reduce((a, k) => a + k.count, 0)).padStart(6)}`);
+    }
+  }
   const shown = files.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f)));
   o.push(`${zh ? '已写入' : 'wrote'} ${shown.join(', ')}`);
   o.push(`rows read ${r.rowsRead} = evaluated ${r.rowsEvaluated} + rejected ${r.rowsRejected}`);
