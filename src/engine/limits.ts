@@ -1,4 +1,4 @@
-// Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07).
+// Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07); and the same claim twice sent to review.
 import type { Limit, Table } from '../tables/schema.js';
 import { dayNumber } from './dateBands.js';
 import { valueLabel } from './fields.js';
