@@ -179,6 +179,21 @@ describe('check and calc agree', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
+  it('--save to a workbook, or into a folder that is not there, is refused before the case is evaluated, the workbook untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const book = join(dir, '花名册.xlsx');
+    const bytes = Buffer.from('504b030414000600080000002100', 'hex');
+    writeFileSync(book, bytes);
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', book], JSON.stringify(CASES.zhuji));
+    expect(r.status).toBe(1);
+    expect(r.stderr.toString()).toBe(`subsidy: ${book}: an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file), not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file\n`);
+    expect(r.stdout.toString()).toBe(''); // refused before the case was evaluated
+    expect(readFileSync(book).equals(bytes)).toBe(true);
+    const nowhere = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'no', 'r.csv')], JSON.stringify(CASES.zhuji));
+    expect(nowhere.status).toBe(1);
+    expect(nowhere.stdout.toString()).toBe('');
+  });
+
   it('ZJ-03: --save to a roster with a sheet title above its header appends under that header, and calc pays the row', () => {
     const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
     const file = join(dir, 'r.csv');

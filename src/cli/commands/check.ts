@@ -8,7 +8,7 @@ import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
-import { appendRows } from '../../io/saveRow.js';
+import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -93,6 +93,8 @@ function merge(results: BatchResult[]): BatchResult {
 export async function check(opts: CheckOptions): Promise<number> {
   const tables = await loadRunTables(opts.table);
   if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw new UsageError(NOT_INTERACTIVE);
+  // Before any question too: a save that cannot be made (a workbook, no such folder) is said before the interview.
+  if (opts.save) checkSaveTarget(opts.save);
   // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
   const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m}\n`)) : undefined;
   try {
