@@ -180,7 +180,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
     const copy = Buffer.alloc(COPY_BLOCK);
 
-    const decideAndWrite = async (tx?: LedgerTx): Promise<{ summary: SummaryRow[]; recorded?: RunTotals }> => {
+    const decideAndWrite = async (tx?: LedgerTx): Promise<{ summary: SummaryRow[]; recorded?: RunTotals; namedOtherwise: number }> => {
       // A transaction tried again writes its outputs afresh, with helpers of its own (a failed one's are spent).
       for (const f of staged.splice(0)) f.abort();
       await helpers.stop();
@@ -201,7 +201,6 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       await helpers.stop();
       const summary = mergeSummaries(decided.map((d) => d.rows), programOrderOf(usedTables));
       const namedOtherwise = decided.reduce((a, d) => a + d.namedOtherwise, 0);
-      if (namedOtherwise) o.onNamedOtherwise?.(namedOtherwise);
       lap('limits');
 
       // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
@@ -232,15 +231,17 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       lap('other outputs');
 
       // The approved lines recorded, in input order; the outputs appear only once the transaction commits.
-      if (!tx || !o.ledger?.run) return { summary };
+      if (!tx || !o.ledger?.run) return { summary, namedOtherwise };
       const approved = summary.filter((row) => row.program !== '' && row.status === 'approved').reduce((a, row) => a + row.claims, 0);
       o.progress?.start('recording', approved, 0);
       const recorded = await recordRun(work, decided, labels, tx, o.ledger.run, rowsRead - rowsRejected, (claims) => o.progress?.tick(claims, 0));
       o.progress?.done();
       lap('recording');
-      return { summary, recorded };
+      return { summary, recorded, namedOtherwise };
     };
-    const { summary, recorded } = o.ledger ? await o.ledger.transaction(decideAndWrite) : await decideAndWrite();
+    const { summary, recorded, namedOtherwise } = o.ledger ? await o.ledger.transaction(decideAndWrite) : await decideAndWrite();
+    // Said once the run is decided: a ledger transaction decided again after a conflict would have said it twice.
+    if (namedOtherwise) o.onNamedOtherwise?.(namedOtherwise);
     rmSync(work, { recursive: true, force: true });
     return {
       rowsRead,
