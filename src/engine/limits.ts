@@ -36,6 +36,9 @@ function block(line: Line, code: string, prior: Line, zh: string, en: string): v
 
 const live = (l: Line): boolean => l.status === 'approved' || l.status === 'review';
 
+/** What a claim is worth as decided: its amount, or its exposure under review (null: unbounded). */
+const worth = (l: Line): number | null => (l.status === 'approved' ? l.amountFen : l.exposureFen);
+
 type ChooseLarger = Extract<Limit, { kind: 'not_combined' | 'highest_only' }>;
 
 /**
@@ -54,7 +57,7 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   }
   for (const group of groups.values()) {
     if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
-    const value = (l: Line): number => (l.status === 'approved' ? l.amountFen : (l.exposureFen ?? 0));
+    const value = (l: Line): number => worth(l) ?? 0;
     // What the ledger already paid cannot be taken back: it wins against any new line.
     const paid = group.filter((l) => l.runId);
     const winner = [...(paid.length ? paid : group)].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
@@ -165,9 +168,6 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   }
   denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
 }
-
-/** What a claim is worth as decided: its amount, or its exposure under review (null: unbounded). */
-const worth = (l: Line): number | null => (l.status === 'approved' ? l.amountFen : l.exposureFen);
 
 /**
  * Whether `later` makes the same claim as `first`: one programme, one date, the same occupation and level, and the

@@ -15,11 +15,10 @@ export function mergeRejectCounts(parts: readonly RejectCounts[]): RejectCounts 
   return all;
 }
 
-/** The `n` most frequent problems, most first (ties by column and code, so every run says the same). */
-export function topRejects(counts: RejectCounts, n: number): { column: string; code: string; count: number }[] {
+/** Every kind of problem, most frequent first (ties by column and code, so every run says the same). */
+export function rejectKinds(counts: RejectCounts): { column: string; code: string; count: number }[] {
   return Object.entries(counts)
     .sort(([a, x], [b, y]) => y - x || (a < b ? -1 : a > b ? 1 : 0))
-    .slice(0, n)
     .map(([key, count]) => {
       const [column, code] = key.split('\t') as [string, string];
       return { column, code, count };

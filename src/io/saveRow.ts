@@ -23,9 +23,10 @@ function existingRoster(file: string): { text: string; encoding: 'utf8' | 'gb180
   refuseNotCsv(file, bytes);
   const encoding = detectEncoding(bytes.subarray(0, 64 * 1024));
   const text = iconv.decode(bytes, encoding);
-  if (text.replace(/^\uFEFF/, '').trim() === '') return { text, encoding, fields: [] };
+  const body = text.replace(/^\uFEFF/, '');
+  if (body.trim() === '') return { text, encoding, fields: [] };
   // The header as calc finds it: below a sheet title, if the roster has one.
-  const fields = headerIn(text.replace(/^\uFEFF/, ''), file).header?.fields ?? [];
+  const fields = headerIn(body, file).header?.fields ?? [];
   if (!fields.some((f) => f)) throw new SaveError(`${file}: no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`);
   return { text, encoding, fields };
 }

@@ -1,7 +1,7 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
 import { statSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import { topRejects } from '../../engine/rejectCounts.js';
+import { rejectKinds } from '../../engine/rejectCounts.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
@@ -188,7 +188,7 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
   if (r.rowsRejected) {
     o.push(c.red(zh ? `被拒绝的行: ${r.rowsRejected} (见 rejects.csv), 按列和原因:` : `rejected rows: ${r.rowsRejected} (see rejects.csv), by column and reason:`));
     // By column and reason code, most first: what to fix in the roster before it is run again.
-    const kinds = topRejects(r.rejectCounts, Infinity);
+    const kinds = rejectKinds(r.rejectCounts);
     for (const k of kinds.slice(0, REJECT_KINDS_SHOWN)) o.push(`  ${`${k.column || (zh ? '(整行)' : '(row)')} ${k.code}`.padEnd(34)} ${String(k.count).padStart(6)}`);
     if (kinds.length > REJECT_KINDS_SHOWN) {
       const rest = kinds.slice(REJECT_KINDS_SHOWN);
