@@ -143,10 +143,10 @@ export class Batch {
   }
 
   /** A row the CSV reader could not split into cells: it is counted and rejected like any other bad row. */
-  addUnreadable(file: string, row: number, message: Bilingual): void {
+  addUnreadable(file: string, row: number, message: Bilingual, line?: string): void {
     this.rowsRead++;
     this.rowsRejected++;
-    this.rejects.push(unreadableRow(file, row, message));
+    this.rejects.push(unreadableRow(file, row, message, line));
   }
 
   /** Persons with lines in this run, for loading their ledger history. */

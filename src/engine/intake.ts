@@ -13,9 +13,9 @@ export interface Reject {
   reason: Bilingual;
 }
 
-/** A row the CSV reader could not split into cells (e.g. an unclosed quote). */
-export function unreadableRow(file: string, row: number, message: Bilingual): Reject {
-  return { file, row, column: '', value: '', code: 'bad_csv', reason: { zh: `无法读取此行: ${message.zh}`, en: `unreadable CSV row: ${message.en}` } };
+/** A row the CSV reader could not split into cells (e.g. an unclosed quote); its line as it stands is the value, so none of it is lost. */
+export function unreadableRow(file: string, row: number, message: Bilingual, line = ''): Reject {
+  return { file, row, column: '', value: line, code: 'bad_csv', reason: { zh: `无法读取此行: ${message.zh}`, en: `unreadable CSV row: ${message.en}` } };
 }
 
 const ID_WEIGHTS = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];

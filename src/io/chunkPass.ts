@@ -113,7 +113,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       counted();
       if (rec.unreadable !== undefined) {
         rejected++;
-        const x = unreadableRow(job.part.label, rec.row, rec.unreadable);
+        const x = unreadableRow(job.part.label, rec.row, rec.unreadable, rec.raw);
         countReject(rejectCounts, x);
         rejects.write(rejectRow(x, job.lang));
         return;

@@ -43,7 +43,7 @@ export function planChunks(path: string, pieces: number, minBytes: number, head:
   const want = Math.min(pieces, Math.floor(size / minBytes));
   const format = splitFormat(head);
   if (!format) return whole;
-  // One range of a regular UTF-8 file is cut by hand too (roster.ts), which hands any irregular record to PapaParse.
+  // One range of a regular UTF-8 file is cut by hand too (roster.ts), which hands any irregular record to the general reader.
   if (want < 2) return format.encoding === 'utf8' ? { ...whole, format } : whole;
   const fd = openSync(path, 'r');
   try {

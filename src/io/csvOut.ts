@@ -202,7 +202,7 @@ export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: numbe
 
 /** What a run says when some IDs came with more than one name (PersonRow.otherNames): a mistyped ID or name to check. */
 export const namedOtherwiseNote = (persons: number): string =>
-  `${persons} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's`;
+  `${persons} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's own name: check the ID or the name`;
 
 /** A person's row as text (see putPersonRow). */
 export function personRow(r: PersonRow, mask: boolean): string {

@@ -1,5 +1,6 @@
-// The hot path of a split roster (UTF-8, commas, regular quotes): records cut from decoded blocks by hand, without a stream or PapaParse.
+// The hot path of a split roster (UTF-8, commas, regular quotes): records cut from decoded blocks by hand, without a stream or the general reader (textCsv.ts).
 import { closeSync, openSync, readSync } from 'node:fs';
+import { swallowsRows } from './textCsv.js';
 
 /** A record as the reader cut it: its cells for the columns asked for, and the line breaks inside quoted cells. */
 export interface CutRecord {
@@ -9,6 +10,10 @@ export interface CutRecord {
   count: number;
   /** Line breaks inside its quoted cells: the spreadsheet row of the next record is this many further on. */
   newlines: number;
+  /** The record as it stands is `text` [from, to) (its line break left out): for the rejects, when it cannot be read. */
+  text: string;
+  from: number;
+  to: number;
 }
 
 /** Where the fast reader stopped: from this byte (a record start) the caller reads on with the general reader. */
@@ -31,7 +36,8 @@ const BLOCK = 64 * 1024;
  * `block` calls `onRecord` for each record of the next block (a blank line included, as one empty cell) and
  * says whether more follow. It hands over at the first record this reader does not take on: a quote that
  * does not open or close a cell, a lone LF in a CRLF file, a CR between a closing quote and the LF in an LF
- * file, an unclosed quote at the end. PapaParse reads those its own way, and the caller lets it, from there.
+ * file, an unclosed quote at the end, a quoted cell that takes in rows (swallowsRows). The general reader
+ * (roster.ts, textCsv.ts) reads those its own way, and the caller lets it, from there.
  * A block is cut up to its last LF, so no character is cut; 64 KB blocks keep the text young. Lines are decoded
  * one at a time (or not at all, see `block`); from a quoted cell that spans lines, the rest of the block at once.
  */
@@ -43,7 +49,7 @@ export class RecordCutter {
   private at: number; // next byte to read
   private textByte: number; // file offset of buf[0]
   private lines = 0;
-  private readonly record: CutRecord = { cells: [], count: 0, newlines: 0 };
+  private readonly record: CutRecord = { cells: [], count: 0, newlines: 0, text: '', from: 0, to: 0 };
   constructor(
     path: string,
     private readonly range: { start: number; end: number },
@@ -148,6 +154,8 @@ function cutRecord(text: string, i: number, crlf: boolean, eof: boolean, wanted:
   const cells = out.cells;
   cells.length = 0;
   out.newlines = 0;
+  out.text = text;
+  out.from = i;
   let col = 0;
   let lineEnd = text.indexOf('\n', i);
   // The next quote in the text is looked for again only once passed: most rosters have none, and a search
@@ -162,7 +170,8 @@ function cutRecord(text: string, i: number, crlf: boolean, eof: boolean, wanted:
       let q: number;
       for (;;) {
         q = text.indexOf('"', j);
-        if (q < 0) return INCOMPLETE;
+        // A quoted cell that takes in rows is a quote not closed: the general reader gives its line back alone.
+        if (q < 0) return swallowsRows(text, i + 1, text.length, COMMA, LF, wanted?.length) ? IRREGULAR : INCOMPLETE;
         if (text.charCodeAt(q + 1) !== QUOTE) break;
         doubled = true;
         j = q + 2;
@@ -170,9 +179,12 @@ function cutRecord(text: string, i: number, crlf: boolean, eof: boolean, wanted:
       if (q + 1 >= text.length && !eof) return INCOMPLETE;
       let value = text.slice(i + 1, q);
       if (doubled) value = value.replace(/""/g, '"');
+      const before = out.newlines;
       for (let k = value.indexOf('\n'); k >= 0; k = value.indexOf('\n', k + 1)) out.newlines++;
+      if (out.newlines > before && swallowsRows(text, i + 1, q, COMMA, LF, wanted?.length)) return IRREGULAR;
       if (!wanted || wanted[col]) cells[col] = value;
       col++;
+      out.to = q + 1;
       if (q + 1 >= text.length) {
         out.count = col; // the range ends with this quoted cell
         return q + 1;
@@ -215,6 +227,7 @@ function cutRecord(text: string, i: number, crlf: boolean, eof: boolean, wanted:
     if (!wanted || wanted[col]) cells[col] = text.slice(i, stop);
     col++;
     out.count = col;
+    out.to = stop > i && text.charCodeAt(stop - 1) === CR ? stop - 1 : stop; // a CR before the LF, as the general reader leaves it out
     return lineEnd < 0 ? text.length : lineEnd + 1;
   }
 }

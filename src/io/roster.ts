@@ -7,6 +7,7 @@ import { headerField, headerNote, suggestField } from '../engine/fields.js';
 import type { Bilingual } from '../engine/types.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
 import { type CutRecord, type Handover, RecordCutter } from './fastCsv.js';
+import { type BrokenQuote, type TextRecord, TextRecords } from './textCsv.js';
 
 export type EncodingChoice = 'auto' | 'utf8' | 'gb18030';
 
@@ -18,6 +19,8 @@ export interface RosterRecord {
   cells: Map<string, string>;
   /** Set when the CSV row itself could not be read (e.g. an unclosed quote): the row is rejected, the run goes on. */
   unreadable?: Bilingual;
+  /** The unreadable row's line(s) as they stand, for the rejects (nothing of the row is lost). */
+  raw?: string;
   /**
    * Set when the row is not a claim and not a reject either; readers' users skip it and say how many (skippedNotes):
    * - 'empty': every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted);
@@ -38,12 +41,6 @@ const tooManyCells = (count: number, columns: number): Bilingual => ({
   zh: `此行有${count}个单元格, 表头只有${columns}列: 某个单元格中的英文逗号没有加引号, 其后每个单元格都错后了一列(请给该单元格加上引号)`,
   en: `${count} cells where the header has ${columns}: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
 });
-
-/** PapaParse's reasons for a record it cannot read, in Chinese too (others keep its English). */
-const PAPA_ZH: Record<string, string> = {
-  MissingQuotes: '引号没有闭合',
-  InvalidQuotes: '带引号的单元格在结束引号后还有其他字符',
-};
 
 export interface RosterHeader {
   file: string;
@@ -276,9 +273,9 @@ export async function readRosterPart(
 }
 
 /**
- * A UTF-8 range (of a split file, or a whole one), cut by hand (fastCsv.ts), with the same records and row numbers as PapaParse: on 500k
- * rows the stream through PapaParse cost ~1.5 s of one thread's ~7.4 s, the cutter ~0.8 s. From the first
- * record it does not take on, PapaParse reads the rest.
+ * A UTF-8 range (of a split file, or a whole one), cut by hand (fastCsv.ts), with the same records and row numbers as the general reader: on
+ * 500k rows the stream through PapaParse cost ~1.5 s of one thread's ~7.4 s, the cutter ~0.8 s. From the first
+ * record it does not take on, the general reader reads the rest.
  */
 async function cutPart(
   file: string,
@@ -311,7 +308,8 @@ async function cutPart(
       if (found) header = settle(found);
       return;
     }
-    sink.record(recordOf(label, row, header.fields, rec.cells, rec.count));
+    const raw = rec.count > header.fields.length ? rec.text.slice(rec.from, rec.to) : undefined;
+    sink.record(recordOf(label, row, header.fields, rec.cells, rec.count, raw));
   };
   const plain = sink.plain && ((buf: Buffer, start: number, end: number): boolean => {
     if (!header || !sink.plain!(buf, start, end, line, header)) return false;
@@ -349,7 +347,7 @@ async function cutPart(
   } else if (!header) throw new RosterError(`${label}: empty file (no header row)`);
 }
 
-/** The general reader: any encoding, delimiter and quoting PapaParse accepts, from a stream. */
+/** The general reader: any encoding and delimiter, quotes broken or not (textCsv.ts), from a stream. */
 async function* papaBatches(
   file: string,
   label: string,
@@ -375,7 +373,6 @@ async function* papaBatches(
   );
   let header: RosterHeader | undefined = part?.header;
   let line = part?.range.firstRow ?? 1; // the spreadsheet row the next record starts on
-  const papa = part?.format ? { delimiter: ',', newline: part.format.newline } : {};
   const finder = new HeaderFinder(label);
   const settle = (found: FoundHeader, out: RosterRecord[]): RosterHeader => {
     const h: RosterHeader = { file: label, encoding: chosen, ...found.header };
@@ -384,22 +381,22 @@ async function* papaBatches(
     return h;
   };
   try {
-    for await (const batch of csvRows(decode(bytes, () => chosen), papa)) {
+    for await (const batch of csvRows(decode(bytes, () => chosen), part?.format ? ',' : undefined, () => header?.fields.length)) {
       const out: RosterRecord[] = [];
-      for (const { cells: record, error } of batch) {
+      for (const rec of batch) {
         const row = line;
-        line += 1 + newlinesIn(record);
-        if (record.length === 1 && record[0] === '' && !error) continue; // a blank line
-        if (error) {
-          out.push({ file: label, row, cells: new Map(), unreadable: error });
+        line += rec.lines;
+        if (rec.cells.length === 0) {
+          out.push({ file: label, row, cells: new Map(), unreadable: brokenQuote(rec.broken, header?.fields), raw: rec.raw });
           continue;
         }
+        if (rec.cells.length === 1 && rec.cells[0] === '') continue; // a blank line
         if (!header) {
-          const found = finder.offer(row, record);
+          const found = finder.offer(row, rec.cells);
           if (found) header = settle(found, out);
           continue;
         }
-        out.push(recordOf(label, row, header.fields, record, record.length));
+        out.push(recordOf(label, row, header.fields, rec.cells, rec.cells.length, rec.raw));
       }
       if (out.length) yield out;
     }
@@ -419,8 +416,8 @@ async function* papaBatches(
 }
 
 /** A record of `count` cells as both readers give it: by field, or unreadable when it has more cells than the header (tooManyCells). */
-function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number): RosterRecord {
-  if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length) };
+function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number, raw?: string): RosterRecord {
+  if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length), raw };
   const byField = cellsByField(fields, cells);
   if (isTotalsRow(cells[0], byField)) return { file, row, cells: byField, skipped: 'totals' };
   return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, skipped: 'empty' };
@@ -559,55 +556,61 @@ function newlinesIn(cells: string[]): number {
   return n;
 }
 
+/** How much text the delimiter and line break are guessed from, as PapaParse guesses them. */
+const GUESS_CHARS = 64 * 1024;
+
 /**
- * CSV records from decoded text, in batches, via PapaParse (about 4× faster here than csv-parse on a 1M-row
- * roster: 1.3 s against 5.9 s). A record PapaParse flags (e.g. an unclosed quote) carries the error instead.
+ * CSV records from decoded text, in batches (one per piece of text), cut by TextRecords: with `delimiter` given (a
+ * split file's), or guessed by PapaParse from the first text with the line break. `columns` is the header's
+ * width once known (a quoted cell taking in rows that wide is a broken quote).
  */
-async function* csvRows(text: AsyncGenerator<string>, settings: Papa.ParseConfig): AsyncGenerator<{ cells: string[]; error?: Bilingual }[]> {
-  const queue: { cells: string[]; error?: Bilingual }[][] = [];
-  let finished = false;
-  let failure: unknown;
-  let wake: (() => void) | undefined;
-  let paused = false;
-  let handle: Papa.Parser | undefined;
-  Papa.parse<string[]>(Readable.from(text, { objectMode: false }) as unknown as File, {
-    ...settings,
-    chunk: (result, parser) => {
-      handle = parser;
-      const bad = new Map(
-        result.errors.filter((e) => e.row !== undefined).map((e): [number, Bilingual] => [e.row as number, { zh: `${e.code}: ${PAPA_ZH[e.code] ?? e.message}`, en: `${e.code}: ${e.message}` }]),
-      );
-      queue.push(result.data.map((cells, i) => (bad.has(i) ? { cells, error: bad.get(i) } : { cells })));
-      if (queue.length > 2 && !paused) {
-        paused = true;
-        parser.pause();
-      }
-      wake?.();
-    },
-    complete: () => {
-      finished = true;
-      wake?.();
-    },
-    error: (e: Error) => {
-      failure = e;
-      wake?.();
-    },
-  });
-  for (;;) {
-    const next = queue.shift();
-    if (next) {
-      if (paused && queue.length < 1) {
-        paused = false;
-        handle?.resume();
-      }
-      yield next;
+async function* csvRows(text: AsyncGenerator<string>, delimiter: string | undefined, columns: () => number | undefined): AsyncGenerator<TextRecord[]> {
+  let cutter: TextRecords | undefined;
+  let held = '';
+  const start = (sample: string): TextRecords => {
+    const { meta } = Papa.parse<string[]>(sample, { preview: 64 });
+    return new TextRecords(delimiter ?? meta.delimiter ?? ',', meta.linebreak === '\r', columns);
+  };
+  for await (const piece of text) {
+    if (!cutter) {
+      held += piece;
+      if (held.length < GUESS_CHARS) continue;
+      cutter = start(held);
+      const first = held;
+      held = '';
+      yield cutter.push(first);
       continue;
     }
-    if (failure) throw failure;
-    if (finished) return;
-    await new Promise<void>((r) => (wake = r));
-    wake = undefined;
+    yield cutter.push(piece);
   }
+  cutter ??= start(held);
+  if (held) yield cutter.push(held);
+  yield cutter.end();
+}
+
+/** A spreadsheet's name for column `n` (from 1): A … Z, AA …, as the clerk sees it in Excel or WPS. */
+export function columnLetter(n: number): string {
+  let name = '';
+  for (let k = n; k > 0; k = Math.floor((k - 1) / 26)) name = String.fromCharCode(65 + ((k - 1) % 26)) + name;
+  return name;
+}
+
+/** What a broken line's reject says (TextRecords): which cell, and what to do about it. */
+function brokenQuote(broken: BrokenQuote | undefined, fields: readonly string[] | undefined): Bilingual {
+  if (!broken) return { zh: '引号不成对', en: 'broken quotes' };
+  const field = fields?.[broken.cell - 1];
+  const letter = columnLetter(broken.cell);
+  const cell = { zh: `第${broken.cell}个单元格(${letter}列${field ? `, ${field}` : ''})`, en: `cell ${broken.cell} (column ${letter}${field ? `, ${field}` : ''})` };
+  if (broken.kind === 'closed_early') {
+    return {
+      zh: `${cell.zh}以引号开头, 引号在单元格结束之前就闭合了(如 "红星"培训学校): 请去掉这些引号, 或把整个单元格放在引号里并把其中的引号写两遍("""红星""培训学校")`,
+      en: `${cell.en} starts with a quote that closes before the cell ends (as in "红星"培训学校): remove those quotes, or put the whole cell in quotes with the quotes inside doubled ("""红星""培训学校")`,
+    };
+  }
+  return {
+    zh: `${cell.zh}以引号开头, 本行没有闭合它: 读下去会把其后的各行都读进这个单元格(缺了结尾的引号?), 因此只拒收本行, 其后各行照常读取`,
+    en: `${cell.en} starts with a quote this line does not close: read on, the rows after it would all go into that cell (a closing quote missing?), so this line alone is rejected and the lines after it are read as rows`,
+  };
 }
 
 /** Decode byte chunks with the encoding decided after the first chunk was seen. */

@@ -448,6 +448,35 @@ describe('exit codes and errors', () => {
     expect(readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8')).toContain('bad_csv');
   });
 
+  it('ZJ-01: a broken quote costs its own row, not the rows after it: each such line is rejected whole (its text kept), the others paid', () => {
+    const dir = tmp();
+    // Row 2's provider is written "红星"培训学校 (a quote closing before the cell ends); row 3's name opens a quote
+    // that row 6's stray quote closes. Read as CSV reads them, row 2 took in every row after it (one reject, the
+    // rest of the file gone), and rows 4 and 5 vanished into row 3's name.
+    const rows = [
+      'person_id,name,program,date,level,cost,培训机构',
+      `${residentId(1)},王芳,cert_training,2020-06-01,L4,1200,"红星"培训学校`,
+      `${residentId(2)},"李四,cert_training,2020-06-01,L4,1200,x`,
+      `${residentId(3)},张三,cert_training,2020-06-01,L4,1200,x`,
+      `${residentId(4)},赵六,cert_training,2020-06-01,L4,1200,x`,
+      `${residentId(5)},王五",cert_training,2020-06-01,L4,1200,x`,
+    ];
+    writeFileSync(join(dir, 'r.csv'), `${rows.join('\r\n')}\r\n`);
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toContain('rows read 5 = evaluated 3 + rejected 2');
+    const rejects = readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8');
+    expect(rejects).toContain(
+      `r.csv,2,,"${rows[1]!.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 7 (column G) starts with a quote that closes before the cell ends`,
+    );
+    expect(rejects).toContain(`r.csv,3,,"${rows[2]!.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 2 (column B, name) starts with a quote this line does not close`);
+    // The rows after them are read and paid their claimed cost, under ZJ-01's L4 cap; the stray quote stays in the name.
+    const lines = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').trim().split('\r\n').slice(1);
+    expect(lines.map((l) => l.split(',')[1])).toEqual(['4', '5', '6']);
+    for (const line of lines) expect(line).toMatch(/,approved,.*,1200\.00,/);
+    expect(lines[2]).toContain(',"王五""",');
+  });
+
   it('ZJ-01: a cost written 2,500 without quotes (a cell too many) rejects the row, rather than pay 2 yuan from cells read a column off', () => {
     const dir = tmp();
     // The second row's cells after the cost move one column on: read as they stand, its cost would be 2 yuan and
@@ -467,7 +496,7 @@ describe('exit codes and errors', () => {
       expect(breakdown).toContain(',2500.00,');
       expect(breakdown).not.toContain(residentId(2));
       expect(readFileSync(join(dir, out, 'rejects.csv'), 'utf8')).toContain(
-        `r.csv,3,,,bad_csv,unreadable CSV row: 8 cells where the header has 7: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
+        `r.csv,3,,"${residentId(2)},李四,cert_training,2020-06-01,L4,2,500,",bad_csv,unreadable CSV row: 8 cells where the header has 7: a comma in a cell that is not in quotes moves every cell after it one column on (put that cell in quotes)`,
       );
     }
     // In Chinese for a Chinese office.

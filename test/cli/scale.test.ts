@@ -176,7 +176,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     const rows = file('names-w1', 'persons.csv').toString().split('\r\n').slice(1, -1).map((l) => l.split(','));
     const listed = rows.filter((c) => c[5] !== '');
     expect(listed.length).toBeGreaterThan(50);
-    expect(notes).toEqual(Array(3).fill(`${listed.length} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's`));
+    expect(notes).toEqual(Array(3).fill(`${listed.length} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's own name: check the ID or the name`));
     for (const [, , , , name, others] of listed) {
       const plain = name!.replace(/ /g, '');
       expect(others!.split('; ').map((o) => o.replace(/ /g, ''))).toEqual([plain.endsWith('乙') ? plain.slice(0, -1) : `${plain}乙`]);
@@ -383,7 +383,7 @@ async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchRes
   const batch = new Batch({ tables });
   for await (const rec of readRoster(path, 'auto', () => undefined)) {
     if (rec.skipped) continue; // as calc: every column read blank, or a 合计 row: neither a claim nor a reject
-    if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable);
+    if (rec.unreadable !== undefined) batch.addUnreadable(rec.file, rec.row, rec.unreadable, rec.raw);
     else batch.add(rec.file, rec.row, rec.cells, rowHash(rec.cells, undefined, undefined));
   }
   const result = batch.finish(tx ? { history: await tx.history(batch.personKeys()), recordedRows: await tx.recordedRows(batch.rowHashes()) } : {});

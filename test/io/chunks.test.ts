@@ -84,6 +84,36 @@ describe('planChunks', () => {
     const last = rejects.at(-1)!.split(',');
     expect(Number(last[1])).toBeGreaterThan(12_000);
   });
+  it('a quote that opens a name and closes three rows later (rows lost inside one cell, read as written): the line is rejected whole, the rows after it are read, alike from 1 and 3 threads', async () => {
+    const plain = [...syntheticRoster(12_000, 13)].join('').split('\n').filter(Boolean);
+    const at = 6_000; // in the middle range of three
+    const opened = plain[at]!.replace(/^(\d+X?),/, '$1,"');
+    const closed = plain[at + 3]!.replace(/^(\d+X?),([^,]*),/, '$1,$2",');
+    const lines = [...plain.slice(0, at), opened, plain[at + 1], plain[at + 2], closed, ...plain.slice(at + 4)];
+    const broken = join(dir, 'broken-quote.csv');
+    writeFileSync(broken, `${lines.join('\r\n')}\r\n`);
+    // As CSV the file is regular (the quote closes before a comma), so it is split and cut by hand.
+    expect(planChunks(broken, 3, 64 * 1024, await readHeader(broken, 'auto', broken)).ranges).toHaveLength(3);
+    const run = (out: string, workers: string): string => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', broken, '-o', join(dir, out), '--no-progress', '--workers', workers], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      return r.stdout.toString();
+    };
+    const said = run('broken-one', '1');
+    run('broken-three', '3');
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(readFileSync(join(dir, 'broken-three', name)).equals(readFileSync(join(dir, 'broken-one', name))), name).toBe(true);
+    }
+    // Every line is a row: the header, then 12,000 rows, row at + 1 the broken one (plain[0] is the header).
+    expect(said).toMatch(/rows read 12000 = evaluated \d+ \+ rejected \d+/);
+    const rejects = readFileSync(join(dir, 'broken-one', 'rejects.csv'), 'utf8');
+    const row = at + 1;
+    expect(rejects).toContain(`,${row},,"${opened.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 2 (column B, name) starts with a quote this line does not close`);
+    // The two rows it would have taken in, and the one with the stray closing quote, are read as rows.
+    const breakdown = readFileSync(join(dir, 'broken-one', 'breakdown.csv'), 'utf8');
+    for (const r of [row + 1, row + 2, row + 3]) expect(breakdown.includes(`${broken},${r},`) || rejects.includes(`${broken},${r},`), String(r)).toBe(true);
+  });
+
   it('two rosters at once, one of them GBK, give byte-identical outputs from 1 and 3 threads', async () => {
     const gbk = join(dir, 'gbk.csv');
     writeFileSync(gbk, iconv.encode([...syntheticRoster(8_000, 5)].join(''), 'gb18030'));
@@ -104,16 +134,16 @@ describe('planChunks', () => {
 describe('the split reader (fastCsv.ts)', () => {
   const collect = async (path: string, part?: RosterPart): Promise<unknown[]> => {
     const out: unknown[] = [];
-    const record = (r: RosterRecord): void => void out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable });
+    const record = (r: RosterRecord): void => void out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable, raw: r.raw });
     if (part) await readRosterPart(path, 'auto', part, { record });
     else for await (const batch of readRosterBatches(path, 'auto', () => undefined)) batch.forEach(record);
     return out;
   };
 
-  it('cuts the same records, with the same row numbers, as PapaParse, and hands irregular quoting over to it', async () => {
+  it('cuts the same records, with the same row numbers, as the general reader, and hands irregular quoting over to it', async () => {
     const path = join(dir, 'cut.csv');
     // After 3,000 regular rows (quoted two-line names among them): a row with a cell too many, a quote inside an
-    // unquoted cell, a lone LF in this CRLF file, more regular rows (now read by PapaParse, one with a cell too many),
+    // unquoted cell, a lone LF in this CRLF file, more regular rows (now read by the general reader, one with a cell too many),
     // and an unclosed quote at the very end.
     const more = [...syntheticRoster(20, 3)].join('').split('\n').slice(1, -1).map((l) => `${l}\r\n`);
     more[5] = more[5]!.replace('\r\n', ',\r\n');
@@ -130,15 +160,19 @@ describe('the split reader (fastCsv.ts)', () => {
     const cut = await collect(path, { label: path, range: whole, format: { encoding: 'utf8', newline: '\r\n' } });
     expect(cut).toEqual(papa);
     expect(papa.length).toBeGreaterThan(3_020);
-    expect(papa.at(-1)).toMatchObject({ unreadable: { en: expect.stringContaining('Quotes'), zh: 'MissingQuotes: 引号没有闭合' } });
-    // A cell too many, whether the cutter or PapaParse read it, rejects the row rather than read its cells a column off.
-    // (The first tail row, and the sixth row PapaParse reads, eight lines on.)
+    // The unclosed quote at the end costs its own line, kept whole for the rejects.
+    expect(papa.at(-1)).toMatchObject({
+      unreadable: { en: expect.stringContaining('cell 2 (column B, name) starts with a quote this line does not close') },
+      raw: '330681199001010031,"unclosed,zhuji',
+    });
+    // A cell too many, whether the cutter or the general reader read it, rejects the row rather than read its cells a column off.
+    // (The first tail row, and the sixth row the general reader reads, eight lines on.)
     const extra = papa.filter((r) => /^2[78] cells where the header has 26: a comma in a cell that is not in quotes/.test(r.unreadable?.en ?? ''));
     expect(extra.map((r) => [r.unreadable!.en.slice(0, 2), r.row - extra[0]!.row])).toEqual([['28', 0], ['27', 8]]);
     expect(extra[0]!.unreadable!.zh).toBe('此行有28个单元格, 表头只有26列: 某个单元格中的英文逗号没有加引号, 其后每个单元格都错后了一列(请给该单元格加上引号)');
   });
 
-  it('reads an LF roster with a BOM and a last line without a line break as PapaParse does', async () => {
+  it('reads an LF roster with a BOM and a last line without a line break as the general reader does', async () => {
     const path = join(dir, 'cut-lf.csv');
     writeFileSync(path, `\uFEFF${[...syntheticRoster(2_000, 8)].join('').trimEnd()}`);
     const whole = { start: 0, end: statSync(path).size, firstRow: 1 };
@@ -159,7 +193,7 @@ describe('transcodeToUtf8', () => {
     const copy = readFileSync(join(dir, 'gbk-copy.utf8.csv'), 'utf8');
     expect(copy).toBe(iconv.decode(bytes, 'gb18030', { stripBOM: true }));
     expect(copy).toContain('𠀀鿿');
-    // And the records read from the copy are those PapaParse reads from the original.
+    // And the records read from the copy are those the general reader reads from the original.
     const fromCopy: unknown[] = [];
     await readRosterPart(join(dir, 'gbk-copy.utf8.csv'), 'utf8', { label: 'x', range: { start: 0, end: statSync(join(dir, 'gbk-copy.utf8.csv')).size, firstRow: 1 }, format: { encoding: 'utf8', newline: '\r\n' } }, { record: (r) => void fromCopy.push([r.row, [...r.cells]]) });
     const fromOriginal: unknown[] = [];
