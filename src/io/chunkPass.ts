@@ -9,7 +9,7 @@ import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
-import { type EncodingChoice, type RecordSink, type RosterPart, type RowList, SkippedRows, readRosterPart } from './roster.js';
+import { type EncodingChoice, type RecordSink, type RosterPart, type SkippedLists, SkippedRows, readRosterPart } from './roster.js';
 import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
@@ -43,7 +43,7 @@ export interface ChunkResult {
   /** Where each partition's limit records are in the chunk's records file. */
   records: Segments[];
   /** Rows neither claims nor rejects (RosterRecord.skipped), per kind: how many, and the first ten. */
-  skipped: { empty: RowList; totals: RowList };
+  skipped: SkippedLists;
 }
 
 export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
@@ -160,7 +160,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: { empty: skipped.empty, totals: skipped.totals } };
+  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: skipped.lists };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

@@ -32,7 +32,7 @@ export interface StreamOptions extends BatchOptions {
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
   heapMb?: number;
   onHeader?: (h: RosterHeader) => void;
-  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals), per kind. */
+  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals, the header again), per kind. */
   onSkippedRows?: (file: string, skipped: SkippedRows) => void;
   /** After pass B, when any: how many persons' rows give other names than their first (persons.csv other_names). */
   onNamedOtherwise?: (persons: number) => void;

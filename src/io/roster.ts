@@ -24,12 +24,13 @@ export interface RosterRecord {
   /**
    * Set when the row is not a claim and not a reject either; readers' users skip it and say how many (skippedNotes):
    * - 'empty': every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted);
-   * - 'totals': the sheet's 合计/小计 row (isTotalsRow).
+   * - 'totals': the sheet's 合计/小计 row (isTotalsRow);
+   * - 'header': the header again, where rosters were put together (isHeaderAgain).
    */
   skipped?: SkipKind;
 }
 
-export type SkipKind = 'empty' | 'totals';
+export type SkipKind = 'empty' | 'totals' | 'header';
 
 /**
  * Why a record with more cells than the header is not read: a comma in a cell written without quotes ("1,500", "电工,焊工")
@@ -55,6 +56,8 @@ export interface RosterHeader {
   misread: string[];
   /** Rows above the header taken as the sheet's title (HeaderFinder): "row 1: 诸暨市2020年…花名册". */
   titles: string[];
+  /** The header's own text of each column read ("" for the others): a row repeating it is the header again (isHeaderAgain). */
+  labels: string[];
 }
 
 /** One byte range of a split roster (see chunks.ts); ranges after the first are given the header the first one read. */
@@ -128,7 +131,7 @@ async function* peeked(source: Readable, onSample: (sample: Buffer) => void, onB
 }
 
 /** Map header cells to fields. Unknown headers are reported, not fatal; a field named twice is. */
-export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[]; misread: string[] } {
+export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[]; misread: string[]; labels: string[] } {
   const fields: string[] = [];
   const ignored: string[] = [];
   const seen = new Map<string, number>();
@@ -156,7 +159,7 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     misread.push(`${h} (${guess}?)`);
     return `${h} (${guess}?)`;
   });
-  return { fields, ignored: hinted, misread };
+  return { fields, ignored: hinted, misread, labels: cells.map((c, i) => (fields[i] ? c.trim() : '')) };
 }
 
 /**
@@ -192,7 +195,7 @@ const MAX_TITLE_ROWS = 10;
 
 /** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
 interface FoundHeader {
-  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[] };
+  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[]; labels: string[] };
   rows: { row: number; cells: string[] }[];
 }
 
@@ -295,7 +298,7 @@ async function cutPart(
   const settle = (found: FoundHeader): RosterHeader => {
     const h: RosterHeader = { file: label, encoding: 'utf8', ...found.header };
     wanted = wantedOf(h);
-    for (const r of found.rows) sink.record(recordOf(label, r.row, h.fields, r.cells, r.cells.length));
+    for (const r of found.rows) sink.record(recordOf(label, r.row, h, r.cells, r.cells.length));
     return h;
   };
   const onRecord = (rec: CutRecord): void => {
@@ -309,7 +312,7 @@ async function cutPart(
       return;
     }
     const raw = rec.count > header.fields.length ? rec.text.slice(rec.from, rec.to) : undefined;
-    sink.record(recordOf(label, row, header.fields, rec.cells, rec.count, raw));
+    sink.record(recordOf(label, row, header, rec.cells, rec.count, raw));
   };
   const plain = sink.plain && ((buf: Buffer, start: number, end: number): boolean => {
     if (!header || !sink.plain!(buf, start, end, line, header)) return false;
@@ -377,7 +380,7 @@ async function* papaBatches(
   const settle = (found: FoundHeader, out: RosterRecord[]): RosterHeader => {
     const h: RosterHeader = { file: label, encoding: chosen, ...found.header };
     onHeader(h);
-    for (const r of found.rows) out.push(recordOf(label, r.row, h.fields, r.cells, r.cells.length));
+    for (const r of found.rows) out.push(recordOf(label, r.row, h, r.cells, r.cells.length));
     return h;
   };
   try {
@@ -396,7 +399,7 @@ async function* papaBatches(
           if (found) header = settle(found, out);
           continue;
         }
-        out.push(recordOf(label, row, header.fields, rec.cells, rec.cells.length, rec.raw));
+        out.push(recordOf(label, row, header, rec.cells, rec.cells.length, rec.raw));
       }
       if (out.length) yield out;
     }
@@ -416,8 +419,10 @@ async function* papaBatches(
 }
 
 /** A record of `count` cells as both readers give it: by field, or unreadable when it has more cells than the header (tooManyCells). */
-function recordOf(file: string, row: number, fields: string[], cells: readonly (string | undefined)[], count: number, raw?: string): RosterRecord {
+function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields' | 'labels'>, cells: readonly (string | undefined)[], count: number, raw?: string): RosterRecord {
+  const { fields } = header;
   if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length), raw };
+  if (isHeaderAgain(header, cells)) return { file, row, cells: new Map(), skipped: 'header' };
   const byField = cellsByField(fields, cells);
   if (isTotalsRow(cells[0], byField)) return { file, row, cells: byField, skipped: 'totals' };
   return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, skipped: 'empty' };
@@ -435,6 +440,22 @@ function isTotalsRow(first: string | undefined, cells: Map<string, string>): boo
   return isTotalsLabel(first) || isTotalsLabel(cells.get('name'));
 }
 
+/**
+ * The header again, as where two rosters were put together one below the other: every column read says what its
+ * header says. Read as a claim it would be a reject with a problem in every column ("身份证号码" no ID, "日期" no
+ * date …). Only the columns read are compared (the byte cutter cuts no other), the first of them first.
+ */
+function isHeaderAgain(header: Pick<RosterHeader, 'fields' | 'labels'>, cells: readonly (string | undefined)[]): boolean {
+  const { fields, labels } = header;
+  let compared = 0;
+  for (let i = 0; i < fields.length; i++) {
+    if (!fields[i]) continue;
+    if (cells[i]?.trim() !== labels[i]) return false;
+    compared++;
+  }
+  return compared > 0;
+}
+
 const TOTALS_LABEL = /^(?:总?合计|总计|小计|共计|(?:grand|sub)?totals?)(?:$|[:：\d])/i;
 
 function isTotalsLabel(cell: string | undefined): boolean {
@@ -450,32 +471,43 @@ export interface RowList {
   rows: number[];
 }
 
+const SKIP_KINDS: readonly SkipKind[] = ['empty', 'totals', 'header'];
+
+/** A file's skipped rows per kind (the plain data a chunk hands back). */
+export type SkippedLists = Record<SkipKind, RowList>;
+
 /** Collects a file's skipped rows (RosterRecord.skipped) for skippedNotes: per kind, their count and the first ten. */
 export class SkippedRows {
   readonly empty: RowList = { count: 0, rows: [] };
   readonly totals: RowList = { count: 0, rows: [] };
+  readonly header: RowList = { count: 0, rows: [] };
   add(kind: SkipKind, row: number): void {
     const list = this[kind];
     if (list.count++ < 10) list.rows.push(row);
   }
   /** Another part's rows, after this one's (a file's chunks are added in order). */
-  addAll(other: { empty: RowList; totals: RowList }): void {
-    for (const kind of ['empty', 'totals'] as const) {
+  addAll(other: SkippedLists): void {
+    for (const kind of SKIP_KINDS) {
       const list = this[kind];
       list.rows.push(...other[kind].rows.slice(0, 10 - list.rows.length));
       list.count += other[kind].count;
     }
   }
   get count(): number {
-    return this.empty.count + this.totals.count;
+    return this.empty.count + this.totals.count + this.header.count;
+  }
+  /** The lists alone, as a chunk hands them back. */
+  get lists(): SkippedLists {
+    return { empty: this.empty, totals: this.totals, header: this.header };
   }
 }
 
 /** What a run says of a file's skipped rows: how many of each kind, and the first few. */
-export function skippedNotes(file: string, skipped: { empty: RowList; totals: RowList }): string[] {
+export function skippedNotes(file: string, skipped: SkippedLists): string[] {
   const rows = ({ count, rows }: RowList): string => `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
   const notes: string[] = [];
-  const { empty, totals } = skipped;
+  const { empty, totals, header } = skipped;
+  if (header.count) notes.push(`${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
   if (totals.count) notes.push(`${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
   if (empty.count) notes.push(`${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
   return notes;

@@ -214,6 +214,25 @@ describe('encodings and headers', () => {
     expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
   });
 
+  it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
+    const dir = tmp();
+    const header = '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用';
+    const rows = [header, '1,王芳,330681199001010015,cert_training,2020-05-10,L4,2800', ` ${header.replace('姓名', ' 姓名 ')}`, `1,李强,${residentId(2)},cert_training,2020-06-10,L3,4000`];
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out'), '--strict']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('r.csv: 1 row(s) repeating the header set aside, not read as claims (row 3): rosters put together one below the other?');
+    expect(r.stdout).toContain('rows read 2 = evaluated 2 + rejected 0');
+    // ZJ-01: L4 2800 paid as claimed, L3 4000 paid at the 3500 cap.
+    const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(b).toMatch(/r\.csv,2,.*,2800\.00,/);
+    expect(b).toMatch(/r\.csv,4,.*,3500\.00,ceiling,/);
+    // A row that says what the header says in some columns only is a row like any other (here rejected).
+    writeFileSync(join(dir, 'half.csv'), [header, `1,姓名,${residentId(3)},补贴项目,2020-06-10,L3,4000`].join('\n') + '\n');
+    const half = cli(['calc', join(dir, 'half.csv'), '-j', 'zhuji', '-o', join(dir, 'half')]);
+    expect(half.stdout).toContain('rows read 1 = evaluated 0 + rejected 1');
+  });
+
   it('a workbook, UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));

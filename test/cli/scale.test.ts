@@ -96,24 +96,28 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     }
   });
 
-  it('a roster with a sheet title above its header and a 合计 row and empty rows below its data, cut into ranges for three threads (in the capped thread), reads as on one thread: the same rows, one row further down', () => {
+  it('a roster with a sheet title above its header, its header again in the middle and a 合计 row and empty rows below its data, cut into ranges for three threads (in the capped thread), reads as on one thread: the same rows, one row further down (two after the header again)', () => {
     mkdirSync(join(dir, 'titled'));
     const empty = `${','.repeat(25)}\n`;
-    writeFileSync(join(dir, 'titled', 'roster.csv'), `2020年职业技能培训补贴花名册${','.repeat(25)}\n${readFileSync(roster, 'utf8')}合计${empty}${empty.repeat(3)}`);
+    // And, in the middle, the header again (two rosters put together): the rows after it are one further down still.
+    const lines = readFileSync(roster, 'utf8').split('\n');
+    const halves = `${lines.slice(0, 10_001).join('\n')}\n${lines[0]}\n${lines.slice(10_001).join('\n')}`;
+    writeFileSync(join(dir, 'titled', 'roster.csv'), `2020年职业技能培训补贴花名册${','.repeat(25)}\n${halves}合计${empty}${empty.repeat(3)}`);
     const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
     for (const [workers, budget] of [['1', []], ['3', ['--memory-mb', '64']]] as const) {
       const r = spawnSync(process.execPath, [BIN, 'calc', 'titled/roster.csv', '-o', `titled-w${workers}`, '--no-progress', '--workers', workers, ...budget], { cwd: dir, env });
       expect(r.status, r.stderr.toString()).toBe(0);
       const err = r.stderr.toString();
       expect(err).toContain("titled/roster.csv: above the header, taken as the sheet's title and not read as claims: row 1: 2020年职业技能培训补贴花名册");
-      expect(err).toContain('titled/roster.csv: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row 20003)');
-      expect(err).toContain('titled/roster.csv: 3 empty row(s) skipped, every column read blank (rows 20004, 20005, 20006)');
+      expect(err).toContain('titled/roster.csv: 1 row(s) repeating the header set aside, not read as claims (row 10003): rosters put together one below the other?');
+      expect(err).toContain('titled/roster.csv: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row 20004)');
+      expect(err).toContain('titled/roster.csv: 3 empty row(s) skipped, every column read blank (rows 20005, 20006, 20007)');
       expect(r.stdout.toString()).toContain('rows read 20000 = ');
     }
     for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file('titled-w3', name).equals(file('titled-w1', name)), name).toBe(true);
-    // Against the same roster without its title (w1, from the first test): every row number one more.
-    const rowsOf = (out: string): string[] => file(out, 'breakdown.csv').toString().split('\r\n').slice(1, 200).map((l) => l.split(',')[1]!);
-    expect(rowsOf('titled-w1')).toEqual(rowsOf('w1').map((n) => String(Number(n) + 1)));
+    // Against the same roster without its title (w1, from the first test): every row number one more (two past the header again).
+    const rowsOf = (out: string): string[] => file(out, 'breakdown.csv').toString().split('\r\n').slice(1, -1).map((l) => l.split(',')[1]!);
+    expect(rowsOf('titled-w1')).toEqual(rowsOf('w1').map((n) => String(Number(n) + (Number(n) <= 10_001 ? 1 : 2))));
   });
 
   it('IDs and dates exported as text formulas (="330681…") read as the text inside, on three threads: the same outputs as the plain roster', () => {
