@@ -8,6 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { BatchOptions } from '../engine/batch.js';
 import { type SummaryRow, mergeSummaries } from '../engine/summarize.js';
+import { checkTotals } from './totalsRead.js';
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk, rejectsPart } from './chunkPass.js';
@@ -164,12 +165,16 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // them saved ~0.05 s of start but raised the 1M-row peak RSS by ~25 MB (their heaps held pass A's garbage).
     await helpers.stop();
     lap('evaluating');
-    inputs.forEach((input, fileIndex) => {
+    for (const [fileIndex, input] of inputs.entries()) {
       // A file's chunks in order: its first skipped rows are the first chunks' first.
       const skipped = new SkippedRows();
       chunks.forEach((c, k) => jobs[k]!.fileIndex === fileIndex && skipped.addAll(c.skipped));
+      if (skipped.totals.count) {
+        skipped.checks = await checkTotals(input.path, input.encoding, input.label);
+        lap('totals rows checked');
+      }
       if (skipped.count) o.onSkippedRows?.(input.label, skipped);
-    });
+    }
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);
     const totalLines = chunks.reduce((a, c) => a + c.lines, 0);

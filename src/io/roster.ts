@@ -24,10 +24,12 @@ export interface RosterRecord {
   /**
    * Set when the row is not a claim and not a reject either; readers' users skip it and say how many (skippedNotes):
    * - 'empty': every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted);
-   * - 'totals': the sheet's 合计/小计 row (isTotalsRow);
+   * - 'totals': the sheet's 合计/小计 row (totalsKind);
    * - 'header': the header again, where rosters were put together (isHeaderAgain).
    */
   skipped?: SkipKind;
+  /** A totals row that is a 小计 (its section's total) rather than a 合计 (TotalsCheck). */
+  subtotal?: true;
 }
 
 export type SkipKind = 'empty' | 'totals' | 'header';
@@ -424,7 +426,8 @@ function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields'
   if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length), raw };
   if (isHeaderAgain(header, cells)) return { file, row, cells: new Map(), skipped: 'header' };
   const byField = cellsByField(fields, cells);
-  if (isTotalsRow(cells[0], byField)) return { file, row, cells: byField, skipped: 'totals' };
+  const totals = totalsKind(cells[0], byField);
+  if (totals) return { file, row, cells: byField, skipped: 'totals', ...(totals === 'sub' && { subtotal: true }) };
   return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, skipped: 'empty' };
 }
 
@@ -434,10 +437,10 @@ function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields'
  * counts would be counted twice). Only the first column and the columns read are looked at, as the byte cutter cuts
  * no other. A person's ID is never a totals label, so a row with one is always a claim.
  */
-function isTotalsRow(first: string | undefined, cells: Map<string, string>): boolean {
+function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub' | 'grand' | undefined {
   const id = cells.get('person_id');
-  if (id !== undefined) return isTotalsLabel(id);
-  return isTotalsLabel(first) || isTotalsLabel(cells.get('name'));
+  if (id !== undefined) return totalsLabel(id);
+  return totalsLabel(first) ?? totalsLabel(cells.get('name'));
 }
 
 /**
@@ -458,11 +461,14 @@ function isHeaderAgain(header: Pick<RosterHeader, 'fields' | 'labels'>, cells: r
 
 const TOTALS_LABEL = /^(?:总?合计|总计|小计|共计|(?:grand|sub)?totals?)(?:$|[:：\d])/i;
 
-function isTotalsLabel(cell: string | undefined): boolean {
-  if (cell === undefined) return false;
+/** 'sub' for 小计 (a section's total), 'grand' for the others, undefined for a cell that is no totals label. */
+function totalsLabel(cell: string | undefined): 'sub' | 'grand' | undefined {
+  if (cell === undefined) return undefined;
   const c = cell.charCodeAt(0);
-  if (c >= 48 && c <= 57) return false; // an ID or a 序号: by far the most cells looked at, and never a label
-  return TOTALS_LABEL.test(cell.replace(/\s/g, ''));
+  if (c >= 48 && c <= 57) return undefined; // an ID or a 序号: by far the most cells looked at, and never a label
+  const label = cell.replace(/\s/g, '');
+  if (!TOTALS_LABEL.test(label)) return undefined;
+  return /^(?:小计|subtotal)/i.test(label) ? 'sub' : 'grand';
 }
 
 /** How many rows of a file were skipped, of one kind, and the first ten (the plain data a chunk hands back). */
@@ -481,6 +487,8 @@ export class SkippedRows {
   readonly empty: RowList = { count: 0, rows: [] };
   readonly totals: RowList = { count: 0, rows: [] };
   readonly header: RowList = { count: 0, rows: [] };
+  /** What checking the totals rows against the rows above them found (TotalsCheck), said after the counts. */
+  checks: string[] = [];
   add(kind: SkipKind, row: number): void {
     const list = this[kind];
     if (list.count++ < 10) list.rows.push(row);
@@ -503,13 +511,14 @@ export class SkippedRows {
 }
 
 /** What a run says of a file's skipped rows: how many of each kind, and the first few. */
-export function skippedNotes(file: string, skipped: SkippedLists): string[] {
+export function skippedNotes(file: string, skipped: SkippedLists & { checks?: string[] }): string[] {
   const rows = ({ count, rows }: RowList): string => `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
   const notes: string[] = [];
   const { empty, totals, header } = skipped;
   if (header.count) notes.push(`${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
   if (totals.count) notes.push(`${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
   if (empty.count) notes.push(`${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
+  notes.push(...(skipped.checks ?? []));
   return notes;
 }
 

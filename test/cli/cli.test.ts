@@ -206,12 +206,30 @@ describe('encodings and headers', () => {
     const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('r.csv: 5 totals row(s) (合计/小计, no ID) set aside, not read as claims (rows 3, 5, 6, 7, 9)');
+    // Each figure they give is the sum of the rows above them (the 总计 gives none).
+    expect(r.stderr).toContain('r.csv: 4 totals row(s) agree with the rows above them (费用)');
     expect(r.stdout).toContain('rows read 3 = evaluated 3 + rejected 0');
     // ZJ-01: up to 3500 at any level to 高级工: L4 2800 paid, L3 4000 paid at the cap, row 8 (an ID, so a claim) L5 1000.
     const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
     expect(b).toMatch(/r\.csv,2,.*,2800\.00,/);
     expect(b).toMatch(/r\.csv,4,.*,3500\.00,ceiling,/);
     expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
+  });
+
+  it('ZJ-01: a 合计 row whose figures the rows above it do not add up to is named (a row left out since the sheet was totalled), on one thread or two', () => {
+    const dir = tmp();
+    const rows = ['序号,姓名,身份证号码,补贴项目,结业日期,等级,费用,培训天数'];
+    for (let i = 1; i <= 400; i++) rows.push(`${i},学员${i},${residentId(i)},cert_training,2020-06-10,L4,1000,10`);
+    rows.push('合计,,,,,,401000,4000'); // one row of 1,000 yuan more than the file has; the days add up
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('r.csv row 402 (合计): 费用 says 401,000.00, the rows above it sum to 400,000.00 (1,000.00 less): rows left out, added or changed since the sheet was totalled?');
+      expect(r.stderr).not.toContain('agree');
+      // The check says, it does not change: 400 claims of ZJ-01's L4 paid as claimed.
+      expect(r.stdout).toContain('approved    400 lines  400,000.00 yuan');
+    }
   });
 
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {

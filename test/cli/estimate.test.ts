@@ -35,8 +35,16 @@ describe('estimate on the seed plans', () => {
     const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
     expect(r.status, r.stderr.toString()).toBe(0);
     expect(r.stderr.toString()).toContain(`plan.csv: 1 totals row(s) (合计/小计, no ID) set aside, not read as claims (row ${plan.trim().split('\n').length + 1})`);
-    // The same totals as the plan without it (17202 L4 certificates × 3500 at most, …).
+    // The same totals as the plan without it (17202 L4 certificates × 3500 at most, …); its 22500 is the lines' sum.
     expect(totalRow(dir)).toMatchObject({ low: '32172750.00', central: '64030500.00', high: '64030500.00', unquantified_cases: '2031' });
+    expect(r.stderr.toString()).toContain('plan.csv: 1 totals row(s) agree with the rows above them (planned)');
+    // A plan whose 合计 its lines do not add up to (a department's line left out of the file) is said to be so.
+    const lines = plan.trim().split('\n');
+    writeFileSync(join(dir, 'short.csv'), `${[lines[0], ...lines.slice(2)].join('\n')}\n合计,22500,,,,,,,\n`);
+    const short = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'short.csv'), '-o', dir]);
+    expect(short.stderr.toString()).toContain(
+      `short.csv row ${lines.length} (合计): planned says 22500, the rows above it sum to ${22500 - Number(lines[1]!.split(',')[1])} (${lines[1]!.split(',')[1]} less): rows left out, added or changed since the sheet was totalled?`,
+    );
   });
 
   it('Quzhou 金蓝领 tasks: titles, studios and enterprises valued; the 14 training targets unquantified; draft status carried', () => {

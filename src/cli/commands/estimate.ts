@@ -14,6 +14,8 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
+import { totalsCheckFor, totalsInput } from '../../io/totalsRead.js';
+import type { TotalsCheck } from '../../engine/totalsCheck.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -77,13 +79,17 @@ async function readCases(
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
   let rows = 0;
   const skippedRows = new SkippedRows();
+  // A plan's 合计 row checked against its lines (a total that disagrees: a line left out of the file, or added).
+  let totals: TotalsCheck | undefined;
   const onHeader = (h: RosterHeader): void => {
+    totals = totalsCheckFor(file, h);
     refuseMisread(file, h);
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
+    totals?.add(totalsInput(rec));
     if (rec.skipped) {
       skippedRows.add(rec.skipped, rec.row);
       continue;
@@ -155,6 +161,7 @@ async function readCases(
   }
   progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
+  if (skippedRows.totals.count) skippedRows.checks = totals?.notes() ?? [];
   for (const note of skippedNotes(file, skippedRows)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);

@@ -1,0 +1,125 @@
+// A sheet's 合计/小计 rows checked against the rows above them: a total that disagrees says rows were left out or changed since the sheet was totalled.
+import { FIELD_BY_NAME } from './fields.js';
+import { parseCell } from './intake.js';
+import { formatYuanGrouped } from './money.js';
+
+/** A roster row as the check needs it, in file order. */
+export interface TotalsInput {
+  row: number;
+  /** Cells by field (a totals row's own figures included). */
+  cells: ReadonlyMap<string, string>;
+  /** A row the CSV reader could not cut into cells: its figures are not known. */
+  unreadable?: boolean;
+  /**
+   * 'sub' for 小计 (its section: the rows since the last totals row), 'grand' for 合计/总计/共计/Total (the rows since
+   * the last grand total). Either agrees too when it gives the sum of every row of the sheet (a 总计 under a 合计).
+   */
+  totals?: 'sub' | 'grand';
+  /** The header again (rosters put together): what follows is another sheet. */
+  headerAgain?: boolean;
+}
+
+/** The figures summed: whole numbers and money (in fen), the kinds a sheet's SUM adds up. */
+const summed = (field: string): 'int' | 'money' | undefined => {
+  const kind = FIELD_BY_NAME.get(field)?.kind;
+  return kind === 'int' || kind === 'money' ? kind : undefined;
+};
+
+interface Sums {
+  from: number;
+  total: Map<string, number>;
+  /** Cells that are not a number, per field: not in the sum. */
+  unread: Map<string, number>;
+  /** Rows that could not be cut into cells. */
+  unreadable: number;
+}
+
+const fresh = (from: number): Sums => ({ from, total: new Map(), unread: new Map(), unreadable: 0 });
+
+/**
+ * Feeds on a file's rows in order and says, for each totals row that states a figure in a column it sums, whether
+ * the rows above it add up to it. Only figures the totals row gives are compared; a blank cell of a row counts 0.
+ */
+export class TotalsCheck {
+  private section: Sums = fresh(0);
+  private grand: Sums = fresh(0);
+  private all: Sums = fresh(0);
+  private readonly disagree: string[] = [];
+  private disagreeing = 0;
+  private readonly agreed = new Set<string>();
+  private agreeing = 0;
+
+  /** `label` names a field as the sheet's header does ("费用" for cost). */
+  constructor(
+    private readonly file: string,
+    private readonly label: (field: string) => string,
+  ) {}
+
+  add(r: TotalsInput): void {
+    if (r.headerAgain) {
+      this.section = fresh(r.row + 1);
+      this.grand = fresh(r.row + 1);
+      this.all = fresh(r.row + 1);
+      return;
+    }
+    if (r.totals) return this.check(r);
+    const sums = [this.section, this.grand, this.all];
+    if (r.unreadable) {
+      for (const s of sums) s.unreadable++;
+      return;
+    }
+    for (const [field, text] of r.cells) {
+      const kind = summed(field);
+      if (!kind) continue;
+      const parsed = parseCell(FIELD_BY_NAME.get(field)!, text);
+      for (const s of sums) {
+        if (parsed.ok) s.total.set(field, (s.total.get(field) ?? 0) + (parsed.value as number));
+        else s.unread.set(field, (s.unread.get(field) ?? 0) + 1);
+      }
+    }
+  }
+
+  private check(r: TotalsInput): void {
+    const sums = r.totals === 'sub' ? this.section : this.grand;
+    const word = r.totals === 'sub' ? '小计' : '合计';
+    const rows = !sums.from ? 'the rows above it' : sums.from >= r.row ? 'no rows since the last total' : sums.from === r.row - 1 ? `row ${sums.from}` : `rows ${sums.from}–${r.row - 1}`;
+    const problems: string[] = [];
+    const fine: string[] = [];
+    for (const [field, text] of r.cells) {
+      const kind = summed(field);
+      if (!kind) continue;
+      const stated = parseCell(FIELD_BY_NAME.get(field)!, text);
+      if (!stated.ok) continue; // "12人" in a column of days, or a note: no figure to compare
+      const want = stated.value as number;
+      const got = sums.total.get(field) ?? 0;
+      const show = (n: number): string => (kind === 'money' ? formatYuanGrouped(n) : String(n));
+      if (want === got || want === (this.all.total.get(field) ?? 0)) {
+        fine.push(field);
+        continue;
+      }
+      const unread = sums.unread.get(field) ?? 0;
+      const left = unread ? `, ${unread} cell(s) of it not a number and left out` : '';
+      problems.push(`${this.label(field)} says ${show(want)}, ${rows} sum to ${show(got)} (${show(Math.abs(want - got))} ${want > got ? 'less' : 'more'}${left})`);
+    }
+    if (r.totals === 'sub') this.section = fresh(r.row + 1);
+    else {
+      this.grand = fresh(r.row + 1);
+      this.section = fresh(r.row + 1);
+    }
+    if (problems.length) {
+      const cut = sums.unreadable ? `; ${sums.unreadable} row(s) among them could not be read at all` : '';
+      if (this.disagreeing++ < 10) this.disagree.push(`${this.file} row ${r.row} (${word}): ${problems.join('; ')}${cut}: rows left out, added or changed since the sheet was totalled?`);
+    } else if (fine.length) {
+      this.agreeing++;
+      for (const f of fine) this.agreed.add(this.label(f));
+    }
+  }
+
+  /** What the run says: each disagreeing totals row (the first ten), and how many agreed, on which columns. */
+  notes(): string[] {
+    const notes = [...this.disagree];
+    if (this.disagreeing > this.disagree.length) notes.push(`${this.file}: … ${this.disagreeing - this.disagree.length} more totals row(s) disagree`);
+    if (this.agreeing) notes.push(`${this.file}: ${this.agreeing} totals row(s) agree with the rows above them (${[...this.agreed].join(', ')})`);
+    return notes;
+  }
+}
