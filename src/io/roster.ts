@@ -443,6 +443,11 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
   return totalsLabel(first) ?? totalsLabel(cells.get('name'));
 }
 
+/** What a record of these cells is not, if anything: a blank or totals row, or the header again (check --save looks below the data). */
+export function skippedKind(header: Pick<RosterHeader, 'fields' | 'labels'>, cells: readonly string[]): SkipKind | undefined {
+  return recordOf('', 0, header, cells, cells.length).skipped;
+}
+
 /**
  * The header again, as where two rosters were put together one below the other: every column read says what its
  * header says. Read as a claim it would be a reject with a problem in every column ("身份证号码" no ID, "日期" no

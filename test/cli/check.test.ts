@@ -6,7 +6,7 @@ import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { screenablePrograms } from '../../src/engine/questions.js';
-import { P1, TABLES, brief } from '../helpers.js';
+import { P1, P2, TABLES, brief } from '../helpers.js';
 
 // Scripted answers: the first key found in a question's text answers it. Every question is recorded.
 const asked: string[] = [];
@@ -192,6 +192,26 @@ describe('check and calc agree', () => {
     const nowhere = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'no', 'r.csv')], JSON.stringify(CASES.zhuji));
     expect(nowhere.status).toBe(1);
     expect(nowhere.stdout.toString()).toBe('');
+  });
+
+  it('ZJ-03: --save to a roster ending in a 合计 row adds the row above it (and its blank rows), says the total is now out of date, and calc says so too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, 'r.csv');
+    const head = `地区,身份证号码,补贴项目,日期,证书类型,新证/复审,费用\r\nzhuji,${P1},safety_training,2020-06-01,special_operation,new,650\r\n`;
+    const tail = '合计,,,,,,650\r\n,,,,,,\r\n';
+    writeFileSync(file, head + tail);
+    const answers = { program: 'safety_training', person_id: P2, date: '2020-06-02', certificate: 'special_operation', renewal: 'new', cost: 400 };
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(answers));
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stderr.toString()).toContain(`${file}: 1 row(s) added above its totals row (now line 4), whose figures do not include them yet: bring them up to date`);
+    expect(readFileSync(file, 'utf8')).toBe(`${head}zhuji,${P2},safety_training,2020-06-02,special_operation,new,400.00\r\n${tail}`);
+    const k = run(['calc', file, '-o', join(dir, 'out')]);
+    expect(k.status).toBe(0);
+    expect(k.stderr.toString()).toContain('r.csv row 4 (合计): 费用 says 650.00, the rows above it sum to 1,050.00 (400.00 more)');
+    // ZJ-03: 500 at most per certificate: 650 claimed is paid 500, 400 as claimed.
+    const breakdown = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(breakdown).toMatch(/r\.csv,2,.*approved,ok,eligible,500\.00/);
+    expect(breakdown).toMatch(/r\.csv,3,.*approved,ok,eligible,400\.00/);
   });
 
   it('ZJ-03: --save to a roster with a sheet title above its header appends under that header, and calc pays the row', () => {

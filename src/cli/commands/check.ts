@@ -241,8 +241,12 @@ async function finish(tables: Map<string, Table>, table: Table, programs: Progra
       for (const [k, v] of Object.entries(facts)) if (v !== undefined) row[k] = factToCell(k, v);
       return row;
     });
-    appendRows(opts.save, rows);
-    process.stderr.write(`${opts.save}: ${rows.length} row(s) appended\n`);
+    const { totalsLine } = appendRows(opts.save, rows);
+    process.stderr.write(
+      totalsLine
+        ? `${opts.save}: ${rows.length} row(s) added above its totals row (now line ${totalsLine}), whose figures do not include them yet: bring them up to date\n`
+        : `${opts.save}: ${rows.length} row(s) appended\n`,
+    );
   }
   return 0;
 }
