@@ -118,14 +118,29 @@ function allowed(f: FieldDef): string {
 }
 
 /** NFKC (full-width digits → ASCII); ASCII text is already in NFKC, and most cells are ASCII. */
+// eslint-disable-next-line no-control-regex
+const NOT_ASCII_OR_CJK = /[^\x00-\x7f\u4e00-\u9fff]/;
+
 export function nfkc(text: string): string {
   // ASCII and CJK unified ideographs (U+4E00–U+9FFF, e.g. a name) have no compatibility forms: already NFKC.
-  // eslint-disable-next-line no-control-regex
-  return /[^\x00-\x7f\u4e00-\u9fff]/.test(text) ? text.normalize('NFKC') : text;
+  return NOT_ASCII_OR_CJK.test(text) ? text.normalize('NFKC') : text;
+}
+
+/**
+ * Characters that show as nothing, which a cell copied from a web page or a chat message carries (a zero-width space
+ * before an ID, a soft hyphen, direction marks, a BOM): never part of a value, and a clerk cannot see them to delete.
+ */
+const INVISIBLE = /[\u00ad\u200b-\u200f\u202a-\u202e\u2060-\u2064\ufeff]/g;
+
+/** A cell's text as it is read: NFKC, without invisible characters (INVISIBLE), trimmed. */
+function cellText(raw: string): string {
+  // ASCII and CJK ideographs (most cells): nothing to normalise (see nfkc), nor any invisible character.
+  if (!NOT_ASCII_OR_CJK.test(raw)) return raw.trim();
+  return raw.normalize('NFKC').replace(INVISIBLE, '').trim();
 }
 
 export function parseCell(field: FieldDef, raw: string): Parsed {
-  const t = nfkc(raw).trim();
+  const t = cellText(raw);
   switch (field.kind) {
     case 'id': {
       const id = t.toUpperCase();

@@ -118,6 +118,14 @@ describe('rejects', () => {
     const r = run('hengyang', [{ ...base, jurisdiction: '诸暨市', cost: '２８００' }]);
     expect(brief(r)).toEqual([['cert_training', 'approved', '2800.00', 'ok']]);
   });
+
+  it('ZJ-01: invisible characters a cell copied from a web page carries (zero-width space, soft hyphen, BOM) are not part of its value', () => {
+    // Read as they stand, the ID "has 19 characters" and the programme is unknown, though the clerk sees neither.
+    const r = run('zhuji', [{ ...base, person_id: `\u200b${P1}`, program: 'cert_training\u200b', name: '王\u00ad五\ufeff', cost: '2\u200d800' }]);
+    expect(brief(r)).toEqual([['cert_training', 'approved', '2800.00', 'ok']]);
+    expect(r.lines[0]).toMatchObject({ personId: P1, name: '王五' });
+    expect(parseCell(FIELD_BY_NAME.get('date')!, '2020-06-01\u200e')).toEqual({ ok: true, value: '2020-06-01' });
+  });
 });
 
 describe('document periods', () => {
