@@ -8,7 +8,7 @@ import { pipeline } from 'node:stream/promises';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
 import type { BatchOptions } from '../engine/batch.js';
 import { type SummaryRow, mergeSummaries } from '../engine/summarize.js';
-import { checkTotals } from './totalsRead.js';
+import { checkSheet } from './sheetChecks.js';
 import type { Table } from '../tables/schema.js';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk, rejectsPart } from './chunkPass.js';
@@ -33,7 +33,7 @@ export interface StreamOptions extends BatchOptions {
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
   heapMb?: number;
   onHeader?: (h: RosterHeader) => void;
-  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals, the header again), per kind. */
+  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals, the header again), per kind, and what checking its rows in order found (`checks`). */
   onSkippedRows?: (file: string, skipped: SkippedRows) => void;
   /** After pass B, when any: how many persons' rows give other names than their first (persons.csv other_names). */
   onNamedOtherwise?: (persons: number) => void;
@@ -99,6 +99,9 @@ const COPY_BLOCK = 4 << 20;
  * does both, gets the larger (memoryBudget.ts).
  */
 export const YOUNG_MB = { evaluating: 16, limits: 32 };
+
+/** Fields every row needs that a sheet often merges over a block of rows (MergedCellsHint). */
+const MERGED_FIELDS = ['jurisdiction', 'program', 'date'];
 
 /** The files a run writes (calc's output folder). */
 export interface OutputFiles {
@@ -167,13 +170,17 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     lap('evaluating');
     for (const [fileIndex, input] of inputs.entries()) {
       // A file's chunks in order: its first skipped rows are the first chunks' first.
+      const mine = chunks.filter((_, k) => jobs[k]!.fileIndex === fileIndex);
       const skipped = new SkippedRows();
-      chunks.forEach((c, k) => jobs[k]!.fileIndex === fileIndex && skipped.addAll(c.skipped));
-      if (skipped.totals.count) {
-        skipped.checks = await checkTotals(input.path, input.encoding, input.label);
-        lap('totals rows checked');
+      for (const c of mine) skipped.addAll(c.skipped);
+      // What only the rows in order show (sheetChecks.ts): its totals rows, and blocks of rows a merged cell left blank.
+      const rejected = mergeRejectCounts(mine.map((c) => c.rejectCounts));
+      const want = { totals: skipped.totals.count > 0, blank: MERGED_FIELDS.filter((f) => rejected[`${f}\tmissing_column`]) };
+      if (want.totals || want.blank.length) {
+        skipped.checks = await checkSheet(input.path, input.encoding, input.label, want);
+        lap('sheet checked');
       }
-      if (skipped.count) o.onSkippedRows?.(input.label, skipped);
+      if (skipped.count || skipped.checks.length) o.onSkippedRows?.(input.label, skipped);
     }
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);

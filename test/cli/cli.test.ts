@@ -232,6 +232,24 @@ describe('encodings and headers', () => {
     }
   });
 
+  it('ZJ-01: a 补贴项目 cell merged over each class in the sheet: the blank rows are rejected, and the run says they sit under a row that has one, on one thread or two', () => {
+    const dir = tmp();
+    const rows = ['序号,姓名,身份证号码,补贴项目,结业日期,等级,费用'];
+    // 40 classes of 10: the programme in each class's first row only, as a merged cell is saved.
+    for (let i = 1; i <= 400; i++) rows.push(`${i},学员${i},${residentId(i)},${i % 10 === 1 ? 'cert_training' : ''},2020-06-10,L4,1000`);
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(
+        "r.csv: 360 row(s) with no 补贴项目 under a row that has one (rows 3–11, rows 13–21, rows 23–31, rows 33–41, rows 43–51, …): a cell merged over a block of rows in the sheet? It is saved in the block's first row only: unmerge it and fill the value down, then save as CSV again",
+      );
+      // Not filled down (which rows the cell meant is not in the file): 360 rejects; the 40 first rows paid ZJ-01's L4 claim.
+      expect(r.stdout).toContain('rows read 400 = evaluated 40 + rejected 360');
+      expect(r.stdout).toContain('approved     40 lines  40,000.00 yuan');
+    }
+  });
+
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
     const dir = tmp();
     const header = '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用';

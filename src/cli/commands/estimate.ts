@@ -14,7 +14,7 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
-import { totalsCheckFor, totalsInput } from '../../io/totalsRead.js';
+import { totalsCheckFor, totalsInput } from '../../io/sheetChecks.js';
 import type { TotalsCheck } from '../../engine/totalsCheck.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';

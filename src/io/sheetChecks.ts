@@ -1,0 +1,50 @@
+// A roster read once more for what only its rows in order show: totals rows against the rows above them, blocks a merged cell left blank.
+import { MergedCellsHint } from '../engine/mergedCells.js';
+import { type TotalsInput, TotalsCheck } from '../engine/totalsCheck.js';
+import { type EncodingChoice, type RosterHeader, type RosterRecord, readRosterBatches } from './roster.js';
+
+/** A record as the checks take it. */
+export const totalsInput = (rec: RosterRecord): TotalsInput => ({
+  row: rec.row,
+  cells: rec.cells,
+  unreadable: rec.unreadable !== undefined,
+  totals: rec.skipped === 'totals' ? (rec.subtotal ? 'sub' : 'grand') : undefined,
+  headerAgain: rec.skipped === 'header',
+});
+
+/** Each column named as the sheet's header names it ("费用" for cost). */
+const labelOf =
+  (h: Pick<RosterHeader, 'fields' | 'labels'>) =>
+  (field: string): string =>
+    h.labels[h.fields.indexOf(field)] || field;
+
+/** A totals check for `label`'s rows. */
+export const totalsCheckFor = (label: string, h: Pick<RosterHeader, 'fields' | 'labels'>): TotalsCheck => new TotalsCheck(label, labelOf(h));
+
+/** What to look for in a file: its totals rows checked, and the fields whose blank cells rejected rows (merged cells?). */
+export interface SheetChecks {
+  totals: boolean;
+  blank: string[];
+}
+
+/**
+ * Read `path` (named `label`) once more for `want`. A large run evaluates a file in byte ranges on several threads,
+ * where no thread sees the rows above its first; this costs a read of the file (~2.4 s per million rows) and is
+ * made only for a file with totals rows, or with rows rejected for a blank programme or date.
+ */
+export async function checkSheet(path: string, encoding: EncodingChoice, label: string, want: SheetChecks): Promise<string[]> {
+  let totals: TotalsCheck | undefined;
+  let merged: MergedCellsHint | undefined;
+  const onHeader = (h: RosterHeader): void => {
+    if (want.totals) totals = totalsCheckFor(label, h);
+    if (want.blank.length) merged = new MergedCellsHint(label, want.blank, labelOf(h));
+  };
+  for await (const batch of readRosterBatches(path, encoding, onHeader)) {
+    for (const rec of batch) {
+      const input = totalsInput(rec);
+      totals?.add(input);
+      merged?.add(input);
+    }
+  }
+  return [...(totals?.notes() ?? []), ...(merged?.notes() ?? [])];
+}
