@@ -250,7 +250,7 @@ export async function* readRosterBatches(
   onHeader: (h: RosterHeader) => void,
   onBytes?: (bytesRead: number) => void,
 ): AsyncGenerator<RosterRecord[]> {
-  yield* papaBatches(file, file === '-' ? '(stdin)' : file, encoding, onHeader, onBytes, undefined);
+  yield* generalBatches(file, file === '-' ? '(stdin)' : file, encoding, onHeader, onBytes, undefined);
 }
 
 /** Where the records of a byte range go, in input order. */
@@ -274,7 +274,7 @@ export async function readRosterPart(
   onBytes?: (bytesRead: number) => void,
 ): Promise<void> {
   if (part.format?.encoding === 'utf8' && file !== '-') await cutPart(file, encoding, { ...part, format: part.format }, sink, onBytes);
-  else for await (const batch of papaBatches(file, part.label, encoding, () => undefined, onBytes, part)) for (const rec of batch) sink.record(rec);
+  else for await (const batch of generalBatches(file, part.label, encoding, () => undefined, onBytes, part)) for (const rec of batch) sink.record(rec);
 }
 
 /**
@@ -347,13 +347,13 @@ async function cutPart(
   if (handover) {
     const from = handover.byte;
     const rest = { ...part, range: { start: from, end: part.range.end, firstRow: part.range.firstRow + handover.lines }, header };
-    const more = papaBatches(file, label, encoding, () => undefined, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
+    const more = generalBatches(file, label, encoding, () => undefined, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
     for await (const batch of more) for (const rec of batch) sink.record(rec);
   } else if (!header) throw new RosterError(`${label}: empty file (no header row)`);
 }
 
 /** The general reader: any encoding and delimiter, quotes broken or not (textCsv.ts), from a stream. */
-async function* papaBatches(
+async function* generalBatches(
   file: string,
   label: string,
   encoding: EncodingChoice,
