@@ -21,6 +21,9 @@ const labelOf =
 /** A totals check for `label`'s rows. */
 export const totalsCheckFor = (label: string, h: Pick<RosterHeader, 'fields' | 'labels'>): TotalsCheck => new TotalsCheck(label, labelOf(h));
 
+/** A merged-cell hint for `label`'s rows, on `fields`. */
+export const mergedCellsFor = (label: string, fields: string[], h: Pick<RosterHeader, 'fields' | 'labels'>): MergedCellsHint => new MergedCellsHint(label, fields, labelOf(h));
+
 /** What to look for in a file: its totals rows checked, and the fields whose blank cells rejected rows (merged cells?). */
 export interface SheetChecks {
   totals: boolean;
@@ -37,7 +40,7 @@ export async function checkSheet(path: string, encoding: EncodingChoice, label: 
   let merged: MergedCellsHint | undefined;
   const onHeader = (h: RosterHeader): void => {
     if (want.totals) totals = totalsCheckFor(label, h);
-    if (want.blank.length) merged = new MergedCellsHint(label, want.blank, labelOf(h));
+    if (want.blank.length) merged = mergedCellsFor(label, want.blank, h);
   };
   for await (const batch of readRosterBatches(path, encoding, onHeader)) {
     for (const rec of batch) {

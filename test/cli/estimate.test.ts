@@ -93,6 +93,8 @@ describe('estimate on the seed plans', () => {
     expect(r.status, r.stderr.toString()).toBe(0);
     expect(r.stderr.toString()).toContain(`1 row(s) of ${roster} could not be read`);
     expect(r.stderr.toString()).toContain(`${roster} row 3, column program: no programme given`);
+    // Under a row that has one: said as calc says it, the mark of a merged cell.
+    expect(r.stderr.toString()).toContain(`${roster}: 1 row(s) with no program under a row that has one (row 3): a cell merged over a block of rows in the sheet?`);
     const rows = parse(readFileSync(join(dir, 'estimate.csv'), 'utf8'), { bom: true, columns: true }) as Record<string, string>[];
     // ZJ-03: a new special-operation certificate, up to 500 yuan: the one row with its programme.
     expect(rows.find((x) => x.program === 'safety_training' && x.scenario === 'baseline')).toMatchObject({ cases: '1', central: '500.00' });

@@ -14,8 +14,9 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
-import { totalsCheckFor, totalsInput } from '../../io/sheetChecks.js';
+import { mergedCellsFor, totalsCheckFor, totalsInput } from '../../io/sheetChecks.js';
 import type { TotalsCheck } from '../../engine/totalsCheck.js';
+import type { MergedCellsHint } from '../../engine/mergedCells.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -81,15 +82,21 @@ async function readCases(
   const skippedRows = new SkippedRows();
   // A plan's 合计 row checked against its lines (a total that disagrees: a line left out of the file, or added).
   let totals: TotalsCheck | undefined;
+  // In a roster of expected trainees, rows left out for a blank programme under a row that has one: a merged cell?
+  // (In a plan a line without a programme is an activity no programme pays for.)
+  let merged: MergedCellsHint | undefined;
   const onHeader = (h: RosterHeader): void => {
     totals = totalsCheckFor(file, h);
+    if (!isPlan) merged = mergedCellsFor(file, ['program'], h);
     refuseMisread(file, h);
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
-    totals?.add(totalsInput(rec));
+    const input = totalsInput(rec);
+    totals?.add(input);
+    merged?.add(input);
     if (rec.skipped) {
       skippedRows.add(rec.skipped, rec.row);
       continue;
@@ -161,7 +168,7 @@ async function readCases(
   }
   progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
-  if (skippedRows.totals.count) skippedRows.checks = totals?.notes() ?? [];
+  skippedRows.checks = [...(skippedRows.totals.count ? (totals?.notes() ?? []) : []), ...(merged?.notes() ?? [])];
   for (const note of skippedNotes(file, skippedRows)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
