@@ -60,6 +60,8 @@ export interface RosterHeader {
   titles: string[];
   /** The header's own text of each column read ("" for the others): a row repeating it is the header again (isHeaderAgain). */
   labels: string[];
+  /** The row a header of grouped headings goes on to (secondHeaderRow), if it does. */
+  secondRow?: number;
 }
 
 /** One byte range of a split roster (see chunks.ts); ranges after the first are given the header the first one read. */
@@ -187,6 +189,7 @@ export function headerNotes(h: RosterHeader, encoding: EncodingChoice): string[]
   const notes: string[] = [];
   const titles = titleNote(h);
   if (titles) notes.push(titles);
+  if (h.secondRow) notes.push(`${h.file}: the header goes on in row ${h.secondRow} (grouped headings, the column names below them): the two read as one`);
   if (h.ignored.length) notes.push(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}`);
   if (h.encoding === 'gb18030' && encoding === 'auto') notes.push(`${h.file}: read as GBK/GB18030`);
   return notes;
@@ -197,7 +200,7 @@ const MAX_TITLE_ROWS = 10;
 
 /** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
 interface FoundHeader {
-  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[]; labels: string[] };
+  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[]; labels: string[]; secondRow?: number };
   rows: { row: number; cells: string[] }[];
 }
 
@@ -209,25 +212,58 @@ interface FoundHeader {
  */
 class HeaderFinder {
   private readonly held: { row: number; cells: string[] }[] = [];
+  /** The record that names columns, held until the next one says whether the header goes on there (secondHeaderRow). */
+  private named: { row: number; cells: string[]; titles: string[] } | undefined;
   constructor(private readonly file: string) {}
 
   /** The next non-blank record while there is no header: the header once it is settled. */
   offer(row: number, cells: readonly string[]): FoundHeader | undefined {
     if (cells.every((c) => c.trim() === '')) return undefined; // ",,,," above the header: as a blank line
-    const names = cells.some((c) => headerField(c) !== undefined);
-    if (names) {
-      const titles = this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`);
-      return { header: { ...mapHeader(this.file, [...cells]), titles }, rows: [] };
+    const named = this.named;
+    if (named) {
+      this.named = undefined;
+      const both = secondHeaderRow(named.cells, cells);
+      if (both) return { header: { ...mapHeader(this.file, both), titles: named.titles, secondRow: row }, rows: [] };
+      return { header: { ...mapHeader(this.file, named.cells), titles: named.titles }, rows: [{ row, cells: [...cells] }] };
+    }
+    if (cells.some((c) => headerField(c) !== undefined)) {
+      this.named = { row, cells: [...cells], titles: this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`) };
+      return undefined;
     }
     this.held.push({ row, cells: [...cells] });
     return this.held.length === MAX_TITLE_ROWS ? this.end() : undefined;
   }
 
-  /** The input ended (or MAX_TITLE_ROWS were held) without a header naming a column: the first record is the header. */
+  /** The input ended (or MAX_TITLE_ROWS were held) without a header settled: the record naming columns, else the first. */
   end(): FoundHeader | undefined {
+    const named = this.named;
+    if (named) {
+      this.named = undefined;
+      return { header: { ...mapHeader(this.file, named.cells), titles: named.titles }, rows: [] };
+    }
     const [first, ...rest] = this.held;
     return first && { header: { ...mapHeader(this.file, first.cells), titles: [] }, rows: rest };
   }
+}
+
+/**
+ * A header of grouped headings on two rows, as sheets often have (培训情况 over 补贴项目, 结业日期, 等级: the group's
+ * cell merged across its columns, the column names on the row below, and 姓名 merged down both rows): the row under
+ * the header goes on with it when every cell it fills names a column, under a column the first row names nothing
+ * in. Then the header is the two read as one, each column named by the row that names it. A row with a value in it
+ * is data.
+ */
+function secondHeaderRow(first: readonly string[], second: readonly string[]): string[] | undefined {
+  const both = [...first];
+  let named = 0;
+  for (let i = 0; i < second.length; i++) {
+    const cell = second[i]!.trim();
+    if (cell === '') continue;
+    if (headerField(cell) === undefined || headerField(first[i] ?? '') !== undefined) return undefined;
+    both[i] = cell;
+    named++;
+  }
+  return named ? both : undefined;
 }
 
 /**

@@ -250,6 +250,25 @@ describe('encodings and headers', () => {
     }
   });
 
+  it('ZJ-01: a header of grouped headings on two rows (培训情况 over 补贴项目, 结业日期, 等级) is read as one, on one thread or two', () => {
+    const dir = tmp();
+    const rows = ['诸暨市职业技能培训补贴花名册,,,,,,,', '序号,姓名,身份证号码,培训情况,,,,申请金额', ',,,补贴项目,结业日期,等级,培训天数,'];
+    for (let i = 1; i <= 400; i++) rows.push(`${i},学员${i},${residentId(i)},cert_training,2020-06-10,${i % 2 ? 'L4' : 'L3'},10,${i % 2 ? 2800 : 4000}`);
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const outputs: string[] = [];
+    for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain('r.csv: the header goes on in row 3 (grouped headings, the column names below them): the two read as one');
+      expect(r.stdout).toContain('rows read 400 = evaluated 400 + rejected 0');
+      // ZJ-01: up to 3500 a certificate to 高级工: 200 L4 claims of 2800 as claimed, 200 L3 claims of 4000 at the cap.
+      expect(r.stdout).toContain(`approved    400 lines  ${(200 * 2800 + 200 * 3500).toLocaleString('en-US')}.00 yuan`);
+      outputs.push(readFileSync(join(dir, out, 'breakdown.csv'), 'utf8'));
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+    expect(outputs[0]).toMatch(/r\.csv,4,.*,2800\.00,/);
+  });
+
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
     const dir = tmp();
     const header = '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用';
