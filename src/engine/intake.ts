@@ -139,8 +139,12 @@ function cellText(raw: string): string {
   return raw.normalize('NFKC').replace(INVISIBLE, '').trim();
 }
 
+/** Kinds whose cells a leading apostrophe may mark as text ('330681…, as typed into Excel to keep an ID from turning into a number). */
+const APOSTROPHE_KINDS = new Set<FieldDef['kind']>(['id', 'date', 'int', 'money']);
+
 export function parseCell(field: FieldDef, raw: string): Parsed {
-  const t = cellText(raw);
+  let t = cellText(raw);
+  if (t.charCodeAt(0) === 39 && APOSTROPHE_KINDS.has(field.kind)) t = t.slice(1).trim();
   switch (field.kind) {
     case 'id': {
       const id = t.toUpperCase();

@@ -126,6 +126,12 @@ describe('rejects', () => {
     expect(r.lines[0]).toMatchObject({ personId: P1, name: '王五' });
     expect(parseCell(FIELD_BY_NAME.get('date')!, '2020-06-01\u200e')).toEqual({ ok: true, value: '2020-06-01' });
   });
+
+  it("ZJ-01: Excel's text mark, a leading apostrophe, is not part of an ID, a date or a number ('330681…); a name keeps it", () => {
+    const r = run('zhuji', [{ ...base, person_id: `'${P1}`, date: "'2020-06-01", cost: "'2800", name: "'阿福" }]);
+    expect(brief(r)).toEqual([['cert_training', 'approved', '2800.00', 'ok']]);
+    expect(r.lines[0]).toMatchObject({ personId: P1, name: "'阿福" });
+  });
 });
 
 describe('document periods', () => {
