@@ -45,6 +45,16 @@ export function citation(table: Table, program: Program): string {
 
 const ELIGIBLE = { zh: '符合条件', en: 'eligible' } as const;
 
+/**
+ * The provider or employer a line pays, as the roster names it (Line.payeeName). A unit's grant paid to it as an
+ * enterprise (ZJ enterprise_drill_grant) names the unit itself.
+ */
+function payeeName(program: Program, facts: Facts): string {
+  if (program.payee !== 'provider' && program.payee !== 'enterprise') return '';
+  const cell = program.subject === 'unit' ? (facts.name ?? facts.org_code) : program.payee === 'provider' ? facts.provider : facts.employer;
+  return (cell as string | undefined) ?? '';
+}
+
 /** The line of one programme for one claim, before any cross-record limit. */
 function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
   const date = facts.date as string;
@@ -59,6 +69,7 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
     program: program.id,
     programName: program.name,
     payee: program.payee,
+    payeeName: payeeName(program, facts),
     subject: program.subject,
     personKey: personKey(program, facts),
     personId: (facts.person_id as string | undefined) ?? '',

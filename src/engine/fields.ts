@@ -18,6 +18,11 @@ export interface FieldDef {
   /** Headers accepted besides `name` and `zh`. */
   headers?: string[];
   values?: ValueDef[];
+  /**
+   * False for a column that says who is paid, not what is claimed: left out of a row's content hash (ledger.ts), so
+   * rows recorded before the column was read are the same rows, and a claim sent again under another name is too.
+   */
+  hashed?: false;
 }
 
 /**
@@ -44,6 +49,9 @@ export const FIELDS: FieldDef[] = [
   { name: 'person_id', kind: 'id', zh: '身份证号码', en: 'resident ID number', headers: ['身份证号', '身份证', '证件号码', '证件号', '身份证件号码', '公民身份号码', '公民身份证号码'] },
   { name: 'name', kind: 'text', zh: '姓名', en: 'name', headers: ['单位名称', '学员姓名', '人员姓名'] },
   { name: 'org_code', kind: 'text', zh: '统一社会信用代码', en: 'organisation code' },
+  // Who is paid where the programme pays a training provider or an employer for the trainee (payee provider, enterprise).
+  { name: 'provider', kind: 'text', zh: '培训机构', en: 'training provider', headers: ['培训机构名称', '培训单位', '承训机构', '定点培训机构', '培训学校'], hashed: false },
+  { name: 'employer', kind: 'text', zh: '用人单位', en: 'employer', headers: ['企业名称', '工作单位', '所在单位', '所在企业', '就业单位', '用工单位'], hashed: false },
   { name: 'jurisdiction', kind: 'text', zh: '地区', en: 'jurisdiction', headers: ['辖区'] },
   { name: 'program', kind: 'text', zh: '补贴项目', en: 'programme', headers: ['项目', 'programme', '补贴类型', '补贴类别'] },
   { name: 'date', kind: 'date', zh: '日期', en: 'date', headers: ['发证日期', '结业日期', '取证日期', '获奖日期', '发证时间', '取证时间', '结业时间', '培训结束日期'] },

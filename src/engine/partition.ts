@@ -46,7 +46,7 @@ export const clean = (s: string): string => (/[\t\n\r]/.test(s) ? s.replace(/[\t
 /** One line as a tab-separated record. `index` is the line's position in the run's output. */
 export function toRecord(line: Line, index: number, fileIndex: number): string {
   const l = line;
-  return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${l.subject}\t${clean(l.name)}`;
+  return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${clean(l.payeeName)}\t${l.subject}\t${clean(l.name)}`;
 }
 
 const programIndex = new WeakMap<Table, Map<string, Table['programs'][number]>>();
@@ -117,15 +117,15 @@ export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<
   while (at < end) {
     let lineEnd = buf.indexOf(10, at);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    // Cells 6 (person key), 15 (subject) and 17 (hash) of the record.
+    // Cells 6 (person key), 16 (subject) and 18 (hash) of the record.
     const cuts: number[] = [at - 1];
     for (let i = at; i < lineEnd; i++) if (buf[i] === 9) cuts.push(i);
     cuts.push(lineEnd);
     // A record without its hash would go unchecked against the ledger: never skipped quietly.
-    if (cuts.length !== 19) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 18 (its row's hash last)`);
+    if (cuts.length !== 20) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 19 (its row's hash last)`);
     const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
-    if (cell(15) === 'person') into.personKeys.add(cell(6));
-    into.hashes.add(cell(17));
+    if (cell(16) === 'person') into.personKeys.add(cell(6));
+    into.hashes.add(cell(18));
     at = lineEnd + 1;
   }
 }
@@ -257,6 +257,7 @@ export function fromRecords(
     const amountFen = numberCell();
     const exposure = numberCell();
     const companionOf = cell();
+    const payeeName = cell();
     const hashes = into.hashes;
     const subject = interner.cell(buf, at, end, 9) as Line['subject'];
     at = interner.stopped + 1;
@@ -273,7 +274,7 @@ export function fromRecords(
     into.indexes.push(index);
     into.lines.push({
       file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
-      program: program.id, programName: program.name, payee: program.payee, subject, personKey, personId: '', name: '',
+      program: program.id, programName: program.name, payee: program.payee, payeeName, subject, personKey, personId: '', name: '',
       date, year, occupation, level, status, reasonCode,
       reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
       exposureFen: Number.isNaN(exposure) ? null : exposure, companionOf: companionOf ? programs.get(companionOf)!.id : '',

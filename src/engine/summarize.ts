@@ -1,4 +1,4 @@
-// Lines → summary rows: per jurisdiction × programme × payee × status, and one total per jurisdiction.
+// Lines → summary rows: per jurisdiction × programme × payee (and the provider or employer by name) × status, and one total per jurisdiction.
 import type { Fen } from './money.js';
 import type { Bilingual, Line, Status } from './types.js';
 
@@ -9,6 +9,8 @@ export interface SummaryRow {
   program: string;
   programName: Bilingual;
   payee: string;
+  /** The provider or employer paid (Line.payeeName): a clerk's payment to each; "" for the others and on a total row. */
+  payeeName: string;
   /** Status, or "" on a total row. */
   status: Status | '';
   claims: number;
@@ -23,13 +25,14 @@ export interface SummaryRow {
 
 const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2, duplicate: 3 };
 
-/** Jurisdiction, then the table's programme order, payee, status. */
+/** Jurisdiction, then the table's programme order, payee, payee's name, status. */
 const byGroup =
   (programOrder: (jurisdiction: string, program: string) => number) =>
   (a: SummaryRow, b: SummaryRow): number =>
     a.jurisdiction.localeCompare(b.jurisdiction) ||
     programOrder(a.jurisdiction, a.program) - programOrder(b.jurisdiction, b.program) ||
     a.payee.localeCompare(b.payee) ||
+    a.payeeName.localeCompare(b.payeeName) ||
     STATUS_ORDER[a.status as Status] - STATUS_ORDER[b.status as Status];
 
 interface Group {
@@ -40,7 +43,7 @@ interface Group {
 export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
   // Looked up by nested maps, not a joined key: a large run summarises a million lines, and building and
   // hashing a fresh key string for each was a tenth of its limits pass.
-  const groups = new Map<string, Map<string, Map<string, Map<Status, Group>>>>();
+  const groups = new Map<string, Map<string, Map<string, Map<string, Map<Status, Group>>>>>();
   const totals = new Map<string, Group>();
   const count = (x: Group, l: Line): void => {
     x.row.claims += 1;
@@ -54,14 +57,16 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   for (const l of lines) {
     const byProgram = getOr(groups, l.jurisdiction, () => new Map());
     const byPayee = getOr(byProgram, l.program, () => new Map());
-    const byStatus = getOr(byPayee, l.payee, () => new Map());
-    count(getOr(byStatus, l.status, () => ({ row: blank(l, l.program, l.programName, l.payee, l.status), persons: new Set<string>() })), l);
-    count(getOr(totals, l.jurisdiction, () => ({ row: blank(l, '', { zh: '', en: '' }, '', ''), persons: new Set<string>() })), l);
+    const byName = getOr(byPayee, l.payee, () => new Map());
+    const byStatus = getOr(byName, l.payeeName, () => new Map());
+    count(getOr(byStatus, l.status, () => ({ row: blank(l, l.program, l.programName, l.payee, l.payeeName, l.status), persons: new Set<string>() })), l);
+    count(getOr(totals, l.jurisdiction, () => ({ row: blank(l, '', { zh: '', en: '' }, '', '', ''), persons: new Set<string>() })), l);
   }
   const rows: SummaryRow[] = [];
   for (const byProgram of groups.values())
     for (const byPayee of byProgram.values())
-      for (const byStatus of byPayee.values()) for (const g of byStatus.values()) rows.push({ ...g.row, persons: g.persons.size });
+      for (const byName of byPayee.values())
+        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push({ ...g.row, persons: g.persons.size });
   rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
   for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
@@ -76,8 +81,8 @@ function getOr<K, V>(m: Map<K, V>, key: K, make: () => V): V {
   return v;
 }
 
-function blank(l: Line, program: string, programName: Bilingual, payee: string, status: Status | ''): SummaryRow {
-  return { jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, program, programName, payee, status, claims: 0, persons: 0, amountFen: 0, exposureFen: 0, unquantified: 0 };
+function blank(l: Line, program: string, programName: Bilingual, payee: string, payeeName: string, status: Status | ''): SummaryRow {
+  return { jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, program, programName, payee, payeeName, status, claims: 0, persons: 0, amountFen: 0, exposureFen: 0, unquantified: 0 };
 }
 
 /**
@@ -88,7 +93,7 @@ export function mergeSummaries(parts: SummaryRow[][], programOrder: (jurisdictio
   const m = new Map<string, SummaryRow>();
   for (const rows of parts) {
     for (const r of rows) {
-      const key = `${r.jurisdiction}\u0000${r.program}\u0000${r.payee}\u0000${r.status}`;
+      const key = `${r.jurisdiction}\u0000${r.program}\u0000${r.payee}\u0000${r.payeeName}\u0000${r.status}`;
       const t = m.get(key);
       if (!t) m.set(key, { ...r });
       else {

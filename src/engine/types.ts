@@ -47,6 +47,11 @@ export interface Line {
   program: string;
   programName: Bilingual;
   payee: string;
+  /**
+   * Who that is, where the roster says and the payee is not the person or unit itself: the 培训机构 cell for a
+   * provider, the 用人单位 cell for an enterprise; "" otherwise (or when the roster does not say).
+   */
+  payeeName: string;
   subject: 'person' | 'unit';
   /** Whose limits this line counts against: the resident ID for persons, the org code or name for units. */
   personKey: string;

@@ -43,14 +43,14 @@ export function csvCell(c: string | number): string {
 const BREAKDOWN: [string, string][] = [
   ['file', '输入文件'], ['row', '行号'], ['jurisdiction', '地区'], ['document_status', '文件状态'],
   ['person_id', '身份证号码'], ['name', '姓名'], ['program', '补贴项目'], ['program_name', '项目名称'],
-  ['payee', '支付对象'], ['date', '日期'], ['year', '年度'], ['occupation', '职业'], ['level', '等级'],
+  ['payee', '支付对象'], ['payee_name', '支付对象名称'], ['date', '日期'], ['year', '年度'], ['occupation', '职业'], ['level', '等级'],
   ['status', '状态'], ['reason_code', '原因代码'], ['reason', '原因'], ['amount', '金额(元)'], ['basis', '计算方式'],
   ['formula', '计算公式'], ['citation', '政策依据'], ['max_exposure', '最高敞口(元)'], ['companion_of', '随附于'],
 ];
 
 const SUMMARY: [string, string][] = [
   ['jurisdiction', '地区'], ['document_status', '文件状态'], ['program', '补贴项目'], ['program_name', '项目名称'],
-  ['payee', '支付对象'], ['status', '状态'], ['claims', '笔数'], ['persons', '人数'], ['amount', '金额(元)'],
+  ['payee', '支付对象'], ['payee_name', '支付对象名称'], ['status', '状态'], ['claims', '笔数'], ['persons', '人数'], ['amount', '金额(元)'],
   ['max_exposure', '待审最高敞口(元)'], ['unquantified', '待审无上限笔数'],
 ];
 
@@ -80,7 +80,7 @@ export function maskId(id: string): string {
 export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
   return csvRow([
     l.file, l.row, l.jurisdiction, l.documentStatus, mask ? maskId(l.personId) : l.personId, l.name, l.program, l.programName[lang],
-    l.payee, l.date, l.year, l.occupation, l.level, l.status, l.reasonCode, l.reason[lang],
+    l.payee, l.payeeName, l.date, l.year, l.occupation, l.level, l.status, l.reasonCode, l.reason[lang],
     l.status === 'approved' ? formatYuan(l.amountFen) : formatYuan(0), l.basis, l.formula[lang], l.citation,
     l.exposureFen === null ? '' : formatYuan(l.exposureFen), l.companionOf,
   ]);
@@ -153,7 +153,7 @@ export function patchBreakdownRecord(
 export function summaryRow(r: SummaryRow, lang: Lang): string {
   const total = r.program === '';
   return csvRow([
-    r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName[lang], r.payee, r.status,
+    r.jurisdiction, r.documentStatus, total ? (lang === 'zh' ? '合计' : 'TOTAL') : r.program, r.programName[lang], r.payee, r.payeeName, r.status,
     r.claims, r.persons, formatYuan(r.amountFen), formatYuan(r.exposureFen), r.unquantified,
   ]);
 }

@@ -6,8 +6,10 @@ import type { PriorClaim, PriorRow } from '../engine/types.js';
 
 export const SCHEMA_VERSION = 1;
 
-/** Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once. */
-const HASH_ORDER = FIELDS.map((f) => f.name).sort((a, b) => a.localeCompare(b));
+/** Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once (FieldDef.hashed). */
+const HASH_ORDER = FIELDS.filter((f) => f.hashed !== false).map((f) => f.name).sort((a, b) => a.localeCompare(b));
+/** Fields a row's hash leaves out: who is paid (FieldDef.hashed). */
+const UNHASHED = FIELDS.filter((f) => f.hashed === false).map((f) => f.name);
 
 /** SHA-256 of a text (or its UTF-8 bytes) as hex: crypto.hash where this Node has it (20.12 on), a hash object where not. */
 const sha256 =
@@ -32,8 +34,9 @@ export function rowHash(cells: ReadonlyMap<string, string>, defaultJurisdiction:
     content += `\n${name}=${nfkc(value)}`;
   }
   // A cell under a name that is not a field (none from a roster) is sorted in as before.
+  for (const name of UNHASHED) if (cells.has(name)) found++;
   if (found !== cells.size) {
-    const entries = [...cells].sort(([a], [b]) => a.localeCompare(b));
+    const entries = [...cells].filter(([k]) => !UNHASHED.includes(k)).sort(([a], [b]) => a.localeCompare(b));
     content = [defaultJurisdiction ?? '', ...entries.map(([k, v]) => `${k}=${nfkc(v)}`)].join('\n');
   }
   return salt ? crypto.createHmac('sha256', salt).update(content).digest('hex') : sha256(content);

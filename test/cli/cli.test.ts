@@ -269,6 +269,43 @@ describe('encodings and headers', () => {
     expect(outputs[0]).toMatch(/r\.csv,4,.*,2800\.00,/);
   });
 
+  it('HY-01/HY-02: a line paid to a training provider or an employer names it (培训机构, 用人单位), and summary.csv totals each one: what the clerk pays each, on one thread or two', () => {
+    const dir = tmp();
+    const rows = ['身份证号码,姓名,补贴项目,结业日期,职业(工种),等级,证书类型,人员类别,开班备案,劳动合同期限(月),已享受失业保险技能提升补贴,补贴标准,培训机构,用人单位'];
+    // Seven rows a round, 60 rounds, each row another person: free training paid to 红星学校 twice, 蓝天学校 once and to a
+    // provider the row does not name once; employee training paid to 甲公司 twice and 乙公司 once.
+    const pattern = [['free_training', '红星学校', ''], ['free_training', '红星学校', ''], ['free_training', '蓝天学校', ''], ['free_training', '', ''], ['employee_training', '', '甲公司'], ['employee_training', '', '甲公司'], ['employee_training', '', '乙公司']];
+    for (let i = 0; i < 420; i++) {
+      const [program, provider, employer] = pattern[i % 7]!;
+      rows.push(program === 'free_training'
+        ? `${residentId(i + 1)},学员${i},free_training,2020-03-10,家政服务员,初级工,职业技能等级,两后生,是,,,1200,${provider},${employer}`
+        : `${residentId(i + 1)},学员${i},employee_training,2020-06-01,焊工,中级工,职业技能等级,,是,12,否,2000,${provider},${employer}`);
+    }
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const outputs: string[] = [];
+    for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '8192' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      const summary = readFileSync(join(dir, out, 'summary.csv'), 'utf8');
+      outputs.push(summary + readFileSync(join(dir, out, 'breakdown.csv'), 'utf8'));
+      const paid = summary.trim().split('\r\n').slice(1).map((l) => l.split(',')).map((c) => [c[2], c[4], c[5], c[6], c[7], c[9]]);
+      // HY-01: the catalogue standard given, 1200 a trainee; HY-02: 2000 an employee. Per provider and employer.
+      expect(paid).toEqual([
+        ['free_training', 'provider', '', 'approved', '60', '72000.00'],
+        ['free_training', 'provider', '红星学校', 'approved', '120', '144000.00'],
+        ['free_training', 'provider', '蓝天学校', 'approved', '60', '72000.00'],
+        ['employee_training', 'enterprise', '乙公司', 'approved', '60', '120000.00'],
+        ['employee_training', 'enterprise', '甲公司', 'approved', '120', '240000.00'],
+        ['TOTAL', '', '', '', '420', '648000.00'],
+      ]);
+      expect(readFileSync(join(dir, out, 'breakdown.csv'), 'utf8')).toMatch(/r\.csv,2,hengyang,.*,free_training,[^,]*,provider,红星学校,2020-03-10,/);
+      // The money no row says whom to pay is said under the approved line; every employer is named.
+      expect(r.stdout).toContain('    of which 60 lines (72,000.00 yuan) pay a training provider the roster does not name (column 培训机构)');
+      expect(r.stdout).not.toContain('pay an employer');
+    }
+    expect(outputs[1]).toBe(outputs[0]);
+  });
+
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
     const dir = tmp();
     const header = '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用';
@@ -377,7 +414,7 @@ describe('encodings and headers', () => {
     writeFileSync(join(dir, 'r.csv'), 'person_id,program,date,occupation,level,groups,class_registered,standard\n330681199001010015,free_training,2020-06-01,家政服务员,L5,two_after,yes,\n330681198505050016,free_training,2020-06-01,育婴员,L4,two_after,yes,\n330681197803120014,free_training,2020-06-01,家政服务员,L5,two_after,yes,999\n');
     const r = cli(['calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, 'out'), '--catalog', join(dir, 'cat.csv')]);
     expect(r.code).toBe(0);
-    const amounts = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[16]);
+    const amounts = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').trim().split('\n').slice(1).map((l) => l.split(',')[17]);
     expect(amounts).toEqual(['1500.00', '1800.00', '999.00']);
     // HY-01: a catalogue standard written 1,500 without quotes is a cell too many: the catalogue is refused, saying why.
     writeFileSync(join(dir, 'cat2.csv'), 'occupation,level,standard,program\n家政服务员,L5,1,500,\n');
@@ -541,7 +578,7 @@ describe('exit codes and errors', () => {
     expect(r.stdout).toContain('rows read 5 = evaluated 3 + rejected 2');
     const rejects = readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8');
     expect(rejects).toContain(
-      `r.csv,2,,"${rows[1]!.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 7 (column G) starts with a quote that closes before the cell ends`,
+      `r.csv,2,,"${rows[1]!.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 7 (column G, provider) starts with a quote that closes before the cell ends`,
     );
     expect(rejects).toContain(`r.csv,3,,"${rows[2]!.replace(/"/g, '""')}",bad_csv,"unreadable CSV row: cell 2 (column B, name) starts with a quote this line does not close`);
     // The rows after them are read and paid their claimed cost, under ZJ-01's L4 cap; the stray quote stays in the name.
@@ -619,7 +656,7 @@ describe('template', () => {
     const r = cli(['calc', file, '-j', 'zhuji', '-o', out]);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toBe('');
-    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('living_allowance,Living allowance during training,individual,2020-06-01,2020,,,approved,ok,eligible,750.00,per_unit');
+    expect(readFileSync(join(out, 'breakdown.csv'), 'utf8')).toContain('living_allowance,Living allowance during training,individual,,2020-06-01,2020,,,approved,ok,eligible,750.00,per_unit');
   });
 
   it('never replaces a file already there (a roster being filled in)', () => {

@@ -57,7 +57,7 @@ describe('patchBreakdownRecord', () => {
 
   it('refuses a record without the breakdown’s 22 cells', () => {
     const o: Override = { status: 'denied', reasonCode: 'x', reason: { zh: 'x', en: 'x' }, amountFen: 0, exposureFen: null, denied: true };
-    expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/3 cells, not 22/);
+    expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/3 cells, not 23/);
   });
 });
 

@@ -21,4 +21,12 @@ describe('row hashes (ZJ-16 and every limit across runs: a row already paid is a
     const ascii = new Map(CELLS).set('cost', '1500');
     expect(rowHash(ascii, 'zhuji', undefined)).toBe(rowHash(CELLS, 'zhuji', undefined));
   });
+
+  it('leave out who is paid (培训机构, 用人单位): a roster recorded before those columns were read is the same rows, and so is a claim sent again under another provider', () => {
+    const named = new Map(CELLS).set('provider', '红星培训学校').set('employer', '某某公司');
+    expect(rowHash(named, 'zhuji', undefined)).toBe('5276a29a8676a57999b5020f2b1b1c4462c742d569102026125399a857c903f5');
+    // And with a cell that is no field, the fallback order leaves them out too.
+    const odd = new Map(named).set('zz_note', 'x');
+    expect(rowHash(odd, 'zhuji', undefined)).toBe(rowHash(new Map(CELLS).set('zz_note', 'x'), 'zhuji', undefined));
+  });
 });

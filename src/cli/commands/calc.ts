@@ -159,6 +159,25 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
 /** Bytes of the roster files (standard input, not yet read, counts as none). */
 const rosterBytes = (rosters: string[]): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
 
+/** Payees the summary totals by name, the column that names them, and what they are. */
+const UNNAMED_PAYEES: [string, string, { zh: string; en: string }][] = [
+  ['provider', '培训机构', { zh: '培训机构', en: 'a training provider' }],
+  ['enterprise', '用人单位', { zh: '用人单位', en: 'an employer' }],
+];
+
+/** Approved money for a provider or an employer the roster does not name: the clerk cannot pay it to anyone yet. */
+function unnamedPayees(per: StreamResult['summary'], zh: boolean): string[] {
+  const out: string[] = [];
+  for (const [payee, column, who] of UNNAMED_PAYEES) {
+    const rows = per.filter((s) => s.status === 'approved' && s.payee === payee && s.payeeName === '' && s.amountFen > 0);
+    if (!rows.length) continue;
+    const n = rows.reduce((a, s) => a + s.claims, 0);
+    const yuan = yuanGrouped(rows.reduce((a, s) => a + s.amountFen, 0));
+    out.push(zh ? `    其中 ${n} 笔 (${yuan} 元) 付给${who.zh}, 花名册未写明是哪一家(${column} 列)` : `    of which ${n} lines (${yuan} yuan) pay ${who.en} the roster does not name (column ${column})`);
+  }
+  return out;
+}
+
 /** How many kinds of reject problem the closing lines name; the rest are counted together. */
 const REJECT_KINDS_SHOWN = 5;
 
@@ -183,6 +202,7 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
         money = `${zh ? '最高敞口' : 'max exposure'} ${yuanGrouped(exp)}${unq ? (zh ? ` (另 ${unq} 笔无上限)` : ` (+${unq} unquantified)`) : ''}`;
       }
       o.push(`  ${paintStatus(c, status, status.padEnd(8))} ${String(n).padStart(6)} ${zh ? '笔' : 'lines'}  ${money}`);
+      if (status === 'approved') o.push(...unnamedPayees(per, zh).map((l) => c.yellow(l)));
     }
   }
   if (r.rowsRejected) {
