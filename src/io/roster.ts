@@ -1,6 +1,7 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
+import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { headerField, headerNote, suggestField } from '../engine/fields.js';
@@ -75,6 +76,34 @@ export interface RosterPart {
 export class RosterError extends Error {}
 
 const SAMPLE_BYTES = 64 * 1024;
+
+/**
+ * The encoding of a file, from its first bytes (detectEncoding), or, when those are all ASCII (the same in either
+ * encoding: English headers, IDs, dates), from its first bytes that are not: a GBK roster whose first rows carry no
+ * Chinese would otherwise be read as UTF-8 and every name after them garbled. Reads on from `first` only then.
+ */
+export function detectFileEncoding(path: string, first: Buffer): 'utf8' | 'gb18030' {
+  const sample = first.subarray(0, SAMPLE_BYTES);
+  if (!isAscii(sample)) return detectEncoding(sample);
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.allocUnsafe(1 << 20);
+    for (let at = sample.length; ; ) {
+      const n = readSync(fd, block, 0, block.length, at);
+      if (n === 0) return 'utf8'; // ASCII throughout
+      const chunk = block.subarray(0, n);
+      if (!isAscii(chunk)) {
+        // Everything before it is ASCII: the first such byte starts a character, and what follows it decides.
+        const from = chunk.findIndex((b) => b >= 0x80);
+        const window = Buffer.allocUnsafe(SAMPLE_BYTES);
+        return detectEncoding(window.subarray(0, readSync(fd, window, 0, SAMPLE_BYTES, at + from)));
+      }
+      at += n;
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
 
 /** UTF-8 if the sample decodes strictly (a BOM settles it); otherwise GB18030, a superset of GBK that Excel on Chinese Windows writes. */
 export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
@@ -408,7 +437,7 @@ async function* generalBatches(
     (sample) => {
       if (part?.format) return; // a later range of a file read whole before
       refuseNotCsv(label, sample);
-      if (encoding === 'auto') chosen = detectEncoding(sample);
+      if (encoding === 'auto') chosen = file === '-' ? detectEncoding(sample) : detectFileEncoding(file, sample);
     },
     onBytes,
   );
@@ -609,7 +638,7 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
     closeSync(fd);
   }
   refuseNotCsv(label, first);
-  const chosen = encoding === 'auto' ? detectEncoding(first.subarray(0, SAMPLE_BYTES)) : encoding;
+  const chosen = encoding === 'auto' ? detectFileEncoding(file, first) : encoding;
   const text = decoderFor(chosen).write(first);
   const { header, delimiter, linebreak } = headerIn(text, label);
   if (!header) throw new RosterError(`${label}: empty file (no header row)`);

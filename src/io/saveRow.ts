@@ -4,7 +4,7 @@ import iconv from 'iconv-lite';
 import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
-import { detectEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
+import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
 import { TextRecords } from './textCsv.js';
 
 export class SaveError extends Error {}
@@ -30,7 +30,7 @@ interface ExistingRoster {
 function existingRoster(file: string): ExistingRoster {
   const bytes = readFileSync(file);
   refuseNotCsv(file, bytes);
-  const encoding = detectEncoding(bytes.subarray(0, 64 * 1024));
+  const encoding = detectFileEncoding(file, bytes);
   const text = iconv.decode(bytes, encoding);
   const body = text.replace(/^\uFEFF/, '');
   if (body.trim() === '') return { text, encoding, fields: [], labels: [], delimiter: ',' };

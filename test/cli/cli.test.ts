@@ -136,6 +136,18 @@ describe('calc on the shipped fixtures', () => {
 });
 
 describe('encodings and headers', () => {
+  it('ZJ-01: a GBK roster whose first 64 KB are all ASCII (English headers, pinyin names) is still read as GBK: the Chinese name far below is not garbled', () => {
+    const dir = tmp();
+    const lines = ['person_id,name,program,date,level,cost'];
+    for (let i = 0; i < 1500; i++) lines.push(`${residentId(1)},Wang${i},cert_training,2020-06-01,L4,1000`);
+    lines.push(`${residentId(2)},李四,cert_training,2020-06-02,L4,1000`);
+    writeFileSync(join(dir, 'r.csv'), iconv.encode(lines.join('\r\n') + '\r\n', 'gb18030'));
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('r.csv: read as GBK/GB18030');
+    expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain(`,1502,zhuji,final,${residentId(2)},李四,cert_training,`);
+  });
+
   const chinese = '身份证号码,姓名,补贴项目,结业日期,等级,人员类别,培训天数\r\n330681199001010015,王芳,cert_training,2020年5月10日,四级,两后生;农村学员,１５\r\n';
   const expectLines = (out: string): void => {
     const b = readFileSync(join(out, 'breakdown.csv'), 'utf8');
