@@ -1,5 +1,5 @@
 // Rows with no programme or date under a row that has one: the mark a merged cell leaves in a sheet saved as CSV.
-import type { TotalsInput } from './totalsCheck.js';
+import type { SheetRow } from './totalsCheck.js';
 
 /** How many runs of such rows a note names. */
 const RUNS_SHOWN = 5;
@@ -33,7 +33,7 @@ export class MergedCellsHint {
     for (const f of fields) this.blanks.set(f, { open: false, inRun: false, recording: false, count: 0, runs: [], more: 0 });
   }
 
-  add(r: TotalsInput): void {
+  add(r: SheetRow): void {
     if (r.totals || r.headerAgain) {
       // A block ends at a totals row, and a new sheet starts under the header again.
       for (const b of this.blanks.values()) b.open = b.inRun = false;

@@ -3,8 +3,8 @@ import { FIELD_BY_NAME } from './fields.js';
 import { parseCell } from './intake.js';
 import { formatYuanGrouped } from './money.js';
 
-/** A roster row as the check needs it, in file order. */
-export interface TotalsInput {
+/** A roster row as the sheet checks need it (TotalsCheck, MergedCellsHint), in file order. */
+export interface SheetRow {
   row: number;
   /** Cells by field (a totals row's own figures included). */
   cells: ReadonlyMap<string, string>;
@@ -55,7 +55,7 @@ export class TotalsCheck {
     private readonly label: (field: string) => string,
   ) {}
 
-  add(r: TotalsInput): void {
+  add(r: SheetRow): void {
     if (r.headerAgain) {
       this.section = fresh(r.row + 1);
       this.grand = fresh(r.row + 1);
@@ -79,7 +79,7 @@ export class TotalsCheck {
     }
   }
 
-  private check(r: TotalsInput): void {
+  private check(r: SheetRow): void {
     const sums = r.totals === 'sub' ? this.section : this.grand;
     const word = r.totals === 'sub' ? '小计' : '合计';
     const rows = !sums.from ? 'the rows above it' : sums.from >= r.row ? 'no rows since the last total' : sums.from === r.row - 1 ? `row ${sums.from}` : `rows ${sums.from}–${r.row - 1}`;

@@ -1,10 +1,10 @@
 // A roster read once more for what only its rows in order show: totals rows against the rows above them, blocks a merged cell left blank.
 import { MergedCellsHint } from '../engine/mergedCells.js';
-import { type TotalsInput, TotalsCheck } from '../engine/totalsCheck.js';
+import { type SheetRow, TotalsCheck } from '../engine/totalsCheck.js';
 import { type EncodingChoice, type RosterHeader, type RosterRecord, readRosterBatches } from './roster.js';
 
-/** A record as the checks take it. */
-export const totalsInput = (rec: RosterRecord): TotalsInput => ({
+/** A record as the sheet checks take it (SheetRow). */
+export const sheetRow = (rec: RosterRecord): SheetRow => ({
   row: rec.row,
   cells: rec.cells,
   unreadable: rec.unreadable !== undefined,
@@ -44,7 +44,7 @@ export async function checkSheet(path: string, encoding: EncodingChoice, label: 
   };
   for await (const batch of readRosterBatches(path, encoding, onHeader)) {
     for (const rec of batch) {
-      const input = totalsInput(rec);
+      const input = sheetRow(rec);
       totals?.add(input);
       merged?.add(input);
     }

@@ -1,11 +1,11 @@
 // Rows left blank under a row that gives the value: the mark of a merged cell.
 import { describe, expect, it } from 'vitest';
 import { MergedCellsHint } from '../../src/engine/mergedCells.js';
-import type { TotalsInput } from '../../src/engine/totalsCheck.js';
+import type { SheetRow } from '../../src/engine/totalsCheck.js';
 
-const row = (n: number, cells: Record<string, string>, more: Partial<TotalsInput> = {}): TotalsInput => ({ row: n, cells: new Map(Object.entries(cells)), ...more });
+const row = (n: number, cells: Record<string, string>, more: Partial<SheetRow> = {}): SheetRow => ({ row: n, cells: new Map(Object.entries(cells)), ...more });
 
-function notes(rows: TotalsInput[]): string[] {
+function notes(rows: SheetRow[]): string[] {
   const hint = new MergedCellsHint('r.csv', ['program', 'date'], (f) => ({ program: '补贴项目', date: '日期' })[f] ?? f);
   for (const r of rows) hint.add(r);
   return hint.notes();

@@ -1,11 +1,11 @@
 // 合计/小计 rows checked against the rows above them.
 import { describe, expect, it } from 'vitest';
-import { type TotalsInput, TotalsCheck } from '../../src/engine/totalsCheck.js';
+import { type SheetRow, TotalsCheck } from '../../src/engine/totalsCheck.js';
 
 const LABELS: Record<string, string> = { cost: '费用', training_days: '培训天数' };
-const row = (n: number, cells: Record<string, string>, more: Partial<TotalsInput> = {}): TotalsInput => ({ row: n, cells: new Map(Object.entries(cells)), ...more });
+const row = (n: number, cells: Record<string, string>, more: Partial<SheetRow> = {}): SheetRow => ({ row: n, cells: new Map(Object.entries(cells)), ...more });
 
-function notes(rows: TotalsInput[]): string[] {
+function notes(rows: SheetRow[]): string[] {
   const check = new TotalsCheck('r.csv', (f) => LABELS[f] ?? f);
   for (const r of rows) check.add(r);
   return check.notes();

@@ -14,7 +14,7 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
-import { mergedCellsFor, totalsCheckFor, totalsInput } from '../../io/sheetChecks.js';
+import { mergedCellsFor, totalsCheckFor, sheetRow } from '../../io/sheetChecks.js';
 import type { TotalsCheck } from '../../engine/totalsCheck.js';
 import type { MergedCellsHint } from '../../engine/mergedCells.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -94,7 +94,7 @@ async function readCases(
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
-    const input = totalsInput(rec);
+    const input = sheetRow(rec);
     totals?.add(input);
     merged?.add(input);
     if (rec.skipped) {
