@@ -173,7 +173,7 @@ describe('encodings and headers', () => {
     const inputs: [string, Buffer][] = [
       ['utf8.csv', Buffer.from(titled)], // cut by hand (fastCsv)
       ['gbk.csv', iconv.encode(titled, 'gbk')], // read from a UTF-8 copy
-      ['tabs.tsv', Buffer.from(titled.replaceAll(',', '\t'))], // PapaParse
+      ['tabs.tsv', Buffer.from(titled.replaceAll(',', '\t'))], // the general reader
     ];
     for (const [name, bytes] of inputs) {
       const dir = tmp();
@@ -610,7 +610,7 @@ describe('exit codes and errors', () => {
       `${residentId(2)},李四,cert_training,2020-06-01,L4,2,500,`,
     ].join('\n');
     writeFileSync(join(dir, 'r.csv'), `${roster}\n`);
-    // Small and large runs read the roster differently (PapaParse whole, or cut by hand in byte ranges): both refuse it.
+    // Small and large runs read the roster differently (the general reader whole, or cut by hand in byte ranges): both refuse it.
     for (const [out, env] of [['small', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '16' }]] as const) {
       const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
       expect(r.status, r.stderr).toBe(0);

@@ -122,7 +122,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
 
   it('IDs and dates exported as text formulas (="330681…") read as the text inside, on three threads: the same outputs as the plain roster', () => {
     mkdirSync(join(dir, 'formulas'));
-    // Every fifth row's ID and date wrapped (a quote mid-cell, which the hand cutter hands to PapaParse).
+    // Every fifth row's ID and date wrapped (a quote mid-cell, which the hand cutter hands to the general reader).
     let wrapped = 0;
     const text = readFileSync(roster, 'utf8').replace(/^(\d{17}[\dXx]),([^,\n]*),([^,\n]*),([^,\n]*),(\d{4}-\d\d-\d\d),/gm, (whole, id, name, code, program, date) => {
       if (wrapped++ % 5) return whole;
