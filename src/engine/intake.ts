@@ -126,6 +126,16 @@ export function nfkc(text: string): string {
   return NOT_ASCII_OR_CJK.test(text) ? text.normalize('NFKC') : text;
 }
 
+/** Where a training period is typed into the date column ("2020.6.1-2020.6.15", "2020年6月1日至6月15日"): its two ends. */
+function dateRange(t: string): [string, string] | undefined {
+  for (const sep of ['至', '到', '~', '～', '—', '–', '-']) {
+    const at = t.indexOf(sep);
+    // An ISO date has hyphens too: a range only when what comes before the separator is a date itself.
+    if (at > 0 && parseDate(t.slice(0, at))) return [t.slice(0, at).trim(), t.slice(at + sep.length).trim()];
+  }
+  return undefined;
+}
+
 /**
  * Characters that show as nothing, which a cell copied from a web page or a chat message carries (a zero-width space
  * before an ID, a soft hyphen, direction marks, a BOM): never part of a value, and a clerk cannot see them to delete.
@@ -160,6 +170,14 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
       // A date column Excel saved as numbers (44256 is 2021-03-01 in its 1900 system, 2025-03-02 in its 1904 one):
       // which system made it cannot be told from the number, so it is not read, but the reason says what happened.
       if (/^\d{5}(\.\d+)?$/.test(t)) return bad('bad_date', `日期被存成了 Excel 序列号(${t}): 请将该列设为日期格式(如 2021-03-01)后另存为 CSV`, `a date saved as an Excel serial number (${t}): format the column as a date (2021-03-01) before saving as CSV`);
+      const range = dateRange(t);
+      if (range) {
+        return bad(
+          'bad_date',
+          `这是一段日期(${range[0]} 至 ${range[1]}): 此列只填一个日期, 即结业或发证日期; 若正是这段日期的最后一天, 请只填该日`,
+          `a date range (${range[0]} to ${range[1]}): the column takes one date, the completion or certificate date; if that is the range's last day, give it alone`,
+        );
+      }
       return bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
     }
     case 'level':

@@ -53,6 +53,18 @@ describe('dates', () => {
     expect(parseCell(date, '44256')).toEqual({ ok: false, code: 'bad_date', reason: expect.objectContaining({ en: 'a date saved as an Excel serial number (44256): format the column as a date (2021-03-01) before saving as CSV' }) });
     expect(parseCell(date, '2021-03-01')).toEqual({ ok: true, value: '2021-03-01' });
   });
+  it('refuses a training period typed into the date column, saying it is a range and which day to give (never picking an end itself)', () => {
+    const date = FIELD_BY_NAME.get('date')!;
+    for (const [t, from, to] of [['2020.6.1-2020.6.15', '2020.6.1', '2020.6.15'], ['2020年6月1日至6月15日', '2020年6月1日', '6月15日'], ['2020-06-01 ~ 2020-06-15', '2020-06-01', '2020-06-15']]) {
+      expect(parseCell(date, t!), t).toEqual({
+        ok: false,
+        code: 'bad_date',
+        reason: expect.objectContaining({ en: `a date range (${from} to ${to}): the column takes one date, the completion or certificate date; if that is the range's last day, give it alone` }),
+      });
+    }
+    // An ISO date's hyphens are no range.
+    expect(parseCell(date, '2020-06-15')).toEqual({ ok: true, value: '2020-06-15' });
+  });
   it('refuses impossible dates', () => {
     expect(parseDate('2021-02-29')).toBeUndefined();
     expect(parseDate('2020-13-01')).toBeUndefined();
