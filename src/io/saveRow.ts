@@ -26,6 +26,11 @@ interface ExistingRoster {
   delimiter: string;
 }
 
+/** The columns rows saved to `file` can fill: every roster column for a new file, an existing roster's own. */
+export function saveColumns(file: string): Set<string> {
+  return new Set(existsSync(file) ? existingRoster(file).fields.filter(Boolean) : FIELDS.map((f) => f.name));
+}
+
 /** An existing roster's text, encoding and header (refused: a workbook, UTF-16 text, a file without a header). */
 function existingRoster(file: string): ExistingRoster {
   const bytes = readFileSync(file);

@@ -33,7 +33,7 @@ vi.mock('../../src/cli/prompts.js', () => ({
   },
 }));
 
-const { interview, evaluateCase } = await import('../../src/cli/commands/check.js');
+const { interview, evaluateCase, askPayees } = await import('../../src/cli/commands/check.js');
 
 const field = (m: string): string => m.split(' / ')[0]!.split(' (')[0]!;
 
@@ -90,6 +90,23 @@ describe('check asks only what matters', () => {
     expect(asked.map(field)).toEqual(['date', 'resident ID number', 'class registered', 'certificate kind', 'class hours', 'occupation']);
     expect(asked.some((m) => m.includes('training days'))).toBe(false);
     expect(brief(evaluateCase(TABLES, hengyang, [program], cells)[0]!)).toEqual([['safety_training', 'approved', '300.00', 'ok']]);
+  });
+
+  it('HY-03 hengyang: a case to be saved is asked, last and optionally, for the training provider paid for it; not for a roster without that column, nor for a programme already denied', async () => {
+    const hengyang = TABLES.get('hengyang')!;
+    const program = hengyang.programs.find((p) => p.id === 'safety_training')!;
+    const all = new Set(['provider', 'employer']);
+    script = [['training provider', '红星学校']];
+    const cells = new Map([['date', '2020-06-01'], ['person_id', P1], ['class_registered', 'yes'], ['certificate', 'special_operation'], ['class_hours', '70']]);
+    await askPayees(hengyang, [program], cells, 'en', all);
+    expect(asked.map(field)).toEqual(['training provider']);
+    expect(cells.get('provider')).toBe('红星学校');
+    // The saved row names it: calc's summary totals HY-03's 300.00 under 红星学校.
+    expect(evaluateCase(TABLES, hengyang, [program], cells)[0]!.lines[0]).toMatchObject({ amountFen: 30000, payee: 'provider', payeeName: '红星学校' });
+    asked.length = 0;
+    await askPayees(hengyang, [program], new Map([['date', '2020-06-01'], ['person_id', P1]]), 'en', new Set());
+    await askPayees(hengyang, [program], new Map([['date', '2020-06-01'], ['person_id', P1], ['class_registered', 'no']]), 'en', all);
+    expect(asked).toEqual([]);
   });
 
   it('XH-01 xihu: a non-resident is asked about groups before any denial; a graduate goes to review, a veteran is denied', async () => {

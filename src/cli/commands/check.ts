@@ -8,7 +8,7 @@ import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
-import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
+import { appendRows, checkSaveTarget, saveColumns } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -102,6 +102,7 @@ export async function check(opts: CheckOptions): Promise<number> {
     const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
     const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
     const cells = await interview(table, programs, opts.lang);
+    if (opts.save) await askPayees(table, programs, cells, opts.lang, saveColumns(opts.save));
     return await finish(tables, table, programs, cells, opts, ledger);
   } finally {
     await ledger?.close();
@@ -165,6 +166,22 @@ export async function interview(table: Table, programs: Program[], lang: Lang): 
     )[0]!;
     asked.add(field);
     const answer = await askField(FIELD_BY_NAME.get(field)!, !info.required, lang);
+    if (answer !== undefined) cells.set(field, answer);
+  }
+}
+
+/**
+ * For a saved case (--save): the training provider or employer a still-possible programme pays for the person, asked
+ * optionally at the end. It changes no amount, so the interview does not ask it; the saved row names it for calc's
+ * summary, which totals what each is paid (Line.payeeName).
+ */
+export async function askPayees(table: Table, programs: Program[], cells: Map<string, string>, lang: Lang, columns: ReadonlySet<string>): Promise<void> {
+  const facts = parseCells(cells);
+  const open = programs.filter((p) => p.subject === 'person' && neededInputs(table, p, facts) !== 'denied');
+  for (const [payee, field] of [['provider', 'provider'], ['enterprise', 'employer']] as const) {
+    // Not asked for a roster without the column: an answer there could not be saved.
+    if (cells.has(field) || !columns.has(field) || !open.some((p) => p.payee === payee)) continue;
+    const answer = await askField(FIELD_BY_NAME.get(field)!, true, lang);
     if (answer !== undefined) cells.set(field, answer);
   }
 }
