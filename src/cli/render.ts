@@ -13,7 +13,7 @@ export function renderLines(lines: Line[], lang: Lang, c: ChalkInstance): string
   for (const l of lines) {
     const status = paintStatus(c, l.status, zh ? STATUS_ZH[l.status] : l.status);
     const money = l.status === 'approved' ? `${yuanGrouped(l.amountFen)} ${zh ? '元' : 'yuan'}` : l.status === 'review' && l.exposureFen !== null ? `${zh ? '最高' : 'up to'} ${yuanGrouped(l.exposureFen)}` : '';
-    out.push(`${status}  ${c.bold(l.programName[lang])} (${l.program}${l.companionOf ? `, ${zh ? '随' : 'with'} ${l.companionOf}` : ''})  ${money}`);
+    out.push(`${status}  ${c.bold(l.programName[lang])} (${l.program}${l.companionOf ? `, ${zh ? '随' : 'with'} ${l.companionOf}` : ''})  ${money}${money && paidTo(l, zh)}`);
     if (l.formula[lang]) out.push(`    ${l.formula[lang]}`);
     out.push(`    ${l.reason[lang]}${l.reasonCode !== 'ok' ? c.dim(` [${l.reasonCode}]`) : ''}`);
     if (l.hint) out.push(`    ${c.cyan(`→ ${l.hint.zh} / ${l.hint.en}`)}`);
@@ -26,6 +26,20 @@ export function renderLines(lines: Line[], lang: Lang, c: ChalkInstance): string
   return out.join('\n');
 }
 
+/** Whom money not paid to the person goes to (the text's payee), so no one at the counter promises it to them. */
+const PAYEES: Record<string, { zh: string; en: string }> = {
+  provider: { zh: '培训机构', en: 'the training provider' },
+  enterprise: { zh: '用人单位', en: 'the employer' },
+  unit: { zh: '本单位', en: 'the unit' },
+};
+
+function paidTo(l: Line, zh: boolean): string {
+  const who = PAYEES[l.payee];
+  if (!who) return '';
+  const name = l.payeeName ? (zh ? `(${l.payeeName})` : ` (${l.payeeName})`) : '';
+  return zh ? `, 支付给${who.zh}${name}` : `, paid to ${who.en}${name}`;
+}
+
 /** The JSON form of a result, for other programs (`check --json`). Money in yuan strings and in fen. */
 export function resultJson(r: BatchResult): object {
   return {
@@ -35,6 +49,7 @@ export function resultJson(r: BatchResult): object {
       program: l.program,
       programName: l.programName,
       payee: l.payee,
+      payeeName: l.payeeName || null,
       status: l.status,
       reasonCode: l.reasonCode,
       reason: l.reason,

@@ -153,6 +153,18 @@ describe('check and calc agree', () => {
     hengyang: { program: 'safety_training', person_id: P1, date: '2020-06-01', certificate: 'special_operation', class_hours: 70, class_registered: true },
     quzhou: { program: 'craftsman_title', person_id: P1, date: '2022-05-01', title: ['衢州工匠', '衢州大工匠'] },
   };
+  it('HY-03 hengyang: money paid to the training provider says so at the counter, naming it when given, and --json carries the name; calc names it alike', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const answers = { ...CASES.hengyang, provider: '红星学校' };
+    const text = run(['check', '-j', 'hengyang', '--answers', '-'], JSON.stringify(answers));
+    expect(text.stdout.toString()).toContain('300.00 yuan, paid to the training provider (红星学校)');
+    expect(run(['check', '-j', 'hengyang', '--answers', '-', '--lang', 'zh'], JSON.stringify(CASES.hengyang)).stdout.toString()).toContain('300.00 元, 支付给培训机构');
+    const c = run(['check', '-j', 'hengyang', '--answers', '-', '--json', '--save', join(dir, 'saved.csv')], JSON.stringify(answers));
+    expect((JSON.parse(c.stdout.toString()) as { lines: Record<string, unknown>[] }).lines[0]).toMatchObject({ payee: 'provider', payeeName: '红星学校', amount: '300.00' });
+    expect(run(['calc', join(dir, 'saved.csv'), '-o', join(dir, 'out')]).status).toBe(0);
+    expect(readFileSync(join(dir, 'out', 'summary.csv'), 'utf8')).toContain('safety_training,Special-operation safety training,provider,红星学校,approved,1,1,300.00,');
+  });
+
   it.each(Object.keys(CASES))('%s: the same case gives identical lines in check --answers and in calc', (code) => {
     const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
     const answers = CASES[code]!;
