@@ -21,7 +21,10 @@ export function renderLines(lines: Line[], lang: Lang, c: ChalkInstance): string
   }
   const total = lines.filter((l) => l.status === 'approved').reduce((a, l) => a + l.amountFen, 0);
   const exposure = lines.filter((l) => l.status === 'review').reduce((a, l) => a + (l.exposureFen ?? 0), 0);
-  out.push('', c.bold(`${zh ? '合计' : 'total'}: ${yuanGrouped(total)} ${zh ? '元' : 'yuan'}`) + (exposure ? `  (${zh ? '另待审最高' : 'plus up to'} ${yuanGrouped(exposure)} ${zh ? '元待审' : 'yuan under review'})` : ''));
+  // The part of the total the person does not receive (paidTo): said with the total, not only line by line.
+  const others = lines.filter((l) => l.status === 'approved' && PAYEES[l.payee]).reduce((a, l) => a + l.amountFen, 0);
+  const toOthers = others ? (zh ? `, 其中 ${yuanGrouped(others)} 元支付给培训机构、用人单位或本单位` : `, of which ${yuanGrouped(others)} paid to a provider, an employer or the unit`) : '';
+  out.push('', c.bold(`${zh ? '合计' : 'total'}: ${yuanGrouped(total)} ${zh ? '元' : 'yuan'}${toOthers}`) + (exposure ? `  (${zh ? '另待审最高' : 'plus up to'} ${yuanGrouped(exposure)} ${zh ? '元待审' : 'yuan under review'})` : ''));
   if (lines.some((l) => l.documentStatus === 'draft')) out.push(c.yellow(zh ? '注意: 依据为征求意见稿, 金额未定稿' : 'note: based on a draft for comment; amounts are not final'));
   return out.join('\n');
 }

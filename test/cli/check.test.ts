@@ -158,6 +158,7 @@ describe('check and calc agree', () => {
     const answers = { ...CASES.hengyang, provider: '红星学校' };
     const text = run(['check', '-j', 'hengyang', '--answers', '-'], JSON.stringify(answers));
     expect(text.stdout.toString()).toContain('300.00 yuan, paid to the training provider (红星学校)');
+    expect(text.stdout.toString()).toContain('total: 300.00 yuan, of which 300.00 paid to a provider, an employer or the unit');
     expect(run(['check', '-j', 'hengyang', '--answers', '-', '--lang', 'zh'], JSON.stringify(CASES.hengyang)).stdout.toString()).toContain('300.00 元, 支付给培训机构');
     const c = run(['check', '-j', 'hengyang', '--answers', '-', '--json', '--save', join(dir, 'saved.csv')], JSON.stringify(answers));
     expect((JSON.parse(c.stdout.toString()) as { lines: Record<string, unknown>[] }).lines[0]).toMatchObject({ payee: 'provider', payeeName: '红星学校', amount: '300.00' });
