@@ -29,6 +29,7 @@ export class MergedCellsHint {
     private readonly file: string,
     fields: readonly string[],
     private readonly label: (field: string) => string,
+    private readonly lang: 'en' | 'zh' = 'en',
   ) {
     for (const f of fields) this.blanks.set(f, { open: false, inRun: false, recording: false, count: 0, runs: [], more: 0 });
   }
@@ -63,6 +64,11 @@ export class MergedCellsHint {
     const notes: string[] = [];
     for (const [field, b] of this.blanks) {
       if (!b.count) continue;
+      if (this.lang === 'zh') {
+        const runs = b.runs.map(([a, z]) => (a === z ? `第 ${a} 行` : `第 ${a}–${z} 行`)).join(', ') + (b.more ? ', …' : '');
+        notes.push(`${this.file}: ${b.count} 行没有${this.label(field)}, 而其上一行有 (${runs}): 表格中该单元格跨行合并了吗? 合并单元格只保存在块的第一行: 请取消合并并向下填充, 再另存为 CSV`);
+        continue;
+      }
       const runs = b.runs.map(([a, z]) => (a === z ? `row ${a}` : `rows ${a}–${z}`)).join(', ') + (b.more ? ', …' : '');
       notes.push(
         `${this.file}: ${b.count} row(s) with no ${this.label(field)} under a row that has one (${runs}): a cell merged over a block of rows in the sheet? ` +

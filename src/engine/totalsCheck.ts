@@ -49,10 +49,11 @@ export class TotalsCheck {
   private readonly agreed = new Set<string>();
   private agreeing = 0;
 
-  /** `label` names a field as the sheet's header does ("费用" for cost). */
+  /** `label` names a field as the sheet's header does ("费用" for cost); `lang`, the notes' language. */
   constructor(
     private readonly file: string,
     private readonly label: (field: string) => string,
+    private readonly lang: 'en' | 'zh' = 'en',
   ) {}
 
   add(r: SheetRow): void {
@@ -81,8 +82,11 @@ export class TotalsCheck {
 
   private check(r: SheetRow): void {
     const sums = r.totals === 'sub' ? this.section : this.grand;
+    const zh = this.lang === 'zh';
     const word = r.totals === 'sub' ? '小计' : '合计';
-    const rows = !sums.from ? 'the rows above it' : sums.from >= r.row ? 'no rows since the last total' : sums.from === r.row - 1 ? `row ${sums.from}` : `rows ${sums.from}–${r.row - 1}`;
+    const rows = zh
+      ? !sums.from ? '其上各行' : sums.from >= r.row ? '上一个合计之后的行(没有)' : `第 ${sums.from}${sums.from === r.row - 1 ? '' : `–${r.row - 1}`} 行`
+      : !sums.from ? 'the rows above it' : sums.from >= r.row ? 'no rows since the last total' : sums.from === r.row - 1 ? `row ${sums.from}` : `rows ${sums.from}–${r.row - 1}`;
     const problems: string[] = [];
     const fine: string[] = [];
     for (const [field, text] of r.cells) {
@@ -98,8 +102,14 @@ export class TotalsCheck {
         continue;
       }
       const unread = sums.unread.get(field) ?? 0;
-      const left = unread ? `, ${unread} cell(s) of it not a number and left out` : '';
-      problems.push(`${this.label(field)} says ${show(want)}, ${rows} sum to ${show(got)} (${show(Math.abs(want - got))} ${want > got ? 'less' : 'more'}${left})`);
+      const diff = show(Math.abs(want - got));
+      if (zh) {
+        const left = unread ? `, 其中 ${unread} 格不是数字, 未计入` : '';
+        problems.push(`${this.label(field)} 写的是 ${show(want)}, ${rows}合计为 ${show(got)} (${want > got ? '少' : '多'} ${diff}${left})`);
+      } else {
+        const left = unread ? `, ${unread} cell(s) of it not a number and left out` : '';
+        problems.push(`${this.label(field)} says ${show(want)}, ${rows} sum to ${show(got)} (${diff} ${want > got ? 'less' : 'more'}${left})`);
+      }
     }
     if (r.totals === 'sub') this.section = fresh(r.row + 1);
     else {
@@ -107,8 +117,14 @@ export class TotalsCheck {
       this.section = fresh(r.row + 1);
     }
     if (problems.length) {
-      const cut = sums.unreadable ? `; ${sums.unreadable} row(s) among them could not be read at all` : '';
-      if (this.disagreeing++ < 10) this.disagree.push(`${this.file} row ${r.row} (${word}): ${problems.join('; ')}${cut}: rows left out, added or changed since the sheet was totalled?`);
+      if (this.disagreeing++ >= 10) return;
+      if (zh) {
+        const cut = sums.unreadable ? `; 其中 ${sums.unreadable} 行完全无法读取` : '';
+        this.disagree.push(`${this.file} 第 ${r.row} 行(${word}): ${problems.join('; ')}${cut}: 表格合计之后有行被删去、增加或改动?`);
+      } else {
+        const cut = sums.unreadable ? `; ${sums.unreadable} row(s) among them could not be read at all` : '';
+        this.disagree.push(`${this.file} row ${r.row} (${word}): ${problems.join('; ')}${cut}: rows left out, added or changed since the sheet was totalled?`);
+      }
     } else if (fine.length) {
       this.agreeing++;
       for (const f of fine) this.agreed.add(this.label(f));
@@ -117,9 +133,12 @@ export class TotalsCheck {
 
   /** What the run says: each disagreeing totals row (the first ten), and how many agreed, on which columns. */
   notes(): string[] {
+    const zh = this.lang === 'zh';
     const notes = [...this.disagree];
-    if (this.disagreeing > this.disagree.length) notes.push(`${this.file}: … ${this.disagreeing - this.disagree.length} more totals row(s) disagree`);
-    if (this.agreeing) notes.push(`${this.file}: ${this.agreeing} totals row(s) agree with the rows above them (${[...this.agreed].join(', ')})`);
+    const more = this.disagreeing - this.disagree.length;
+    if (more > 0) notes.push(zh ? `${this.file}: … 另有 ${more} 个合计行不符` : `${this.file}: … ${more} more totals row(s) disagree`);
+    const columns = [...this.agreed].join(', ');
+    if (this.agreeing) notes.push(zh ? `${this.file}: ${this.agreeing} 个合计行与其上各行相符 (${columns})` : `${this.file}: ${this.agreeing} totals row(s) agree with the rows above them (${columns})`);
     return notes;
   }
 }

@@ -201,8 +201,10 @@ export function putPersonRow(r: PersonRow, mask: boolean, dst: Buffer, at: numbe
 }
 
 /** What a run says when some IDs came with more than one name (PersonRow.otherNames): a mistyped ID or name to check. */
-export const namedOtherwiseNote = (persons: number): string =>
-  `${persons} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's own name: check the ID or the name`;
+export const namedOtherwiseNote = (persons: number, lang: Lang = 'en'): string =>
+  lang === 'zh'
+    ? `${persons} 个身份证号对应不止一个姓名: persons.csv 给出第一个并列出其他姓名(other_names); breakdown 各行是本行的姓名: 请核对身份证号或姓名`
+    : `${persons} ID(s) appear with more than one name: persons.csv gives the first and lists the others (other_names); the breakdown has each row's own name: check the ID or the name`;
 
 /** A person's row as text (see putPersonRow). */
 export function personRow(r: PersonRow, mask: boolean): string {

@@ -177,7 +177,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       const rejected = mergeRejectCounts(mine.map((c) => c.rejectCounts));
       const want = { totals: skipped.totals.count > 0, blank: MERGED_FIELDS.filter((f) => rejected[`${f}\tmissing_column`]) };
       if (want.totals || want.blank.length) {
-        skipped.checks = await checkSheet(input.path, input.encoding, input.label, want);
+        skipped.checks = await checkSheet(input.path, input.encoding, input.label, want, o.lang);
         lap('sheet checked');
       }
       if (skipped.count || skipped.checks.length) o.onSkippedRows?.(input.label, skipped);

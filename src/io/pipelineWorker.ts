@@ -62,12 +62,12 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   onWorkDir: (path) => post({ kind: 'workdir', path }),
   onHeader: (h) => {
     refuseMisread(h.file, h);
-    for (const text of headerNotes(h, job.encoding)) post({ kind: 'header', text });
+    for (const text of headerNotes(h, job.encoding, job.lang)) post({ kind: 'header', text });
   },
   onSkippedRows: (file, skipped) => {
-    for (const text of skippedNotes(file, skipped)) post({ kind: 'header', text });
+    for (const text of skippedNotes(file, skipped, job.lang)) post({ kind: 'header', text });
   },
-  onNamedOtherwise: (persons) => post({ kind: 'header', text: namedOtherwiseNote(persons) }),
+  onNamedOtherwise: (persons) => post({ kind: 'header', text: namedOtherwiseNote(persons, job.lang) }),
   progress: job.progress
     ? {
         start: (...args) => post({ kind: 'progress', call: 'start', args }),

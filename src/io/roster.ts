@@ -208,19 +208,27 @@ export function refuseMisread(file: string, head: Pick<RosterHeader, 'misread'>)
 }
 
 /** What a run says of rows above a file's header (HeaderFinder): they are not claims, and not in rejects either. */
-export function titleNote(h: RosterHeader): string | undefined {
+export function titleNote(h: RosterHeader, lang: NoteLang = 'en'): string | undefined {
   if (!h.titles.length) return undefined;
-  return `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.join('; ')}`;
+  return lang === 'zh'
+    ? `${h.file}: 表头上方的行视为表格标题, 不作为申请读取: ${h.titles.join('; ')}`
+    : `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.join('; ')}`;
 }
 
+/** The language of a run's notes on stderr (calc's --lang). */
+export type NoteLang = 'en' | 'zh';
+
 /** What calc says of a file's header, in whichever thread it runs: a title above it, columns nobody reads, GBK. */
-export function headerNotes(h: RosterHeader, encoding: EncodingChoice): string[] {
+export function headerNotes(h: RosterHeader, encoding: EncodingChoice, lang: NoteLang = 'en'): string[] {
+  const zh = lang === 'zh';
   const notes: string[] = [];
-  const titles = titleNote(h);
+  const titles = titleNote(h, lang);
   if (titles) notes.push(titles);
-  if (h.secondRow) notes.push(`${h.file}: the header goes on in row ${h.secondRow} (grouped headings, the column names below them): the two read as one`);
-  if (h.ignored.length) notes.push(`${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}`);
-  if (h.encoding === 'gb18030' && encoding === 'auto') notes.push(`${h.file}: read as GBK/GB18030`);
+  if (h.secondRow) {
+    notes.push(zh ? `${h.file}: 表头延续到第 ${h.secondRow} 行(分组标题, 其下为列名): 两行合为一个表头` : `${h.file}: the header goes on in row ${h.secondRow} (grouped headings, the column names below them): the two read as one`);
+  }
+  if (h.ignored.length) notes.push(zh ? `${h.file}: 忽略无人读取的列: ${h.ignored.join(', ')}` : `${h.file}: ignoring columns nobody reads: ${h.ignored.join(', ')}`);
+  if (h.encoding === 'gb18030' && encoding === 'auto') notes.push(zh ? `${h.file}: 按 GBK/GB18030 读取` : `${h.file}: read as GBK/GB18030`);
   return notes;
 }
 
@@ -581,13 +589,17 @@ export class SkippedRows {
 }
 
 /** What a run says of a file's skipped rows: how many of each kind, and the first few. */
-export function skippedNotes(file: string, skipped: SkippedLists & { checks?: string[] }): string[] {
-  const rows = ({ count, rows }: RowList): string => `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
+export function skippedNotes(file: string, skipped: SkippedLists & { checks?: string[] }, lang: NoteLang = 'en'): string[] {
+  const zh = lang === 'zh';
+  const rows = ({ count, rows }: RowList): string =>
+    zh ? `第 ${rows.join(', ')}${count > rows.length ? ', …' : ''} 行` : `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
   const notes: string[] = [];
   const { empty, totals, header } = skipped;
-  if (header.count) notes.push(`${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
-  if (totals.count) notes.push(`${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
-  if (empty.count) notes.push(`${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
+  if (header.count) {
+    notes.push(zh ? `${file}: ${header.count} 行重复了表头, 已单列, 不作为申请读取 (${rows(header)}): 是两张花名册上下拼在一起了吗?` : `${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
+  }
+  if (totals.count) notes.push(zh ? `${file}: ${totals.count} 个合计行(合计/小计, 无身份证号)已单列, 不作为申请读取 (${rows(totals)})` : `${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
+  if (empty.count) notes.push(zh ? `${file}: 跳过 ${empty.count} 个空行, 所读各列均为空 (${rows(empty)})` : `${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
   notes.push(...(skipped.checks ?? []));
   return notes;
 }

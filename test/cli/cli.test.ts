@@ -318,6 +318,27 @@ describe('encodings and headers', () => {
     expect(outputs[1]).toBe(outputs[0]);
   });
 
+  it('ZJ-01: with --lang zh the notes on the sheet are in Chinese too (totals rows, their check, merged cells, the header again)', () => {
+    const dir = tmp();
+    const rows = [
+      '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用',
+      `1,王芳,${residentId(1)},cert_training,2020-06-10,L4,1000`,
+      `2,李强,${residentId(2)},,2020-06-10,L4,1000`,
+      '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用',
+      `3,张伟,${residentId(3)},cert_training,2020-06-10,L4,1000`,
+      '合计,,,,,,3500',
+    ];
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out'), '--lang', 'zh']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('r.csv: 1 行重复了表头, 已单列, 不作为申请读取 (第 4 行): 是两张花名册上下拼在一起了吗?');
+    expect(r.stderr).toContain('r.csv: 1 个合计行(合计/小计, 无身份证号)已单列, 不作为申请读取 (第 6 行)');
+    // The 合计 covers the sheet under the header again: row 5's 1,000 where it says 3,500.
+    expect(r.stderr).toContain('r.csv 第 6 行(合计): 费用 写的是 3,500.00, 第 5 行合计为 1,000.00 (少 2,500.00): 表格合计之后有行被删去、增加或改动?');
+    expect(r.stderr).toContain('r.csv: 1 行没有补贴项目, 而其上一行有 (第 3 行): 表格中该单元格跨行合并了吗?');
+    expect(r.stderr).toContain('r.csv: 忽略无人读取的列: 序号');
+  });
+
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
     const dir = tmp();
     const header = '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用';

@@ -103,12 +103,12 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const err = process.stderr;
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
-    for (const note of headerNotes(h, setup.encoding)) err.write(`${note}\n`);
+    for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
   };
   const onSkippedRows = (file: string, skipped: SkippedRows): void => {
-    for (const note of skippedNotes(file, skipped)) err.write(`${note}\n`);
+    for (const note of skippedNotes(file, skipped, opts.lang)) err.write(`${note}\n`);
   };
-  const onNamedOtherwise = (persons: number): void => void err.write(`${namedOtherwiseNote(persons)}\n`);
+  const onNamedOtherwise = (persons: number): void => void err.write(`${namedOtherwiseNote(persons, opts.lang)}\n`);
   // A run refused at standard input's header, or failing before its files are in place, leaves no folder it made.
   const made = makeOutputFolder(out);
   try {
