@@ -57,8 +57,8 @@ export interface RosterHeader {
    * but not in "万元")"): their values would be missing from every row, a missing cost paid at the cap.
    */
   misread: string[];
-  /** Rows above the header taken as the sheet's title (HeaderFinder): "row 1: 诸暨市2020年…花名册". */
-  titles: string[];
+  /** Rows above the header taken as the sheet's title (HeaderFinder): row 1, "诸暨市2020年…花名册". */
+  titles: TitleRow[];
   /** The header's own text of each column read ("" for the others): a row repeating it is the header again (isHeaderAgain). */
   labels: string[];
   /** The row a header of grouped headings goes on to (secondHeaderRow), if it does. */
@@ -211,8 +211,14 @@ export function refuseMisread(file: string, head: Pick<RosterHeader, 'misread'>)
 export function titleNote(h: RosterHeader, lang: NoteLang = 'en'): string | undefined {
   if (!h.titles.length) return undefined;
   return lang === 'zh'
-    ? `${h.file}: 表头上方的行视为表格标题, 不作为申请读取: ${h.titles.join('; ')}`
-    : `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.join('; ')}`;
+    ? `${h.file}: 表头上方的行视为表格标题, 不作为申请读取: ${h.titles.map((t) => `第 ${t.row} 行: ${t.text}`).join('; ')}`
+    : `${h.file}: above the header, taken as the sheet's title and not read as claims: ${h.titles.map((t) => `row ${t.row}: ${t.text}`).join('; ')}`;
+}
+
+/** A row above the header, set aside as the sheet's title: its number and its non-blank cells. */
+export interface TitleRow {
+  row: number;
+  text: string;
 }
 
 /** The language of a run's notes on stderr (calc's --lang). */
@@ -237,7 +243,7 @@ const MAX_TITLE_ROWS = 10;
 
 /** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
 interface FoundHeader {
-  header: { fields: string[]; ignored: string[]; misread: string[]; titles: string[]; labels: string[]; secondRow?: number };
+  header: { fields: string[]; ignored: string[]; misread: string[]; titles: TitleRow[]; labels: string[]; secondRow?: number };
   rows: { row: number; cells: string[] }[];
 }
 
@@ -250,7 +256,7 @@ interface FoundHeader {
 class HeaderFinder {
   private readonly held: { row: number; cells: string[] }[] = [];
   /** The record that names columns, held until the next one says whether the header goes on there (secondHeaderRow). */
-  private named: { row: number; cells: string[]; titles: string[] } | undefined;
+  private named: { row: number; cells: string[]; titles: TitleRow[] } | undefined;
   constructor(private readonly file: string) {}
 
   /** The next non-blank record while there is no header: the header once it is settled. */
@@ -264,7 +270,7 @@ class HeaderFinder {
       return { header: { ...mapHeader(this.file, named.cells), titles: named.titles }, rows: [{ row, cells: [...cells] }] };
     }
     if (cells.some((c) => headerField(c) !== undefined)) {
-      this.named = { row, cells: [...cells], titles: this.held.map((t) => `row ${t.row}: ${t.cells.filter((c) => c.trim()).join(' ')}`) };
+      this.named = { row, cells: [...cells], titles: this.held.map((t) => ({ row: t.row, text: t.cells.filter((c) => c.trim()).join(' ') })) };
       return undefined;
     }
     this.held.push({ row, cells: [...cells] });

@@ -337,6 +337,9 @@ describe('encodings and headers', () => {
     expect(r.stderr).toContain('r.csv 第 6 行(合计): 费用 写的是 3,500.00, 第 5 行合计为 1,000.00 (少 2,500.00): 表格合计之后有行被删去、增加或改动?');
     expect(r.stderr).toContain('r.csv: 1 行没有补贴项目, 而其上一行有 (第 3 行): 表格中该单元格跨行合并了吗?');
     expect(r.stderr).toContain('r.csv: 忽略无人读取的列: 序号');
+    const titled = join(dir, 'titled.csv');
+    writeFileSync(titled, `诸暨市花名册,,,,,,\r\n${rows.slice(0, 3).join('\r\n')}\r\n`);
+    expect(cli(['calc', titled, '-j', 'zhuji', '-o', join(dir, 'out2'), '--lang', 'zh']).stderr).toContain('titled.csv: 表头上方的行视为表格标题, 不作为申请读取: 第 1 行: 诸暨市花名册');
   });
 
   it('ZJ-01: two rosters put together one below the other: the second header is set aside and named, not a reject with a problem in every column', () => {
