@@ -11,11 +11,12 @@ export class SaveError extends Error {}
 
 /**
  * Whether `file` can take the rows at all, said before the case is asked (check --save): a file that is there must be
- * a roster CSV with a header (a workbook would be overwritten), and the folder must be there to write in.
+ * a roster CSV with a header (a workbook would be overwritten), and the folder must be there to write in. The columns
+ * saved rows can fill: every roster column for a new file, an existing roster's own.
  */
-export function checkSaveTarget(file: string): void {
+export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
-  if (existsSync(file)) existingRoster(file);
+  return new Set(existsSync(file) ? existingRoster(file).fields.filter(Boolean) : FIELDS.map((f) => f.name));
 }
 
 interface ExistingRoster {
@@ -24,11 +25,6 @@ interface ExistingRoster {
   fields: string[];
   labels: string[];
   delimiter: string;
-}
-
-/** The columns rows saved to `file` can fill: every roster column for a new file, an existing roster's own. */
-export function saveColumns(file: string): Set<string> {
-  return new Set(existsSync(file) ? existingRoster(file).fields.filter(Boolean) : FIELDS.map((f) => f.name));
 }
 
 /** An existing roster's text, encoding and header (refused: a workbook, UTF-16 text, a file without a header). */
@@ -88,13 +84,10 @@ export function appendRows(file: string, rows: Record<string, string>[]): { tota
   const missing = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== '' && !fields.includes(k))))];
   if (missing.length) throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`);
   const lines = rows.map((r) => csvRow(fields.map((f) => (f ? (r[f] ?? '') : '')))).join('');
+  // After the last line, or above the totals rows the roster ends in.
   const below = belowData(roster);
-  if (below) {
-    const sep = below.at === 0 || text[below.at - 1] === '\n' ? '' : '\r\n';
-    writeFileAtomic(file, iconv.encode(text.slice(0, below.at) + sep + lines + text.slice(below.at), encoding).toString('latin1'), 'latin1');
-    return { totalsLine: below.line + rows.length };
-  }
-  const sep = text.length === 0 || text.endsWith('\n') ? '' : '\r\n';
-  writeFileAtomic(file, iconv.encode(text + sep + lines, encoding).toString('latin1'), 'latin1');
-  return {};
+  const at = below?.at ?? text.length;
+  const sep = at === 0 || text[at - 1] === '\n' ? '' : '\r\n';
+  writeFileAtomic(file, iconv.encode(text.slice(0, at) + sep + lines + text.slice(at), encoding).toString('latin1'), 'latin1');
+  return below ? { totalsLine: below.line + rows.length } : {};
 }

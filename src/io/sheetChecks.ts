@@ -4,7 +4,7 @@ import { type SheetRow, TotalsCheck } from '../engine/totalsCheck.js';
 import { type EncodingChoice, type NoteLang, type RosterHeader, type RosterRecord, readRosterBatches } from './roster.js';
 
 /** A record as the sheet checks take it (SheetRow). */
-export const sheetRow = (rec: RosterRecord): SheetRow => ({
+const sheetRow = (rec: RosterRecord): SheetRow => ({
   row: rec.row,
   cells: rec.cells,
   unreadable: rec.unreadable !== undefined,
@@ -18,17 +18,30 @@ const labelOf =
   (field: string): string =>
     h.labels[h.fields.indexOf(field)] || field;
 
-/** A totals check for `label`'s rows. */
-export const totalsCheckFor = (label: string, h: Pick<RosterHeader, 'fields' | 'labels'>, lang: NoteLang = 'en'): TotalsCheck => new TotalsCheck(label, labelOf(h), lang);
-
-/** A merged-cell hint for `label`'s rows, on `fields`. */
-export const mergedCellsFor = (label: string, fields: string[], h: Pick<RosterHeader, 'fields' | 'labels'>, lang: NoteLang = 'en'): MergedCellsHint =>
-  new MergedCellsHint(label, fields, labelOf(h), lang);
-
 /** What to look for in a file: its totals rows checked, and the fields whose blank cells rejected rows (merged cells?). */
 export interface SheetChecks {
   totals: boolean;
   blank: string[];
+}
+
+/** The checks a file's rows are fed to in order (its header known), and what they found. */
+export class SheetWatch {
+  private readonly totals: TotalsCheck | undefined;
+  private readonly merged: MergedCellsHint | undefined;
+  constructor(label: string, h: Pick<RosterHeader, 'fields' | 'labels'>, want: SheetChecks, lang: NoteLang = 'en') {
+    if (want.totals) this.totals = new TotalsCheck(label, labelOf(h), lang);
+    if (want.blank.length) this.merged = new MergedCellsHint(label, want.blank, labelOf(h), lang);
+  }
+
+  add(rec: RosterRecord): void {
+    const row = sheetRow(rec);
+    this.totals?.add(row);
+    this.merged?.add(row);
+  }
+
+  notes(): string[] {
+    return [...(this.totals?.notes() ?? []), ...(this.merged?.notes() ?? [])];
+  }
 }
 
 /**
@@ -37,18 +50,9 @@ export interface SheetChecks {
  * made only for a file with totals rows, or with rows rejected for a blank programme or date.
  */
 export async function checkSheet(path: string, encoding: EncodingChoice, label: string, want: SheetChecks, lang: NoteLang = 'en'): Promise<string[]> {
-  let totals: TotalsCheck | undefined;
-  let merged: MergedCellsHint | undefined;
-  const onHeader = (h: RosterHeader): void => {
-    if (want.totals) totals = totalsCheckFor(label, h, lang);
-    if (want.blank.length) merged = mergedCellsFor(label, want.blank, h, lang);
-  };
-  for await (const batch of readRosterBatches(path, encoding, onHeader)) {
-    for (const rec of batch) {
-      const input = sheetRow(rec);
-      totals?.add(input);
-      merged?.add(input);
-    }
+  let watch: SheetWatch | undefined;
+  for await (const batch of readRosterBatches(path, encoding, (h) => void (watch = new SheetWatch(label, h, want, lang)))) {
+    for (const rec of batch) watch?.add(rec);
   }
-  return [...(totals?.notes() ?? []), ...(merged?.notes() ?? [])];
+  return watch?.notes() ?? [];
 }

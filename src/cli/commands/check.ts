@@ -8,7 +8,7 @@ import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
-import { appendRows, checkSaveTarget, saveColumns } from '../../io/saveRow.js';
+import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -94,7 +94,7 @@ export async function check(opts: CheckOptions): Promise<number> {
   const tables = await loadRunTables(opts.table);
   if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw new UsageError(NOT_INTERACTIVE);
   // Before any question too: a save that cannot be made (a workbook, no such folder) is said before the interview.
-  if (opts.save) checkSaveTarget(opts.save);
+  const saveColumns = opts.save ? checkSaveTarget(opts.save) : undefined;
   // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
   const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m}\n`)) : undefined;
   try {
@@ -102,7 +102,7 @@ export async function check(opts: CheckOptions): Promise<number> {
     const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
     const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
     const cells = await interview(table, programs, opts.lang);
-    if (opts.save) await askPayees(table, programs, cells, opts.lang, saveColumns(opts.save));
+    if (saveColumns) await askPayees(table, programs, cells, opts.lang, saveColumns);
     return await finish(tables, table, programs, cells, opts, ledger);
   } finally {
     await ledger?.close();

@@ -14,9 +14,7 @@ import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
-import { mergedCellsFor, totalsCheckFor, sheetRow } from '../../io/sheetChecks.js';
-import type { TotalsCheck } from '../../engine/totalsCheck.js';
-import type { MergedCellsHint } from '../../engine/mergedCells.js';
+import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
@@ -80,23 +78,19 @@ async function readCases(
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
   let rows = 0;
   const skippedRows = new SkippedRows();
-  // A plan's 合计 row checked against its lines (a total that disagrees: a line left out of the file, or added).
-  let totals: TotalsCheck | undefined;
-  // In a roster of expected trainees, rows left out for a blank programme under a row that has one: a merged cell?
-  // (In a plan a line without a programme is an activity no programme pays for.)
-  let merged: MergedCellsHint | undefined;
+  // A 合计 row checked against the lines above it (a total that disagrees: a line left out of the file, or added); in a
+  // roster of expected trainees, rows left out for a blank programme under a row that has one (a merged cell?). In a
+  // plan a line without a programme is an activity no programme pays for.
+  let watch: SheetWatch | undefined;
   const onHeader = (h: RosterHeader): void => {
-    totals = totalsCheckFor(file, h);
-    if (!isPlan) merged = mergedCellsFor(file, ['program'], h);
+    watch = new SheetWatch(file, h, { totals: true, blank: isPlan ? [] : ['program'] });
     refuseMisread(file, h);
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
     rows++;
-    const input = sheetRow(rec);
-    totals?.add(input);
-    merged?.add(input);
+    watch?.add(rec);
     if (rec.skipped) {
       skippedRows.add(rec.skipped, rec.row);
       continue;
@@ -168,7 +162,7 @@ async function readCases(
   }
   progress?.done();
   if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
-  skippedRows.checks = [...(skippedRows.totals.count ? (totals?.notes() ?? []) : []), ...(merged?.notes() ?? [])];
+  skippedRows.checks = watch?.notes() ?? [];
   for (const note of skippedNotes(file, skippedRows)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
     process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
