@@ -37,7 +37,8 @@ Exit codes:
   program
     .command('calc')
     .description('evaluate roster CSVs: writes breakdown.csv, summary.csv, persons.csv and rejects.csv to the output folder')
-    .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030); - reads standard input')
+    .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030) or workbooks (.xlsx); - reads standard input')
+    .option('--sheet <name|n>', 'the sheet to read from a roster workbook (.xlsx): its name or number (default: the first visible sheet)')
     .option('-j, --jurisdiction <code>', 'jurisdiction for rows without a jurisdiction column (zhuji, xihu, shanxi, shaoguan, suzhou, hengyang, quzhou)')
     .option('-o, --out <dir>', 'output folder', 'subsidy-out')
     .option('--catalog <csv>', 'catalogue standards: occupation, level, standard [, program, jurisdiction] (repeatable)', collect, [])
@@ -89,6 +90,7 @@ Example answers file (case.json):
     .requiredOption('-j, --jurisdiction <code>', 'jurisdiction')
     .option('--plan <csv>', 'plan lines: program (or label), planned, and the facts the amount depends on (level, training_days, …)')
     .option('--roster <csv>', 'a roster of expected trainees instead of counts (each row one case)')
+    .option('--sheet <name|n>', 'the sheet to read when the plan or roster is a workbook (.xlsx): its name or number (default: the first visible sheet)')
     .option('--take-up <share>', 'share of planned cases that will claim (0–1)', '1')
     .option('--pass-rate <share>', 'share that will pass / obtain the certificate (0–1)', '1')
     .option('--low-share <share>', 'low figure: share of a ceiling assumed when the plan states no cost (0–1)', '0.5')

@@ -2,9 +2,10 @@
 import { Catalogue, type CatalogueEntry } from '../engine/catalogue.js';
 import { FIELD_BY_NAME } from '../engine/fields.js';
 import { parseCell } from '../engine/intake.js';
-import { type EncodingChoice, RosterError, readRoster, titleNote } from './roster.js';
+import { type EncodingChoice, RosterError, type SheetCopies, readRoster, titleNote } from './roster.js';
 
-export async function readCatalogue(files: string[], encoding: EncodingChoice): Promise<Catalogue> {
+/** `copies`: the catalogues given as workbooks, read from their sheet's copy. */
+export async function readCatalogue(files: string[], encoding: EncodingChoice, copies?: SheetCopies): Promise<Catalogue> {
   const entries: CatalogueEntry[] = [];
   const problems: string[] = [];
   for (const file of files) {
@@ -14,7 +15,7 @@ export async function readCatalogue(files: string[], encoding: EncodingChoice): 
       for (const need of ['occupation', 'standard']) {
         if (!h.fields.includes(need)) throw new RosterError(`${file}: a catalogue needs the column "${need}" (${FIELD_BY_NAME.get(need)!.zh})`);
       }
-    })) {
+    }, undefined, copies)) {
       if (rec.skipped) continue; // ",,,," under a spreadsheet's data, or its 合计 row: no entry
       if (rec.unreadable !== undefined) {
         problems.push(`${file} row ${rec.row}: ${rec.unreadable.en}`);

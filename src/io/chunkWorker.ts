@@ -5,13 +5,15 @@ import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
 import { type Decided, type LedgerContexts, type OutputFormat, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
-import type { EncodingChoice } from './roster.js';
+import type { EncodingChoice, SheetCopies } from './roster.js';
 
 export interface ChunkWorkerSetup {
   /** The run's tables, copied in: loading and validating them again cost each thread about 0.2 s. */
   tables: ReadonlyMap<string, Table>;
   catalogs: string[];
   encoding: EncodingChoice;
+  /** Catalogues given as workbooks, read from their sheet's copy. */
+  copies?: SheetCopies;
   defaultJurisdiction?: string;
 }
 
@@ -45,7 +47,7 @@ export type ChunkWorkerMessage =
 const setup = workerData as ChunkWorkerSetup;
 const port = parentPort!;
 const post = (m: ChunkWorkerMessage): void => port.postMessage(m);
-const catalogue = setup.catalogs.length ? await readCatalogue(setup.catalogs, setup.encoding) : undefined;
+const catalogue = setup.catalogs.length ? await readCatalogue(setup.catalogs, setup.encoding, setup.copies) : undefined;
 const options = { tables: setup.tables, defaultJurisdiction: setup.defaultJurisdiction, catalogue };
 
 port.on('message', (request: HelperRequest) => {

@@ -19,7 +19,7 @@ import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
-import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, SkippedRows, readHeader, transcodeToUtf8 } from './roster.js';
+import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, type SheetCopies, SkippedRows, readHeader, sourceOf, transcodeToUtf8 } from './roster.js';
 import { type RejectCounts, mergeRejectCounts } from '../engine/rejectCounts.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -28,6 +28,8 @@ export interface StreamOptions extends BatchOptions {
   /** Catalogue files (--catalog), for worker threads to load the same (tables are copied to them). */
   catalogs: string[];
   encoding: EncodingChoice;
+  /** Rosters and catalogues given as workbooks, read from their sheet's UTF-8 copy (named as given). */
+  copies?: SheetCopies;
   lang: Lang;
   maskIds: boolean;
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
@@ -120,10 +122,10 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // Standard input cannot be read twice: keep a copy.
     const given = await Promise.all(
       rosters.map(async (r, i) => {
-        if (r !== '-') return { label: r, path: r };
+        if (r !== '-') return { label: r, ...sourceOf(r, o.encoding, o.copies) };
         const path = join(work, `stdin-${i}.csv`);
         await pipeline(process.stdin, createWriteStream(path));
-        return { label: '(stdin)', path };
+        return { label: '(stdin)', path, encoding: o.encoding };
       }),
     );
     // Each file's header is read (and reported) once. A GBK/GB18030 file is read from a UTF-8 copy: the hand
@@ -131,10 +133,10 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // rows; the copy costs ~0.3 s per 50 MB.
     const inputs: { label: string; path: string; encoding: EncodingChoice; header: RosterHead }[] = [];
     for (const [fileIndex, input] of given.entries()) {
-      const header = await readHeader(input.path, o.encoding, input.label);
+      const header = await readHeader(input.path, input.encoding, input.label);
       o.onHeader?.(header);
       if (header.encoding !== 'gb18030') {
-        inputs.push({ ...input, encoding: o.encoding, header });
+        inputs.push({ ...input, header });
         continue;
       }
       const path = join(work, `utf8-${fileIndex}.csv`);
@@ -157,7 +159,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       );
     }
 
-    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, defaultJurisdiction: o.defaultJurisdiction };
+    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, copies: o.copies, defaultJurisdiction: o.defaultJurisdiction };
     let helpers = new Helpers(setup);
     stopHelpers = () => helpers.stop();
 

@@ -7,7 +7,7 @@ import { type Lang, namedOtherwiseNote } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
-import { type EncodingChoice, headerNotes, refuseMisread, skippedNotes } from './roster.js';
+import { type EncodingChoice, type SheetCopies, headerNotes, refuseMisread, skippedNotes } from './roster.js';
 
 export interface PipelineJob {
   rosters: string[];
@@ -17,6 +17,8 @@ export interface PipelineJob {
   tables: ReadonlyMap<string, Table>;
   catalogs: string[];
   encoding: EncodingChoice;
+  /** Rosters and catalogues given as workbooks, read from their sheet's copy. */
+  copies?: SheetCopies;
   lang: Lang;
   maskIds: boolean;
   workers: number;
@@ -48,12 +50,13 @@ try {
 
 async function run(): Promise<void> {
 const { tables } = job;
-const catalogue = job.catalogs.length ? await readCatalogue(job.catalogs, job.encoding) : undefined;
+const catalogue = job.catalogs.length ? await readCatalogue(job.catalogs, job.encoding, job.copies) : undefined;
 const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(job.rosters, job.out, {
   tables,
   defaultJurisdiction: job.jurisdiction ? findTable(tables, job.jurisdiction)?.code : undefined,
   catalogue,
   encoding: job.encoding,
+  copies: job.copies,
   lang: job.lang,
   maskIds: job.maskIds,
   workers: job.workers,

@@ -75,6 +75,15 @@ export interface RosterPart {
 
 export class RosterError extends Error {}
 
+/** Workbooks given by name (as a roster or a catalogue) → the UTF-8 CSV copy of the sheet read from each (workbook.ts). */
+export type SheetCopies = ReadonlyMap<string, string>;
+
+/** Where the roster named `file` is read from, and in what encoding: a workbook's sheet from its UTF-8 copy. */
+export function sourceOf(file: string, encoding: EncodingChoice, copies: SheetCopies | undefined): { path: string; encoding: EncodingChoice } {
+  const copy = copies?.get(file);
+  return copy === undefined ? { path: file, encoding } : { path: copy, encoding: 'utf8' };
+}
+
 const SAMPLE_BYTES = 64 * 1024;
 
 /**
@@ -117,12 +126,13 @@ export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
 }
 
 /**
- * What a file that is no CSV at all is, by its first bytes: a workbook given as it is saved, or text Excel saves as
+ * What a file that is no CSV at all is, by its first bytes: a workbook of a kind not read, or text Excel saves as
  * "Unicode text" (UTF-16). Read as CSV they would come out as one column of garbage, refused for columns nobody reads.
+ * An .xlsx workbook named as a file is read (workbook.ts) before any of this; through standard input it is not.
  */
-const NOT_CSV: { magic: number[]; what: string }[] = [
-  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file)' },
-  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et)' },
+const NOT_CSV: { magic: number[]; what: string; fix?: string }[] = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a workbook (.xlsx: a zip file)', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', fix: 'save it as .xlsx (Excel 工作簿, without a password) or as CSV and give that file' },
   { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")' },
   { magic: [0xfe, 0xff], what: 'UTF-16 text' },
   { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },
@@ -132,7 +142,7 @@ const NOT_CSV: { magic: number[]; what: string }[] = [
 export function refuseNotCsv(label: string, sample: Buffer): void {
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
   if (!found) return;
-  throw new RosterError(`${label}: ${found.what}, not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file`);
+  throw new RosterError(`${label}: ${found.what}, not a CSV file: ${found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file'}`);
 }
 
 /** Read the first bytes for detection, then yield every chunk including those. */
@@ -318,8 +328,9 @@ export async function* readRoster(
   encoding: EncodingChoice,
   onHeader: (h: RosterHeader) => void,
   onBytes?: (bytesRead: number) => void,
+  copies?: SheetCopies,
 ): AsyncGenerator<RosterRecord> {
-  for await (const batch of readRosterBatches(file, encoding, onHeader, onBytes)) yield* batch;
+  for await (const batch of readRosterBatches(file, encoding, onHeader, onBytes, copies)) yield* batch;
 }
 
 /** The same records in batches (one per parsed chunk), without an async hop per row. */
@@ -328,8 +339,11 @@ export async function* readRosterBatches(
   encoding: EncodingChoice,
   onHeader: (h: RosterHeader) => void,
   onBytes?: (bytesRead: number) => void,
+  /** Workbooks read from their sheet's copy (`file` still names them). */
+  copies?: SheetCopies,
 ): AsyncGenerator<RosterRecord[]> {
-  yield* generalBatches(file, file === '-' ? '(stdin)' : file, encoding, onHeader, onBytes, undefined);
+  const from = sourceOf(file, encoding, copies);
+  yield* generalBatches(from.path, file === '-' ? '(stdin)' : file, from.encoding, onHeader, onBytes, undefined);
 }
 
 /** Where the records of a byte range go, in input order. */

@@ -5,6 +5,7 @@ import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
 import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
+import { looksLikeZip } from './workbook.js';
 import { TextRecords } from './textCsv.js';
 
 export class SaveError extends Error {}
@@ -30,6 +31,7 @@ interface ExistingRoster {
 /** An existing roster's text, encoding and header (refused: a workbook, UTF-16 text, a file without a header). */
 function existingRoster(file: string): ExistingRoster {
   const bytes = readFileSync(file);
+  if (looksLikeZip(bytes)) throw new SaveError(`${file}: a workbook (.xlsx): --save adds rows to a CSV roster only, and does not write into a workbook; save to a CSV file (nothing was written), and give calc both files`);
   refuseNotCsv(file, bytes);
   const encoding = detectFileEncoding(file, bytes);
   const text = iconv.decode(bytes, encoding);

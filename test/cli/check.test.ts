@@ -216,7 +216,7 @@ describe('check and calc agree', () => {
     writeFileSync(book, bytes);
     const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', book], JSON.stringify(CASES.zhuji));
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toBe(`subsidy: ${book}: an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file), not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file\n`);
+    expect(r.stderr.toString()).toBe(`subsidy: ${book}: a workbook (.xlsx): --save adds rows to a CSV roster only, and does not write into a workbook; save to a CSV file (nothing was written), and give calc both files\n`);
     expect(r.stdout.toString()).toBe(''); // refused before the case was evaluated
     expect(readFileSync(book).equals(bytes)).toBe(true);
     const nowhere = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'no', 'r.csv')], JSON.stringify(CASES.zhuji));

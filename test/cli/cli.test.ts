@@ -361,18 +361,18 @@ describe('encodings and headers', () => {
     expect(half.stdout).toContain('rows read 1 = evaluated 0 + rejected 1');
   });
 
-  it('a workbook, UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input', () => {
+  it('an old or password-protected workbook, UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));
     const files: [string, Buffer, string][] = [
-      ['r.xlsx', Buffer.from('504b0304140006000800000021000000', 'hex'), 'an Excel or WPS workbook (.xlsx, .xlsm, .ods: a zip file)'],
-      ['r.xls', Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'), 'an Excel 97–2003 or WPS workbook (.xls, .et)'],
+      ['r.xls', Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'), 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one'],
       ['r.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(csv.toString('utf8').replaceAll(',', '\t'), 'utf16le')]), 'UTF-16 text (as Excel saves "Unicode text")'],
       ['r.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF file'],
     ];
     for (const [name, bytes, what] of files) {
       writeFileSync(join(dir, name), bytes);
-      const advice = `${what}, not a CSV file: save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file\n`;
+      const fix = name === 'r.xls' ? 'save it as .xlsx (Excel 工作簿, without a password) or as CSV and give that file' : 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
+      const advice = `${what}, not a CSV file: ${fix}\n`;
       const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
       expect([r.code, r.stderr]).toEqual([1, `subsidy: ${join(dir, name)}: ${advice}`]);
       const piped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], bytes);

@@ -9,9 +9,10 @@ import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledg
 import { readCatalogue } from '../../io/catalog.js';
 import { type Lang, namedOtherwiseNote } from '../../io/csvOut.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
-import { type EncodingChoice, type RosterHeader, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes } from '../../io/roster.js';
+import { type EncodingChoice, type RosterHeader, type SheetCopies, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes, sourceOf } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
+import { copyWorkbooks } from '../workbooks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -24,6 +25,8 @@ export interface CalcOptions {
   catalog: string[];
   table: string[];
   encoding: string;
+  /** The sheet to read from a roster given as a workbook. */
+  sheet?: string;
   lang: Lang;
   strict: boolean;
   maskIds: boolean;
@@ -49,7 +52,10 @@ export function parseEncoding(text: string): EncodingChoice {
   throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${text}")`);
 }
 
-export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog' | 'table' | 'encoding'>): Promise<{ tables: Map<string, Table>; catalogue?: Catalogue; defaultJurisdiction?: string; encoding: EncodingChoice }> {
+export async function prepare(
+  opts: Pick<CalcOptions, 'jurisdiction' | 'catalog' | 'table' | 'encoding'>,
+  copies?: SheetCopies,
+): Promise<{ tables: Map<string, Table>; catalogue?: Catalogue; defaultJurisdiction?: string; encoding: EncodingChoice }> {
   const encoding = parseEncoding(opts.encoding);
   const tables = await loadRunTables(opts.table);
   let defaultJurisdiction: string | undefined;
@@ -58,7 +64,7 @@ export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog'
     if (!t) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
     defaultJurisdiction = t.code;
   }
-  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, encoding) : undefined;
+  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, encoding, copies) : undefined;
   return { tables, catalogue, defaultJurisdiction, encoding };
 }
 
@@ -67,10 +73,11 @@ export async function prepare(opts: Pick<CalcOptions, 'jurisdiction' | 'catalog'
  * every row rejected for the same reason: a usage error, said once before anything is written. Standard input is
  * read only once, so its rows are rejected one by one instead.
  */
-async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
+async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, copies: SheetCopies, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
   for (const r of rosters) {
     if (r === '-') continue;
-    const head = await readHeader(r, encoding, r);
+    const from = sourceOf(r, encoding, copies);
+    const head = await readHeader(from.path, from.encoding, r);
     const missing = ['jurisdiction', 'program', 'date'].filter((f) => !head.fields.includes(f) && !(f === 'jurisdiction' && jurisdiction));
     if (missing.length === 0) {
       refuseMisread(r, head);
@@ -98,9 +105,15 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
   if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
-  const setup = await prepare(opts);
-  await refuseMissingColumns(rosters, setup.encoding, setup.defaultJurisdiction, setup.tables);
   const err = process.stderr;
+  const progress = opts.progress ?? err.isTTY === true;
+  // A roster or catalogue given as a workbook is read from a CSV copy of its sheet, made once here.
+  const copies = new Map([
+    ...(await copyWorkbooks(rosters, { sheet: opts.sheet, lang: opts.lang, progress })),
+    ...(await copyWorkbooks(opts.catalog, { lang: opts.lang, progress })),
+  ]);
+  const setup = await prepare(opts, copies);
+  await refuseMissingColumns(rosters, setup.encoding, copies, setup.defaultJurisdiction, setup.tables);
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
@@ -114,10 +127,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   try {
     // Every run streams: memory stays bounded however long the roster is.
     const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
-    const progress = opts.progress ?? err.isTTY === true;
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(rosters, targets, {
-        ...setup, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar() : undefined, ledger,
+        ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar() : undefined, ledger,
       });
     // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
     // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
@@ -132,9 +144,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
     // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
     // thread's start (~0.1 s).
-    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
+    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters, copies) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
-        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
+        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
         opts.memoryMb,
       );
       printSummary(r, setup.tables, r.files, opts.lang);
@@ -156,8 +168,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   }
 }
 
-/** Bytes of the roster files (standard input, not yet read, counts as none). */
-const rosterBytes = (rosters: string[]): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(r).size), 0);
+/** Bytes of the roster files as read (a workbook's CSV copy; standard input, not yet read, counts as none). */
+const rosterBytes = (rosters: string[], copies: SheetCopies): number => rosters.reduce((a, r) => a + (r === '-' ? 0 : statSync(copies.get(r) ?? r).size), 0);
 
 /** Payees the summary totals by name, the column that names them, and what they are. */
 const UNNAMED_PAYEES: [string, string, { zh: string; en: string }][] = [

@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { type RosterHeader, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
+import { type RosterHeader, type SheetCopies, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
 import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
@@ -24,6 +24,7 @@ import { progressBar } from '../progress.js';
 import type { Progress } from '../../io/pipeline.js';
 import { parseEncoding } from './calc.js';
 import { makeOutputFolder } from '../../io/outputFolder.js';
+import { copyWorkbooks } from '../workbooks.js';
 
 export interface EstimateOptions {
   jurisdiction: string;
@@ -40,6 +41,8 @@ export interface EstimateOptions {
   table: string[];
   catalog: string[];
   encoding: string;
+  /** The sheet to read from a plan or roster given as a workbook. */
+  sheet?: string;
   /** A bar on stderr while the plan or roster is read (default: when stderr is a terminal). */
   progress?: boolean;
 }
@@ -64,6 +67,7 @@ async function readCases(
   tables: ReadonlyMap<string, Table>,
   add: (c: PlanCase) => void,
   progress: Progress | undefined,
+  copies: SheetCopies,
 ): Promise<void> {
   let read = 0;
   const problems: string[] = [];
@@ -75,7 +79,7 @@ async function readCases(
     skipped.push(...why.slice(0, Math.max(0, 10 - skipped.length)));
   };
   const elsewhere = new Map<string, number>();
-  progress?.start('estimating', undefined, file === '-' ? 0 : statSync(file).size);
+  progress?.start('estimating', undefined, file === '-' ? 0 : statSync(copies.get(file) ?? file).size);
   let rows = 0;
   const skippedRows = new SkippedRows();
   // A 合计 row checked against the lines above it (a total that disagrees: a line left out of the file, or added); in a
@@ -88,7 +92,7 @@ async function readCases(
     const titles = titleNote(h);
     if (titles) process.stderr.write(`${titles}\n`);
   };
-  for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes))) {
+  for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes), copies)) {
     rows++;
     watch?.add(rec);
     if (rec.skipped) {
@@ -213,7 +217,13 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   // Before the cases are read: a report that cannot be written should not cost a whole estimate first.
   if (opts.report) checkWritable(opts.report);
   const source = (opts.plan ?? opts.roster)!;
-  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding)) : undefined;
+  const showProgress = opts.progress ?? process.stderr.isTTY === true;
+  // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet.
+  const copies = new Map([
+    ...(await copyWorkbooks([source], { sheet: opts.sheet, lang: 'en', progress: showProgress })),
+    ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })),
+  ]);
+  const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding), copies) : undefined;
   // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.
   const evalOptions = (): EvaluateOptions => ({
     memo: new FactMemo<Outcome>(),
@@ -222,11 +232,11 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   // Baseline and scenario take each case as it is read: a roster is never held whole.
   const base = new Estimate(table, assumptions, evalOptions());
   const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
-  const progress = (opts.progress ?? process.stderr.isTTY === true) ? progressBar() : undefined;
+  const progress = showProgress ? progressBar() : undefined;
   await readCases(source, !!opts.plan, opts.encoding, table, tables, (c) => {
     base.add(c);
     alternative?.add(c);
-  }, progress);
+  }, progress, copies);
   const baseline = base.rows();
   const scenarioRows = alternative?.rows();
 

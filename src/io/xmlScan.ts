@@ -1,0 +1,86 @@
+// Scanning the XML of a workbook's parts: elements by name (any namespace prefix), their attributes and text, entities undone.
+
+/** Where `<name` (with `prefix`) opens an element at or after `from`: not `<rowBreaks`, not `</row`; -1 if not there. */
+export function findOpen(xml: string, tag: string, from: number): number {
+  for (let at = xml.indexOf(tag, from); at >= 0; at = xml.indexOf(tag, at + 1)) {
+    const next = xml.charCodeAt(at + tag.length);
+    // a space, a tab, a line break, '>' or '/'
+    if (next === 32 || next === 9 || next === 10 || next === 13 || next === 62 || next === 47) return at;
+    if (Number.isNaN(next)) return -2; // the text ends right after the name: more is needed to tell
+  }
+  return -1;
+}
+
+/** One element found by findElement: its start tag's attributes text, its content (empty for `<x/>`), where it ends. */
+export interface Element {
+  attrs: string;
+  content: string;
+  end: number;
+}
+
+/**
+ * The element `name` (prefix included) that opens at or after `from`: undefined when there is none, or when the text
+ * ends before it does (`partial` then says where it began, so that a stream can keep that much for the next chunk).
+ */
+export function findElement(xml: string, name: string, from: number): { element?: Element; partial?: number } {
+  const open = findOpen(xml, `<${name}`, from);
+  if (open === -1) return {};
+  if (open === -2) return { partial: xml.length - name.length - 1 };
+  const gt = xml.indexOf('>', open);
+  if (gt < 0) return { partial: open };
+  const attrs = xml.slice(open + name.length + 1, xml.charCodeAt(gt - 1) === 47 ? gt - 1 : gt);
+  if (xml.charCodeAt(gt - 1) === 47) return { element: { attrs, content: '', end: gt + 1 } };
+  const close = xml.indexOf(`</${name}>`, gt);
+  if (close < 0) return { partial: open };
+  return { element: { attrs, content: xml.slice(gt + 1, close), end: close + name.length + 3 } };
+}
+
+/** Every element `name` in `xml` (one level: an element of the same name inside another is not looked for). */
+export function* elements(xml: string, name: string): Generator<Element> {
+  for (let at = 0; ; ) {
+    const { element } = findElement(xml, name, at);
+    if (!element) return;
+    yield element;
+    at = element.end;
+  }
+}
+
+/** An attribute's value from a start tag's attributes text (`r:id` is found as `id` under any prefix when asked so). */
+export function attr(attrs: string, name: string): string | undefined {
+  const m = new RegExp(`(?:^|\\s)${name.replace(/[.:]/g, '\\$&')}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+  return m ? unescapeXml(m[1] ?? m[2]!) : undefined;
+}
+
+const ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'" };
+
+/**
+ * XML text as the characters it stands for: the five entities and character references undone, then the escapes a
+ * workbook writes for characters XML cannot hold (`_x000D_`; `_x005F_` keeps a literal `_x…_`).
+ */
+export function unescapeXml(text: string): string {
+  let t = text;
+  if (t.includes('&')) {
+    t = t.replace(/&(lt|gt|amp|quot|apos|#[0-9]+|#x[0-9a-fA-F]+);/g, (_, e: string) =>
+      e[0] === '#' ? String.fromCodePoint(e[1] === 'x' ? parseInt(e.slice(2), 16) : parseInt(e.slice(1), 10)) : ENTITIES[e]!,
+    );
+  }
+  if (t.includes('_x')) t = t.replace(/_x([0-9A-Fa-f]{4})_/g, (_, h: string) => String.fromCharCode(parseInt(h, 16)));
+  return t;
+}
+
+/**
+ * The text of a string item (a shared string's `<si>`, an inline `<is>`): its `<t>` runs, plain or rich, one after
+ * another; the phonetic guide (`<rPh>`, pinyin or kana shown above a name) is not part of the text.
+ */
+export function textOf(xml: string, prefix: string): string {
+  const plain = xml.includes(`<${prefix}rPh`) ? xml.replace(new RegExp(`<${prefix}rPh[\\s>][\\s\\S]*?</${prefix}rPh>`, 'g'), '') : xml;
+  let text = '';
+  for (const t of elements(plain, `${prefix}t`)) text += t.content;
+  return unescapeXml(text);
+}
+
+/** The namespace prefix (`x:` or '') the root element `name` is written with, once the text has got that far. */
+export function prefixOf(xml: string, name: string): string | undefined {
+  const m = new RegExp(`<([A-Za-z_][\\w.-]*:)?${name}[\\s>/]`).exec(xml);
+  return m ? (m[1] ?? '') : undefined;
+}

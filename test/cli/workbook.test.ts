@@ -1,0 +1,105 @@
+// Rosters, plans and catalogues given as workbooks (.xlsx): read from their sheet as the same file saved as CSV would be.
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { residentId } from '../helpers.js';
+import { row, workbook } from '../xlsxBuilder.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'subsidy-xlsx-'));
+
+/** Run the CLI with its temporary files in a folder of the test's own (TMPDIR), to see that it leaves none behind. */
+function cli(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string; temp: string[] } {
+  const temp = tmp();
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, env: { ...process.env, NO_COLOR: '1', SUBSIDY_LANG: '', TMPDIR: temp, ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout.toString(), stderr: r.stderr.toString(), temp: readdirSync(temp) };
+}
+
+const read = (file: string): string => readFileSync(file, 'utf8');
+
+describe('a roster given as a workbook', () => {
+  it('fixtures/zhuji/roster.xlsx (written by openpyxl, dates as date cells, amounts as numbers) is paid as roster.csv is: ZJ-01 3500 at the cap, ZJ-06 50 × 15 days', () => {
+    const [x, c] = [tmp(), tmp()];
+    const book = cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', x]);
+    expect(book.code).toBe(0);
+    expect(book.stderr).toBe('fixtures/zhuji/roster.xlsx: read sheet "花名册" (1 of 2; the others: 说明; --sheet NAME reads another)\n');
+    expect(book.temp).toEqual([]); // the sheet's copy is gone with the run
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', c]).code).toBe(0);
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(read(join(x, f)).replaceAll('roster.xlsx', 'roster.csv')).toBe(read(join(c, f)));
+    }
+    const lines = read(join(x, 'breakdown.csv')).split('\r\n');
+    expect(lines.find((l) => l.startsWith('fixtures/zhuji/roster.xlsx,2,') && l.includes(',cert_training,'))).toContain(',approved,ok,eligible,3500.00,ceiling,');
+    expect(lines.find((l) => l.startsWith('fixtures/zhuji/roster.xlsx,2,') && l.includes(',living_allowance,'))).toContain('50 yuan/day × 15 day = 750.00 yuan');
+  });
+
+  it('--sheet reads another sheet, by name or number; a sheet that is not there, or --sheet with a CSV roster, is refused (exit 1)', () => {
+    const notes = cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '说明']);
+    expect([notes.code, notes.stderr.split('\n')[1]]).toEqual([1, 'subsidy: fixtures/zhuji/roster.xlsx: no program, date columns, so every row would be rejected (columns nobody reads: 本工作簿由 scripts/make-xlsx-fixture.py 根据 fixtures/zhuji/roster.csv 生成); add them']);
+    expect(cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '1']).code).toBe(0);
+    const none = cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '汇总']);
+    expect([none.code, none.stderr, none.temp]).toEqual([1, 'subsidy: fixtures/zhuji/roster.xlsx: no sheet "汇总" (its sheets: 1 花名册, 2 说明)\n', []]);
+    const csv = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', tmp(), '--sheet', '花名册']);
+    expect([csv.code, csv.stderr]).toEqual([1, 'subsidy: --sheet chooses a sheet of a workbook (.xlsx); fixtures/zhuji/roster.csv is not one\n']);
+  });
+
+  it('rows are named by their sheet row; an ID typed into a number column and a formula saved without its value are rejected saying so (ZJ-01)', () => {
+    const dir = tmp();
+    const rows = [
+      row(1, ['i:诸暨市职业技能培训补贴花名册']),
+      row(2, ['i:身份证号', 'i:姓名', 'i:补贴项目', 'i:发证日期', 'i:等级', 'i:费用']),
+      row(3, [`i:${residentId(1)}`, 'i:王芳', 'i:cert_training', '<c r="REF" s="1"><v>43983</v></c>', 'i:四级', 'n:2800']),
+      row(5, ['n:3.3068119900101101E+17', 'i:李强', 'i:cert_training', '<c r="REF" s="1"><v>43983</v></c>', 'i:四级', 'n:2800']),
+      row(6, [`i:${residentId(2)}`, 'i:张伟', 'i:cert_training', '<c r="REF" s="1"><v>43983</v></c>', 'i:四级', '<c r="REF"><f>F3*2</f></c>']),
+    ].join('');
+    writeFileSync(join(dir, '花名册.xlsx'), workbook({ cellFormats: [0, 14], sheets: [{ name: 'Sheet1', rows }] }));
+    const r = cli(['calc', join(dir, '花名册.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain(`${join(dir, '花名册.xlsx')}: 1 formula cell(s) saved without their value (F6), read as the formula, which is no value; open the workbook in Excel or WPS and save it again\n`);
+    expect(r.stdout).toContain('rows read 3 = evaluated 1 + rejected 2');
+    const approved = read(join(dir, 'out', 'breakdown.csv')).split('\r\n')[1]!;
+    expect(approved).toContain(`花名册.xlsx,3,zhuji,final,${residentId(1)},王芳,cert_training,`);
+    expect(approved).toContain(',2020-06-01,2020,,L4,approved,ok,eligible,2800.00,actual,');
+    const rejects = read(join(dir, 'out', 'rejects.csv')).split('\r\n');
+    expect(rejects[1]).toMatch(/花名册\.xlsx,5,person_id,330681199001011000,bad_id,.*number/);
+    expect(rejects[2]).toContain("花名册.xlsx,6,cost,'=F3*2,bad_number,");
+  });
+
+  it('a workbook roster cut into byte ranges on two threads, with a workbook catalogue, within a memory budget: the same outputs as its CSV (HY-01)', () => {
+    const dir = tmp();
+    const header = ['身份证号', '补贴项目', '日期', '职业', '等级', '人员类别', '开班备案'];
+    const data = Array.from({ length: 10000 }, (_, i) => [residentId(i), 'free_training', '2020-06-01', i % 2 ? '家政服务员' : '育婴员', 'L5', 'two_after', 'yes']);
+    writeFileSync(join(dir, 'r.csv'), [header, ...data].map((r) => r.join(',')).join('\n') + '\n');
+    writeFileSync(join(dir, 'r.xlsx'), workbook({ sheets: [{ name: '花名册', rows: [header, ...data].map((r, i) => row(i + 1, r.map((v) => `i:${v}`))).join('') }] }));
+    writeFileSync(join(dir, 'cat.csv'), 'occupation,level,standard\n家政服务员,L5,1500\n育婴员,L5,1800\n');
+    writeFileSync(join(dir, 'cat.xlsx'), workbook({ sheets: [{ name: '目录', rows: row(1, ['i:occupation', 'i:level', 'i:standard']) + row(2, ['i:家政服务员', 'i:L5', 'n:1500']) + row(3, ['i:育婴员', 'i:L5', 'n:1800']) }] }));
+    const env = { SUBSIDY_MIN_CHUNK_BYTES: '16384' };
+    const x = cli(['calc', join(dir, 'r.xlsx'), '-j', 'hengyang', '-o', join(dir, 'x'), '--catalog', join(dir, 'cat.xlsx'), '--workers', '2', '--memory-mb', '16'], env);
+    const c = cli(['calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, 'c'), '--catalog', join(dir, 'cat.csv'), '--workers', '2', '--memory-mb', '16'], env);
+    expect([x.code, x.stderr, x.temp]).toEqual([0, '', []]);
+    expect(c.code).toBe(0);
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv']) expect(read(join(dir, 'x', f)).replaceAll('r.xlsx', 'r.csv')).toBe(read(join(dir, 'c', f)));
+    const amounts = read(join(dir, 'x', 'breakdown.csv')).split('\r\n').slice(1, 3).map((l) => l.split(',')[17]);
+    expect(amounts).toEqual(['1800.00', '1500.00']);
+  });
+
+  it('estimate --roster and --plan take a workbook as they take its CSV', () => {
+    const dir = tmp();
+    mkdirSync(join(dir, 'x'));
+    const plan = read(join(ROOT, 'fixtures', 'estimate', 'zhuji-departments.csv')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const cells = (line: string): string[] => line.split(',');
+    writeFileSync(join(dir, 'plan.xlsx'), workbook({ sheets: [{ name: '计划', rows: plan.map((l, i) => row(i + 1, cells(l).map((v) => (v === '' ? undefined : /^\d+$/.test(v) ? `n:${v}` : `i:${v}`)))).join('') }] }));
+    const x = cli(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.xlsx'), '-o', join(dir, 'x')]);
+    const c = cli(['estimate', '-j', 'zhuji', '--plan', join(ROOT, 'fixtures', 'estimate', 'zhuji-departments.csv'), '-o', join(dir, 'c')]);
+    expect([x.code, x.stderr, x.temp]).toEqual([0, `13 case line(s) read from ${join(dir, 'plan.xlsx')}\n`, []]);
+    expect(c.stderr).toBe(`13 case line(s) read from ${join(ROOT, 'fixtures', 'estimate', 'zhuji-departments.csv')}\n`);
+    expect(read(join(dir, 'x', 'estimate.csv'))).toBe(read(join(dir, 'c', 'estimate.csv')));
+    const r = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.xlsx', '-o', join(dir, 'rx')]);
+    const rc = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', join(dir, 'rc')]);
+    expect(r.code).toBe(0);
+    expect(read(join(dir, 'rx', 'estimate.csv'))).toBe(read(join(dir, 'rc', 'estimate.csv')));
+  });
+});
