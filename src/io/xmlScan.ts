@@ -45,9 +45,17 @@ export function* elements(xml: string, name: string): Generator<Element> {
   }
 }
 
-/** An attribute's value from a start tag's attributes text (`r:id` is found as `id` under any prefix when asked so). */
+const attrPatterns = new Map<string, RegExp>();
+
+/** An attribute's value from a start tag's attributes text. */
 export function attr(attrs: string, name: string): string | undefined {
-  const m = new RegExp(`(?:^|\\s)${name.replace(/[.:]/g, '\\$&')}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`).exec(attrs);
+  let pattern = attrPatterns.get(name);
+  if (!pattern) {
+    // Made once per name: a sheet asks for r, t and s of every cell.
+    pattern = new RegExp(`(?:^|\\s)${name.replace(/[.:]/g, '\\$&')}\\s*=\\s*(?:"([^"]*)"|'([^']*)')`);
+    attrPatterns.set(name, pattern);
+  }
+  const m = pattern.exec(attrs);
   return m ? unescapeXml(m[1] ?? m[2]!) : undefined;
 }
 
