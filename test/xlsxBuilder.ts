@@ -59,6 +59,8 @@ export interface SheetSpec {
   /** The content of <sheetData>: rows as the test writes them. */
   rows: string;
   hidden?: boolean;
+  /** Merged ranges (C3:C11), listed after the rows as Excel does. */
+  merges?: string[];
 }
 
 export interface WorkbookSpec {
@@ -106,7 +108,7 @@ export function workbook(spec: WorkbookSpec): Buffer {
   spec.sheets.forEach((s, i) =>
     parts.push({
       name: `xl/worksheets/sheet${i + 1}.xml`,
-      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<${x}worksheet ${ns} xmlns:r="${REL}"><${x}dimension ref="A1"/><${x}sheetData>${s.rows}</${x}sheetData><${x}rowBreaks count="0"/></${x}worksheet>`,
+      data: `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<${x}worksheet ${ns} xmlns:r="${REL}"><${x}dimension ref="A1"/><${x}sheetData>${s.rows}</${x}sheetData>${s.merges ? `<${x}mergeCells count="${s.merges.length}">${s.merges.map((m) => `<${x}mergeCell ref="${m}"/>`).join('')}</${x}mergeCells>` : ''}<${x}rowBreaks count="0"/></${x}worksheet>`,
     }),
   );
   return zipFile(parts.map((p) => ({ ...p, stored: spec.stored })));

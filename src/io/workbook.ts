@@ -2,7 +2,9 @@
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
 import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './zip.js';
-import { attr, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
+import { type Element, attr, elements, findElement, findOpen, prefixOf, textOf, unescapeXml } from './xmlScan.js';
+import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
+import { type MergesRead, applyMerges, mergeNotes, mergesBelowHeader } from './sheetMerges.js';
 import { type NoteLang, RosterError } from './roster.js';
 
 /** What reading a sheet found, for the run to say. */
@@ -16,6 +18,8 @@ export interface SheetRead {
   unsavedFormulas: CellList;
   /** Cells holding a formula's error (#N/A, #VALUE! …). */
   errors: CellList;
+  /** Merged cells below the header, read into their rows or refused (sheetMerges.ts). */
+  merged: MergesRead;
 }
 
 /** Cells by reference (B5): how many, and the first few. */
@@ -107,44 +111,6 @@ export function numberText(v: string): string {
   return String(Number(n.toPrecision(15)));
 }
 
-/** The column of a cell reference (B5 → 1), or -1 if it has none. */
-function columnOf(ref: string): number {
-  let col = 0;
-  let i = 0;
-  for (; i < ref.length; i++) {
-    const c = ref.charCodeAt(i);
-    if (c < 65 || c > 90) break;
-    col = col * 26 + (c - 64);
-  }
-  return i === 0 ? -1 : col - 1;
-}
-
-
-/** A cell as CSV: quoted when it holds a comma or a quote. A line break in a cell (Alt+Enter) is a space: a row stays one line. */
-function csvCell(text: string): string {
-  const t = /[\r\n]/.test(text) ? text.replace(/\r\n|[\r\n]/g, ' ') : text;
-  return /[",]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
-}
-
-/** Buffered lines to a file. */
-class LineFile {
-  private held: string[] = [];
-  private heldLength = 0;
-  constructor(readonly fd: number) {}
-  write(text: string): void {
-    this.held.push(text);
-    this.heldLength += text.length;
-    if (this.heldLength > 1 << 16) this.flush();
-  }
-  flush(): void {
-    if (!this.held.length) return;
-    const buf = Buffer.from(this.held.join(''), 'utf8');
-    for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at, buf.length - at);
-    this.held = [];
-    this.heldLength = 0;
-  }
-}
-
 export interface SheetToCsvOptions {
   /** The sheet to read: its name, or its number (1 is the first); the first visible sheet when not given. */
   sheet?: string;
@@ -214,7 +180,8 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
     const read = await copySheet(path, sheetEntry, new LineFile(fd), { shared, dates, date1904, label, onProgress: o.onProgress });
     closeSync(fd);
     if (read.widest > read.headWidth) padHead(dest, read.head, read.headBytes, read.widest);
-    return { sheet: chosen.name, sheets: names, rows: read.rows, unsavedFormulas: read.unsavedFormulas, errors: read.errors };
+    const merged = applyMerges(dest, mergesBelowHeader(read.merges, read.head, label));
+    return { sheet: chosen.name, sheets: names, rows: read.rows, unsavedFormulas: read.unsavedFormulas, errors: read.errors, merged };
   } catch (e) {
     try {
       closeSync(fd);
@@ -231,50 +198,66 @@ async function sharedStrings(path: string, entries: Map<string, ZipEntry>, part:
   const out: string[] = [];
   if (!entry) return out;
   let p: string | undefined;
-  for await (const { content } of elementStream(path, entry, 'sst', 'si', (prefix) => (p = prefix))) out.push(textOf(content, p!));
+  for await (const { element } of elementStream(path, entry, 'sst', ['si'], (prefix) => (p = prefix))) out.push(textOf(element.content, p!));
   return out;
 }
 
 /**
- * The elements `name` of a large part, as its bytes are inflated: the text is decoded as it comes and cut after the
- * last whole element; the prefix the root element `root` is written with is told once it is known.
+ * The elements `names` of a large part, in document order, as its bytes are inflated: the text is decoded as it comes
+ * and cut after the last whole element; the prefix the root element `root` is written with is told once it is known.
  */
-async function* elementStream(path: string, entry: ZipEntry, root: string, name: string, onPrefix: (p: string) => void, onBytes?: (read: number) => void): AsyncGenerator<{ attrs: string; content: string }> {
+async function* elementStream(
+  path: string,
+  entry: ZipEntry,
+  root: string,
+  names: string[],
+  onPrefix: (p: string) => void,
+  onBytes?: (read: number) => void,
+): AsyncGenerator<{ name: string; element: Element }> {
   const decoder = new TextDecoder('utf-8');
   let text = '';
-  let tag: string | undefined;
+  let tags: string[] | undefined;
   let read = 0;
+  /** The whole elements in `text`, then where the text not yet read starts (the rest of the text, when it is all there is). */
+  function* scan(all: boolean): Generator<{ name: string; element: Element }, number> {
+    const t = tags!;
+    const longest = Math.max(...t.map((x) => x.length)) + 1;
+    // Where each name next opens (-1: nowhere in the text, -2: the text ends inside its name): searched again only once passed.
+    const next: (number | undefined)[] = t.map(() => undefined);
+    for (let at = 0; ; ) {
+      let first = -1;
+      let which = -1;
+      let cut = text.length;
+      for (let k = 0; k < t.length; k++) {
+        if (next[k] === undefined || next[k]! >= 0 && next[k]! < at) next[k] = findOpen(text, `<${t[k]}`, at);
+        const pos = next[k]!;
+        if (pos === -2) cut = Math.min(cut, text.length - t[k]!.length - 1);
+        else if (pos >= 0 && (first < 0 || pos < first)) [first, which] = [pos, k];
+      }
+      if (first < 0) return all ? text.length : Math.min(cut, Math.max(at, text.length - longest));
+      const { element } = findElement(text, t[which]!, first);
+      if (!element) return all ? text.length : first;
+      yield { name: names[which]!, element };
+      at = element.end;
+    }
+  }
+  const known = (): boolean => {
+    if (tags) return true;
+    const p = prefixOf(text, root);
+    if (p === undefined) return false;
+    onPrefix(p);
+    tags = names.map((n) => `${p}${n}`);
+    return true;
+  };
   for await (const chunk of streamEntry(path, entry)) {
     read += chunk.length;
     onBytes?.(read);
     text += decoder.decode(chunk, { stream: true });
-    if (tag === undefined) {
-      const p = prefixOf(text, root);
-      if (p === undefined) continue;
-      onPrefix(p);
-      tag = `${p}${name}`;
-    }
-    let at = 0;
-    for (;;) {
-      const { element, partial } = findElement(text, tag, at);
-      if (element) {
-        yield element;
-        at = element.end;
-        continue;
-      }
-      at = partial ?? Math.max(at, text.length - tag.length - 1);
-      break;
-    }
-    text = text.slice(at);
+    if (!known()) continue;
+    text = text.slice(yield* scan(false));
   }
   text += decoder.decode();
-  if (tag === undefined) {
-    const p = prefixOf(text, root);
-    if (p === undefined) return;
-    onPrefix(p);
-    tag = `${p}${name}`;
-  }
-  for (const element of elements(text, tag)) yield element;
+  if (known()) yield* scan(true);
 }
 
 interface CopyContext {
@@ -294,6 +277,8 @@ interface Copied {
   widest: number;
   unsavedFormulas: CellList;
   errors: CellList;
+  /** The sheet's merged ranges (C3:C11), as it lists them after its rows. */
+  merges: string[];
 }
 
 async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyContext): Promise<Copied> {
@@ -320,8 +305,14 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     if (headWritten) out.write(`${cells.join(',')}\n`);
     else if (head.push(cells) >= HEAD_ROWS) writeHead();
   };
-  const rows = elementStream(path, entry, 'worksheet', 'row', (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(next - 1, read, entry.size)));
-  for await (const row of rows) {
+  const merges: string[] = [];
+  const parts = elementStream(path, entry, 'worksheet', ['row', 'mergeCell'], (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(next - 1, read, entry.size)));
+  for await (const { name, element: row } of parts) {
+    if (name === 'mergeCell') {
+      const ref = attr(row.attrs, 'ref');
+      if (ref) merges.push(ref);
+      continue;
+    }
     const given = attr(row.attrs, 'r');
     const r = given ? Number(given) : next;
     if (!Number.isInteger(r) || r < next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`);
@@ -348,11 +339,8 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
   }
   if (!headWritten) writeHead();
   out.flush();
-  return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors };
+  return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors, merges };
 }
-
-/** A row's cells as a line, with empty cells to `width`; a row of none stays a blank line (a blank line is no row). */
-const padded = (cells: string[], width: number): string => (cells.length ? `${[...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')].join(',')}\n` : '\n');
 
 /** A cell's text: a shared or inline string, a number (a date when its format shows one), a boolean, an error, a formula's saved value. */
 function cellText(attrs: string, content: string, p: string, c: CopyContext, ref: string, unsaved: () => void, error: () => void): string {
@@ -445,5 +433,6 @@ export function sheetNotes(label: string, read: SheetRead, lang: NoteLang = 'en'
   }
   const e = read.errors;
   if (e.count) notes.push(zh ? `${label}: ${e.count} 个单元格是公式错误值 (#N/A、#VALUE! 等) (${cells(e)}), 按该文本读取` : `${label}: ${e.count} cell(s) hold a formula error (#N/A, #VALUE! …) (${cells(e)}), read as that text`);
+  notes.push(...mergeNotes(label, read.merged, lang));
   return notes;
 }

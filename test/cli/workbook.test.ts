@@ -68,6 +68,29 @@ describe('a roster given as a workbook', () => {
     expect(rejects[2]).toContain("花名册.xlsx,6,cost,'=F3*2,bad_number,");
   });
 
+  it('merged cells: a programme and date merged over a class are read into each of its rows (ZJ-01: 2800, 3000, 3500 at the cap); a merged cost rejects every row it covers', () => {
+    const dir = tmp();
+    const date = '<c r="REF" s="1"><v>43983</v></c>';
+    const rows = [
+      row(1, ['i:身份证号', 'i:姓名', 'i:补贴项目', 'i:发证日期', 'i:等级', 'i:费用']),
+      row(2, [`i:${residentId(1)}`, 'i:王芳', 'i:cert_training', date, 'i:四级', 'n:2800']),
+      row(3, [`i:${residentId(2)}`, 'i:李强', undefined, undefined, 'i:四级', 'n:3000']),
+      row(4, [`i:${residentId(3)}`, 'i:张伟', undefined, undefined, 'i:四级', 'n:4000']),
+      row(5, [`i:${residentId(4)}`, 'i:赵敏', 'i:cert_training', date, 'i:四级', 'n:2800']),
+      row(6, [`i:${residentId(5)}`, 'i:钱进', undefined, undefined, 'i:四级']),
+    ].join('');
+    writeFileSync(join(dir, 'r.xlsx'), workbook({ cellFormats: [0, 14], sheets: [{ name: 'S', rows, merges: ['C2:C4', 'D2:D4', 'C5:C6', 'D5:D6', 'F5:F6'] }] }));
+    const r = cli(['calc', join(dir, 'r.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code).toBe(0);
+    expect(r.stderr).toContain('4 merged cell(s) read into every row they cover, as the sheet shows them: C2:C4 (补贴项目), D2:D4 (发证日期), C5:C6 (补贴项目), D5:D6 (发证日期)\n');
+    expect(r.stderr).toContain('1 merged cell(s) hold a number (F5:F6 (费用))');
+    expect(r.stdout).toContain('rows read 5 = evaluated 3 + rejected 2');
+    const paid = read(join(dir, 'out', 'breakdown.csv')).split('\r\n').slice(1, 4).map((l) => [l.split(',')[1], l.split(',')[17]]);
+    expect(paid).toEqual([['2', '2800.00'], ['3', '3000.00'], ['4', '3500.00']]);
+    const rejects = read(join(dir, 'out', 'rejects.csv')).split('\r\n');
+    expect(rejects.slice(1, 3).map((l) => l.split(',').slice(1, 5).join(','))).toEqual(['5,cost,2800 (合并单元格 F5:F6),bad_number', '6,cost,2800 (合并单元格 F5:F6),bad_number']);
+  });
+
   it('a workbook roster cut into byte ranges on two threads, with a workbook catalogue, within a memory budget: the same outputs as its CSV (HY-01)', () => {
     const dir = tmp();
     const header = ['身份证号', '补贴项目', '日期', '职业', '等级', '人员类别', '开班备案'];

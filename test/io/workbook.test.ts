@@ -65,7 +65,7 @@ describe('an .xlsx sheet read as a roster', () => {
         '',
       ].join('\n'),
     );
-    expect(found).toEqual({ sheet: '花名册', sheets: ['花名册'], rows: 6, unsavedFormulas: { count: 0, first: [] }, errors: { count: 0, first: [] } });
+    expect(found).toEqual({ sheet: '花名册', sheets: ['花名册'], rows: 6, unsavedFormulas: { count: 0, first: [] }, errors: { count: 0, first: [] }, merged: { filled: { count: 0, first: [] }, numbers: { count: 0, first: [] } } });
   });
 
   it('dates by their format: built-in (14, and 31 as a Chinese Excel shows 2021年3月1日), custom with quoted 年月日, the 1904 date system; a time is a number', async () => {
@@ -152,6 +152,39 @@ describe('an .xlsx sheet read as a roster', () => {
     await expect(read(zipFile([{ name: 'xl/workbook.bin', data: 'x' }]))).rejects.toThrow('roster.xlsx: a binary workbook (.xlsb), which is not read: save it as .xlsx (Excel 工作簿) or as CSV');
     await expect(read(zipFile([{ name: 'mimetype', data: 'application/vnd.oasis.opendocument.spreadsheet' }, { name: 'content.xml', data: '<x/>' }]))).rejects.toThrow('an OpenDocument spreadsheet (.ods)');
     await expect(read(zipFile([{ name: 'a.txt', data: 'x' }]))).rejects.toThrow('roster.xlsx: a zip file but not an Excel workbook (no xl/workbook.xml in it)');
+  });
+
+  it('merged cells below the header: text read into every row covered, a number refused in every row (its figure kept); merges in the title and header left to the reader', async () => {
+    const rows = [
+      row(1, ['i:2020年培训补贴花名册']),
+      row(2, ['i:姓名', 'i:身份证号', 'i:培训情况', undefined, undefined, 'i:费用']),
+      row(3, [undefined, undefined, 'i:补贴项目', 'i:发证日期', 'i:等级']),
+      row(4, ['i:王芳', 'i:330681199001010015', 'i:cert_training', '<c r="REF" s="1"><v>43983</v></c>', 'i:四级', 'n:2800']),
+      row(5, ['i:李强', 'i:330681198505050016', '<c r="REF" s="2"/>', '<c r="REF" s="1"/>', 'i:四级', '<c r="REF" s="2"/>']),
+      row(6, ['i:张伟', 'i:330681197803120014', undefined, undefined, 'i:三级']),
+      row(7, ['i:赵敏', 'i:330681199001010015', 'i:safety_training', '<c r="REF" s="1"><v>43984</v></c>', undefined, 'n:500']),
+      row(8, [undefined, undefined, 'i:safety_training', '<c r="REF" s="1"><v>43985</v></c>', undefined, 'n:100']),
+    ].join('');
+    const { csv, found } = await read({ cellFormats: [0, 14, 0], sheets: [{ name: 'S', rows, merges: ['A1:F1', 'A2:A3', 'B2:B3', 'C2:E2', 'F2:F3', 'C4:C6', 'D4:D6', 'F4:F6', 'A7:A8', 'B7:B8'] }] });
+    expect(csv.split('\n')).toEqual([
+      '2020年培训补贴花名册,,,,,',
+      '姓名,身份证号,培训情况,,,费用',
+      ',,补贴项目,发证日期,等级,',
+      '王芳,330681199001010015,cert_training,2020-06-01,四级,2800 (合并单元格 F4:F6)',
+      '李强,330681198505050016,cert_training,2020-06-01,四级,2800 (合并单元格 F4:F6)',
+      '张伟,330681197803120014,cert_training,2020-06-01,三级,2800 (合并单元格 F4:F6)',
+      '赵敏,330681199001010015,safety_training,2020-06-02,,500',
+      '赵敏,330681199001010015,safety_training,2020-06-03,,100',
+      '',
+    ]);
+    expect(found.merged).toEqual({
+      filled: { count: 4, first: ['C4:C6 (补贴项目)', 'D4:D6 (发证日期)', 'A7:A8 (姓名)', 'B7:B8 (身份证号)'] },
+      numbers: { count: 1, first: ['F4:F6 (费用)'] },
+    });
+    expect(sheetNotes('r.xlsx', found)).toEqual([
+      'r.xlsx: 4 merged cell(s) read into every row they cover, as the sheet shows them: C4:C6 (补贴项目), D4:D6 (发证日期), A7:A8 (姓名), B7:B8 (身份证号)',
+      "r.xlsx: 1 merged cell(s) hold a number (F4:F6 (费用)): whether it is each row's or the block's is not said, so every row it covers is rejected; unmerge it and give each row its own figure",
+    ]);
   });
 
   it('a catalogue given as a workbook is read from its copy, named as given', async () => {

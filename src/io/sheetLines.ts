@@ -1,0 +1,71 @@
+// The lines of a workbook sheet's CSV copy: a row per line (no line break inside a cell), cells quoted only when they must be.
+import { writeSync } from 'node:fs';
+
+/** A cell as CSV: quoted when it holds a comma or a quote. A line break in a cell (Alt+Enter) is a space: a row stays one line. */
+export function csvCell(text: string): string {
+  const t = /[\r\n]/.test(text) ? text.replace(/\r\n|[\r\n]/g, ' ') : text;
+  return /[",]/.test(t) ? `"${t.replace(/"/g, '""')}"` : t;
+}
+
+/** A row's cells (as csvCell wrote them) as a line, with empty cells to `width`; a row of none stays a blank line (a blank line is no row). */
+export const padded = (cells: string[], width: number): string => (cells.length ? `${[...cells, ...Array<string>(Math.max(0, width - cells.length)).fill('')].join(',')}\n` : '\n');
+
+/** The cells of a line csvCell's cells make (its line break left off), their text as it was before csvCell. */
+export function cellsOf(line: string): string[] {
+  if (line === '') return [];
+  const out: string[] = [];
+  for (let i = 0; ; i++) {
+    if (line[i] === '"') {
+      let text = '';
+      for (let j = i + 1; ; ) {
+        const q = line.indexOf('"', j);
+        if (line[q + 1] === '"') {
+          text += line.slice(j, q + 1);
+          j = q + 2;
+          continue;
+        }
+        text += line.slice(j, q);
+        i = q + 1;
+        break;
+      }
+      out.push(text);
+    } else {
+      const comma = line.indexOf(',', i);
+      const end = comma < 0 ? line.length : comma;
+      out.push(line.slice(i, end));
+      i = end;
+    }
+    if (i >= line.length) return out;
+  }
+}
+
+/** The column of a cell reference (B5 → 1), or -1 if it has none. */
+export function columnOf(ref: string): number {
+  let col = 0;
+  let i = 0;
+  for (; i < ref.length; i++) {
+    const c = ref.charCodeAt(i);
+    if (c < 65 || c > 90) break;
+    col = col * 26 + (c - 64);
+  }
+  return i === 0 ? -1 : col - 1;
+}
+
+/** Buffered lines to a file. */
+export class LineFile {
+  private held: string[] = [];
+  private heldLength = 0;
+  constructor(readonly fd: number) {}
+  write(text: string): void {
+    this.held.push(text);
+    this.heldLength += text.length;
+    if (this.heldLength > 1 << 16) this.flush();
+  }
+  flush(): void {
+    if (!this.held.length) return;
+    const buf = Buffer.from(this.held.join(''), 'utf8');
+    for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at, buf.length - at);
+    this.held = [];
+    this.heldLength = 0;
+  }
+}
