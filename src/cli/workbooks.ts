@@ -3,7 +3,8 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NoteLang, SheetCopies } from '../io/roster.js';
-import { looksLikeZip, sheetNotes, sheetToCsv } from '../io/workbook.js';
+import { looksLikeZip, sheetNotes } from '../io/workbook.js';
+import { sheetToCsvApart } from '../io/sheetThread.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
 
@@ -59,7 +60,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Sh
       started = true;
       bar!.tick(rows, bytes);
     };
-    const read = await sheetToCsv(file, file, dest, { sheet: o.sheet, onProgress: bar && onProgress });
+    const read = await sheetToCsvApart(file, file, dest, { sheet: o.sheet, onProgress: bar && onProgress });
     bar?.done();
     for (const note of sheetNotes(file, read, o.lang)) process.stderr.write(`${note}\n`);
     copies.set(file, dest);

@@ -20,6 +20,8 @@ export interface SheetRead {
   errors: CellList;
   /** Merged cells below the header, read into their rows or refused (sheetMerges.ts). */
   merged: MergesRead;
+  /** Rows the sheet hides (a filter, or hidden by hand) that hold something: read like the others, as a CSV saved from the sheet has them. */
+  hidden: CellList;
 }
 
 /** Cells by reference (B5): how many, and the first few. */
@@ -181,7 +183,7 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
     closeSync(fd);
     if (read.widest > read.headWidth) padHead(dest, read.head, read.headBytes, read.widest);
     const merged = applyMerges(dest, mergesBelowHeader(read.merges, read.head, label));
-    return { sheet: chosen.name, sheets: names, rows: read.rows, unsavedFormulas: read.unsavedFormulas, errors: read.errors, merged };
+    return { sheet: chosen.name, sheets: names, rows: read.rows, unsavedFormulas: read.unsavedFormulas, errors: read.errors, merged, hidden: read.hidden };
   } catch (e) {
     try {
       closeSync(fd);
@@ -279,6 +281,7 @@ interface Copied {
   errors: CellList;
   /** The sheet's merged ranges (C3:C11), as it lists them after its rows. */
   merges: string[];
+  hidden: CellList;
 }
 
 async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyContext): Promise<Copied> {
@@ -291,6 +294,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
   let next = 1; // the sheet row the next line is
   const unsavedFormulas: CellList = { count: 0, first: [] };
   const errors: CellList = { count: 0, first: [] };
+  const hidden: CellList = { count: 0, first: [] };
   const note = (list: CellList, ref: string): void => {
     if (list.count++ < FIRST_SHOWN) list.first.push(ref);
   };
@@ -332,6 +336,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     // A row of formatting only writes nothing: the blank lines before the next row that holds something come with it,
     // and the formatted rows below a table leave none behind.
     if (!cells.length) continue;
+    if (/^(1|true)$/.test(attr(row.attrs, 'hidden') ?? '')) note(hidden, String(r));
     for (; next < r; next++) line([]);
     widest = Math.max(widest, cells.length);
     line(cells);
@@ -339,7 +344,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
   }
   if (!headWritten) writeHead();
   out.flush();
-  return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors, merges };
+  return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors, merges, hidden };
 }
 
 /** A cell's text: a shared or inline string, a number (a date when its format shows one), a boolean, an error, a formula's saved value. */
@@ -434,5 +439,13 @@ export function sheetNotes(label: string, read: SheetRead, lang: NoteLang = 'en'
   const e = read.errors;
   if (e.count) notes.push(zh ? `${label}: ${e.count} 个单元格是公式错误值 (#N/A、#VALUE! 等) (${cells(e)}), 按该文本读取` : `${label}: ${e.count} cell(s) hold a formula error (#N/A, #VALUE! …) (${cells(e)}), read as that text`);
   notes.push(...mergeNotes(label, read.merged, lang));
+  const h = read.hidden;
+  if (h.count) {
+    notes.push(
+      zh
+        ? `${label}: 工作表隐藏的 ${h.count} 行与其他行一样读取 (第 ${cells(h)} 行): 隐藏或筛选掉的行不会因此不算`
+        : `${label}: ${h.count} row(s) the sheet hides read like the others (rows ${cells(h)}): hiding or filtering rows out does not leave them out`,
+    );
+  }
   return notes;
 }

@@ -65,7 +65,7 @@ describe('an .xlsx sheet read as a roster', () => {
         '',
       ].join('\n'),
     );
-    expect(found).toEqual({ sheet: '花名册', sheets: ['花名册'], rows: 6, unsavedFormulas: { count: 0, first: [] }, errors: { count: 0, first: [] }, merged: { filled: { count: 0, first: [] }, numbers: { count: 0, first: [] } } });
+    expect(found).toEqual({ sheet: '花名册', sheets: ['花名册'], rows: 6, unsavedFormulas: { count: 0, first: [] }, errors: { count: 0, first: [] }, merged: { filled: { count: 0, first: [] }, numbers: { count: 0, first: [] } }, hidden: { count: 0, first: [] } });
   });
 
   it('dates by their format: built-in (14, and 31 as a Chinese Excel shows 2021年3月1日), custom with quoted 年月日, the 1904 date system; a time is a number', async () => {
@@ -185,6 +185,13 @@ describe('an .xlsx sheet read as a roster', () => {
       'r.xlsx: 4 merged cell(s) read into every row they cover, as the sheet shows them: C4:C6 (补贴项目), D4:D6 (发证日期), A7:A8 (姓名), B7:B8 (身份证号)',
       "r.xlsx: 1 merged cell(s) hold a number (F4:F6 (费用)): whether it is each row's or the block's is not said, so every row it covers is rejected; unmerge it and give each row its own figure",
     ]);
+  });
+
+  it('rows the sheet hides (filtered out) are read like the others, as Excel saves them to CSV, and named', async () => {
+    const rows = row(1, ['i:a']) + '<row r="2" hidden="1"><c r="A2" t="inlineStr"><is><t>x</t></is></c></row>' + '<row r="3" hidden="1"/>' + row(4, ['i:y']);
+    const { csv, found } = await read({ sheets: [{ name: 'S', rows }] });
+    expect(csv).toBe('a\nx\n\ny\n');
+    expect(sheetNotes('r.xlsx', found)).toEqual(['r.xlsx: 1 row(s) the sheet hides read like the others (rows 2): hiding or filtering rows out does not leave them out']);
   });
 
   it('a catalogue given as a workbook is read from its copy, named as given', async () => {

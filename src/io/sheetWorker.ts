@@ -1,0 +1,26 @@
+// Reads a workbook's sheet to CSV in a thread of its own (sheetThread.ts): what it held (the shared strings) goes when it ends.
+import { parentPort, workerData } from 'node:worker_threads';
+import { RosterError } from './roster.js';
+import { type SheetRead, sheetToCsv } from './workbook.js';
+
+export interface SheetJob {
+  path: string;
+  label: string;
+  dest: string;
+  sheet?: string;
+}
+
+export type SheetMessage =
+  | { kind: 'progress'; rows: number; bytes: number; total: number }
+  | { kind: 'done'; read: SheetRead }
+  | { kind: 'failed'; message: string; roster: boolean };
+
+const job = workerData as SheetJob;
+const post = (m: SheetMessage): void => parentPort!.postMessage(m);
+try {
+  const read = await sheetToCsv(job.path, job.label, job.dest, { sheet: job.sheet, onProgress: (rows, bytes, total) => post({ kind: 'progress', rows, bytes, total }) });
+  post({ kind: 'done', read });
+} catch (e) {
+  // Error classes do not cross threads: the message does, and whether it is the reader's (exit 1) or a fault.
+  post({ kind: 'failed', message: e instanceof Error ? e.message : String(e), roster: e instanceof RosterError });
+}
