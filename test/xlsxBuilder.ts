@@ -1,55 +1,8 @@
 // Test workbooks written part by part, as Excel and WPS lay them out (shared strings, styles, rels), to read back.
-import { crc32, deflateRawSync } from 'node:zlib';
+import { type ZipPart, zipBytes } from '../src/io/zipWrite.js';
 
-export interface ZipPart {
-  name: string;
-  data: string | Buffer;
-  /** Stored rather than deflated (method 0), as some writers store small parts. */
-  stored?: boolean;
-}
-
-/** A zip file of `parts` (local headers, data, central directory, end record). */
-export function zipFile(parts: ZipPart[]): Buffer {
-  const chunks: Buffer[] = [];
-  const central: Buffer[] = [];
-  let at = 0;
-  for (const p of parts) {
-    const raw = Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data, 'utf8');
-    const data = p.stored ? raw : deflateRawSync(raw);
-    const name = Buffer.from(p.name, 'utf8');
-    const local = Buffer.alloc(30);
-    local.writeUInt32LE(0x04034b50, 0);
-    local.writeUInt16LE(20, 4);
-    local.writeUInt16LE(0x800, 6); // names in UTF-8
-    local.writeUInt16LE(p.stored ? 0 : 8, 8);
-    local.writeUInt32LE(crc32(raw), 14);
-    local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
-    local.writeUInt16LE(name.length, 26);
-    const dir = Buffer.alloc(46);
-    dir.writeUInt32LE(0x02014b50, 0);
-    dir.writeUInt16LE(20, 4);
-    dir.writeUInt16LE(20, 6);
-    dir.writeUInt16LE(0x800, 8);
-    dir.writeUInt16LE(p.stored ? 0 : 8, 10);
-    dir.writeUInt32LE(crc32(raw), 16);
-    dir.writeUInt32LE(data.length, 20);
-    dir.writeUInt32LE(raw.length, 24);
-    dir.writeUInt16LE(name.length, 28);
-    dir.writeUInt32LE(at, 42);
-    chunks.push(local, name, data);
-    central.push(dir, name);
-    at += local.length + name.length + data.length;
-  }
-  const dirBytes = Buffer.concat(central);
-  const end = Buffer.alloc(22);
-  end.writeUInt32LE(0x06054b50, 0);
-  end.writeUInt16LE(parts.length, 8);
-  end.writeUInt16LE(parts.length, 10);
-  end.writeUInt32LE(dirBytes.length, 12);
-  end.writeUInt32LE(at, 16);
-  return Buffer.concat([...chunks, dirBytes, end]);
-}
+/** A zip file of `parts` (the project's writer). */
+export const zipFile = (parts: ZipPart[]): Buffer => zipBytes(parts);
 
 const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
 const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';

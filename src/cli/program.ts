@@ -112,7 +112,7 @@ Example answers file (case.json):
     .option('-j, --jurisdiction <code>', 'jurisdiction (default: every table, with a jurisdiction column)')
     .option('--program <id>', 'only the columns of one programme (and its companions)')
     .addOption(new Option('--lang <lang>', 'language of the headers (both are read back)').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
-    .option('-o, --out <file>', 'CSV file to write (default: standard output)')
+    .option('-o, --out <file>', 'file to write: CSV, or a workbook to fill in when it ends in .xlsx (default: CSV to standard output)')
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
     .action(async (opts) => setExit(await (await commands.template()).template(opts)));
 

@@ -97,10 +97,11 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
 }
 
 /** `latin1` lets a caller pass bytes it already encoded (e.g. GBK) through unchanged. */
-export function writeFileAtomic(target: string, text: string, encoding: BufferEncoding = 'utf8'): void {
+export function writeFileAtomic(target: string, content: string | Buffer, encoding: BufferEncoding = 'utf8'): void {
   const f = openAtomic(target, encoding);
   try {
-    f.write(text);
+    if (typeof content === 'string') f.write(content);
+    else f.writeBytes(content);
     f.commit();
   } catch (e) {
     f.abort();

@@ -1,9 +1,15 @@
 // Rosters, plans and catalogues given as workbooks (.xlsx): read from their sheet as the same file saved as CSV would be.
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIELD_BY_NAME, headerField } from '../../src/engine/fields.js';
+import { findProgram, findTable, parseCell } from '../../src/engine/intake.js';
+import { cellsOf } from '../../src/io/sheetLines.js';
+import { sheetToCsv } from '../../src/io/workbook.js';
+import { readEntry, zipEntries } from '../../src/io/zip.js';
+import { loadTables } from '../../src/tables/load.js';
 import { residentId } from '../helpers.js';
 import { row, workbook } from '../xlsxBuilder.js';
 
@@ -124,5 +130,49 @@ describe('a roster given as a workbook', () => {
     const rc = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', join(dir, 'rc')]);
     expect(r.code).toBe(0);
     expect(read(join(dir, 'rx', 'estimate.csv'))).toBe(read(join(dir, 'rc', 'estimate.csv')));
+  });
+});
+
+describe('template -o roster.xlsx', () => {
+  const JURISDICTIONS = readdirSync(join(ROOT, 'fixtures')).filter((d) => existsSync(join(ROOT, 'fixtures', d, 'roster.csv')));
+
+  it.each(JURISDICTIONS)('%s: the workbook template has the CSV template\'s columns, and every value of its drop-down lists is one the reader takes', async (code) => {
+    const tables = loadTables();
+    const table = tables.get(code)!;
+    for (const lang of ['en', 'zh']) {
+      const dir = tmp();
+      const [book, csv] = [join(dir, 't.xlsx'), join(dir, 't.csv')];
+      expect(cli(['template', '-j', code, '--lang', lang, '-o', book]).code).toBe(0);
+      expect(cli(['template', '-j', code, '--lang', lang, '-o', csv]).code).toBe(0);
+      const roster = join(dir, 'roster.csv');
+      const read = await sheetToCsv(book, book, roster);
+      expect([read.sheet, read.sheets]).toEqual(lang === 'zh' ? ['花名册', ['花名册', '取值']] : ['roster', ['roster', 'values']]);
+      expect(readFileSync(roster, 'utf8')).toBe(`${readFileSync(csv, 'utf8').replace(/^\uFEFF/, '').trimEnd()}\n`);
+      const lists = join(dir, 'lists.csv');
+      await sheetToCsv(book, book, lists, { sheet: '2' });
+      const [names, ...rows] = readFileSync(lists, 'utf8').trimEnd().split('\n').map(cellsOf);
+      names!.forEach((name, k) => {
+        const field = headerField(name)!;
+        for (const value of rows.map((r) => r[k]).filter((v) => v)) {
+          const taken = field === 'program' ? findProgram(table, value!) !== undefined : field === 'jurisdiction' ? findTable(tables, value!) !== undefined : parseCell(FIELD_BY_NAME.get(field)!, value!).ok;
+          expect(taken, `${code} ${lang} ${name}: ${value}`).toBe(true);
+        }
+      });
+      if (names!.includes(lang === 'zh' ? '补贴项目' : 'program')) expect(rows.filter((r) => r[names!.indexOf(lang === 'zh' ? '补贴项目' : 'program')]).length).toBe(table.programs.length);
+    }
+  });
+
+  it('the ID column keeps what is typed as text (Excel would turn 18 digits into 3.30681E+17), the date column shows yyyy-mm-dd', () => {
+    const book = join(tmp(), 't.xlsx');
+    expect(cli(['template', '-j', 'zhuji', '--lang', 'zh', '-o', book]).code).toBe(0);
+    const entries = zipEntries(book);
+    const sheet = readEntry(book, entries.get('xl/worksheets/sheet1.xml')!).toString('utf8');
+    const styles = readEntry(book, entries.get('xl/styles.xml')!).toString('utf8');
+    const xfs = [...styles.split('<cellXfs')[1]!.matchAll(/<xf numFmtId="(\d+)"/g)].map((m) => Number(m[1]));
+    const styleOf = (col: number): number => Number(new RegExp(`<col min="${col}" max="${col}"[^>]*style="(\\d+)"`).exec(sheet)?.[1] ?? 0);
+    expect(xfs[styleOf(1)]).toBe(49); // 身份证号码: text
+    expect(xfs[styleOf(7)]).toBe(176); // 日期
+    expect(styles).toContain('<numFmt numFmtId="176" formatCode="yyyy\\-mm\\-dd"/>');
+    expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
   });
 });

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type SheetRead, isDateFormat, numberText, serialDate, sheetNotes, sheetToCsv } from '../../src/io/workbook.js';
 import { readCatalogue } from '../../src/io/catalog.js';
+import { cellsOf, csvCell } from '../../src/io/sheetLines.js';
 import { row, workbook, zipFile, type WorkbookSpec } from '../xlsxBuilder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'subsidy-workbook-'));
@@ -192,6 +193,10 @@ describe('an .xlsx sheet read as a roster', () => {
     const { csv, found } = await read({ sheets: [{ name: 'S', rows }] });
     expect(csv).toBe('a\nx\n\ny\n');
     expect(sheetNotes('r.xlsx', found)).toEqual(['r.xlsx: 1 row(s) the sheet hides read like the others (rows 2): hiding or filtering rows out does not leave them out']);
+  });
+
+  it('a line of the copy reads back as the cells written: quotes, commas, empty cells at either end', () => {
+    for (const cells of [['a', 'b'], ['', 'x,y', ''], ['"红星"培训学校', 'say "hi"', ','], ['']]) expect(cellsOf(cells.map(csvCell).join(','))).toEqual(cells[0] === '' && cells.length === 1 ? [] : cells);
   });
 
   it('a catalogue given as a workbook is read from its copy, named as given', async () => {
