@@ -155,6 +155,15 @@ const APOSTROPHE_KINDS = new Set<FieldDef['kind']>(['id', 'date', 'int', 'money'
 export function parseCell(field: FieldDef, raw: string): Parsed {
   let t = cellText(raw);
   if (t.charCodeAt(0) === 39 && APOSTROPHE_KINDS.has(field.kind)) t = t.slice(1).trim();
+  // Bytes the file's encoding has no character for (a cell pasted from a GBK file into a UTF-8 one, or the other way)
+  // read as U+FFFD: the text is lost, and a name or occupation read so would not match itself in another row.
+  if (t.includes('\ufffd')) {
+    return bad(
+      'bad_text',
+      '含有在文件编码中无法识别的字节(显示为 �): 是否从另一种编码的文件粘贴而来? 请将整个文件统一另存为 UTF-8(或 GBK)',
+      "holds bytes that are no character in the file's encoding (shown as �): pasted from a file in another encoding? Save the whole file again as UTF-8 (or GBK)",
+    );
+  }
   switch (field.kind) {
     case 'id': {
       const id = t.toUpperCase();
@@ -169,7 +178,7 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
       if (d) return { ok: true, value: d };
       // A date column Excel saved as numbers (44256 is 2021-03-01 in its 1900 system, 2025-03-02 in its 1904 one):
       // which system made it cannot be told from the number, so it is not read, but the reason says what happened.
-      if (/^\d{5}(\.\d+)?$/.test(t)) return bad('bad_date', `日期被存成了 Excel 序列号(${t}): 请将该列设为日期格式(如 2021-03-01)后另存为 CSV`, `a date saved as an Excel serial number (${t}): format the column as a date (2021-03-01) before saving as CSV`);
+      if (/^\d{5}(\.\d+)?$/.test(t)) return bad('bad_date', `日期被存成了 Excel 序列号(${t}): 请将该列设为日期格式(如 2021-03-01)后重新保存`, `a date saved as an Excel serial number (${t}): format the column as a date (2021-03-01) and save the file again`);
       const range = dateRange(t);
       if (range) {
         return bad(

@@ -114,15 +114,47 @@ export function detectFileEncoding(path: string, first: Buffer): 'utf8' | 'gb180
   }
 }
 
-/** UTF-8 if the sample decodes strictly (a BOM settles it); otherwise GB18030, a superset of GBK that Excel on Chinese Windows writes. */
+/**
+ * UTF-8 if the sample decodes strictly (a BOM settles it), or nearly: a UTF-8 roster into which a cell was pasted
+ * from a GBK file has a few sequences that are not UTF-8 among many that are, and read as GB18030 its every Chinese
+ * character would be garbled, silently. Its stray cells are read as U+FFFD and their rows rejected (parseCell,
+ * bad_text). Otherwise GB18030, a superset of GBK that Excel on Chinese Windows writes: GBK text forms a valid UTF-8
+ * sequence by chance in about one pair of bytes in twelve, far from ten to one.
+ */
 export function detectEncoding(sample: Buffer): 'utf8' | 'gb18030' {
   if (sample.length >= 3 && sample[0] === 0xef && sample[1] === 0xbb && sample[2] === 0xbf) return 'utf8';
   try {
     new TextDecoder('utf-8', { fatal: true }).decode(sample, { stream: true });
     return 'utf8';
   } catch {
-    return 'gb18030';
+    const { valid, invalid } = utf8Sequences(sample);
+    return valid >= 10 * invalid ? 'utf8' : 'gb18030';
   }
+}
+
+/** How many multi-byte UTF-8 sequences a sample holds, and how many bytes start none (a sequence cut by the sample's end counts as neither). */
+function utf8Sequences(b: Buffer): { valid: number; invalid: number } {
+  let valid = 0;
+  let invalid = 0;
+  for (let i = 0; i < b.length; ) {
+    const lead = b[i]!;
+    if (lead < 0x80) {
+      i++;
+      continue;
+    }
+    const length = lead >= 0xc2 && lead <= 0xdf ? 2 : lead >= 0xe0 && lead <= 0xef ? 3 : lead >= 0xf0 && lead <= 0xf4 ? 4 : 0;
+    if (length && i + length > b.length) break;
+    let k = 1;
+    while (k < length && b[i + k]! >= 0x80 && b[i + k]! <= 0xbf) k++;
+    if (length && k === length) {
+      valid++;
+      i += length;
+    } else {
+      invalid++;
+      i++;
+    }
+  }
+  return { valid, invalid };
 }
 
 /**

@@ -148,6 +148,23 @@ describe('encodings and headers', () => {
     expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain(`,1502,zhuji,final,${residentId(2)},李四,cert_training,`);
   });
 
+  it('ZJ-16: a UTF-8 roster with a name and an occupation pasted from a GBK file rejects those rows (bad_text) rather than read them garbled, on one thread or two', () => {
+    const dir = tmp();
+    const rows = Array.from({ length: 400 }, (_, i) => Buffer.from(`${residentId(i)},王${i},cert_training,2020-06-01,电工,L4,1000\n`));
+    rows[150] = Buffer.concat([Buffer.from(`${residentId(150)},`), iconv.encode('李四', 'gbk'), Buffer.from(',cert_training,2020-06-01,电工,L4,1000\n')]);
+    // An occupation read garbled would not match itself in a later row: same occupation and level paid twice.
+    rows[300] = Buffer.concat([Buffer.from(`${residentId(300)},赵六,cert_training,2020-06-01,`), iconv.encode('焊工', 'gbk'), Buffer.from(',L4,1000\n')]);
+    writeFileSync(join(dir, 'r.csv'), Buffer.concat([Buffer.from('person_id,name,program,date,occupation,level,cost\n'), ...rows]));
+    for (const [out, env] of [['one', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('rows read 400 = evaluated 398 + rejected 2');
+      const rejects = readFileSync(join(dir, out, 'rejects.csv'), 'utf8').split('\r\n');
+      expect(rejects.slice(1, 3).map((l) => l.split(',').slice(1, 3).concat(l.split(',')[4]!).join(','))).toEqual(['152,name,bad_text', '302,occupation,bad_text']);
+      expect(rejects[1]).toContain('holds bytes that are no character in the file\'s encoding (shown as �)');
+    }
+  });
+
   const chinese = '身份证号码,姓名,补贴项目,结业日期,等级,人员类别,培训天数\r\n330681199001010015,王芳,cert_training,2020年5月10日,四级,两后生;农村学员,１５\r\n';
   const expectLines = (out: string): void => {
     const b = readFileSync(join(out, 'breakdown.csv'), 'utf8');

@@ -50,7 +50,7 @@ describe('dates', () => {
   });
   it('refuses an Excel serial number (44256 is 2021-03-01 or 2025-03-02 by the workbook\'s date system), saying what it is', () => {
     const date = FIELD_BY_NAME.get('date')!;
-    expect(parseCell(date, '44256')).toEqual({ ok: false, code: 'bad_date', reason: expect.objectContaining({ en: 'a date saved as an Excel serial number (44256): format the column as a date (2021-03-01) before saving as CSV' }) });
+    expect(parseCell(date, '44256')).toEqual({ ok: false, code: 'bad_date', reason: expect.objectContaining({ en: 'a date saved as an Excel serial number (44256): format the column as a date (2021-03-01) and save the file again' }) });
     expect(parseCell(date, '2021-03-01')).toEqual({ ok: true, value: '2021-03-01' });
   });
   it('refuses a training period typed into the date column, saying it is a range and which day to give (never picking an end itself)', () => {

@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import Papa from 'papaparse';
 import { describe, expect, it } from 'vitest';
+import iconv from 'iconv-lite';
+import { detectEncoding } from '../../src/io/roster.js';
 import { MAX_CELL_LINES, type TextRecord, TextRecords, brokenQuoteIn } from '../../src/io/textCsv.js';
 
 /** Every record of `text`, given in pieces cut at `cuts`. */
@@ -126,5 +128,24 @@ describe('TextRecords: broken quotes cost one line', () => {
     expect(brokenQuoteIn('a,"b"c,d', c)).toEqual({ kind: 'closed_early', cell: 2 });
     expect(brokenQuoteIn('a,"b""c" ,"d', c)).toEqual({ kind: 'not_closed', cell: 3 });
     expect(brokenQuoteIn('a,"b",c', c)).toBeUndefined();
+  });
+});
+
+describe('detectEncoding', () => {
+  const names = '王芳,李强,张伟,刘洋,陈静,杨帆,赵敏,黄磊,周杰,吴昊,徐丽,孙悦,马超,朱红,胡军,郭靖,何平,林峰,罗娟,高翔';
+  const text = Array.from({ length: 30 }, (_, i) => `${i},${names},电工,焊工,育婴员,家政服务员\n`).join('');
+
+  it('GBK and GB18030 text is GB18030; UTF-8 is UTF-8, with or without a BOM', () => {
+    expect(detectEncoding(iconv.encode(text, 'gbk'))).toBe('gb18030');
+    expect(detectEncoding(iconv.encode(text, 'gb18030'))).toBe('gb18030');
+    expect(detectEncoding(Buffer.from(text))).toBe('utf8');
+    expect(detectEncoding(Buffer.from(`\uFEFF${text}`))).toBe('utf8');
+  });
+
+  it('UTF-8 with a cell pasted from a GBK file is still UTF-8 (read as GB18030, every other character would be garbled)', () => {
+    const mixed = Buffer.concat([Buffer.from(text), iconv.encode('李四,焊工\n', 'gbk'), Buffer.from(text)]);
+    expect(detectEncoding(mixed)).toBe('utf8');
+    // GBK with a UTF-8 cell pasted in stays GBK.
+    expect(detectEncoding(Buffer.concat([iconv.encode(text, 'gbk'), Buffer.from('李四\n')]))).toBe('gb18030');
   });
 });
