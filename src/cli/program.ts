@@ -47,6 +47,7 @@ Exit codes:
     .addOption(new Option('--lang <lang>', 'language of headers and messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
     .option('--strict', 'exit 2 if any row was rejected', false)
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
+    .option('--xlsx', 'also write each output as a workbook (breakdown.xlsx …): IDs as text, amounts as numbers', false)
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
     .option('--workers <n>', 'threads for a large run: byte ranges of the roster are evaluated side by side, limits decided per person partition (outputs are identical for any n; default: one per core, at most 4)', (v: string) => {

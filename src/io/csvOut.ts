@@ -67,6 +67,12 @@ const REJECTS: [string, string][] = [
 
 const header = (cols: [string, string][], lang: Lang): string => csvRow(cols.map(([en, zh]) => (lang === 'zh' ? zh : en)));
 
+/** The four outputs of a run. */
+export type OutputKind = 'breakdown' | 'summary' | 'persons' | 'rejects';
+
+/** An output's columns by their English names, in order (whatever the language of its header). */
+export const outputColumns = (kind: OutputKind): string[] => ({ breakdown: BREAKDOWN, summary: SUMMARY, persons: PERSONS, rejects: REJECTS })[kind].map(([en]) => en);
+
 export const breakdownHeader = (lang: Lang): string => BOM + header(BREAKDOWN, lang);
 export const summaryHeader = (lang: Lang): string => BOM + header(SUMMARY, lang);
 export const rejectsHeader = (lang: Lang): string => BOM + header(REJECTS, lang);

@@ -2,12 +2,13 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIELD_BY_NAME, headerField } from '../../src/engine/fields.js';
 import { findProgram, findTable, parseCell } from '../../src/engine/intake.js';
+import { type OutputKind, outputColumns } from '../../src/io/csvOut.js';
 import { cellsOf } from '../../src/io/sheetLines.js';
-import { sheetToCsv } from '../../src/io/workbook.js';
+import { numberText, sheetToCsv } from '../../src/io/workbook.js';
 import { readEntry, zipEntries } from '../../src/io/zip.js';
 import { loadTables } from '../../src/tables/load.js';
 import { residentId } from '../helpers.js';
@@ -174,5 +175,57 @@ describe('template -o roster.xlsx', () => {
     expect(xfs[styleOf(7)]).toBe(176); // 日期
     expect(styles).toContain('<numFmt numFmtId="176" formatCode="yyyy\\-mm\\-dd"/>');
     expect(sheet).toContain('<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>');
+  });
+});
+
+describe('calc --xlsx', () => {
+  /** A workbook's sheets read back as our reader reads them: each sheet's lines. */
+  const sheets = async (book: string): Promise<Record<string, string[][]>> => {
+    const out: Record<string, string[][]> = {};
+    const first = await sheetToCsv(book, book, `${book}.1.csv`);
+    for (const [i, name] of first.sheets.entries()) {
+      const copy = `${book}.${i + 1}.csv`;
+      await sheetToCsv(book, book, copy, { sheet: String(i + 1) });
+      out[name] = readFileSync(copy, 'utf8').trimEnd().split('\n').map(cellsOf);
+    }
+    return out;
+  };
+  const NUMBERS = new Set(['row', 'year', 'amount', 'max_exposure', 'claims', 'persons', 'approved', 'review', 'denied', 'duplicate', 'unquantified', 'first_row', 'paid_to_them', 'paid_to_others']);
+  /** A CSV output's lines as its workbook holds them: amounts and counts as numbers (3500.00 is 3500), no empty cells at the end. */
+  const csvLines = (file: string): string[][] => {
+    const [header, ...rows] = read(file).replace(/^\uFEFF/, '').trimEnd().split('\r\n').map(cellsOf);
+    const numeric = outputColumns(basename(file, '.csv') as OutputKind).map((h) => NUMBERS.has(h));
+    return [header!, ...rows.map((cells) => cells.map((v, i) => (numeric[i] && v !== '' ? numberText(v) : v)))].map(trimmed);
+  };
+  const trimmed = (cells: string[]): string[] => cells.slice(0, cells.findLastIndex((c) => c !== '') + 1);
+
+  it('each output is also a workbook with the same cells: resident IDs as text, amounts as numbers shown 0.00 (ZJ-01 3500, ZJ-06 750)', async () => {
+    const out = tmp();
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--xlsx']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toContain(`wrote ${join(out, 'breakdown.csv')}, ${join(out, 'summary.csv')}, ${join(out, 'persons.csv')}, ${join(out, 'rejects.csv')}, ${join(out, 'breakdown.xlsx')}, ${join(out, 'summary.xlsx')}, ${join(out, 'persons.xlsx')}, ${join(out, 'rejects.xlsx')}`);
+    for (const kind of ['breakdown', 'summary', 'persons', 'rejects']) {
+      const book = await sheets(join(out, `${kind}.xlsx`));
+      expect(Object.keys(book)).toEqual([kind]);
+      expect(book[kind]!.map(trimmed)).toEqual(csvLines(join(out, `${kind}.csv`)));
+    }
+    const sheet = readEntry(join(out, 'breakdown.xlsx'), zipEntries(join(out, 'breakdown.xlsx')).get('xl/worksheets/sheet1.xml')!).toString('utf8');
+    expect(sheet).toContain('<c r="E2" t="inlineStr"><is><t>330681199001010015</t></is></c>');
+    expect(sheet).toContain('<c r="R2" s="2"><v>3500.00</v></c>');
+    expect(sheet).toContain('<c r="R3" s="2"><v>750.00</v></c>');
+  });
+
+  it('an output longer than a sheet goes on in the next (each with the header), the run says so; sheets are named in the language of the outputs', async () => {
+    const out = tmp();
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--xlsx'], { SUBSIDY_SHEET_ROWS: '12', SUBSIDY_LANG: 'zh' });
+    expect(r.code).toBe(0);
+    expect(r.stderr).toBe(['breakdown.xlsx: 3', 'summary.xlsx: 2', 'persons.xlsx: 2'].map((s) => `${join(out, s)} sheets (a sheet holds 12 rows under its header)\n`).join(''));
+    const book = await sheets(join(out, 'breakdown.xlsx'));
+    expect(Object.keys(book)).toEqual(['明细', '明细 (2)', '明细 (3)']);
+    const [header, ...lines] = csvLines(join(out, 'breakdown.csv'));
+    expect(header![4]).toBe('身份证号码');
+    expect(book['明细']![0]).toEqual(header);
+    expect(book['明细 (3)']![0]).toEqual(header);
+    expect(Object.values(book).flatMap((s) => s.slice(1).map(trimmed))).toEqual(lines);
   });
 });

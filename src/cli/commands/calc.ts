@@ -1,13 +1,14 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
 import { statSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rejectKinds } from '../../engine/rejectCounts.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledgerRun.js';
 import { readCatalogue } from '../../io/catalog.js';
-import { type Lang, namedOtherwiseNote } from '../../io/csvOut.js';
+import { type Lang, type OutputKind, namedOtherwiseNote } from '../../io/csvOut.js';
+import { SHEET_ROWS, outputWorkbook } from '../../io/outputBooks.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, type SheetCopies, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes, sourceOf } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
@@ -27,6 +28,8 @@ export interface CalcOptions {
   encoding: string;
   /** The sheet to read from a roster given as a workbook. */
   sheet?: string;
+  /** Also write each output as a workbook (.xlsx) beside its CSV. */
+  xlsx: boolean;
   lang: Lang;
   strict: boolean;
   maskIds: boolean;
@@ -149,23 +152,43 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
         { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
         opts.memoryMb,
       );
-      printSummary(r, setup.tables, r.files, opts.lang);
+      printSummary(r, setup.tables, withWorkbooks(r.files, opts, progress), opts.lang);
       printLedger(r.ledger);
       return exitCode(r);
     }
     if (ledger) {
       const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m}\n`));
-      printSummary(l.result, setup.tables, l.files, opts.lang);
+      printSummary(l.result, setup.tables, withWorkbooks(l.files, opts, progress), opts.lang);
       printLedger(l);
       return exitCode(l.result);
     }
     const r = await streamHere();
-    printSummary(r, setup.tables, r.commit(), opts.lang);
+    printSummary(r, setup.tables, withWorkbooks(r.commit(), opts, progress), opts.lang);
     return exitCode(r);
   } catch (e) {
     removeMadeFolders(made);
     throw e;
   }
+}
+
+/**
+ * With --xlsx, each output written again as a workbook beside it (breakdown.xlsx …), once the CSV files are in
+ * place: the files to name, the workbooks after their CSVs.
+ */
+function withWorkbooks(files: string[], opts: Pick<CalcOptions, 'xlsx' | 'lang'>, progress: boolean): string[] {
+  if (!opts.xlsx) return files;
+  const books: string[] = [];
+  for (const csv of files) {
+    const kind = basename(csv, '.csv') as OutputKind;
+    const target = join(dirname(csv), `${kind}.xlsx`);
+    const bar = progress ? progressBar() : undefined;
+    bar?.start(`${kind}.xlsx`, undefined, statSync(csv).size);
+    const sheets = outputWorkbook(csv, target, kind, opts.lang, bar && ((read) => bar.tick(0, read)));
+    bar?.done();
+    if (sheets > 1) process.stderr.write(`${target}: ${sheets} sheets (a sheet holds ${SHEET_ROWS.toLocaleString('en')} rows under its header)\n`);
+    books.push(target);
+  }
+  return [...files, ...books];
 }
 
 /** Bytes of the roster files as read (a workbook's CSV copy; standard input, not yet read, counts as none). */

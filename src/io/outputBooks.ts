@@ -1,0 +1,147 @@
+// The run's outputs as workbooks too (calc --xlsx): Excel opens a CSV's resident IDs as numbers (3.30681E+17) and
+// loses their last digits if the file is saved again; a workbook's ID cells are text. Amounts are numbers, as 0.00.
+import { closeSync, openSync, readSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
+import { type AtomicFile, openAtomic } from './atomic.js';
+import { type Lang, type OutputKind, outputColumns } from './csvOut.js';
+import { TextRecords } from './textCsv.js';
+import { ZipStream } from './zipWrite.js';
+
+const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
+const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
+const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
+/** Rows of a sheet under its header: Excel's sheet has 1,048,576 rows. A longer output goes on in a sheet after it (tests lower it). */
+export const SHEET_ROWS = Number(process.env.SUBSIDY_SHEET_ROWS) || 1048575;
+
+/** Columns holding yuan (shown 0.00) and counts (whole numbers): numbers in the workbook, not text. */
+const MONEY = new Set(['amount', 'max_exposure', 'paid_to_them', 'paid_to_others']);
+const COUNT = new Set(['row', 'year', 'claims', 'persons', 'approved', 'review', 'denied', 'duplicate', 'unquantified', 'first_row']);
+/** Columns of IDs and codes: formatted as text, so that a cell edited in Excel stays text too. */
+const IDS = new Set(['person_id', 'id']);
+const WIDE = new Set(['reason', 'formula', 'citation', 'program_name', 'value', 'file', 'first_file']);
+
+const SHEET_NAMES: Record<OutputKind, { en: string; zh: string }> = {
+  breakdown: { en: 'breakdown', zh: '明细' },
+  summary: { en: 'summary', zh: '汇总' },
+  persons: { en: 'persons', zh: '人员' },
+  rejects: { en: 'rejects', zh: '拒绝行' },
+};
+
+/** Cell formats by index: 0 text as it is, 1 the header (bold), 2 yuan (0.00), 3 text kept as text when edited. */
+const STYLES = `${DECLARATION}<styleSheet xmlns="${MAIN}"><fonts count="2"><font><sz val="11"/><name val="宋体"/><charset val="134"/></font><font><b/><sz val="11"/><name val="宋体"/><charset val="134"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
+
+// eslint-disable-next-line no-control-regex
+const xml = (t: string): string => t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
+
+function letter(i: number): string {
+  let s = '';
+  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
+  return s;
+}
+
+const NUMBER = /^-?\d+(\.\d+)?$/;
+
+/** Write the CSV output `csv` (of kind `kind`) as the workbook `target`, atomically; returns how many sheets it took. */
+export function outputWorkbook(csv: string, target: string, kind: OutputKind, lang: Lang, onBytes?: (read: number) => void): number {
+  const columns = outputColumns(kind);
+  const letters = columns.map((_, i) => letter(i));
+  const style = columns.map((c) => (MONEY.has(c) ? 2 : 0));
+  const numeric = columns.map((c) => MONEY.has(c) || COUNT.has(c));
+  const cols = columns.map((c, i) => `<col min="${i + 1}" max="${i + 1}" width="${IDS.has(c) ? 21 : WIDE.has(c) ? 40 : 14}" customWidth="1"${IDS.has(c) ? ' style="3"' : ''}/>`).join('');
+  const file: AtomicFile = openAtomic(target);
+  try {
+    const zip = new ZipStream(file);
+    const name = SHEET_NAMES[kind][lang];
+    const sheets: string[] = [];
+    let header = '';
+    let row = 0; // rows of the sheet being written, its header included
+    const endSheet = (): void => {
+      zip.write(`</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>`);
+      zip.end();
+    };
+    const beginSheet = (): void => {
+      if (sheets.length) endSheet();
+      sheets.push(sheets.length ? `${name} (${sheets.length + 1})` : name);
+      zip.begin(`xl/worksheets/sheet${sheets.length}.xml`);
+      zip.write(
+        `${DECLARATION}<worksheet xmlns="${MAIN}" xmlns:r="${REL}"><sheetViews><sheetView${sheets.length === 1 ? ' tabSelected="1"' : ''} workbookViewId="0"><pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/></sheetView></sheetViews><sheetFormatPr defaultRowHeight="15"/><cols>${cols}</cols><sheetData>${header}`,
+      );
+      row = 1;
+    };
+    const cells = (values: string[], r: number, head: boolean): string => {
+      let out = `<row r="${r}">`;
+      for (let i = 0; i < values.length; i++) {
+        const v = values[i]!;
+        if (v === '') continue;
+        const ref = `${letters[i] ?? letter(i)}${r}`;
+        if (!head && numeric[i] && NUMBER.test(v)) out += `<c r="${ref}"${style[i] ? ` s="${style[i]}"` : ''}><v>${v}</v></c>`;
+        else out += `<c r="${ref}"${head ? ' s="1"' : ''} t="inlineStr"><is><t${v.charCodeAt(0) === 32 || v.charCodeAt(v.length - 1) === 32 ? ' xml:space="preserve"' : ''}>${xml(v)}</t></is></c>`;
+      }
+      return `${out}</row>`;
+    };
+    const records = new TextRecords(',', false, () => columns.length);
+    const take = (recs: { cells: string[] }[]): void => {
+      for (const rec of recs) {
+        if (!header) {
+          header = cells(rec.cells, 1, true);
+          beginSheet();
+          continue;
+        }
+        if (row > SHEET_ROWS) beginSheet();
+        zip.write(cells(rec.cells, ++row, false));
+      }
+    };
+    eachText(csv, (text, read) => {
+      take(records.push(text));
+      onBytes?.(read);
+    });
+    take(records.end());
+    if (!sheets.length) beginSheet();
+    endSheet();
+    const sheetType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
+    zip.add(
+      '[Content_Types].xml',
+      `${DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${sheetType}"/>`).join('')}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
+    );
+    zip.add('_rels/.rels', `${DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`);
+    zip.add(
+      'xl/workbook.xml',
+      `${DECLARATION}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>${sheets.map((s, i) => `<sheet name="${xml(s)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
+    );
+    zip.add(
+      'xl/_rels/workbook.xml.rels',
+      `${DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
+    );
+    zip.add('xl/styles.xml', STYLES);
+    zip.close();
+    file.commit();
+    return sheets.length;
+  } catch (e) {
+    file.abort();
+    throw e;
+  }
+}
+
+/** A UTF-8 file's text in pieces, its BOM left off. */
+function eachText(path: string, fn: (text: string, read: number) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buf = Buffer.alloc(1 << 20);
+    let first = true;
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) break;
+      at += n;
+      let text = decoder.write(buf.subarray(0, n));
+      if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+      fn(text, at);
+    }
+    const rest = decoder.end();
+    if (rest) fn(rest, at);
+  } finally {
+    closeSync(fd);
+  }
+}
