@@ -109,6 +109,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   const sink: RecordSink = {
     record: (rec) => {
       if (rec.skipped) return skipped.add(rec.skipped, rec.row); // neither a claim nor a reject: counted apart, as the reader's blank lines
+      if (rec.short) skipped.add('short', rec.row);
       const seq = base + rows;
       counted();
       if (rec.unreadable !== undefined) {

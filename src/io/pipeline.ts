@@ -182,7 +182,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
         skipped.checks = await checkSheet(input.path, input.encoding, input.label, want, o.lang);
         lap('sheet checked');
       }
-      if (skipped.count || skipped.checks.length) o.onSkippedRows?.(input.label, skipped);
+      if (skipped.count || skipped.short.count || skipped.checks.length) o.onSkippedRows?.(input.label, skipped);
     }
     const rowsRead = chunks.reduce((a, c) => a + c.rows, 0);
     const rowsRejected = chunks.reduce((a, c) => a + c.rejected, 0);

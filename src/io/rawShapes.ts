@@ -200,6 +200,8 @@ export class RawShapes {
    * (RowShapes.occupationSlot), 0 for a cell of the template's bytes.
    */
   private role: Uint8Array = new Uint8Array(0);
+  /** The header's last column read: a line that ends before it is a short row, which the text path counts (RosterRecord.short). */
+  private lastRead = -1;
   private readonly byHash = new Map<number, RawTemplate>();
   private count = 0;
   /** Template bytes, one after another. */
@@ -240,6 +242,7 @@ export class RawShapes {
     this.role = new Uint8Array(header.fields.length);
     const occupation = this.shapes.occupationSlot ? 5 : 0;
     header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : f === 'occupation' ? occupation : 0));
+    this.lastRead = header.fields.reduce((last, f, i) => (f === '' ? last : i), -1);
   }
 
   /**
@@ -318,7 +321,7 @@ export class RawShapes {
       h = Math.imul(h ^ COMMA, 0x01000193);
       col++;
     }
-    if (idStart < 0 || nameStart < 0 || dateStart < 0) return -1;
+    if (idStart < 0 || nameStart < 0 || dateStart < 0 || col < this.lastRead) return -1;
     h &= 0x3fffffff; // a small integer key (a Map hashes a larger number more slowly)
     let t = this.byHash.get(h);
     while (t && (t.keyEnd - t.keyStart !== k || scratch.compare(this.keys, t.keyStart, t.keyEnd, 0, k) !== 0)) t = t.next;

@@ -31,6 +31,12 @@ export interface RosterRecord {
   skipped?: SkipKind;
   /** A totals row that is a 小计 (its section's total) rather than a 合计 (TotalsCheck). */
   subtotal?: true;
+  /**
+   * A row (a claim) that ends before the header's last column read: those columns are read blank (a cost left out
+   * is paid at the cap), as a line cut by a line break in a cell not in quotes would be. Said, not refused: files
+   * written by hand often leave out empty cells at the end.
+   */
+  short?: true;
 }
 
 export type SkipKind = 'empty' | 'totals' | 'header';
@@ -553,7 +559,14 @@ function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields'
   const byField = cellsByField(fields, cells);
   const totals = totalsKind(cells[0], byField);
   if (totals) return { file, row, cells: byField, skipped: 'totals', ...(totals === 'sub' && { subtotal: true }) };
-  return byField.size ? { file, row, cells: byField } : { file, row, cells: byField, skipped: 'empty' };
+  if (!byField.size) return { file, row, cells: byField, skipped: 'empty' };
+  return count < fields.length && readBeyond(fields, count) ? { file, row, cells: byField, short: true } : { file, row, cells: byField };
+}
+
+/** Whether a column from `count` on is read (a row of `count` cells leaves it blank). */
+function readBeyond(fields: readonly string[], count: number): boolean {
+  for (let i = count; i < fields.length; i++) if (fields[i] !== '') return true;
+  return false;
 }
 
 /**
@@ -607,25 +620,28 @@ export interface RowList {
   rows: number[];
 }
 
-const SKIP_KINDS: readonly SkipKind[] = ['empty', 'totals', 'header'];
+/** What the run says of a file's rows: those skipped, per kind, and the claims that end early (RosterRecord.short). */
+const LISTED: readonly (SkipKind | 'short')[] = ['empty', 'totals', 'header', 'short'];
 
-/** A file's skipped rows per kind (the plain data a chunk hands back). */
-export type SkippedLists = Record<SkipKind, RowList>;
+/** A file's skipped rows per kind, and its short rows (the plain data a chunk hands back). */
+export type SkippedLists = Record<SkipKind | 'short', RowList>;
 
 /** Collects a file's skipped rows (RosterRecord.skipped) for skippedNotes: per kind, their count and the first ten. */
 export class SkippedRows {
   readonly empty: RowList = { count: 0, rows: [] };
   readonly totals: RowList = { count: 0, rows: [] };
   readonly header: RowList = { count: 0, rows: [] };
+  /** Not skipped, but said: claims that end before the header's last column read. */
+  readonly short: RowList = { count: 0, rows: [] };
   /** What checking the totals rows against the rows above them found (TotalsCheck), said after the counts. */
   checks: string[] = [];
-  add(kind: SkipKind, row: number): void {
+  add(kind: SkipKind | 'short', row: number): void {
     const list = this[kind];
     if (list.count++ < 10) list.rows.push(row);
   }
   /** Another part's rows, after this one's (a file's chunks are added in order). */
   addAll(other: SkippedLists): void {
-    for (const kind of SKIP_KINDS) {
+    for (const kind of LISTED) {
       const list = this[kind];
       list.rows.push(...other[kind].rows.slice(0, 10 - list.rows.length));
       list.count += other[kind].count;
@@ -636,7 +652,7 @@ export class SkippedRows {
   }
   /** The lists alone, as a chunk hands them back. */
   get lists(): SkippedLists {
-    return { empty: this.empty, totals: this.totals, header: this.header };
+    return { empty: this.empty, totals: this.totals, header: this.header, short: this.short };
   }
 }
 
@@ -646,12 +662,19 @@ export function skippedNotes(file: string, skipped: SkippedLists & { checks?: st
   const rows = ({ count, rows }: RowList): string =>
     zh ? `第 ${rows.join(', ')}${count > rows.length ? ', …' : ''} 行` : `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
   const notes: string[] = [];
-  const { empty, totals, header } = skipped;
+  const { empty, totals, header, short } = skipped;
   if (header.count) {
     notes.push(zh ? `${file}: ${header.count} 行重复了表头, 已单列, 不作为申请读取 (${rows(header)}): 是两张花名册上下拼在一起了吗?` : `${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
   }
   if (totals.count) notes.push(zh ? `${file}: ${totals.count} 个合计行(合计/小计, 无身份证号)已单列, 不作为申请读取 (${rows(totals)})` : `${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
   if (empty.count) notes.push(zh ? `${file}: 跳过 ${empty.count} 个空行, 所读各列均为空 (${rows(empty)})` : `${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
+  if (short.count) {
+    notes.push(
+      zh
+        ? `${file}: ${short.count} 行的单元格比表头少, 缺少的列按空白读取 (${rows(short)}): 未申报的费用按上限计算。是某个未加引号的单元格中的换行把一行截断了吗?`
+        : `${file}: ${short.count} row(s) with fewer cells than the header, their last columns read blank (${rows(short)}): a cost left out is paid at the cap. A line cut by a line break in a cell not in quotes?`,
+    );
+  }
   notes.push(...(skipped.checks ?? []));
   return notes;
 }

@@ -165,6 +165,23 @@ describe('encodings and headers', () => {
     }
   });
 
+  it('ZJ-01: rows that end before the header\'s last column read are named (their cost read blank is paid at the cap, 3500), on the byte path and the text path, one thread or two', () => {
+    const dir = tmp();
+    const lines = ['person_id,name,program,date,level,cost,备注'];
+    // Every third row ends after its level: no cost. A row without only the 备注 column nobody reads is not short.
+    for (let i = 0; i < 3000; i++) lines.push(i % 3 === 0 ? `${residentId(i)},学员${i},cert_training,2020-05-10,L4` : i % 3 === 1 ? `${residentId(i)},学员${i},cert_training,2020-05-10,L4,2000` : `${residentId(i)},学员${i},cert_training,2020-05-10,L4,2000,x`);
+    writeFileSync(join(dir, 'r.csv'), lines.join('\n') + '\n');
+    for (const [out, env] of [['one', {}], ['split', { SUBSIDY_MIN_CHUNK_BYTES: '16384' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, out), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`r.csv: 1000 row(s) with fewer cells than the header, their last columns read blank (rows 2, 5, 8, 11, 14, 17, 20, 23, 26, 29, …): a cost left out is paid at the cap. A line cut by a line break in a cell not in quotes?\n`);
+      const b = readFileSync(join(dir, out, 'breakdown.csv'), 'utf8');
+      expect(b).toContain(`r.csv,2,zhuji,final,${residentId(0)},学员0,cert_training,`);
+      expect(b.split('\r\n')[1]).toContain(',approved,ok,eligible,3500.00,ceiling,');
+      expect(b.split('\r\n')[2]).toContain(',approved,ok,eligible,2000.00,actual,');
+    }
+  });
+
   const chinese = '身份证号码,姓名,补贴项目,结业日期,等级,人员类别,培训天数\r\n330681199001010015,王芳,cert_training,2020年5月10日,四级,两后生;农村学员,１５\r\n';
   const expectLines = (out: string): void => {
     const b = readFileSync(join(out, 'breakdown.csv'), 'utf8');

@@ -99,6 +99,7 @@ async function readCases(
       skippedRows.add(rec.skipped, rec.row);
       continue;
     }
+    if (rec.short) skippedRows.add('short', rec.row);
     if (rec.unreadable) {
       if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
       else skip(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
