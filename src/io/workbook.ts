@@ -305,8 +305,9 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     out.write(text);
     headWritten = true;
   };
+  // Every row as wide as the header's rows (a sheet has no short rows: its empty cells are simply not saved).
   const line = (cells: string[]): void => {
-    if (headWritten) out.write(`${cells.join(',')}\n`);
+    if (headWritten) out.write(padded(cells, headWidth));
     else if (head.push(cells) >= HEAD_ROWS) writeHead();
   };
   const merges: string[] = [];
