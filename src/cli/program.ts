@@ -39,6 +39,7 @@ Exit codes:
     .description('evaluate roster CSVs: writes breakdown.csv, summary.csv, persons.csv and rejects.csv to the output folder')
     .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030) or workbooks (.xlsx); - reads standard input')
     .option('--sheet <name|n>', 'the sheet to read from a roster workbook (.xlsx): its name or number (default: the first visible sheet)')
+    .option('--all-sheets', 'read every visible sheet of a roster workbook, each a roster (sheets without roster columns are left out, and named)', false)
     .option('-j, --jurisdiction <code>', 'jurisdiction for rows without a jurisdiction column (zhuji, xihu, shanxi, shaoguan, suzhou, hengyang, quzhou)')
     .option('-o, --out <dir>', 'output folder', 'subsidy-out')
     .option('--catalog <csv>', 'catalogue standards: occupation, level, standard [, program, jurisdiction] (repeatable)', collect, [])

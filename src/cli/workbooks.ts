@@ -3,7 +3,7 @@ import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NoteLang, SheetCopies } from '../io/roster.js';
-import { looksLikeZip, sheetNotes } from '../io/workbook.js';
+import { looksLikeZip, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
@@ -11,6 +11,8 @@ import { progressBar } from './progress.js';
 export interface CopyOptions {
   /** The sheet to read from each workbook (--sheet): a name or a number; the first visible one when not given. */
   sheet?: string;
+  /** Every visible sheet of each workbook, each a roster of its own (--all-sheets). */
+  allSheets?: boolean;
   lang: NoteLang;
   /** Show a bar while a large sheet is read. */
   progress: boolean;
@@ -44,27 +46,69 @@ function firstBytes(file: string): Buffer {
 
 let copied = 0;
 
+/** The files to read and where: a workbook's sheet from its copy, named as given (`book.xlsx`) or, each sheet of one read whole, `book.xlsx[第一批]`. */
+export interface Copied {
+  copies: SheetCopies;
+  files: string[];
+  /** The names that are a sheet of a workbook read whole (--all-sheets): a sheet that holds no roster may be left out. */
+  sheetsOfBooks: Set<string>;
+}
+
 /**
- * Each of `files` that is a workbook (a zip file: .xlsx, .xlsm, as Excel and WPS save them) read into a CSV copy,
- * with what the run should know about it said on stderr. CSV files and standard input are left as they are.
+ * Each of `files` that is a workbook (a zip file: .xlsx, .xlsm, as Excel and WPS save them) read into a CSV copy (or
+ * with allSheets each of its visible sheets into one), with what the run should know about it said on stderr. CSV
+ * files and standard input are left as they are.
  */
-export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<SheetCopies> {
+export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Copied> {
   const copies = new Map<string, string>();
+  const out: string[] = [];
+  const sheetsOfBooks = new Set<string>();
   for (const file of files) {
-    if (file === '-' || copies.has(file) || !looksLikeZip(firstBytes(file))) continue;
-    const dest = join(copiesFolder(), `sheet-${++copied}.csv`);
-    const bar = o.progress ? progressBar() : undefined;
-    let started = false;
-    const onProgress = (rows: number, bytes: number, total: number): void => {
-      if (!started) bar!.start('sheet', undefined, total);
-      started = true;
-      bar!.tick(rows, bytes);
-    };
-    const read = await sheetToCsvApart(file, file, dest, { sheet: o.sheet, onProgress: bar && onProgress });
-    bar?.done();
-    for (const note of sheetNotes(file, read, o.lang)) process.stderr.write(`${note}\n`);
-    copies.set(file, dest);
+    if (file === '-' || !looksLikeZip(firstBytes(file))) {
+      out.push(file);
+      continue;
+    }
+    if (!o.allSheets) {
+      if (!copies.has(file)) copies.set(file, await copySheet(file, file, o.sheet, o));
+      out.push(file);
+      continue;
+    }
+    const sheets = worksheetsOf(file, file);
+    const hidden = sheets.filter((s) => s.hidden).map((s) => s.name);
+    const read = sheets.flatMap((s, i) => (s.hidden ? [] : [{ name: s.name, number: i + 1 }]));
+    const zh = o.lang === 'zh';
+    process.stderr.write(
+      zh
+        ? `${file}: 读取全部 ${read.length} 个工作表, 各作一份花名册: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (隐藏的不读: ${hidden.join(', ')})` : ''}\n`
+        : `${file}: reading its ${read.length} sheet(s), each a roster: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (hidden, not read: ${hidden.join(', ')})` : ''}\n`,
+    );
+    for (const sheet of read) {
+      const label = `${file}[${sheet.name}]`;
+      if (!copies.has(label)) copies.set(label, await copySheet(file, label, String(sheet.number), o));
+      out.push(label);
+      sheetsOfBooks.add(label);
+    }
   }
-  if (o.sheet !== undefined && copies.size === 0) throw new UsageError(`--sheet chooses a sheet of a workbook (.xlsx); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
-  return copies;
+  if ((o.sheet !== undefined || o.allSheets) && copies.size === 0) {
+    throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
+  }
+  return { copies, files: out, sheetsOfBooks };
+}
+
+/** One sheet of the workbook `file` to a CSV copy (on a thread of its own), its notes said under `label`: the copy's path. */
+async function copySheet(file: string, label: string, sheet: string | undefined, o: CopyOptions): Promise<string> {
+  const dest = join(copiesFolder(), `sheet-${++copied}.csv`);
+  const bar = o.progress ? progressBar() : undefined;
+  let started = false;
+  const onProgress = (rows: number, bytes: number, total: number): void => {
+    if (!started) bar!.start('sheet', undefined, total);
+    started = true;
+    bar!.tick(rows, bytes);
+  };
+  const read = await sheetToCsvApart(file, label, dest, { sheet, onProgress: bar && onProgress });
+  bar?.done();
+  // Every sheet read is named already (allSheets): "read sheet X (2 of 3)" would say less.
+  const notes = sheetNotes(label, o.allSheets ? { ...read, sheets: [read.sheet] } : read, o.lang);
+  for (const note of notes) process.stderr.write(`${note}\n`);
+  return dest;
 }

@@ -126,13 +126,7 @@ export interface SheetToCsvOptions {
  * (ISO, from a cell formatted as a date); text as saved; a formula's saved value. `label` names the file in errors.
  */
 export async function sheetToCsv(path: string, label: string, dest: string, o: SheetToCsvOptions = {}): Promise<SheetRead> {
-  let entries: Map<string, ZipEntry>;
-  try {
-    entries = zipEntries(path);
-  } catch (e) {
-    if (e instanceof ZipError) throw new RosterError(`${label}: a zip file that cannot be read: ${e.message}`);
-    throw e;
-  }
+  const entries = entriesOf(path, label);
   try {
     return await writeSheet(path, label, dest, entries, o);
   } catch (e) {
@@ -141,7 +135,36 @@ export async function sheetToCsv(path: string, label: string, dest: string, o: S
   }
 }
 
-async function writeSheet(path: string, label: string, dest: string, entries: Map<string, ZipEntry>, o: SheetToCsvOptions): Promise<SheetRead> {
+/** A workbook's worksheets in order (chart sheets left out), with what reading one needs. */
+interface Book {
+  entries: Map<string, ZipEntry>;
+  rels: Map<string, Relationship>;
+  date1904: boolean;
+  sheets: { name: string; part: string; hidden: boolean }[];
+}
+
+/** The worksheets of the workbook `path` in order, each with whether the workbook hides it. */
+export function worksheetsOf(path: string, label: string): { name: string; hidden: boolean }[] {
+  const entries = entriesOf(path, label);
+  try {
+    return openBook(path, label, entries).sheets.map(({ name, hidden }) => ({ name, hidden }));
+  } catch (e) {
+    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`);
+    throw e;
+  }
+}
+
+/** The zip entries of `path`, a file that is no zip file refused naming it. */
+function entriesOf(path: string, label: string): Map<string, ZipEntry> {
+  try {
+    return zipEntries(path);
+  } catch (e) {
+    if (e instanceof ZipError) throw new RosterError(`${label}: a zip file that cannot be read: ${e.message}`);
+    throw e;
+  }
+}
+
+function openBook(path: string, label: string, entries: Map<string, ZipEntry>): Book {
   const rootRels = relationships(path, entries, '');
   const book = byType(rootRels, 'officeDocument')?.target ?? 'xl/workbook.xml';
   const bookEntry = entries.get(book);
@@ -164,6 +187,11 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
     sheets.push({ name: attr(s.attrs, 'name') ?? '', part: rel.target, hidden: (attr(s.attrs, 'state') ?? 'visible') !== 'visible' });
   }
   if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`);
+  return { entries, rels, date1904, sheets };
+}
+
+async function writeSheet(path: string, label: string, dest: string, entries: Map<string, ZipEntry>, o: SheetToCsvOptions): Promise<SheetRead> {
+  const { rels, date1904, sheets } = openBook(path, label, entries);
   const names = sheets.map((s) => s.name);
   let chosen = sheets.find((s) => !s.hidden) ?? sheets[0]!;
   if (o.sheet !== undefined) {

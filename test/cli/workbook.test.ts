@@ -98,6 +98,35 @@ describe('a roster given as a workbook', () => {
     expect(rejects.slice(1, 3).map((l) => l.split(',').slice(1, 5).join(','))).toEqual(['5,cost,2800 (合并单元格 F5:F6),bad_number', '6,cost,2800 (合并单元格 F5:F6),bad_number']);
   });
 
+  it('--all-sheets reads each visible sheet as a roster, named book.xlsx[sheet], limits across them (ZJ-16: the same occupation and level not paid twice); a sheet without roster columns is left out and named', () => {
+    const dir = tmp();
+    const header = row(1, ['i:身份证号', 'i:姓名', 'i:补贴项目', 'i:发证日期', 'i:职业', 'i:等级', 'i:费用']);
+    const claim = (r: number, date: string, cost: string): string => row(r, [`i:${residentId(1)}`, 'i:王芳', 'i:cert_training', `i:${date}`, 'i:电工', 'i:四级', `n:${cost}`]);
+    writeFileSync(
+      join(dir, 'book.xlsx'),
+      workbook({
+        sheets: [
+          { name: '说明', rows: row(1, ['i:本工作簿按批次分表']) },
+          { name: '第一批', rows: header + claim(2, '2020-05-10', '2800') },
+          { name: '取值', rows: row(1, ['i:补贴项目']) + row(2, ['i:cert_training']), hidden: true },
+          { name: '第二批', rows: header + claim(2, '2020-09-01', '3000') },
+        ],
+      }),
+    );
+    const r = cli(['calc', join(dir, 'book.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out'), '--all-sheets']);
+    expect(r.code, r.stderr).toBe(0);
+    const book = join(dir, 'book.xlsx');
+    expect(r.stderr).toBe(`${book}: reading its 3 sheet(s), each a roster: 说明, 第一批, 第二批 (hidden, not read: 取值)\n${book}[说明]: no program, date columns, not a roster: not read\n`);
+    expect(r.stdout).toContain('rows read 2 = evaluated 2 + rejected 0');
+    const lines = read(join(dir, 'out', 'breakdown.csv')).split('\r\n');
+    expect(lines[1]).toContain(`${book}[第一批],2,zhuji,final,${residentId(1)},王芳,cert_training,`);
+    expect(lines[1]).toContain(',approved,ok,eligible,2800.00,actual,');
+    expect(lines[2]).toContain(`${book}[第二批],2,zhuji,final,`);
+    expect(lines[2]).toContain(`,denied,repeat_occupation_level,same occupation and level not paid twice: 电工 四级/中级工 (ZJ-16); already paid on ${book}[第一批] row 2 `);
+    const both = cli(['calc', join(dir, 'book.xlsx'), '-j', 'zhuji', '-o', join(dir, 'x'), '--all-sheets', '--sheet', '第一批']);
+    expect([both.code, both.stderr]).toEqual([1, 'subsidy: --sheet reads one sheet and --all-sheets every one: give either\n']);
+  });
+
   it('a workbook roster cut into byte ranges on two threads, with a workbook catalogue, within a memory budget: the same outputs as its CSV (HY-01)', () => {
     const dir = tmp();
     const header = ['身份证号', '补贴项目', '日期', '职业', '等级', '人员类别', '开班备案'];

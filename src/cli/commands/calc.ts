@@ -13,7 +13,7 @@ import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } 
 import { type EncodingChoice, type RosterHeader, type SheetCopies, type SkippedRows, headerNotes, readHeader, refuseMisread, skippedNotes, sourceOf } from '../../io/roster.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
-import { copyWorkbooks } from '../workbooks.js';
+import { type Copied, copyWorkbooks } from '../workbooks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
@@ -28,6 +28,8 @@ export interface CalcOptions {
   encoding: string;
   /** The sheet to read from a roster given as a workbook. */
   sheet?: string;
+  /** Every visible sheet of a roster workbook, each a roster. */
+  allSheets: boolean;
   /** Also write each output as a workbook (.xlsx) beside its CSV. */
   xlsx: boolean;
   lang: Lang;
@@ -74,23 +76,35 @@ export async function prepare(
 /**
  * A roster without a column every row needs (programme, date, and the jurisdiction unless -j gives it) would have
  * every row rejected for the same reason: a usage error, said once before anything is written. Standard input is
- * read only once, so its rows are rejected one by one instead.
+ * read only once, so its rows are rejected one by one instead. A sheet of a workbook read whole (--all-sheets) that
+ * lacks them holds no roster (a 说明 or 汇总 sheet): it is left out, and the run says so. The rosters to read.
  */
-async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, copies: SheetCopies, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>): Promise<void> {
+async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, books: Copied, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>, lang: Lang): Promise<string[]> {
+  const kept: string[] = [];
+  const left: string[] = [];
   for (const r of rosters) {
-    if (r === '-') continue;
-    const from = sourceOf(r, encoding, copies);
+    if (r === '-') {
+      kept.push(r);
+      continue;
+    }
+    const from = sourceOf(r, encoding, books.copies);
     const head = await readHeader(from.path, from.encoding, r);
     const missing = ['jurisdiction', 'program', 'date'].filter((f) => !head.fields.includes(f) && !(f === 'jurisdiction' && jurisdiction));
     if (missing.length === 0) {
       refuseMisread(r, head);
+      kept.push(r);
       continue;
     }
     const unread = head.ignored.length ? ` (columns nobody reads: ${head.ignored.join(', ')})` : '';
     const j = `-j (${[...tables.keys()].join(', ')})`;
     const fix = missing.length === 1 && missing[0] === 'jurisdiction' ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
-    throw new UsageError(`${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}`);
+    const refusal = `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}`;
+    if (!books.sheetsOfBooks.has(r)) throw new UsageError(refusal);
+    left.push(refusal);
+    process.stderr.write(lang === 'zh' ? `${r}: 没有 ${missing.join(', ')} 列, 不是花名册, 不读\n` : `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a roster: not read\n`);
   }
+  if (!kept.length) throw new UsageError(left[0]!);
+  return kept;
 }
 
 export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
@@ -110,13 +124,13 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
   const err = process.stderr;
   const progress = opts.progress ?? err.isTTY === true;
-  // A roster or catalogue given as a workbook is read from a CSV copy of its sheet, made once here.
-  const copies = new Map([
-    ...(await copyWorkbooks(rosters, { sheet: opts.sheet, lang: opts.lang, progress })),
-    ...(await copyWorkbooks(opts.catalog, { lang: opts.lang, progress })),
-  ]);
+  if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
+  // A roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet), made once here.
+  const books = await copyWorkbooks(rosters, { sheet: opts.sheet, allSheets: opts.allSheets, lang: opts.lang, progress });
+  const copies = new Map([...books.copies, ...(await copyWorkbooks(opts.catalog, { lang: opts.lang, progress })).copies]);
   const setup = await prepare(opts, copies);
-  await refuseMissingColumns(rosters, setup.encoding, copies, setup.defaultJurisdiction, setup.tables);
+  // What is read: the rosters named, a workbook read whole as its sheets that hold a roster.
+  const files = await refuseMissingColumns(books.files, setup.encoding, books, setup.defaultJurisdiction, setup.tables, opts.lang);
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
@@ -131,13 +145,13 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     // Every run streams: memory stays bounded however long the roster is.
     const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
-      runStreaming(rosters, targets, {
+      runStreaming(files, targets, {
         ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar() : undefined, ledger,
       });
     // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
     // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
     const ledger: LedgerJob | undefined = opts.ledger
-      ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files: rosters } }
+      ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files } }
       : undefined;
     const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
     const printLedger = (l: LedgerOutcome | undefined): void => {
@@ -147,9 +161,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
     // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
     // thread's start (~0.1 s).
-    if (opts.memoryMb > 0 && !rosters.includes('-') && rosterBytes(rosters, copies) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
+    if (opts.memoryMb > 0 && !files.includes('-') && rosterBytes(files, copies) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
-        { rosters, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
+        { rosters: files, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
         opts.memoryMb,
       );
       printSummary(r, setup.tables, withWorkbooks(r.files, opts, progress), opts.lang);

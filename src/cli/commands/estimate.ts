@@ -221,8 +221,8 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
   // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet.
   const copies = new Map([
-    ...(await copyWorkbooks([source], { sheet: opts.sheet, lang: 'en', progress: showProgress })),
-    ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })),
+    ...(await copyWorkbooks([source], { sheet: opts.sheet, lang: 'en', progress: showProgress })).copies,
+    ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })).copies,
   ]);
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding), copies) : undefined;
   // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.
