@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
 import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './zip.js';
-import { type Element, attr, elements, findElement, findOpen, prefixOf, textOf, unescapeXml } from './xmlScan.js';
+import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
 import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
 import { type MergesRead, applyMerges, mergeNotes, mergesBelowHeader } from './sheetMerges.js';
 import { type NoteLang, RosterError } from './roster.js';
@@ -228,66 +228,8 @@ async function sharedStrings(path: string, entries: Map<string, ZipEntry>, part:
   const out: string[] = [];
   if (!entry) return out;
   let p: string | undefined;
-  for await (const { element } of elementStream(path, entry, 'sst', ['si'], (prefix) => (p = prefix))) out.push(textOf(element.content, p!));
+  for await (const { element } of elementStream(streamEntry(path, entry), 'sst', ['si'], (prefix) => (p = prefix))) out.push(textOf(element.content, p!));
   return out;
-}
-
-/**
- * The elements `names` of a large part, in document order, as its bytes are inflated: the text is decoded as it comes
- * and cut after the last whole element; the prefix the root element `root` is written with is told once it is known.
- */
-async function* elementStream(
-  path: string,
-  entry: ZipEntry,
-  root: string,
-  names: string[],
-  onPrefix: (p: string) => void,
-  onBytes?: (read: number) => void,
-): AsyncGenerator<{ name: string; element: Element }> {
-  const decoder = new TextDecoder('utf-8');
-  let text = '';
-  let tags: string[] | undefined;
-  let read = 0;
-  /** The whole elements in `text`, then where the text not yet read starts (the rest of the text, when it is all there is). */
-  function* scan(all: boolean): Generator<{ name: string; element: Element }, number> {
-    const t = tags!;
-    const longest = Math.max(...t.map((x) => x.length)) + 1;
-    // Where each name next opens (-1: nowhere in the text, -2: the text ends inside its name): searched again only once passed.
-    const next: (number | undefined)[] = t.map(() => undefined);
-    for (let at = 0; ; ) {
-      let first = -1;
-      let which = -1;
-      let cut = text.length;
-      for (let k = 0; k < t.length; k++) {
-        if (next[k] === undefined || next[k]! >= 0 && next[k]! < at) next[k] = findOpen(text, `<${t[k]}`, at);
-        const pos = next[k]!;
-        if (pos === -2) cut = Math.min(cut, text.length - t[k]!.length - 1);
-        else if (pos >= 0 && (first < 0 || pos < first)) [first, which] = [pos, k];
-      }
-      if (first < 0) return all ? text.length : Math.min(cut, Math.max(at, text.length - longest));
-      const { element } = findElement(text, t[which]!, first);
-      if (!element) return all ? text.length : first;
-      yield { name: names[which]!, element };
-      at = element.end;
-    }
-  }
-  const known = (): boolean => {
-    if (tags) return true;
-    const p = prefixOf(text, root);
-    if (p === undefined) return false;
-    onPrefix(p);
-    tags = names.map((n) => `${p}${n}`);
-    return true;
-  };
-  for await (const chunk of streamEntry(path, entry)) {
-    read += chunk.length;
-    onBytes?.(read);
-    text += decoder.decode(chunk, { stream: true });
-    if (!known()) continue;
-    text = text.slice(yield* scan(false));
-  }
-  text += decoder.decode();
-  if (known()) yield* scan(true);
 }
 
 interface CopyContext {
@@ -339,7 +281,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     else if (head.push(cells) >= HEAD_ROWS) writeHead();
   };
   const merges: string[] = [];
-  const parts = elementStream(path, entry, 'worksheet', ['row', 'mergeCell'], (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(next - 1, read, entry.size)));
+  const parts = elementStream(streamEntry(path, entry), 'worksheet', ['row', 'mergeCell'], (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(next - 1, read, entry.size)));
   for await (const { name, element: row } of parts) {
     if (name === 'mergeCell') {
       const ref = attr(row.attrs, 'ref');

@@ -92,3 +92,61 @@ export function prefixOf(xml: string, name: string): string | undefined {
   const m = new RegExp(`<([A-Za-z_][\\w.-]*:)?${name}[\\s>/]`).exec(xml);
   return m ? (m[1] ?? '') : undefined;
 }
+
+/**
+ * The elements `names` of a large part (a sheet, its shared strings), in document order, as its bytes come (inflated):
+ * the text is decoded as it comes and cut after the last whole element; the prefix the root element `root` is
+ * written with is told once it is known.
+ */
+export async function* elementStream(
+  bytes: AsyncIterable<Uint8Array>,
+  root: string,
+  names: string[],
+  onPrefix: (p: string) => void,
+  onBytes?: (read: number) => void,
+): AsyncGenerator<{ name: string; element: Element }> {
+  const decoder = new TextDecoder('utf-8');
+  let text = '';
+  let tags: string[] | undefined;
+  let read = 0;
+  /** The whole elements in `text`, then where the text not yet read starts (the rest of the text, when it is all there is). */
+  function* scan(all: boolean): Generator<{ name: string; element: Element }, number> {
+    const t = tags!;
+    const longest = Math.max(...t.map((x) => x.length)) + 1;
+    // Where each name next opens (-1: nowhere in the text, -2: the text ends inside its name): searched again only once passed.
+    const next: (number | undefined)[] = t.map(() => undefined);
+    for (let at = 0; ; ) {
+      let first = -1;
+      let which = -1;
+      let cut = text.length;
+      for (let k = 0; k < t.length; k++) {
+        if (next[k] === undefined || next[k]! >= 0 && next[k]! < at) next[k] = findOpen(text, `<${t[k]}`, at);
+        const pos = next[k]!;
+        if (pos === -2) cut = Math.min(cut, text.length - t[k]!.length - 1);
+        else if (pos >= 0 && (first < 0 || pos < first)) [first, which] = [pos, k];
+      }
+      if (first < 0) return all ? text.length : Math.min(cut, Math.max(at, text.length - longest));
+      const { element } = findElement(text, t[which]!, first);
+      if (!element) return all ? text.length : first;
+      yield { name: names[which]!, element };
+      at = element.end;
+    }
+  }
+  const known = (): boolean => {
+    if (tags) return true;
+    const p = prefixOf(text, root);
+    if (p === undefined) return false;
+    onPrefix(p);
+    tags = names.map((n) => `${p}${n}`);
+    return true;
+  };
+  for await (const chunk of bytes) {
+    read += chunk.length;
+    onBytes?.(read);
+    text += decoder.decode(chunk, { stream: true });
+    if (!known()) continue;
+    text = text.slice(yield* scan(false));
+  }
+  text += decoder.decode();
+  if (known()) yield* scan(true);
+}
