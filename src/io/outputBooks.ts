@@ -42,7 +42,7 @@ function letter(i: number): string {
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
 /** Write the CSV output `csv` (of kind `kind`) as the workbook `target`, atomically; returns how many sheets it took. */
-export function outputWorkbook(csv: string, target: string, kind: OutputKind, lang: Lang, onBytes?: (read: number) => void): number {
+export function outputWorkbook(csv: string, target: string, kind: OutputKind, lang: Lang, onProgress?: (rows: number, read: number) => void): number {
   const columns = outputColumns(kind);
   const letters = columns.map((_, i) => letter(i));
   const style = columns.map((c) => (MONEY.has(c) ? 2 : 0));
@@ -91,9 +91,11 @@ export function outputWorkbook(csv: string, target: string, kind: OutputKind, la
         zip.write(cells(rec.cells, ++row, false));
       }
     };
+    let rows = 0;
     eachText(csv, (text, read) => {
-      take(records.push(text));
-      onBytes?.(read);
+      const recs = records.push(text);
+      take(recs);
+      onProgress?.((rows += recs.length), read);
     });
     take(records.end());
     if (!sheets.length) beginSheet();

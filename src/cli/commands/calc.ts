@@ -197,7 +197,7 @@ function withWorkbooks(files: string[], opts: Pick<CalcOptions, 'xlsx' | 'lang'>
     const target = join(dirname(csv), `${kind}.xlsx`);
     const bar = progress ? progressBar() : undefined;
     bar?.start(`${kind}.xlsx`, undefined, statSync(csv).size);
-    const sheets = outputWorkbook(csv, target, kind, opts.lang, bar && ((read) => bar.tick(0, read)));
+    const sheets = outputWorkbook(csv, target, kind, opts.lang, bar && ((rows, read) => bar.tick(rows, read)));
     bar?.done();
     if (sheets > 1) process.stderr.write(`${target}: ${sheets} sheets (a sheet holds ${SHEET_ROWS.toLocaleString('en')} rows under its header)\n`);
     books.push(target);
