@@ -73,7 +73,11 @@ export async function runWithinBudget(job: PipelineJob, heapMb: number): Promise
       // (Not the location: a PostgreSQL URL may hold a password.)
       throw new UsageError(`run ${id} was recorded in the ledger, then ran out of the ${heapMb} MB memory budget before writing its outputs: void it (subsidy ledger void ${id} --ledger …) and run again with a larger --memory-mb`);
     }
-    process.stderr.write(`this roster needs more than the ${heapMb} MB memory budget (--memory-mb); running it again without one\n`);
+    process.stderr.write(
+      job.lang === 'zh'
+        ? `此花名册所需内存超过 ${heapMb} MB 的预算 (--memory-mb), 不设预算重新运行\n`
+        : `this roster needs more than the ${heapMb} MB memory budget (--memory-mb); running it again without one\n`,
+    );
     return runOnce(job, undefined);
   }
 }

@@ -248,7 +248,7 @@ describe('calc --xlsx', () => {
     const out = tmp();
     const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--xlsx'], { SUBSIDY_SHEET_ROWS: '12', SUBSIDY_LANG: 'zh' });
     expect(r.code).toBe(0);
-    expect(r.stderr).toBe(['breakdown.xlsx: 3', 'summary.xlsx: 2', 'persons.xlsx: 2'].map((s) => `${join(out, s)} sheets (a sheet holds 12 rows under its header)\n`).join(''));
+    expect(r.stderr).toBe(['breakdown.xlsx: 共 3', 'summary.xlsx: 共 2', 'persons.xlsx: 共 2'].map((s) => `${join(out, s)} 个工作表 (每个工作表表头下最多 12 行)\n`).join(''));
     const book = await sheets(join(out, 'breakdown.xlsx'));
     expect(Object.keys(book)).toEqual(['明细', '明细 (2)', '明细 (3)']);
     const [header, ...lines] = csvLines(join(out, 'breakdown.csv'));

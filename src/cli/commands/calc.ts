@@ -199,7 +199,10 @@ function withWorkbooks(files: string[], opts: Pick<CalcOptions, 'xlsx' | 'lang'>
     bar?.start(`${kind}.xlsx`, undefined, statSync(csv).size);
     const sheets = outputWorkbook(csv, target, kind, opts.lang, bar && ((rows, read) => bar.tick(rows, read)));
     bar?.done();
-    if (sheets > 1) process.stderr.write(`${target}: ${sheets} sheets (a sheet holds ${SHEET_ROWS.toLocaleString('en')} rows under its header)\n`);
+    if (sheets > 1) {
+      const rows = SHEET_ROWS.toLocaleString('en');
+      process.stderr.write(opts.lang === 'zh' ? `${target}: 共 ${sheets} 个工作表 (每个工作表表头下最多 ${rows} 行)\n` : `${target}: ${sheets} sheets (a sheet holds ${rows} rows under its header)\n`);
+    }
     books.push(target);
   }
   return [...files, ...books];
