@@ -81,7 +81,10 @@ export interface RosterPart {
 
 export class RosterError extends Error {}
 
-/** Workbooks given by name (as a roster or a catalogue) → the UTF-8 CSV copy of the sheet read from each (workbook.ts). */
+/**
+ * A workbook's sheet read as a roster or a catalogue, by the name the run gives it (the workbook's own, or with
+ * --all-sheets `book.xlsx[第一批]`) → the sheet's UTF-8 CSV copy (workbook.ts).
+ */
 export type SheetCopies = ReadonlyMap<string, string>;
 
 /** Where the roster named `file` is read from, and in what encoding: a workbook's sheet from its UTF-8 copy. */
