@@ -5,11 +5,9 @@ import { StringDecoder } from 'node:string_decoder';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { type Lang, type OutputKind, outputColumns } from './csvOut.js';
 import { TextRecords } from './textCsv.js';
+import { DECLARATION, MAIN, REL, bookParts, stylesXml, xmlText as xml } from './bookParts.js';
+import { columnLetter } from './roster.js';
 import { ZipStream } from './zipWrite.js';
-
-const MAIN = 'http://schemas.openxmlformats.org/spreadsheetml/2006/main';
-const REL = 'http://schemas.openxmlformats.org/officeDocument/2006/relationships';
-const DECLARATION = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n';
 /** Rows of a sheet under its header: Excel's sheet has 1,048,576 rows. A longer output goes on in a sheet after it (tests lower it). */
 export const SHEET_ROWS = Number(process.env.SUBSIDY_SHEET_ROWS) || 1048575;
 
@@ -28,16 +26,9 @@ const SHEET_NAMES: Record<OutputKind, { en: string; zh: string }> = {
 };
 
 /** Cell formats by index: 0 text as it is, 1 the header (bold), 2 yuan (0.00), 3 text kept as text when edited. */
-const STYLES = `${DECLARATION}<styleSheet xmlns="${MAIN}"><fonts count="2"><font><sz val="11"/><name val="宋体"/><charset val="134"/></font><font><b/><sz val="11"/><name val="宋体"/><charset val="134"/></font></fonts><fills count="2"><fill><patternFill patternType="none"/></fill><fill><patternFill patternType="gray125"/></fill></fills><borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders><cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs><cellXfs count="4"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/><xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/><xf numFmtId="2" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/><xf numFmtId="49" fontId="0" fillId="0" borderId="0" xfId="0" applyNumberFormat="1"/></cellXfs><cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>`;
+const STYLES = stylesXml([{ numFmtId: 0 }, { numFmtId: 0, bold: true }, { numFmtId: 2 }, { numFmtId: 49 }]);
 
-// eslint-disable-next-line no-control-regex
-const xml = (t: string): string => t.replace(/[&<>]/g, (c) => (c === '&' ? '&amp;' : c === '<' ? '&lt;' : '&gt;')).replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f]/g, '');
-
-function letter(i: number): string {
-  let s = '';
-  for (let n = i + 1; n > 0; n = Math.floor((n - 1) / 26)) s = String.fromCharCode(65 + ((n - 1) % 26)) + s;
-  return s;
-}
+const letter = (i: number): string => columnLetter(i + 1);
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -100,21 +91,7 @@ export function outputWorkbook(csv: string, target: string, kind: OutputKind, la
     take(records.end());
     if (!sheets.length) beginSheet();
     endSheet();
-    const sheetType = 'application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml';
-    zip.add(
-      '[Content_Types].xml',
-      `${DECLARATION}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>${sheets.map((_, i) => `<Override PartName="/xl/worksheets/sheet${i + 1}.xml" ContentType="${sheetType}"/>`).join('')}<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/></Types>`,
-    );
-    zip.add('_rels/.rels', `${DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="${REL}/officeDocument" Target="xl/workbook.xml"/></Relationships>`);
-    zip.add(
-      'xl/workbook.xml',
-      `${DECLARATION}<workbook xmlns="${MAIN}" xmlns:r="${REL}"><bookViews><workbookView/></bookViews><sheets>${sheets.map((s, i) => `<sheet name="${xml(s)}" sheetId="${i + 1}" r:id="rId${i + 1}"/>`).join('')}</sheets></workbook>`,
-    );
-    zip.add(
-      'xl/_rels/workbook.xml.rels',
-      `${DECLARATION}<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">${sheets.map((_, i) => `<Relationship Id="rId${i + 1}" Type="${REL}/worksheet" Target="worksheets/sheet${i + 1}.xml"/>`).join('')}<Relationship Id="rIdS" Type="${REL}/styles" Target="styles.xml"/></Relationships>`,
-    );
-    zip.add('xl/styles.xml', STYLES);
+    for (const part of bookParts(sheets.map((n) => ({ name: n })), STYLES)) zip.add(part.name, part.data);
     zip.close();
     file.commit();
     return sheets.length;
