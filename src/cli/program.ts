@@ -72,7 +72,7 @@ Exit codes:
     .option('-j, --jurisdiction <code>', 'jurisdiction (asked when not given)')
     .option('--program <id>', 'one programme (default: choose, or screen everything this person may claim)')
     .option('--answers <file.json>', 'answer from a JSON object of field → value instead of prompts (- for standard input)')
-    .option('--save <roster.csv>', 'append the case as roster row(s) that calc reads, creating the file with headers if absent')
+    .option('--save <roster>', 'append the case as roster row(s) that calc reads: a CSV (created with headers if absent) or an existing workbook (.xlsx)')
     .option('--json', 'print the result as JSON', false)
     .option('--ledger <file|url>', "count the person's claims already in this ledger (SQLite file or postgres://…) toward the limits; nothing is recorded")
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])

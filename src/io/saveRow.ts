@@ -1,14 +1,16 @@
-// Append answered cases to a roster CSV (check --save): same columns calc reads, file created with headers if absent.
-import { existsSync, readFileSync } from 'node:fs';
+// Append answered cases to a roster (check --save): a CSV (created with headers if absent) or a workbook (workbookAppend.ts), in the columns calc reads.
+import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
 import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
+import { SaveError } from './saveError.js';
 import { looksLikeZip } from './workbook.js';
+import { appendToWorkbook, workbookSaveColumns } from './workbookAppend.js';
 import { TextRecords } from './textCsv.js';
 
-export class SaveError extends Error {}
+export { SaveError } from './saveError.js';
 
 /**
  * Whether `file` can take the rows at all, said before the case is asked (check --save): a file that is there must be
@@ -17,7 +19,23 @@ export class SaveError extends Error {}
  */
 export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
-  return new Set(existsSync(file) ? existingRoster(file).fields.filter(Boolean) : FIELDS.map((f) => f.name));
+  if (!existsSync(file) && /\.xls[xm]?$/i.test(file)) {
+    throw new SaveError(`${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`);
+  }
+  if (!existsSync(file)) return new Set(FIELDS.map((f) => f.name));
+  if (isWorkbook(file)) return workbookSaveColumns(file);
+  return new Set(existingRoster(file).fields.filter(Boolean));
+}
+
+/** A roster kept as a workbook (.xlsx): rows go into its first visible sheet (workbookAppend.ts). */
+function isWorkbook(file: string): boolean {
+  const fd = openSync(file, 'r');
+  try {
+    const first = Buffer.alloc(4);
+    return looksLikeZip(first.subarray(0, readSync(fd, first, 0, 4, 0)));
+  } finally {
+    closeSync(fd);
+  }
 }
 
 interface ExistingRoster {
@@ -31,7 +49,6 @@ interface ExistingRoster {
 /** An existing roster's text, encoding and header (refused: a workbook, UTF-16 text, a file without a header). */
 function existingRoster(file: string): ExistingRoster {
   const bytes = readFileSync(file);
-  if (looksLikeZip(bytes)) throw new SaveError(`${file}: a workbook (.xlsx): --save adds rows to a CSV roster only, and does not write into a workbook; save to a CSV file (nothing was written), and give calc both files`);
   refuseNotCsv(file, bytes);
   const encoding = detectFileEncoding(file, bytes);
   const text = iconv.decode(bytes, encoding);
@@ -73,13 +90,23 @@ function belowData(r: ExistingRoster): { at: number; line: number } | undefined 
 /**
  * Rows of canonical cell text by field name. New file: every roster column, UTF-8 with BOM. Existing file: its own
  * header and encoding, the rows after its last, or above the totals rows it ends in (belowData): then the line
- * that totals row is on now is returned, for the clerk to bring its figures up to date.
+ * that totals row is on now is returned, for the clerk to bring its figures up to date. A roster of one jurisdiction
+ * (a template made with -j) has no jurisdiction column: the rows go in without it (`withoutJurisdiction`), to be
+ * read with -j as the rest.
  */
-export function appendRows(file: string, rows: Record<string, string>[]): { totalsLine?: number } {
+export function appendRows(file: string, given: Record<string, string>[]): { totalsLine?: number; withoutJurisdiction?: true } {
+  const columns = existsSync(file) ? checkSaveTarget(file) : undefined;
+  const withoutJurisdiction = columns !== undefined && !columns.has('jurisdiction') && given.some((r) => r.jurisdiction);
+  const rows = withoutJurisdiction ? given.map(({ jurisdiction: _, ...rest }) => rest) : given;
+  const dropped = withoutJurisdiction ? ({ withoutJurisdiction: true } as const) : {};
   if (!existsSync(file)) {
     const fields = FIELDS.map((f) => f.name);
     writeFileAtomic(file, BOM + csvRow(fields) + rows.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
     return {};
+  }
+  if (isWorkbook(file)) {
+    appendToWorkbook(file, rows);
+    return dropped;
   }
   const roster = existingRoster(file);
   const { text, encoding, fields } = roster;
@@ -91,5 +118,5 @@ export function appendRows(file: string, rows: Record<string, string>[]): { tota
   const at = below?.at ?? text.length;
   const sep = at === 0 || text[at - 1] === '\n' ? '' : '\r\n';
   writeFileAtomic(file, iconv.encode(text.slice(0, at) + sep + lines + text.slice(at), encoding).toString('latin1'), 'latin1');
-  return below ? { totalsLine: below.line + rows.length } : {};
+  return below ? { totalsLine: below.line + rows.length, ...dropped } : dropped;
 }

@@ -222,6 +222,55 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
   }
 }
 
+/** A workbook's first visible sheet read whole, to add rows to it (check --save: a roster kept at the counter is small). */
+export interface WholeSheet {
+  entries: Map<string, ZipEntry>;
+  /** The sheet's part (xl/worksheets/sheet1.xml), its XML, and the prefix its elements are written with. */
+  part: string;
+  xml: string;
+  prefix: string;
+  /** The rows holding something, in order: each cell's text as read, by column. */
+  rows: { row: number; cells: string[] }[];
+}
+
+export function readSheetWhole(path: string, label: string): WholeSheet {
+  const entries = entriesOf(path, label);
+  try {
+    const { rels, date1904, sheets } = openBook(path, label, entries);
+    const chosen = sheets.find((s) => !s.hidden) ?? sheets[0]!;
+    const entry = entries.get(chosen.part);
+    if (!entry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`);
+    const xml = readEntry(path, entry).toString('utf8');
+    const prefix = prefixOf(xml, 'worksheet') ?? '';
+    const sharedPart = byType(rels, 'sharedStrings')?.target;
+    const sharedEntry = sharedPart ? entries.get(sharedPart) : undefined;
+    const sharedXml = sharedEntry ? readEntry(path, sharedEntry).toString('utf8') : '';
+    const sp = prefixOf(sharedXml, 'sst') ?? '';
+    const c: CopyContext = { shared: [...elements(sharedXml, `${sp}si`)].map((si) => textOf(si.content, sp)), dates: dateStyles(path, entries, byType(rels, 'styles')?.target), date1904, label };
+    const rows: WholeSheet['rows'] = [];
+    let next = 1;
+    for (const row of elements(xml, `${prefix}row`)) {
+      const r = Number(attr(row.attrs, 'r') ?? next);
+      next = r + 1;
+      const cells: string[] = [];
+      let col = -1;
+      for (const cell of elements(row.content, `${prefix}c`)) {
+        const ref = attr(cell.attrs, 'r');
+        col = ref ? columnOf(ref) : col + 1;
+        const text = cellText(cell.attrs, cell.content, prefix, c, ref ?? `row ${r}`, () => undefined, () => undefined);
+        if (text === '') continue;
+        while (cells.length < col) cells.push('');
+        cells.push(text);
+      }
+      if (cells.length) rows.push({ row: r, cells });
+    }
+    return { entries, part: chosen.part, xml, prefix, rows };
+  } catch (e) {
+    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`);
+    throw e;
+  }
+}
+
 /** The workbook's shared strings, in order (a sheet's text cells refer to them by number). */
 async function sharedStrings(path: string, entries: Map<string, ZipEntry>, part: string | undefined): Promise<string[]> {
   const entry = part ? entries.get(part) : undefined;

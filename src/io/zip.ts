@@ -8,6 +8,8 @@ export interface ZipEntry {
   method: number;
   compressedSize: number;
   size: number;
+  /** The CRC-32 of its data, as the directory gives it. */
+  crc: number;
   /** Where its local header starts. */
   headerAt: number;
   encrypted: boolean;
@@ -90,7 +92,7 @@ export function zipEntries(path: string): Map<string, ZipEntry> {
         }
         x += 4 + length;
       }
-      entries.set(name, { name, method: dir.readUInt16LE(at + 10), compressedSize, size: entrySize, headerAt, encrypted: (flags & 1) === 1 });
+      entries.set(name, { name, method: dir.readUInt16LE(at + 10), compressedSize, size: entrySize, crc: dir.readUInt32LE(at + 16), headerAt, encrypted: (flags & 1) === 1 });
       at += 46 + nameLength + extraLength + commentLength;
     }
     return entries;
@@ -109,6 +111,16 @@ function dataStart(fd: number, entry: ZipEntry): number {
 function readable(entry: ZipEntry): void {
   if (entry.encrypted) throw new ZipError(`its entry ${entry.name} is encrypted`);
   if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`its entry ${entry.name} is compressed in a way this reader does not take (method ${entry.method})`);
+}
+
+/** An entry's data as it is stored (compressed or not), to copy into another zip file unchanged. */
+export function readStored(path: string, entry: ZipEntry): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    return readAt(fd, dataStart(fd, entry), entry.compressedSize);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /** A small entry, whole. */

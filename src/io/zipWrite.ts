@@ -6,6 +6,8 @@ export interface ZipPart {
   data: string | Buffer;
   /** Stored as it is (method 0) rather than deflated. */
   stored?: boolean;
+  /** `data` is already as stored in another zip file, by this method, of this CRC and size: copied unchanged. */
+  copied?: { method: number; crc: number; size: number };
 }
 
 /** CRC-32 (IEEE), by table where zlib has none: zlib.crc32 came in Node 20.15, and this runs on any Node 20. */
@@ -32,10 +34,11 @@ export function zipBytes(parts: ZipPart[]): Buffer {
   let at = 0;
   for (const p of parts) {
     const raw = Buffer.isBuffer(p.data) ? p.data : Buffer.from(p.data, 'utf8');
-    const data = p.stored ? raw : zlib.deflateRawSync(raw);
+    const data = p.copied || p.stored ? raw : zlib.deflateRawSync(raw);
     const name = Buffer.from(p.name, 'utf8');
-    const crc = crc32(raw);
-    const method = p.stored ? 0 : 8;
+    const crc = p.copied ? p.copied.crc : crc32(raw);
+    const method = p.copied ? p.copied.method : p.stored ? 0 : 8;
+    const size = p.copied ? p.copied.size : raw.length;
     const local = Buffer.alloc(30);
     local.writeUInt32LE(0x04034b50, 0);
     local.writeUInt16LE(20, 4); // version needed: 2.0
@@ -44,7 +47,7 @@ export function zipBytes(parts: ZipPart[]): Buffer {
     local.writeUInt16LE(0x21, 12); // date 1980-01-01: a fixed time keeps the file the same bytes for the same content
     local.writeUInt32LE(crc, 14);
     local.writeUInt32LE(data.length, 18);
-    local.writeUInt32LE(raw.length, 22);
+    local.writeUInt32LE(size, 22);
     local.writeUInt16LE(name.length, 26);
     const dir = Buffer.alloc(46);
     dir.writeUInt32LE(0x02014b50, 0);
@@ -55,7 +58,7 @@ export function zipBytes(parts: ZipPart[]): Buffer {
     dir.writeUInt16LE(0x21, 14);
     dir.writeUInt32LE(crc, 16);
     dir.writeUInt32LE(data.length, 20);
-    dir.writeUInt32LE(raw.length, 24);
+    dir.writeUInt32LE(size, 24);
     dir.writeUInt16LE(name.length, 28);
     dir.writeUInt32LE(at, 42);
     chunks.push(local, name, data);

@@ -1,12 +1,14 @@
 // `check`: the questions asked (only those that matter), the amounts and statuses, and identity with `calc`.
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { screenablePrograms } from '../../src/engine/questions.js';
+import { readStored, zipEntries } from '../../src/io/zip.js';
 import { P1, P2, TABLES, brief } from '../helpers.js';
+import { row, workbook } from '../xlsxBuilder.js';
 
 // Scripted answers: the first key found in a question's text answers it. Every question is recorded.
 const asked: string[] = [];
@@ -209,19 +211,58 @@ describe('check and calc agree', () => {
     expect(existsSync(join(dir, 'out'))).toBe(false);
   });
 
-  it('--save to a workbook, or into a folder that is not there, is refused before the case is evaluated, the workbook untouched', () => {
+  it('--save to a damaged workbook, one not there, or into a folder that is not there, is refused before the case is evaluated, the workbook untouched', () => {
     const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
     const book = join(dir, '花名册.xlsx');
     const bytes = Buffer.from('504b030414000600080000002100', 'hex');
     writeFileSync(book, bytes);
     const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', book], JSON.stringify(CASES.zhuji));
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toBe(`subsidy: ${book}: a workbook (.xlsx): --save adds rows to a CSV roster only, and does not write into a workbook; save to a CSV file (nothing was written), and give calc both files\n`);
+    expect(r.stderr.toString()).toBe(`subsidy: ${book}: a zip file that cannot be read: no zip directory at its end (the file is damaged or cut short)\n`);
+    const none = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'new.xlsx')], JSON.stringify(CASES.zhuji));
+    expect([none.status, none.stdout.toString(), none.stderr.toString()]).toEqual([1, '', `subsidy: ${join(dir, 'new.xlsx')}: no such workbook; make one to fill in with subsidy template -j <code> -o ${join(dir, 'new.xlsx')}, or save to a .csv file (nothing was written)\n`]);
     expect(r.stdout.toString()).toBe(''); // refused before the case was evaluated
     expect(readFileSync(book).equals(bytes)).toBe(true);
     const nowhere = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'no', 'r.csv')], JSON.stringify(CASES.zhuji));
     expect(nowhere.status).toBe(1);
     expect(nowhere.stdout.toString()).toBe('');
+  });
+
+  it.each(['roster.csv', 'roster.xlsx'])('ZJ-06: --save into a template made with -j (%s: no jurisdiction column), twice, and calc -j pays both rows 50 yuan a day (750.00); the rest of a workbook is left as it was', (name) => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, name);
+    expect(run(['template', '-j', 'zhuji', '--program', 'living_allowance', '--lang', 'zh', '-o', file]).status).toBe(0);
+    const original = join(dir, 'as-made');
+    copyFileSync(file, original);
+    for (const date of ['2020-05-01', '2020-08-01']) {
+      const answers = { program: 'living_allowance', person_id: P1, name: '王芳', date, groups: ['two_after', 'rural'], training_days: 15 };
+      const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(answers));
+      expect(r.status, r.stderr.toString()).toBe(0);
+      expect(r.stderr.toString()).toBe(`${file}: 1 row(s) appended\n${file}: no jurisdiction column, so the rows say none: read it with -j zhuji, as its other rows\n`);
+    }
+    if (name.endsWith('.xlsx')) {
+      // Every part but the sheet the rows were added to is the same bytes as before (its lists, styles, the hidden sheet).
+      const [before, after] = [zipEntries(original), zipEntries(file)];
+      expect([...after.keys()]).toEqual([...before.keys()]);
+      for (const [part, entry] of before) if (part !== 'xl/worksheets/sheet1.xml') expect(readStored(file, after.get(part)!).equals(readStored(original, entry)), part).toBe(true);
+    }
+    const k = run(['calc', file, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(k.status, k.stderr.toString()).toBe(0);
+    const lines = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8').split('\r\n');
+    expect(lines[1]).toContain(`${name},2,zhuji,final,${P1},王芳,living_allowance,`);
+    expect(lines[2]).toContain(`${name},3,zhuji,final,${P1},王芳,living_allowance,`);
+    for (const l of [lines[1], lines[2]]) expect(l).toContain(',approved,ok,eligible,750.00,per_unit,50 yuan/day × 15 day = 750.00 yuan,');
+  });
+
+  it('--save into a workbook whose sheet ends in a 合计 row is refused (rows below it would be outside the total), the workbook untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, 'r.xlsx');
+    const rows = row(1, ['i:身份证号码', 'i:补贴项目', 'i:日期', 'i:培训天数']) + row(2, [`i:${P2}`, 'i:living_allowance', 'i:2020-05-01', 'n:10']) + row(3, ['i:合计', undefined, undefined, '<c r="REF"><f>SUM(D2:D2)</f><v>10</v></c>']);
+    writeFileSync(file, workbook({ sheets: [{ name: 'S', rows }] }));
+    const bytes = readFileSync(file);
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(CASES.zhuji));
+    expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([1, '', `subsidy: ${file}: its sheet ends in a totals row (row 3); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)\n`]);
+    expect(readFileSync(file).equals(bytes)).toBe(true);
   });
 
   it('ZJ-03: --save to a roster ending in a 合计 row adds the row above it (and its blank rows), says the total is now out of date, and calc says so too', () => {
