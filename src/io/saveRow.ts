@@ -5,12 +5,12 @@ import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
 import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
-import { SaveError } from './saveError.js';
+import { SaveError, rowsForColumns } from './savedRows.js';
 import { looksLikeZip } from './workbook.js';
 import { appendToWorkbook, workbookSaveColumns } from './workbookAppend.js';
 import { TextRecords } from './textCsv.js';
 
-export { SaveError } from './saveError.js';
+export { SaveError } from './savedRows.js';
 
 /**
  * Whether `file` can take the rows at all, said before the case is asked (check --save): a file that is there must be
@@ -89,29 +89,21 @@ function belowData(r: ExistingRoster): { at: number; line: number } | undefined 
 
 /**
  * Rows of canonical cell text by field name. New file: every roster column, UTF-8 with BOM. Existing file: its own
- * header and encoding, the rows after its last, or above the totals rows it ends in (belowData): then the line
- * that totals row is on now is returned, for the clerk to bring its figures up to date. A roster of one jurisdiction
- * (a template made with -j) has no jurisdiction column: the rows go in without it (`withoutJurisdiction`), to be
- * read with -j as the rest.
+ * header and encoding, in its columns (rowsForColumns), the rows after its last, or above the totals rows it ends in
+ * (belowData): then the line that totals row is on now is returned, for the clerk to bring its figures up to date.
+ * A workbook: workbookAppend.ts.
  */
 export function appendRows(file: string, given: Record<string, string>[]): { totalsLine?: number; withoutJurisdiction?: true } {
-  const columns = existsSync(file) ? checkSaveTarget(file) : undefined;
-  const withoutJurisdiction = columns !== undefined && !columns.has('jurisdiction') && given.some((r) => r.jurisdiction);
-  const rows = withoutJurisdiction ? given.map(({ jurisdiction: _, ...rest }) => rest) : given;
-  const dropped = withoutJurisdiction ? ({ withoutJurisdiction: true } as const) : {};
   if (!existsSync(file)) {
     const fields = FIELDS.map((f) => f.name);
-    writeFileAtomic(file, BOM + csvRow(fields) + rows.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
+    writeFileAtomic(file, BOM + csvRow(fields) + given.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
     return {};
   }
-  if (isWorkbook(file)) {
-    appendToWorkbook(file, rows);
-    return dropped;
-  }
+  if (isWorkbook(file)) return appendToWorkbook(file, given);
   const roster = existingRoster(file);
   const { text, encoding, fields } = roster;
-  const missing = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== '' && !fields.includes(k))))];
-  if (missing.length) throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`);
+  const { rows, withoutJurisdiction } = rowsForColumns(file, fields, given);
+  const dropped = withoutJurisdiction ? { withoutJurisdiction } : {};
   const lines = rows.map((r) => csvRow(fields.map((f) => (f ? (r[f] ?? '') : '')))).join('');
   // After the last line, or above the totals rows the roster ends in.
   const below = belowData(roster);

@@ -3,7 +3,7 @@ import { FIELD_BY_NAME } from '../engine/fields.js';
 import { writeFileAtomic } from './atomic.js';
 import { xmlText } from './bookParts.js';
 import { columnLetter, headerIn, skippedKind } from './roster.js';
-import { SaveError } from './saveError.js';
+import { SaveError, rowsForColumns } from './savedRows.js';
 import { csvCell, padded } from './sheetLines.js';
 import { type WholeSheet, readSheetWhole } from './workbook.js';
 import { readStored } from './zip.js';
@@ -38,13 +38,12 @@ export function workbookSaveColumns(file: string): Set<string> {
 }
 
 /**
- * Add `rows` (cell text by field) below the sheet's last row: text as text (an ID stays its 18 characters), counts and
+ * Add `given` (cell text by field, in the sheet's columns: rowsForColumns) below the sheet's last row: text as text (an ID stays its 18 characters), counts and
  * amounts as numbers. The sheet's other rows, its formats and every other part of the file are left as they were.
  */
-export function appendToWorkbook(file: string, rows: Record<string, string>[]): void {
+export function appendToWorkbook(file: string, given: Record<string, string>[]): { withoutJurisdiction?: true } {
   const { sheet, fields, next } = bookRoster(file);
-  const missing = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== '' && !fields.includes(k))))];
-  if (missing.length) throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`);
+  const { rows, withoutJurisdiction } = rowsForColumns(file, fields, given);
   const p = sheet.prefix;
   const added = rows
     .map((rec, k) => {
@@ -70,4 +69,5 @@ export function appendToWorkbook(file: string, rows: Record<string, string>[]): 
     e.name === sheet.part ? { name: e.name, data: xml } : { name: e.name, data: readStored(file, e), copied: { method: e.method, crc: e.crc, size: e.size } },
   );
   writeFileAtomic(file, zipBytes(parts));
+  return withoutJurisdiction ? { withoutJurisdiction } : {};
 }
