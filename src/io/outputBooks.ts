@@ -8,6 +8,7 @@ import { TextRecords } from './textCsv.js';
 import { DECLARATION, MAIN, REL, bookParts, stylesXml, xmlText as xml } from './bookParts.js';
 import { columnLetter } from './roster.js';
 import { ZipStream } from './zipWrite.js';
+
 /** Rows of a sheet under its header: Excel's sheet has 1,048,576 rows. A longer output goes on in a sheet after it (tests lower it). */
 export const SHEET_ROWS = Number(process.env.SUBSIDY_SHEET_ROWS) || 1048575;
 
