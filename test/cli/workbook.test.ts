@@ -110,13 +110,14 @@ describe('a roster given as a workbook', () => {
           { name: '第一批', rows: header + claim(2, '2020-05-10', '2800') },
           { name: '取值', rows: row(1, ['i:补贴项目']) + row(2, ['i:cert_training']), hidden: true },
           { name: '第二批', rows: header + claim(2, '2020-09-01', '3000') },
+          { name: 'Sheet3', rows: '' },
         ],
       }),
     );
     const r = cli(['calc', join(dir, 'book.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out'), '--all-sheets']);
     expect(r.code, r.stderr).toBe(0);
     const book = join(dir, 'book.xlsx');
-    expect(r.stderr).toBe(`${book}: reading its 3 sheet(s), each a roster: 说明, 第一批, 第二批 (hidden, not read: 取值)\n${book}[说明]: no program, date columns, not a roster: not read\n`);
+    expect(r.stderr).toBe(`${book}: reading its 4 sheet(s), each a roster: 说明, 第一批, 第二批, Sheet3 (hidden, not read: 取值)\n${book}[说明]: no program, date columns, not a roster: not read\n${book}[Sheet3]: an empty sheet: not read\n`);
     expect(r.stdout).toContain('rows read 2 = evaluated 2 + rejected 0');
     const lines = read(join(dir, 'out', 'breakdown.csv')).split('\r\n');
     expect(lines[1]).toContain(`${book}[第一批],2,zhuji,final,${residentId(1)},王芳,cert_training,`);

@@ -88,6 +88,12 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
       continue;
     }
     const from = sourceOf(r, encoding, books.copies);
+    // An empty sheet of a workbook read whole (Sheet2, Sheet3 of a new workbook) is no roster either.
+    if (books.sheetsOfBooks.has(r) && statSync(from.path).size === 0) {
+      left.push(`${r}: an empty sheet`);
+      process.stderr.write(lang === 'zh' ? `${r}: 空工作表, 不读\n` : `${r}: an empty sheet: not read\n`);
+      continue;
+    }
     const head = await readHeader(from.path, from.encoding, r);
     const missing = ['jurisdiction', 'program', 'date'].filter((f) => !head.fields.includes(f) && !(f === 'jurisdiction' && jurisdiction));
     if (missing.length === 0) {
