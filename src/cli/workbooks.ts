@@ -2,7 +2,7 @@
 import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { NoteLang, SheetCopies } from '../io/roster.js';
+import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
 import { looksLikeZip, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
 import { UsageError } from './errors.js';
@@ -107,6 +107,11 @@ async function copySheet(file: string, label: string, sheet: string | undefined,
   };
   const read = await sheetToCsvApart(file, label, dest, { sheet, onProgress: bar && onProgress });
   bar?.done();
+  // The sheet asked for (or the first visible one) holds nothing: said so, with the sheets there are (allSheets: calc leaves it out).
+  if (read.rows === 0 && !o.allSheets) {
+    const others = read.sheets.length > 1 ? ` (its sheets: ${read.sheets.join(', ')}; --sheet NAME reads another)` : '';
+    throw new RosterError(`${label}: its sheet "${read.sheet}" is empty${others}`);
+  }
   // Every sheet read is named already (allSheets): "read sheet X (2 of 3)" would say less.
   const notes = sheetNotes(label, o.allSheets ? { ...read, sheets: [read.sheet] } : read, o.lang);
   for (const note of notes) process.stderr.write(`${note}\n`);

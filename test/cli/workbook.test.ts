@@ -43,12 +43,16 @@ describe('a roster given as a workbook', () => {
     expect(lines.find((l) => l.startsWith('fixtures/zhuji/roster.xlsx,2,') && l.includes(',living_allowance,'))).toContain('50 yuan/day × 15 day = 750.00 yuan');
   });
 
-  it('--sheet reads another sheet, by name or number; a sheet that is not there, or --sheet with a CSV roster, is refused (exit 1)', () => {
+  it('--sheet reads another sheet, by name or number; a sheet that is not there, an empty one, or --sheet with a CSV roster, is refused (exit 1)', () => {
     const notes = cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '说明']);
     expect([notes.code, notes.stderr.split('\n')[1]]).toEqual([1, 'subsidy: fixtures/zhuji/roster.xlsx: no program, date columns, so every row would be rejected (columns nobody reads: 本工作簿由 scripts/make-xlsx-fixture.py 根据 fixtures/zhuji/roster.csv 生成); add them']);
     expect(cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '1']).code).toBe(0);
     const none = cli(['calc', 'fixtures/zhuji/roster.xlsx', '-j', 'zhuji', '-o', tmp(), '--sheet', '汇总']);
     expect([none.code, none.stderr, none.temp]).toEqual([1, 'subsidy: fixtures/zhuji/roster.xlsx: no sheet "汇总" (its sheets: 1 花名册, 2 说明)\n', []]);
+    const dir = tmp();
+    writeFileSync(join(dir, 'empty.xlsx'), workbook({ sheets: [{ name: '花名册', rows: '' }, { name: '说明', rows: row(1, ['i:x']) }] }));
+    const empty = cli(['calc', join(dir, 'empty.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([empty.code, empty.stderr]).toEqual([1, `subsidy: ${join(dir, 'empty.xlsx')}: its sheet "花名册" is empty (its sheets: 花名册, 说明; --sheet NAME reads another)\n`]);
     const csv = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', tmp(), '--sheet', '花名册']);
     expect([csv.code, csv.stderr]).toEqual([1, 'subsidy: --sheet chooses a sheet of a workbook (.xlsx); fixtures/zhuji/roster.csv is not one\n']);
   });
