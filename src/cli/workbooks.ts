@@ -1,9 +1,9 @@
 // Workbooks given as rosters or catalogues: the sheet read from each is copied to a UTF-8 CSV in a folder removed at exit.
-import { closeSync, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
-import { looksLikeZip, sheetNotes, worksheetsOf } from '../io/workbook.js';
+import { isZipFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
@@ -29,21 +29,6 @@ function copiesFolder(): string {
   return made;
 }
 
-/** The first bytes of a file, or none when it cannot be read (the reader says why later). */
-function firstBytes(file: string): Buffer {
-  try {
-    const fd = openSync(file, 'r');
-    try {
-      const buf = Buffer.alloc(4);
-      return buf.subarray(0, readSync(fd, buf, 0, 4, 0));
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    return Buffer.alloc(0);
-  }
-}
-
 let copied = 0;
 
 /** The files to read and where: a workbook's sheet from its copy, named as given (`book.xlsx`) or, each sheet of one read whole, `book.xlsx[第一批]`. */
@@ -64,7 +49,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
   const out: string[] = [];
   const sheetsOfBooks = new Set<string>();
   for (const file of files) {
-    if (file === '-' || !looksLikeZip(firstBytes(file))) {
+    if (file === '-' || !isZipFile(file)) {
       out.push(file);
       continue;
     }

@@ -1,12 +1,12 @@
 // Append answered cases to a roster (check --save): a CSV (created with headers if absent) or a workbook (workbookAppend.ts), in the columns calc reads.
-import { closeSync, existsSync, openSync, readFileSync, readSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
 import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
 import { SaveError, rowsForColumns } from './savedRows.js';
-import { looksLikeZip } from './workbook.js';
+import { isZipFile } from './workbook.js';
 import { appendToWorkbook, workbookSaveColumns } from './workbookAppend.js';
 import { TextRecords } from './textCsv.js';
 
@@ -14,8 +14,9 @@ export { SaveError } from './savedRows.js';
 
 /**
  * Whether `file` can take the rows at all, said before the case is asked (check --save): a file that is there must be
- * a roster CSV with a header (a workbook would be overwritten), and the folder must be there to write in. The columns
- * saved rows can fill: every roster column for a new file, an existing roster's own.
+ * a roster with a header (a CSV, or a workbook whose sheet does not end in a 合计 row), a workbook must be there, and
+ * the folder must be there to write in. The columns saved rows can fill: every roster column for a new CSV file, an
+ * existing roster's own.
  */
 export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
@@ -23,19 +24,8 @@ export function checkSaveTarget(file: string): Set<string> {
     throw new SaveError(`${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`);
   }
   if (!existsSync(file)) return new Set(FIELDS.map((f) => f.name));
-  if (isWorkbook(file)) return workbookSaveColumns(file);
+  if (isZipFile(file)) return workbookSaveColumns(file);
   return new Set(existingRoster(file).fields.filter(Boolean));
-}
-
-/** A roster kept as a workbook (.xlsx): rows go into its first visible sheet (workbookAppend.ts). */
-function isWorkbook(file: string): boolean {
-  const fd = openSync(file, 'r');
-  try {
-    const first = Buffer.alloc(4);
-    return looksLikeZip(first.subarray(0, readSync(fd, first, 0, 4, 0)));
-  } finally {
-    closeSync(fd);
-  }
 }
 
 interface ExistingRoster {
@@ -46,7 +36,7 @@ interface ExistingRoster {
   delimiter: string;
 }
 
-/** An existing roster's text, encoding and header (refused: a workbook, UTF-16 text, a file without a header). */
+/** An existing roster CSV's text, encoding and header (refused: UTF-16 text, a PDF …, a file without a header). */
 function existingRoster(file: string): ExistingRoster {
   const bytes = readFileSync(file);
   refuseNotCsv(file, bytes);
@@ -99,7 +89,7 @@ export function appendRows(file: string, given: Record<string, string>[]): { tot
     writeFileAtomic(file, BOM + csvRow(fields) + given.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
     return {};
   }
-  if (isWorkbook(file)) return appendToWorkbook(file, given);
+  if (isZipFile(file)) return appendToWorkbook(file, given);
   const roster = existingRoster(file);
   const { text, encoding, fields } = roster;
   const { rows, withoutJurisdiction } = rowsForColumns(file, fields, given);

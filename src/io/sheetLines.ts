@@ -1,5 +1,6 @@
 // The lines of a workbook sheet's CSV copy: a row per line (no line break inside a cell), cells quoted only when they must be.
 import { writeSync } from 'node:fs';
+import { headerIn } from './roster.js';
 
 /** A cell as CSV: quoted when it holds a comma or a quote. A line break in a cell (Alt+Enter) is a space: a row stays one line. */
 export function csvCell(text: string): string {
@@ -68,4 +69,10 @@ export class LineFile {
     this.held = [];
     this.heldLength = 0;
   }
+}
+
+/** The header among a sheet's first rows (their cells as csvCell wrote them), found as the roster reader finds it. */
+export function headerOfHead(head: string[][], label: string): ReturnType<typeof headerIn>['header'] {
+  const width = Math.max(0, ...head.map((cells) => cells.length));
+  return headerIn(head.map((cells) => padded(cells, width)).join(''), label).header;
 }

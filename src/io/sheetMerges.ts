@@ -2,8 +2,8 @@
 import { closeSync, openSync, readSync, renameSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { FIELD_BY_NAME } from '../engine/fields.js';
-import { type NoteLang, RosterError, headerIn } from './roster.js';
-import { LineFile, cellsOf, columnOf, csvCell, padded } from './sheetLines.js';
+import { type NoteLang, RosterError } from './roster.js';
+import { LineFile, cellsOf, columnOf, csvCell, headerOfHead } from './sheetLines.js';
 
 /** Merged ranges by reference and column (C3:C11 (补贴项目)): how many, and the first few. */
 export interface MergeList {
@@ -38,10 +38,9 @@ const FIRST_SHOWN = 5;
  */
 export function mergesBelowHeader(refs: string[], head: string[][], label: string): Merge[] {
   if (!refs.length) return [];
-  const width = Math.max(0, ...head.map((r) => r.length));
   let header;
   try {
-    ({ header } = headerIn(head.map((cells) => padded(cells, width)).join(''), label));
+    header = headerOfHead(head, label);
   } catch (e) {
     if (e instanceof RosterError) return []; // a header the reader refuses: it says why when it reads the copy
     throw e;

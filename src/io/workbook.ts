@@ -39,6 +39,21 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 /** True when `first` (a file's first bytes) begins as a zip file does: a workbook, or some other zip. */
 export const looksLikeZip = (first: Uint8Array): boolean => ZIP.every((b, i) => first[i] === b);
 
+/** True when the file `path` begins as a zip file does (false when it cannot be read: its reader says why). */
+export function isZipFile(path: string): boolean {
+  try {
+    const fd = openSync(path, 'r');
+    try {
+      const first = Buffer.alloc(ZIP.length);
+      return looksLikeZip(first.subarray(0, readSync(fd, first, 0, first.length, 0)));
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    return false;
+  }
+}
+
 interface Relationship {
   type: string;
   target: string;
@@ -252,16 +267,7 @@ export function readSheetWhole(path: string, label: string): WholeSheet {
     for (const row of elements(xml, `${prefix}row`)) {
       const r = Number(attr(row.attrs, 'r') ?? next);
       next = r + 1;
-      const cells: string[] = [];
-      let col = -1;
-      for (const cell of elements(row.content, `${prefix}c`)) {
-        const ref = attr(cell.attrs, 'r');
-        col = ref ? columnOf(ref) : col + 1;
-        const text = cellText(cell.attrs, cell.content, prefix, c, ref ?? `row ${r}`, () => undefined, () => undefined);
-        if (text === '') continue;
-        while (cells.length < col) cells.push('');
-        cells.push(text);
-      }
+      const cells = rowCells(row.content, r, prefix, c);
       if (cells.length) rows.push({ row: r, cells });
     }
     return { entries, part: chosen.part, xml, prefix, rows };
@@ -340,19 +346,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     const given = attr(row.attrs, 'r');
     const r = given ? Number(given) : next;
     if (!Number.isInteger(r) || r < next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`);
-    const cells: string[] = [];
-    let col = -1;
-    for (const cell of elements(row.content, `${p}c`)) {
-      const ref = attr(cell.attrs, 'r') ?? '';
-      const at = ref ? columnOf(ref) : col + 1;
-      if (at <= col) throw new RosterError(`${c.label}: its cells are out of order at ${ref || `row ${r}`} (the file is damaged)`);
-      col = at;
-      const where = ref || `row ${r}`;
-      const text = cellText(cell.attrs, cell.content, p, c, where, () => note(unsavedFormulas, where), () => note(errors, where));
-      if (text === '') continue;
-      while (cells.length < at) cells.push('');
-      cells.push(csvCell(text));
-    }
+    const cells = rowCells(row.content, r, p, c, (where) => note(unsavedFormulas, where), (where) => note(errors, where)).map(csvCell);
     // A row of formatting only writes nothing: the blank lines before the next row that holds something come with it,
     // and the formatted rows below a table leave none behind.
     if (!cells.length) continue;
@@ -365,6 +359,27 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
   if (!headWritten) writeHead();
   out.flush();
   return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors, merges, hidden };
+}
+
+/**
+ * A row's cells as text, each at its column ('' between), empty cells at the end left off; told where a formula was
+ * saved without its value and where a cell holds a formula's error.
+ */
+function rowCells(content: string, r: number, p: string, c: CopyContext, unsaved?: (where: string) => void, error?: (where: string) => void): string[] {
+  const cells: string[] = [];
+  let col = -1;
+  for (const cell of elements(content, `${p}c`)) {
+    const ref = attr(cell.attrs, 'r') ?? '';
+    const at = ref ? columnOf(ref) : col + 1;
+    if (at <= col) throw new RosterError(`${c.label}: its cells are out of order at ${ref || `row ${r}`} (the file is damaged)`);
+    col = at;
+    const where = ref || `row ${r}`;
+    const text = cellText(cell.attrs, cell.content, p, c, where, () => unsaved?.(where), () => error?.(where));
+    if (text === '') continue;
+    while (cells.length < at) cells.push('');
+    cells.push(text);
+  }
+  return cells;
 }
 
 /** A cell's text: a shared or inline string, a number (a date when its format shows one), a boolean, an error, a formula's saved value. */

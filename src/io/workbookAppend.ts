@@ -2,9 +2,9 @@
 import { FIELD_BY_NAME } from '../engine/fields.js';
 import { writeFileAtomic } from './atomic.js';
 import { xmlText } from './bookParts.js';
-import { columnLetter, headerIn, skippedKind } from './roster.js';
+import { columnLetter, skippedKind } from './roster.js';
 import { SaveError, rowsForColumns } from './savedRows.js';
-import { csvCell, padded } from './sheetLines.js';
+import { csvCell, headerOfHead } from './sheetLines.js';
 import { type WholeSheet, readSheetWhole } from './workbook.js';
 import { readStored } from './zip.js';
 import { zipBytes } from './zipWrite.js';
@@ -20,8 +20,7 @@ function bookRoster(file: string): BookRoster {
   const sheet = readSheetWhole(file, file);
   // The header among the first ten rows, found as calc finds it (HeaderFinder): from those rows as CSV lines.
   const head = Array.from({ length: 10 }, (_, i) => sheet.rows.find((r) => r.row === i + 1)?.cells.map(csvCell) ?? []);
-  const width = Math.max(0, ...head.map((c) => c.length));
-  const { header } = headerIn(head.map((cells) => padded(cells, width)).join(''), file);
+  const header = headerOfHead(head, file);
   const fields = header?.fields ?? [];
   if (!fields.some(Boolean)) throw new SaveError(`${file}: its sheet has no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`);
   const last = sheet.rows.at(-1)!;
