@@ -1,12 +1,11 @@
 // The run's outputs as workbooks too (calc --xlsx): Excel opens a CSV's resident IDs as numbers (3.30681E+17) and
 // loses their last digits if the file is saved again; a workbook's ID cells are text. Amounts are numbers, as 0.00.
-import { closeSync, openSync, readSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
 import { type AtomicFile, openAtomic } from './atomic.js';
 import { type Lang, type OutputKind, outputColumns } from './csvOut.js';
 import { TextRecords } from './textCsv.js';
 import { DECLARATION, MAIN, REL, bookParts, stylesXml, xmlText as xml } from './bookParts.js';
 import { columnLetter } from './roster.js';
+import { eachText } from './sheetLines.js';
 import { ZipStream } from './zipWrite.js';
 
 /** Rows of a sheet under its header: Excel's sheet has 1,048,576 rows. A longer output goes on in a sheet after it (tests lower it). */
@@ -99,29 +98,5 @@ export function outputWorkbook(csv: string, target: string, kind: OutputKind, la
   } catch (e) {
     file.abort();
     throw e;
-  }
-}
-
-/** A UTF-8 file's text in pieces, its BOM left off. */
-function eachText(path: string, fn: (text: string, read: number) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const decoder = new StringDecoder('utf8');
-    const buf = Buffer.alloc(1 << 20);
-    let first = true;
-    let at = 0;
-    for (;;) {
-      const n = readSync(fd, buf, 0, buf.length, at);
-      if (n === 0) break;
-      at += n;
-      let text = decoder.write(buf.subarray(0, n));
-      if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      first = false;
-      fn(text, at);
-    }
-    const rest = decoder.end();
-    if (rest) fn(rest, at);
-  } finally {
-    closeSync(fd);
   }
 }

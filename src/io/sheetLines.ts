@@ -1,5 +1,6 @@
-// The lines of a workbook sheet's CSV copy: a row per line (no line break inside a cell), cells quoted only when they must be.
-import { writeSync } from 'node:fs';
+// The lines of a sheet's CSV copy (a row per line, no line break inside a cell, cells quoted only when they must be), and reading a UTF-8 file in pieces or lines.
+import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { StringDecoder } from 'node:string_decoder';
 import { headerIn } from './roster.js';
 
 /** A cell as CSV: quoted when it holds a comma or a quote. A line break in a cell (Alt+Enter) is a space: a row stays one line. */
@@ -75,4 +76,39 @@ export class LineFile {
 export function headerOfHead(head: string[][], label: string): ReturnType<typeof headerIn>['header'] {
   const width = Math.max(0, ...head.map((cells) => cells.length));
   return headerIn(head.map((cells) => padded(cells, width)).join(''), label).header;
+}
+
+/** A UTF-8 file's text in pieces, its BOM left off. */
+export function eachText(path: string, fn: (text: string, read: number) => void): void {
+  const fd = openSync(path, 'r');
+  try {
+    const decoder = new StringDecoder('utf8');
+    const buf = Buffer.alloc(1 << 20);
+    let first = true;
+    let at = 0;
+    for (;;) {
+      const n = readSync(fd, buf, 0, buf.length, at);
+      if (n === 0) break;
+      at += n;
+      let text = decoder.write(buf.subarray(0, n));
+      if (first && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
+      first = false;
+      fn(text, at);
+    }
+    const rest = decoder.end();
+    if (rest) fn(rest, at);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Each line of a UTF-8 file (its line break left off). */
+export function eachLine(path: string, fn: (line: string) => void): void {
+  let rest = '';
+  eachText(path, (text) => {
+    const lines = (rest + text).split('\n');
+    rest = lines.pop()!;
+    for (const line of lines) fn(line);
+  });
+  if (rest !== '') fn(rest);
 }

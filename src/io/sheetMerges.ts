@@ -1,9 +1,8 @@
 // Merged cells below a workbook sheet's header: text read into every row the cell covers, a number refused in all of them.
-import { closeSync, openSync, readSync, renameSync } from 'node:fs';
-import { StringDecoder } from 'node:string_decoder';
+import { closeSync, openSync, renameSync } from 'node:fs';
 import { FIELD_BY_NAME } from '../engine/fields.js';
 import { type NoteLang, RosterError } from './roster.js';
-import { LineFile, cellsOf, columnOf, csvCell, headerOfHead } from './sheetLines.js';
+import { LineFile, cellsOf, columnOf, csvCell, eachLine, headerOfHead } from './sheetLines.js';
 
 /** Merged ranges by reference and column (C3:C11 (补贴项目)): how many, and the first few. */
 export interface MergeList {
@@ -105,28 +104,6 @@ export function applyMerges(dest: string, merges: Merge[]): MergesRead {
   }
   renameSync(tmp, dest);
   return read;
-}
-
-/** Each line of a file (its line break left off). */
-function eachLine(path: string, fn: (line: string) => void): void {
-  const fd = openSync(path, 'r');
-  try {
-    const decoder = new StringDecoder('utf8');
-    const buf = Buffer.alloc(1 << 20);
-    let rest = '';
-    for (let at = 0; ; ) {
-      const n = readSync(fd, buf, 0, buf.length, at);
-      if (n === 0) break;
-      at += n;
-      const lines = (rest + decoder.write(buf.subarray(0, n))).split('\n');
-      rest = lines.pop()!;
-      for (const line of lines) fn(line);
-    }
-    rest += decoder.end();
-    if (rest !== '') fn(rest);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 /** What the run says of the merged cells it read. */
