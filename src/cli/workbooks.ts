@@ -3,7 +3,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
-import { isZipFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
+import { isWorkbookFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
@@ -40,7 +40,7 @@ export interface Copied {
 }
 
 /**
- * Each of `files` that is a workbook (a zip file: .xlsx, .xlsm, as Excel and WPS save them) read into a CSV copy (or
+ * Each of `files` that is a workbook (.xlsx, .xlsm, .xls or .et, as Excel and WPS save them) read into a CSV copy (or
  * with allSheets each of its visible sheets into one), with what the run should know about it said on stderr. CSV
  * files and standard input are left as they are.
  */
@@ -49,7 +49,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
   const out: string[] = [];
   const sheetsOfBooks = new Set<string>();
   for (const file of files) {
-    if (file === '-' || !isZipFile(file)) {
+    if (file === '-' || !isWorkbookFile(file)) {
       out.push(file);
       continue;
     }
@@ -75,7 +75,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
     }
   }
   if ((o.sheet !== undefined || o.allSheets) && copies.size === 0) {
-    throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
+    throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx, .xls); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
   }
   return { copies, files: out, sheetsOfBooks };
 }

@@ -173,7 +173,7 @@ function utf8Sequences(b: Buffer): { valid: number; invalid: number } {
  */
 const NOT_CSV: { magic: number[]; what: string; fix?: string }[] = [
   { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a workbook (.xlsx: a zip file)', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
-  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', fix: 'save it as .xlsx (Excel 工作簿, without a password) or as CSV and give that file' },
+  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
   { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")' },
   { magic: [0xfe, 0xff], what: 'UTF-16 text' },
   { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },

@@ -6,7 +6,7 @@ import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';
 import { detectFileEncoding, headerIn, refuseNotCsv, skippedKind } from './roster.js';
 import { SaveError, rowsForColumns } from './savedRows.js';
-import { isZipFile } from './workbook.js';
+import { bookKind } from './workbook.js';
 import { appendToWorkbook, workbookSaveColumns } from './workbookAppend.js';
 import { TextRecords } from './textCsv.js';
 
@@ -20,11 +20,15 @@ export { SaveError } from './savedRows.js';
  */
 export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
-  if (!existsSync(file) && /\.xls[xm]?$/i.test(file)) {
+  if (!existsSync(file) && /\.(xls|xlsb|et)$/i.test(file)) throw new SaveError(`${file}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)`);
+  if (!existsSync(file) && /\.xls[xm]$/i.test(file)) {
     throw new SaveError(`${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`);
   }
   if (!existsSync(file)) return new Set(FIELDS.map((f) => f.name));
-  if (isZipFile(file)) return workbookSaveColumns(file);
+  const kind = bookKind(file);
+  // An .xls is read (xls.ts) but not written: rows go into an .xlsx or a CSV.
+  if (kind === 'cfb') throw new SaveError(`${file}: an Excel 97–2003 or WPS workbook (.xls, .et), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
+  if (kind === 'zip') return workbookSaveColumns(file);
   return new Set(existingRoster(file).fields.filter(Boolean));
 }
 
@@ -89,7 +93,7 @@ export function appendRows(file: string, given: Record<string, string>[]): { tot
     writeFileAtomic(file, BOM + csvRow(fields) + given.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
     return {};
   }
-  if (isZipFile(file)) return appendToWorkbook(file, given);
+  if (bookKind(file) === 'zip') return appendToWorkbook(file, given);
   const roster = existingRoster(file);
   const { text, encoding, fields } = roster;
   const { rows, withoutJurisdiction } = rowsForColumns(file, fields, given);

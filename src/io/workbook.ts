@@ -1,4 +1,4 @@
-// An Excel or WPS workbook (.xlsx, .xlsm) read as a roster: one sheet written out as a UTF-8 CSV, each row on its sheet row's line.
+// An Excel or WPS workbook (.xlsx, .xlsm; .xls and .et through xls.ts) read as a roster: one sheet written out as a UTF-8 CSV, each row on its sheet row's line.
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
 import { posix } from 'node:path';
 import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './zip.js';
@@ -6,6 +6,9 @@ import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeX
 import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
 import { type MergesRead, applyMerges, mergeNotes, mergesBelowHeader } from './sheetMerges.js';
 import { type NoteLang, RosterError } from './roster.js';
+import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValues.js';
+import { looksLikeCfb } from './cfb.js';
+import { openXls, readXlsSheet } from './xls.js';
 
 /** What reading a sheet found, for the run to say. */
 export interface SheetRead {
@@ -18,6 +21,8 @@ export interface SheetRead {
   unsavedFormulas: CellList;
   /** Cells holding a formula's error (#N/A, #VALUE! …). */
   errors: CellList;
+  /** An .xls's formula cells saved with an empty value (XlsSheet.emptyFormulas), read as blank. */
+  emptyFormulas?: CellList;
   /** Merged cells below the header, read into their rows or refused (sheetMerges.ts). */
   merged: MergesRead;
   /** Rows the sheet hides (a filter, or hidden by hand) that hold something: read like the others, as a CSV saved from the sheet has them. */
@@ -39,20 +44,24 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 /** True when `first` (a file's first bytes) begins as a zip file does: a workbook, or some other zip. */
 export const looksLikeZip = (first: Uint8Array): boolean => ZIP.every((b, i) => first[i] === b);
 
-/** True when the file `path` begins as a zip file does (false when it cannot be read: its reader says why). */
-export function isZipFile(path: string): boolean {
+/** What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), or neither (also when it cannot be read: its reader says why). */
+export function bookKind(path: string): 'zip' | 'cfb' | undefined {
   try {
     const fd = openSync(path, 'r');
     try {
-      const first = Buffer.alloc(ZIP.length);
-      return looksLikeZip(first.subarray(0, readSync(fd, first, 0, first.length, 0)));
+      const first = Buffer.alloc(8);
+      const got = first.subarray(0, readSync(fd, first, 0, first.length, 0));
+      return looksLikeZip(got) ? 'zip' : looksLikeCfb(got) ? 'cfb' : undefined;
     } finally {
       closeSync(fd);
     }
   } catch {
-    return false;
+    return undefined;
   }
 }
+
+/** True when the file `path` is a workbook to read a sheet of: a zip file (.xlsx, .xlsm) or a compound file (.xls, .et). */
+export const isWorkbookFile = (path: string): boolean => bookKind(path) !== undefined;
 
 interface Relationship {
   type: string;
@@ -97,37 +106,6 @@ function dateStyles(path: string, entries: Map<string, ZipEntry>, part: string |
   return out;
 }
 
-/**
- * Built-in number formats that show a date: 14–17 and 22 (m/d/yyyy …), and those a Chinese Excel shows as
- * yyyy"年"m"月"d"日" and the like (27–31, 36, 50–54, 57, 58). 18–21, 32–35, 45–47, 55 and 56 show a time only.
- */
-const BUILT_IN_DATES = new Set([14, 15, 16, 17, 22, 27, 28, 29, 30, 31, 36, 50, 51, 52, 53, 54, 57, 58]);
-
-/** A format code shows a date when, its quoted text, escaped characters and [brackets] aside, it has a day or a year. */
-export function isDateFormat(code: string): boolean {
-  const bare = code.replace(/"[^"]*"/g, '').replace(/\\./g, '').replace(/\[[^\]]*\]/g, '').replace(/[_*]./g, '');
-  return /[dy]/i.test(bare);
-}
-
-/** An Excel date serial as an ISO date (its time of day dropped): the 1900 system counts 1900-02-29, which never was. */
-export function serialDate(serial: number, date1904: boolean): string | undefined {
-  const days = Math.floor(serial);
-  if (days < 1 || (!date1904 && days === 60)) return undefined;
-  const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, days < 60 ? 31 : 30);
-  return new Date(epoch + days * 86_400_000).toISOString().slice(0, 10);
-}
-
-/**
- * A number as the workbook saved it (the shortest text that reads back as the double), shown to 15 significant
- * digits as Excel shows it: 1234.5600000000001 is 1234.56, and an ID typed into a number column, 3.3068119900101101E+17,
- * is 330681199001011000 (its last digits lost when it was typed: the roster rejects it saying so).
- */
-export function numberText(v: string): string {
-  const n = Number(v);
-  if (v.trim() === '' || !Number.isFinite(n)) return v.trim();
-  return String(Number(n.toPrecision(15)));
-}
-
 export interface SheetToCsvOptions {
   /** The sheet to read: its name, or its number (1 is the first); the first visible sheet when not given. */
   sheet?: string;
@@ -141,6 +119,7 @@ export interface SheetToCsvOptions {
  * (ISO, from a cell formatted as a date); text as saved; a formula's saved value. `label` names the file in errors.
  */
 export async function sheetToCsv(path: string, label: string, dest: string, o: SheetToCsvOptions = {}): Promise<SheetRead> {
+  if (bookKind(path) === 'cfb') return writeXlsSheet(path, label, dest, o);
   const entries = entriesOf(path, label);
   try {
     return await writeSheet(path, label, dest, entries, o);
@@ -160,6 +139,7 @@ interface Book {
 
 /** The worksheets of the workbook `path` in order, each with whether the workbook hides it. */
 export function worksheetsOf(path: string, label: string): { name: string; hidden: boolean }[] {
+  if (bookKind(path) === 'cfb') return openXls(path, label).sheets.map(({ name, hidden }) => ({ name, hidden }));
   const entries = entriesOf(path, label);
   try {
     return openBook(path, label, entries).sheets.map(({ name, hidden }) => ({ name, hidden }));
@@ -205,28 +185,64 @@ function openBook(path: string, label: string, entries: Map<string, ZipEntry>): 
   return { entries, rels, date1904, sheets };
 }
 
+/** The sheet `want` names (its name, or its number from 1), or the first visible one: its index. */
+function chooseSheet(sheets: { name: string; hidden: boolean }[], want: string | undefined, label: string): number {
+  if (want === undefined) return Math.max(0, sheets.findIndex((s) => !s.hidden));
+  const w = want.trim();
+  let i = sheets.findIndex((s) => s.name === w);
+  if (i < 0) i = sheets.findIndex((s) => s.name.trim().toLowerCase() === w.toLowerCase());
+  if (i < 0 && /^[1-9]\d*$/.test(w) && Number(w) <= sheets.length) i = Number(w) - 1;
+  if (i < 0) throw new RosterError(`${label}: no sheet "${w}" (its sheets: ${sheets.map((s, k) => `${k + 1} ${s.name}`).join(', ')})`);
+  return i;
+}
+
 async function writeSheet(path: string, label: string, dest: string, entries: Map<string, ZipEntry>, o: SheetToCsvOptions): Promise<SheetRead> {
   const { rels, date1904, sheets } = openBook(path, label, entries);
-  const names = sheets.map((s) => s.name);
-  let chosen = sheets.find((s) => !s.hidden) ?? sheets[0]!;
-  if (o.sheet !== undefined) {
-    const want = o.sheet.trim();
-    const found = sheets.find((s) => s.name === want) ?? sheets.find((s) => s.name.trim().toLowerCase() === want.toLowerCase()) ?? (/^[1-9]\d*$/.test(want) ? sheets[Number(want) - 1] : undefined);
-    if (!found) throw new RosterError(`${label}: no sheet "${want}" (its sheets: ${names.map((n, i) => `${i + 1} ${n}`).join(', ')})`);
-    chosen = found;
-  }
+  const chosen = sheets[chooseSheet(sheets, o.sheet, label)]!;
   const sheetEntry = entries.get(chosen.part);
   if (!sheetEntry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`);
   const shared = await sharedStrings(path, entries, byType(rels, 'sharedStrings')?.target);
   const dates = dateStyles(path, entries, byType(rels, 'styles')?.target);
+  return writeCopy(dest, label, async (out) => {
+    const read = await copySheet(path, sheetEntry, out, { shared, dates, date1904, label, onProgress: o.onProgress });
+    return { ...read, sheet: chosen.name, sheets: sheets.map((s) => s.name) };
+  });
+}
 
+/** One sheet of an Excel 97–2003 workbook (xls.ts) written as writeSheet writes one of an .xlsx. */
+async function writeXlsSheet(path: string, label: string, dest: string, o: SheetToCsvOptions): Promise<SheetRead> {
+  const book = openXls(path, label);
+  const index = chooseSheet(book.sheets, o.sheet, label);
+  const sheet = readXlsSheet(book, index, label);
+  return writeCopy(dest, label, async (out) => {
+    const rows = new SheetRows(out);
+    for (const row of sheet.rows) rows.add(row.row, row.cells.map(csvCell), row.hidden);
+    const cells = (refs: string[]): CellList => ({ count: refs.length, first: refs.slice(0, FIRST_SHOWN) });
+    return {
+      ...rows.end(),
+      merges: sheet.merges,
+      unsavedFormulas: cells([]),
+      errors: cells(sheet.errors),
+      emptyFormulas: cells(sheet.emptyFormulas),
+      sheet: book.sheets[index]!.name,
+      sheets: book.sheets.map((s) => s.name),
+    };
+  });
+}
+
+/**
+ * Write a sheet's CSV copy to `dest` with `copy`, then widen its first rows to its widest row (padHead) and fill
+ * or refuse the merged cells below its header (sheetMerges.ts).
+ */
+async function writeCopy(dest: string, label: string, copy: (out: LineFile) => Promise<Copied & Pick<SheetRead, 'sheet' | 'sheets' | 'emptyFormulas'>>): Promise<SheetRead> {
   const fd = openSync(dest, 'w');
   try {
-    const read = await copySheet(path, sheetEntry, new LineFile(fd), { shared, dates, date1904, label, onProgress: o.onProgress });
+    const read = await copy(new LineFile(fd));
     closeSync(fd);
     if (read.widest > read.headWidth) padHead(dest, read.head, read.headBytes, read.widest);
     const merged = applyMerges(dest, mergesBelowHeader(read.merges, read.head, label));
-    return { sheet: chosen.name, sheets: names, rows: read.rows, unsavedFormulas: read.unsavedFormulas, errors: read.errors, merged, hidden: read.hidden };
+    const { sheet, sheets, rows, unsavedFormulas, errors, emptyFormulas, hidden } = read;
+    return { sheet, sheets, rows, unsavedFormulas, errors, ...(emptyFormulas?.count ? { emptyFormulas } : {}), merged, hidden };
   } catch (e) {
     try {
       closeSync(fd);
@@ -252,7 +268,7 @@ export function readSheetWhole(path: string, label: string): WholeSheet {
   const entries = entriesOf(path, label);
   try {
     const { rels, date1904, sheets } = openBook(path, label, entries);
-    const chosen = sheets.find((s) => !s.hidden) ?? sheets[0]!;
+    const chosen = sheets[chooseSheet(sheets, undefined, label)]!;
     const entry = entries.get(chosen.part);
     if (!entry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`);
     const xml = readEntry(path, entry).toString('utf8');
@@ -309,34 +325,63 @@ interface Copied {
   hidden: CellList;
 }
 
+const noteCell = (list: CellList, ref: string): void => {
+  if (list.count++ < FIRST_SHOWN) list.first.push(ref);
+};
+
+/** The rows of a sheet's CSV copy: sheet row N on line N, each as wide as the header's rows, the first held until the header is among them. */
+class SheetRows {
+  private readonly head: string[][] = [];
+  private headWidth = 0;
+  private headBytes = 0;
+  private headWritten = false;
+  private widest = 0;
+  /** The sheet row the next line is. */
+  next = 1;
+  private readonly hidden: CellList = { count: 0, first: [] };
+
+  constructor(private readonly out: LineFile) {}
+
+  /** Sheet row `r` (after every row added before it), its cells as csvCell wrote them; `hidden` when the sheet hides it. */
+  add(r: number, cells: string[], hidden: boolean): void {
+    // A row of nothing writes nothing: the blank lines before the next row that holds something come with it,
+    // and the formatted rows below a table leave none behind.
+    if (!cells.length) return;
+    if (hidden) noteCell(this.hidden, String(r));
+    for (; this.next < r; this.next++) this.line([]);
+    this.widest = Math.max(this.widest, cells.length);
+    this.line(cells);
+    this.next++;
+  }
+
+  // Every row as wide as the header's rows (a sheet has no short rows: its empty cells are simply not saved).
+  private line(cells: string[]): void {
+    if (this.headWritten) this.out.write(padded(cells, this.headWidth));
+    else if (this.head.push(cells) >= HEAD_ROWS) this.writeHead();
+  }
+
+  private writeHead(): void {
+    this.headWidth = Math.max(0, ...this.head.map((r) => r.length));
+    const text = this.head.map((cells) => padded(cells, this.headWidth)).join('');
+    this.headBytes = Buffer.byteLength(text);
+    this.out.write(text);
+    this.headWritten = true;
+  }
+
+  end(): Pick<Copied, 'rows' | 'head' | 'headBytes' | 'headWidth' | 'widest' | 'hidden'> {
+    if (!this.headWritten) this.writeHead();
+    this.out.flush();
+    return { rows: this.next - 1, head: this.head, headBytes: this.headBytes, headWidth: this.headWidth, widest: this.widest, hidden: this.hidden };
+  }
+}
+
 async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyContext): Promise<Copied> {
   let p = '';
-  const head: string[][] = [];
-  let headWidth = 0;
-  let headBytes = 0;
-  let headWritten = false;
-  let widest = 0;
-  let next = 1; // the sheet row the next line is
+  const rows = new SheetRows(out);
   const unsavedFormulas: CellList = { count: 0, first: [] };
   const errors: CellList = { count: 0, first: [] };
-  const hidden: CellList = { count: 0, first: [] };
-  const note = (list: CellList, ref: string): void => {
-    if (list.count++ < FIRST_SHOWN) list.first.push(ref);
-  };
-  const writeHead = (): void => {
-    headWidth = Math.max(0, ...head.map((r) => r.length));
-    const text = head.map((cells) => padded(cells, headWidth)).join('');
-    headBytes = Buffer.byteLength(text);
-    out.write(text);
-    headWritten = true;
-  };
-  // Every row as wide as the header's rows (a sheet has no short rows: its empty cells are simply not saved).
-  const line = (cells: string[]): void => {
-    if (headWritten) out.write(padded(cells, headWidth));
-    else if (head.push(cells) >= HEAD_ROWS) writeHead();
-  };
   const merges: string[] = [];
-  const parts = elementStream(streamEntry(path, entry), 'worksheet', ['row', 'mergeCell'], (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(next - 1, read, entry.size)));
+  const parts = elementStream(streamEntry(path, entry), 'worksheet', ['row', 'mergeCell'], (prefix) => (p = prefix), c.onProgress && ((read) => c.onProgress!(rows.next - 1, read, entry.size)));
   for await (const { name, element: row } of parts) {
     if (name === 'mergeCell') {
       const ref = attr(row.attrs, 'ref');
@@ -344,21 +389,12 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
       continue;
     }
     const given = attr(row.attrs, 'r');
-    const r = given ? Number(given) : next;
-    if (!Number.isInteger(r) || r < next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`);
-    const cells = rowCells(row.content, r, p, c, (where) => note(unsavedFormulas, where), (where) => note(errors, where)).map(csvCell);
-    // A row of formatting only writes nothing: the blank lines before the next row that holds something come with it,
-    // and the formatted rows below a table leave none behind.
-    if (!cells.length) continue;
-    if (/^(1|true)$/.test(attr(row.attrs, 'hidden') ?? '')) note(hidden, String(r));
-    for (; next < r; next++) line([]);
-    widest = Math.max(widest, cells.length);
-    line(cells);
-    next++;
+    const r = given ? Number(given) : rows.next;
+    if (!Number.isInteger(r) || r < rows.next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`);
+    const cells = rowCells(row.content, r, p, c, (where) => noteCell(unsavedFormulas, where), (where) => noteCell(errors, where)).map(csvCell);
+    rows.add(r, cells, /^(1|true)$/.test(attr(row.attrs, 'hidden') ?? ''));
   }
-  if (!headWritten) writeHead();
-  out.flush();
-  return { rows: next - 1, head, headBytes, headWidth, widest, unsavedFormulas, errors, merges, hidden };
+  return { ...rows.end(), unsavedFormulas, errors, merges };
 }
 
 /**
@@ -469,6 +505,14 @@ export function sheetNotes(label: string, read: SheetRead, lang: NoteLang = 'en'
       zh
         ? `${label}: ${f.count} 个公式单元格没有保存计算结果 (${cells(f)}), 按公式文本读取, 不能作为数值; 请用 Excel 或 WPS 打开该文件并重新保存`
         : `${label}: ${f.count} formula cell(s) saved without their value (${cells(f)}), read as the formula, which is no value; open the workbook in Excel or WPS and save it again`,
+    );
+  }
+  const empty = read.emptyFormulas;
+  if (empty?.count) {
+    notes.push(
+      zh
+        ? `${label}: ${empty.count} 个公式单元格保存的值为空 (${cells(empty)}), 按空白读取; 若该文件由不计算公式的程序导出 (如 xlwt), 这些值从未算出: 请用 Excel 或 WPS 打开并重新保存`
+        : `${label}: ${empty.count} formula cell(s) saved with an empty value (${cells(empty)}), read as blank; if a program that does not calculate formulas wrote the file (xlwt does), their values were never worked out: open it in Excel or WPS and save it again`,
     );
   }
   const e = read.errors;

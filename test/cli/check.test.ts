@@ -228,6 +228,19 @@ describe('check and calc agree', () => {
     expect(nowhere.stdout.toString()).toBe('');
   });
 
+  it('--save into an .xls (read by calc, not written) or to a new .xls name is refused before the case is evaluated, the file untouched', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const xls = join(dir, 'roster.xls');
+    const bytes = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.xls'));
+    writeFileSync(xls, bytes);
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', xls], JSON.stringify(CASES.zhuji));
+    expect([r.status, r.stdout.toString(), r.stderr.toString()]).toEqual([1, '', `subsidy: ${xls}: an Excel 97–2003 or WPS workbook (.xls, .et), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)\n`]);
+    expect(readFileSync(xls).equals(bytes)).toBe(true);
+    const fresh = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'new.xls')], JSON.stringify(CASES.zhuji));
+    expect([fresh.status, fresh.stdout.toString(), fresh.stderr.toString()]).toEqual([1, '', `subsidy: ${join(dir, 'new.xls')}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)\n`]);
+    expect(existsSync(join(dir, 'new.xls'))).toBe(false);
+  });
+
   it.each(['roster.csv', 'roster.xlsx'])('ZJ-06: --save into a template made with -j (%s: no jurisdiction column), twice, and calc -j pays both rows 50 yuan a day (750.00); the rest of a workbook is left as it was', (name) => {
     const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
     const file = join(dir, name);

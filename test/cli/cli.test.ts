@@ -395,17 +395,26 @@ describe('encodings and headers', () => {
     expect(half.stdout).toContain('rows read 1 = evaluated 0 + rejected 1');
   });
 
-  it('an old or password-protected workbook, UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input', () => {
+  it('UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input; a damaged .xls is refused by the workbook reader, and one through standard input is refused saying to give it by its name', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));
+    const xls = Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex');
+    writeFileSync(join(dir, 'r.xls'), xls);
+    const damaged = `subsidy: ${join(dir, 'r.xls')}: an Excel 97–2003 workbook (.xls) that cannot be read: it is 17 bytes, shorter than a compound file's header (512): the file is cut short\n`;
+    const book = cli(['calc', join(dir, 'r.xls'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([book.code, book.stderr]).toEqual([1, damaged]);
+    const bookEstimate = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.xls'), '-o', join(dir, 'out')]);
+    expect([bookEstimate.code, bookEstimate.stderr]).toEqual([1, damaged]);
+    const bookPiped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], xls);
+    expect([bookPiped.code, bookPiped.stderr]).toEqual([1, 'subsidy: (stdin): an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one, not a CSV file: give it by its file name: a workbook is read from a file, not through standard input\n']);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
     const files: [string, Buffer, string][] = [
-      ['r.xls', Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex'), 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one'],
       ['r.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(csv.toString('utf8').replaceAll(',', '\t'), 'utf16le')]), 'UTF-16 text (as Excel saves "Unicode text")'],
       ['r.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF file'],
     ];
     for (const [name, bytes, what] of files) {
       writeFileSync(join(dir, name), bytes);
-      const fix = name === 'r.xls' ? 'save it as .xlsx (Excel 工作簿, without a password) or as CSV and give that file' : 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
+      const fix = 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
       const advice = `${what}, not a CSV file: ${fix}\n`;
       const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
       expect([r.code, r.stderr]).toEqual([1, `subsidy: ${join(dir, name)}: ${advice}`]);

@@ -8,7 +8,8 @@ import { FIELD_BY_NAME, headerField } from '../../src/engine/fields.js';
 import { findProgram, findTable, parseCell } from '../../src/engine/intake.js';
 import { type OutputKind, outputColumns } from '../../src/io/csvOut.js';
 import { cellsOf } from '../../src/io/sheetLines.js';
-import { numberText, sheetToCsv } from '../../src/io/workbook.js';
+import { numberText } from '../../src/io/cellValues.js';
+import { sheetToCsv } from '../../src/io/workbook.js';
 import { readEntry, zipEntries } from '../../src/io/zip.js';
 import { loadTables } from '../../src/tables/load.js';
 import { residentId } from '../helpers.js';
@@ -54,7 +55,7 @@ describe('a roster given as a workbook', () => {
     const empty = cli(['calc', join(dir, 'empty.xlsx'), '-j', 'zhuji', '-o', join(dir, 'out')]);
     expect([empty.code, empty.stderr]).toEqual([1, `subsidy: ${join(dir, 'empty.xlsx')}: its sheet "花名册" is empty (its sheets: 花名册, 说明; --sheet NAME reads another)\n`]);
     const csv = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', tmp(), '--sheet', '花名册']);
-    expect([csv.code, csv.stderr]).toEqual([1, 'subsidy: --sheet chooses a sheet of a workbook (.xlsx); fixtures/zhuji/roster.csv is not one\n']);
+    expect([csv.code, csv.stderr]).toEqual([1, 'subsidy: --sheet chooses a sheet of a workbook (.xlsx, .xls); fixtures/zhuji/roster.csv is not one\n']);
   });
 
   it('rows are named by their sheet row; an ID typed into a number column and a formula saved without its value are rejected saying so (ZJ-01)', () => {
@@ -165,6 +166,74 @@ describe('a roster given as a workbook', () => {
     const rc = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', join(dir, 'rc')]);
     expect(r.code).toBe(0);
     expect(read(join(dir, 'rx', 'estimate.csv'))).toBe(read(join(dir, 'rc', 'estimate.csv')));
+  });
+});
+
+describe('a roster given as an Excel 97–2003 workbook (.xls)', () => {
+  it('fixtures/zhuji/roster.xls (roster.xlsx saved as .xls by LibreOffice) is paid as roster.csv is: ZJ-01 3500 at the cap, ZJ-06 50 × 15 days', () => {
+    const [x, c] = [tmp(), tmp()];
+    const book = cli(['calc', 'fixtures/zhuji/roster.xls', '-j', 'zhuji', '-o', x]);
+    expect([book.code, book.stderr, book.temp]).toEqual([0, 'fixtures/zhuji/roster.xls: read sheet "花名册" (1 of 2; the others: 说明; --sheet NAME reads another)\n', []]);
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', c]).code).toBe(0);
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(read(join(x, f)).replaceAll('roster.xls', 'roster.csv')).toBe(read(join(c, f)));
+    }
+    const lines = read(join(x, 'breakdown.csv')).split('\r\n');
+    expect(lines.find((l) => l.startsWith('fixtures/zhuji/roster.xls,2,') && l.includes(',cert_training,'))).toContain(',approved,ok,eligible,3500.00,ceiling,');
+    expect(lines.find((l) => l.startsWith('fixtures/zhuji/roster.xls,2,') && l.includes(',living_allowance,'))).toContain('50 yuan/day × 15 day = 750.00 yuan');
+    const r = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.xls', '-o', join(x, 'e')]);
+    const rc = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', join(c, 'e')]);
+    expect(r.code).toBe(0);
+    expect(read(join(x, 'e', 'estimate.csv'))).toBe(read(join(c, 'e', 'estimate.csv')));
+  });
+
+  it('a sheet with a title, merged cells, formulas and a hidden row: ZJ-01 pays 3500 at the cap and 2800 as claimed (a formula), ZJ-06 750; the merged cost and the ID typed as a number are rejected; every note said', () => {
+    const x = tmp();
+    const file = 'test/workbooks/features.xls';
+    const r = cli(['calc', file, '-j', 'zhuji', '-o', x]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').slice(0, 5)).toEqual([
+      `${file}: read sheet "花名册" (1 of 4; the others: 隐藏, 长名单, 说明; --sheet NAME reads another)`,
+      `${file}: 1 cell(s) hold a formula error (#N/A, #VALUE! …) (L5), read as that text`,
+      `${file}: 1 merged cell(s) read into every row they cover, as the sheet shows them: D5:D6 (补贴项目)`,
+      `${file}: 1 merged cell(s) hold a number (K9:K10 (培训费用)): whether it is each row's or the block's is not said, so every row it covers is rejected; unmerge it and give each row its own figure`,
+      `${file}: 1 row(s) the sheet hides read like the others (rows 7): hiding or filtering rows out does not leave them out`,
+    ]);
+    expect(r.stdout).toContain('rows read 8 = evaluated 5 + rejected 3');
+    const paid = read(join(x, 'breakdown.csv')).split('\r\n').slice(1, -1).map((l) => [l.split(',')[1], l.split(',')[6], l.split(',')[14], l.split(',')[17]]);
+    expect(paid).toEqual([
+      ['3', 'cert_training', 'approved', '3500.00'],
+      ['3', 'living_allowance', 'approved', '750.00'],
+      ['4', 'cert_training', 'approved', '2800.00'],
+      ['5', 'cert_training', 'denied', '0.00'],
+      ['6', 'cert_training', 'denied', '0.00'],
+      ['7', 'cert_training', 'approved', '600.00'],
+    ]);
+    const rejects = read(join(x, 'rejects.csv')).split('\r\n').slice(1, -1).map((l) => cellsOf(l).slice(1, 5).join(','));
+    expect(rejects).toEqual(['8,person_id,330681199001010000,bad_id', '9,cost,2800 (合并单元格 K9:K10),bad_number', '10,cost,2800 (合并单元格 K9:K10),bad_number']);
+  });
+
+  it('--all-sheets reads the visible sheets of an .xls (the hidden one not, the notes sheet left out): 3000 rows of the long sheet paid ZJ-01', () => {
+    const x = tmp();
+    const file = 'test/workbooks/features.xls';
+    const r = cli(['calc', file, '-j', 'zhuji', '-o', x, '--all-sheets']);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`${file}: reading its 3 sheet(s), each a roster: 花名册, 长名单, 说明 (hidden, not read: 隐藏)`);
+    expect(r.stderr).toContain(`${file}[说明]: no program, date columns, not a roster: not read\n`);
+    expect(r.stdout).toContain('rows read 3008 = evaluated 3005 + rejected 3');
+    const long = read(join(x, 'breakdown.csv')).split('\r\n').filter((l) => l.startsWith(`${file}[长名单],`));
+    expect(long).toHaveLength(3000);
+    // 五级 (L5) at cost 101 yuan: paid as claimed, under the ceiling.
+    expect(long[0]).toContain(',学员1号,cert_training,');
+    expect(long[0]).toContain(',approved,ok,eligible,101.00,actual,');
+  });
+
+  it('an .xls through standard input, and template -o to an .xls name, are refused saying what to do', () => {
+    const dir = tmp();
+    const stdin = spawnSync(process.execPath, [BIN, 'calc', '-', '-j', 'zhuji', '-o', join(dir, 'o')], { cwd: ROOT, input: readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.xls')), env: { ...process.env, NO_COLOR: '1' } });
+    expect([stdin.status, stdin.stderr.toString()]).toEqual([1, 'subsidy: (stdin): an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one, not a CSV file: give it by its file name: a workbook is read from a file, not through standard input\n']);
+    const t = cli(['template', '-j', 'zhuji', '-o', join(dir, 'roster.xls')]);
+    expect([t.code, t.stderr, existsSync(join(dir, 'roster.xls'))]).toEqual([1, `subsidy: ${join(dir, 'roster.xls')}: a template is written as .xlsx (a workbook) or as CSV; name the file .xlsx or .csv\n`, false]);
   });
 });
 

@@ -35,6 +35,8 @@ export async function template(opts: TemplateOptions): Promise<number> {
   if (opts.out) {
     // A file already there is most likely a roster being filled in: an empty template must not replace it.
     if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists; a template is written only to a new file (choose another name)`);
+    // An old-format name would get CSV text Excel opens only after a warning: the formats written are .xlsx and CSV.
+    if (/\.(xls|xlsm|xlsb|et|ods)$/i.test(opts.out)) throw new UsageError(`${opts.out}: a template is written as .xlsx (a workbook) or as CSV; name the file .xlsx or .csv`);
     if (/\.xlsx$/i.test(opts.out)) writeFileAtomic(opts.out, templateWorkbook(columns.map((f) => templateColumn(f, opts.lang, table ? [table] : [...tables.values()])), workbookText(opts.lang)));
     else writeFileAtomic(opts.out, BOM + header);
     process.stderr.write(`wrote ${opts.out}: ${columns.length} columns${table ? ` for ${table.code}` : ''}${program ? ` (${program})` : ''}; values: subsidy tables show ${table?.code ?? '<code>'}\n`);
