@@ -12,10 +12,13 @@ export function isDateFormat(code: string): boolean {
   return /[dy]/i.test(bare);
 }
 
+/** The last day Excel shows as a date, 9999-12-31 (in the 1900 system; a larger number shows as ####). */
+const LAST_SERIAL = 2_958_465;
+
 /** An Excel date serial as an ISO date (its time of day dropped): the 1900 system counts 1900-02-29, which never was. */
 export function serialDate(serial: number, date1904: boolean): string | undefined {
   const days = Math.floor(serial);
-  if (days < 1 || (!date1904 && days === 60)) return undefined;
+  if (!(days >= 1 && days <= LAST_SERIAL) || (!date1904 && days === 60)) return undefined;
   const epoch = date1904 ? Date.UTC(1904, 0, 1) : Date.UTC(1899, 11, days < 60 ? 31 : 30);
   return new Date(epoch + days * 86_400_000).toISOString().slice(0, 10);
 }

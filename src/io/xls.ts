@@ -192,9 +192,25 @@ function workbookStream(path: string, label: string): Buffer {
   return book.data;
 }
 
+/**
+ * `read`, with a read past a record's end (Buffer's RangeError: a length field of a damaged file) refused as damage:
+ * the records' lengths are checked where they are read, and this catches the rest.
+ */
+function guarded<T>(label: string, read: () => T): T {
+  try {
+    return read();
+  } catch (e) {
+    if (e instanceof RangeError) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record ends before its contents do (the file is damaged)`);
+    throw e;
+  }
+}
+
 /** The workbook `path` (.xls) opened: its global part read, its sheets listed. */
 export function openXls(path: string, label: string): XlsBook {
-  const data = workbookStream(path, label);
+  return guarded(label, () => readGlobals(workbookStream(path, label), label));
+}
+
+function readGlobals(data: Buffer, label: string): XlsBook {
   const damaged = (what: string): RosterError => new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${what} (the file is damaged)`);
   let date1904 = false;
   const sheets: XlsBook['sheets'] = [];
@@ -275,6 +291,10 @@ export interface XlsSheet {
 
 /** The cells of sheet `index` of `book` as text: numbers to 15 significant digits, dates (by their cell format) as ISO dates. */
 export function readXlsSheet(book: XlsBook, index: number, label: string): XlsSheet {
+  return guarded(label, () => readSheet(book, index, label));
+}
+
+function readSheet(book: XlsBook, index: number, label: string): XlsSheet {
   const { data } = book;
   const sheet = book.sheets[index]!;
   const damaged = (what: string): RosterError => new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${what} (the file is damaged)`);

@@ -83,6 +83,10 @@ describe('an .xlsx sheet read as a roster', () => {
     expect(serialDate(61, false)).toBe('1900-03-01');
     expect(serialDate(59, false)).toBe('1900-02-28');
     expect(serialDate(60, false)).toBeUndefined(); // 1900-02-29, which Excel counts and the calendar does not
+    // Past 9999-12-31 Excel shows #### in a date cell: read as the number (a date past every table's range), not a crash.
+    expect(serialDate(2958465, false)).toBe('9999-12-31');
+    expect(serialDate(2958466, false)).toBeUndefined();
+    expect(serialDate(1e300, false)).toBeUndefined();
   });
 
   it('an ID typed into a number column reads as Excel shows it, 15 digits then zeros (the roster then rejects it saying so); float noise goes', () => {
