@@ -16,6 +16,8 @@ export interface CopyOptions {
   lang: NoteLang;
   /** Show a bar while a large sheet is read. */
   progress: boolean;
+  /** What each sheet read whole is taken as (allSheets): a roster (calc), or a plan (estimate --plan). */
+  kind?: 'roster' | 'plan';
 }
 
 let folder: string | undefined;
@@ -64,8 +66,8 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
     const zh = o.lang === 'zh';
     process.stderr.write(
       zh
-        ? `${file}: 读取全部 ${read.length} 个工作表, 各作一份花名册: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (隐藏的不读: ${hidden.join(', ')})` : ''}\n`
-        : `${file}: reading its ${read.length} sheet(s), each a roster: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (hidden, not read: ${hidden.join(', ')})` : ''}\n`,
+        ? `${file}: 读取全部 ${read.length} 个工作表, 各作一份${o.kind === 'plan' ? '计划' : '花名册'}: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (隐藏的不读: ${hidden.join(', ')})` : ''}\n`
+        : `${file}: reading its ${read.length} sheet(s), each a ${o.kind ?? 'roster'}: ${read.map((s) => s.name).join(', ')}${hidden.length ? ` (hidden, not read: ${hidden.join(', ')})` : ''}\n`,
     );
     for (const sheet of read) {
       const label = `${file}[${sheet.name}]`;

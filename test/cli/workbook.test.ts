@@ -167,6 +167,42 @@ describe('a roster given as a workbook', () => {
     expect(r.code).toBe(0);
     expect(read(join(dir, 'rx', 'estimate.csv'))).toBe(read(join(dir, 'rc', 'estimate.csv')));
   });
+
+  it('estimate --all-sheets adds up a plan kept a sheet per quarter as the same lines in one CSV (ZJ-01, ZJ-06 …); a notes sheet and an empty one are left out and named, a hidden one not read', () => {
+    const dir = tmp();
+    const plan = read(join(ROOT, 'fixtures', 'estimate', 'zhuji-departments.csv')).replace(/^\uFEFF/, '').trim().split(/\r?\n/);
+    const cells = (line: string): (string | undefined)[] => line.split(',').map((v) => (v === '' ? undefined : /^\d+$/.test(v) ? `n:${v}` : `i:${v}`));
+    const sheet = (lines: string[]): string => [plan[0]!, ...lines].map((l, i) => row(i + 1, cells(l))).join('');
+    writeFileSync(
+      join(dir, 'plan.xlsx'),
+      workbook({
+        sheets: [
+          { name: '说明', rows: row(1, ['i:各季度计划分表填报']) },
+          { name: '一季度', rows: sheet(plan.slice(1, 8)) },
+          { name: '取值', rows: sheet(plan.slice(1, 3)), hidden: true },
+          { name: '二季度', rows: sheet(plan.slice(8)) },
+          { name: 'Sheet3', rows: '' },
+        ],
+      }),
+    );
+    const book = join(dir, 'plan.xlsx');
+    const x = cli(['estimate', '-j', 'zhuji', '--plan', book, '--all-sheets', '-o', join(dir, 'x')]);
+    const c = cli(['estimate', '-j', 'zhuji', '--plan', join(ROOT, 'fixtures', 'estimate', 'zhuji-departments.csv'), '-o', join(dir, 'c')]);
+    expect([x.code, c.code]).toEqual([0, 0]);
+    expect(x.stderr).toBe(
+      [
+        `${book}: reading its 4 sheet(s), each a plan: 说明, 一季度, 二季度, Sheet3 (hidden, not read: 取值)`,
+        `${book}[说明]: no program, planned columns, not a plan: not read`,
+        `${book}[Sheet3]: an empty sheet: not read`,
+        `7 case line(s) read from ${book}[一季度]`,
+        `6 case line(s) read from ${book}[二季度]`,
+        '',
+      ].join('\n'),
+    );
+    expect(read(join(dir, 'x', 'estimate.csv'))).toBe(read(join(dir, 'c', 'estimate.csv')));
+    const none = cli(['estimate', '-j', 'zhuji', '--plan', book, '--all-sheets', '--sheet', '一季度', '-o', join(dir, 'y')]);
+    expect([none.code, none.stderr]).toEqual([1, 'subsidy: --sheet reads one sheet and --all-sheets every one: give either\n']);
+  });
 });
 
 describe('a roster given as an Excel 97–2003 workbook (.xls)', () => {

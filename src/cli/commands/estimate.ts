@@ -13,7 +13,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { type RosterHeader, type SheetCopies, SkippedRows, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
+import { type RosterHeader, type SheetCopies, SkippedRows, readHeader, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
 import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
@@ -24,7 +24,7 @@ import { progressBar } from '../progress.js';
 import type { Progress } from '../../io/pipeline.js';
 import { parseEncoding } from './calc.js';
 import { makeOutputFolder } from '../../io/outputFolder.js';
-import { copyWorkbooks } from '../workbooks.js';
+import { type Copied, copyWorkbooks } from '../workbooks.js';
 
 export interface EstimateOptions {
   jurisdiction: string;
@@ -43,6 +43,8 @@ export interface EstimateOptions {
   encoding: string;
   /** The sheet to read from a plan or roster given as a workbook. */
   sheet?: string;
+  /** Every visible sheet of a plan or roster workbook, read into the one estimate (a plan kept a sheet per department or quarter). */
+  allSheets?: boolean;
   /** A bar on stderr while the plan or roster is read (default: when stderr is a terminal). */
   progress?: boolean;
 }
@@ -180,6 +182,32 @@ async function readCases(
   process.stderr.write(`${read} case line(s) read from ${file}\n`);
 }
 
+/**
+ * The files to read cases from: the plan or roster named, or, a workbook read whole (--all-sheets), those of its
+ * sheets whose header names a programme or label (and, in a plan, the planned count). Others (a 说明 sheet, an empty
+ * one) are left out and named; none left is refused.
+ */
+async function sheetsWithCases(books: Copied, isPlan: boolean, source: string): Promise<string[]> {
+  const kept: string[] = [];
+  for (const file of books.files) {
+    if (!books.sheetsOfBooks.has(file)) {
+      kept.push(file);
+      continue;
+    }
+    const copy = books.copies.get(file)!;
+    if (statSync(copy).size === 0) {
+      process.stderr.write(`${file}: an empty sheet: not read\n`);
+      continue;
+    }
+    const { fields } = await readHeader(copy, 'utf8', file);
+    const missing = [...(fields.includes('program') || fields.includes('label') ? [] : ['program']), ...(isPlan && !fields.includes('planned') ? ['planned'] : [])];
+    if (missing.length) process.stderr.write(`${file}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a ${isPlan ? 'plan' : 'roster'}: not read\n`);
+    else kept.push(file);
+  }
+  if (!kept.length) throw new UsageError(`${source}: no visible sheet holds a ${isPlan ? 'plan (a program or label column, and planned)' : 'roster (a program column)'}`);
+  return kept;
+}
+
 function scenarioChanges(opts: EstimateOptions): { name: string; changes: ScenarioChange[] } | undefined {
   const changes: ScenarioChange[] = [];
   let name = 'scenario';
@@ -219,11 +247,11 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   if (opts.report) checkWritable(opts.report);
   const source = (opts.plan ?? opts.roster)!;
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
-  // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet.
-  const copies = new Map([
-    ...(await copyWorkbooks([source], { sheet: opts.sheet, lang: 'en', progress: showProgress })).copies,
-    ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })).copies,
-  ]);
+  if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
+  // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet).
+  const books = await copyWorkbooks([source], { sheet: opts.sheet, allSheets: opts.allSheets, lang: 'en', progress: showProgress, kind: opts.plan ? 'plan' : 'roster' });
+  const copies = new Map([...books.copies, ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })).copies]);
+  const sources = await sheetsWithCases(books, !!opts.plan, source);
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding), copies) : undefined;
   // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.
   const evalOptions = (): EvaluateOptions => ({
@@ -234,10 +262,12 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const base = new Estimate(table, assumptions, evalOptions());
   const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
   const progress = showProgress ? progressBar() : undefined;
-  await readCases(source, !!opts.plan, opts.encoding, table, tables, (c) => {
-    base.add(c);
-    alternative?.add(c);
-  }, progress, copies);
+  for (const file of sources) {
+    await readCases(file, !!opts.plan, opts.encoding, table, tables, (c) => {
+      base.add(c);
+      alternative?.add(c);
+    }, progress, copies);
+  }
   const baseline = base.rows();
   const scenarioRows = alternative?.rows();
 
