@@ -36,7 +36,7 @@ Exit codes:
 
   program
     .command('calc')
-    .description('evaluate roster CSVs: writes breakdown.csv, summary.csv, persons.csv and rejects.csv to the output folder')
+    .description('evaluate rosters (CSV files or Excel workbooks): writes breakdown.csv, summary.csv, persons.csv and rejects.csv to the output folder')
     .argument('<rosters...>', 'roster CSV files (UTF-8 with or without BOM, or GBK/GB18030) or workbooks (.xlsx, .xls); - reads standard input')
     .option('--sheet <name|n>', 'the sheet to read from a roster workbook (.xlsx, .xls): its name or number (default: the first visible sheet)')
     .option('--all-sheets', 'read every visible sheet of a roster workbook, each a roster (sheets without roster columns are left out, and named)', false)
