@@ -4,6 +4,7 @@ import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
+import { markupKind } from './htmlTable.js';
 import { headerField, headerNote, suggestField } from '../engine/fields.js';
 import type { Bilingual } from '../engine/types.js';
 import type { ChunkRange, SplitFormat } from './chunks.js';
@@ -179,25 +180,12 @@ const NOT_CSV: { magic: number[]; what: string; fix?: string }[] = [
   { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },
 ];
 
-/**
- * What a file of markup is, by its first characters: the "导出Excel" of many web systems is an HTML page named .xls
- * (Excel opens it as a sheet), and Excel 2003 saved sheets as XML. Read as CSV they would be refused for columns
- * nobody reads, with the page's tags as the columns.
- */
-function markupKind(sample: Buffer): string | undefined {
-  const head = sample.subarray(0, 4096).toString('latin1').replace(/^\xef\xbb\xbf/, '').trimStart().toLowerCase();
-  if (!head.startsWith('<')) return undefined;
-  if (head.includes('urn:schemas-microsoft-com:office:spreadsheet') && /<(ss:)?workbook[\s>]/.test(head)) return 'an XML spreadsheet (Excel 2003 XML)';
-  if (/^<(!doctype html|html|head|meta|table|body|style)[\s>]/.test(head) || (head.startsWith('<?xml') && head.includes('<html'))) {
-    return 'a web page (HTML), as the 导出Excel of many web systems makes under a spreadsheet name';
-  }
-  return undefined;
-}
-
 /** Refuse a file that is no CSV (NOT_CSV, or markup), saying how to save it as one. */
 export function refuseNotCsv(label: string, sample: Buffer): void {
+  // A web page named as a file is read (workbook.ts, htmlTable.ts) before any of this; through standard input it is not.
   const markup = markupKind(sample);
-  if (markup) throw new RosterError(`${label}: ${markup}, not a CSV file or a workbook: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) or as CSV, and give that file`);
+  if (markup === 'html') throw new RosterError(`${label}: a web page (HTML), as the 导出Excel of many web systems makes under a spreadsheet name, not a CSV file: give it by its file name: a page is read from a file, not through standard input`);
+  if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file or a workbook: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) or as CSV, and give that file`);
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
   if (!found) return;
   throw new RosterError(`${label}: ${found.what}, not a CSV file: ${found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file'}`);

@@ -9,6 +9,7 @@ import { type NoteLang, RosterError } from './roster.js';
 import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValues.js';
 import { looksLikeCfb } from './cfb.js';
 import { openXls, readXlsSheet } from './xls.js';
+import { type Page, markupKind, readPage, tableRows } from './htmlTable.js';
 
 /** What reading a sheet found, for the run to say. */
 export interface SheetRead {
@@ -23,6 +24,8 @@ export interface SheetRead {
   errors: CellList;
   /** An .xls's formula cells saved with an empty value (XlsSheet.emptyFormulas), read as blank. */
   emptyFormulas?: CellList;
+  /** Set when the file is a web page (htmlTable.ts): its rows are numbered as its table's. */
+  page?: true;
   /** Merged cells below the header, read into their rows or refused (sheetMerges.ts). */
   merged: MergesRead;
   /** Rows the sheet hides (a filter, or hidden by hand) that hold something: read like the others, as a CSV saved from the sheet has them. */
@@ -44,14 +47,17 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 /** True when `first` (a file's first bytes) begins as a zip file does: a workbook, or some other zip. */
 export const looksLikeZip = (first: Uint8Array): boolean => ZIP.every((b, i) => first[i] === b);
 
-/** What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), or neither (also when it cannot be read: its reader says why). */
-export function bookKind(path: string): 'zip' | 'cfb' | undefined {
+/**
+ * What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), a web page (an .xls a web system
+ * exported: htmlTable.ts), or none of them (also when it cannot be read: its reader says why).
+ */
+export function bookKind(path: string): 'zip' | 'cfb' | 'html' | undefined {
   try {
     const fd = openSync(path, 'r');
     try {
-      const first = Buffer.alloc(8);
+      const first = Buffer.alloc(4096);
       const got = first.subarray(0, readSync(fd, first, 0, first.length, 0));
-      return looksLikeZip(got) ? 'zip' : looksLikeCfb(got) ? 'cfb' : undefined;
+      return looksLikeZip(got) ? 'zip' : looksLikeCfb(got) ? 'cfb' : markupKind(got) === 'html' ? 'html' : undefined;
     } finally {
       closeSync(fd);
     }
@@ -60,7 +66,7 @@ export function bookKind(path: string): 'zip' | 'cfb' | undefined {
   }
 }
 
-/** True when the file `path` is a workbook to read a sheet of: a zip file (.xlsx, .xlsm) or a compound file (.xls, .et). */
+/** True when the file `path` is a workbook to read a sheet of: a zip file (.xlsx, .xlsm), a compound file (.xls, .et) or a web page's tables. */
 export const isWorkbookFile = (path: string): boolean => bookKind(path) !== undefined;
 
 interface Relationship {
@@ -119,7 +125,9 @@ export interface SheetToCsvOptions {
  * (ISO, from a cell formatted as a date); text as saved; a formula's saved value. `label` names the file in errors.
  */
 export async function sheetToCsv(path: string, label: string, dest: string, o: SheetToCsvOptions = {}): Promise<SheetRead> {
-  if (bookKind(path) === 'cfb') return writeXlsSheet(path, label, dest, o);
+  const kind = bookKind(path);
+  if (kind === 'cfb') return writeXlsSheet(path, label, dest, o);
+  if (kind === 'html') return writeHtmlSheet(path, label, dest, o);
   const entries = entriesOf(path, label);
   try {
     return await writeSheet(path, label, dest, entries, o);
@@ -139,7 +147,9 @@ interface Book {
 
 /** The worksheets of the workbook `path` in order, each with whether the workbook hides it. */
 export function worksheetsOf(path: string, label: string): { name: string; hidden: boolean }[] {
-  if (bookKind(path) === 'cfb') return openXls(path, label).sheets.map(({ name, hidden }) => ({ name, hidden }));
+  const kind = bookKind(path);
+  if (kind === 'cfb') return openXls(path, label).sheets.map(({ name, hidden }) => ({ name, hidden }));
+  if (kind === 'html') return pageOf(path, label).tables.map((_, i) => ({ name: tableName(i), hidden: false }));
   const entries = entriesOf(path, label);
   try {
     return openBook(path, label, entries).sheets.map(({ name, hidden }) => ({ name, hidden }));
@@ -230,19 +240,46 @@ async function writeXlsSheet(path: string, label: string, dest: string, o: Sheet
   });
 }
 
+/** A web page read for its tables, each a sheet; a page without one refused. */
+function pageOf(path: string, label: string): Page {
+  const page = readPage(path);
+  if (!page.tables.length) throw new RosterError(`${label}: a web page (HTML) with no table in it, so no rows to read: open it in Excel or WPS, save it as .xlsx or as CSV, and give that file`);
+  return page;
+}
+
+const tableName = (i: number): string => `表格${i + 1}`;
+
+/**
+ * A table of a web page saved under a spreadsheet name (htmlTable.ts), written as writeSheet writes a sheet: the
+ * table with the most rows unless `o.sheet` names one (表格2, or 2), since a page's title or search form is often
+ * a small table of its own. Its rows are numbered as the table's rows.
+ */
+async function writeHtmlSheet(path: string, label: string, dest: string, o: SheetToCsvOptions): Promise<SheetRead> {
+  const page = pageOf(path, label);
+  const { tables } = page;
+  const sheets = tables.map((_, i) => ({ name: tableName(i), hidden: false }));
+  const index = o.sheet !== undefined ? chooseSheet(sheets, o.sheet, label) : tables.reduce((best, t, i) => (t.rows > tables[best]!.rows ? i : best), 0);
+  return writeCopy(dest, label, async (out) => {
+    const rows = new SheetRows(out);
+    const merges = tableRows(page, index, (cells, r) => rows.add(r, cells.map(csvCell), false));
+    const none: CellList = { count: 0, first: [] };
+    return { ...rows.end(), merges, unsavedFormulas: none, errors: none, page: true, sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
+  });
+}
+
 /**
  * Write a sheet's CSV copy to `dest` with `copy`, then widen its first rows to its widest row (padHead) and fill
  * or refuse the merged cells below its header (sheetMerges.ts).
  */
-async function writeCopy(dest: string, label: string, copy: (out: LineFile) => Promise<Copied & Pick<SheetRead, 'sheet' | 'sheets' | 'emptyFormulas'>>): Promise<SheetRead> {
+async function writeCopy(dest: string, label: string, copy: (out: LineFile) => Promise<Copied & Pick<SheetRead, 'sheet' | 'sheets' | 'emptyFormulas' | 'page'>>): Promise<SheetRead> {
   const fd = openSync(dest, 'w');
   try {
     const read = await copy(new LineFile(fd));
     closeSync(fd);
     if (read.widest > read.headWidth) padHead(dest, read.head, read.headBytes, read.widest);
     const merged = applyMerges(dest, mergesBelowHeader(read.merges, read.head, label));
-    const { sheet, sheets, rows, unsavedFormulas, errors, emptyFormulas, hidden } = read;
-    return { sheet, sheets, rows, unsavedFormulas, errors, ...(emptyFormulas?.count ? { emptyFormulas } : {}), merged, hidden };
+    const { sheet, sheets, rows, unsavedFormulas, errors, emptyFormulas, page, hidden } = read;
+    return { sheet, sheets, rows, unsavedFormulas, errors, ...(emptyFormulas?.count ? { emptyFormulas } : {}), ...(page ? { page } : {}), merged, hidden };
   } catch (e) {
     try {
       closeSync(fd);
@@ -489,6 +526,13 @@ function padHead(dest: string, head: string[][], headBytes: number, width: numbe
 export function sheetNotes(label: string, read: SheetRead, lang: NoteLang = 'en'): string[] {
   const zh = lang === 'zh';
   const notes: string[] = [];
+  if (read.page) {
+    notes.push(
+      zh
+        ? `${label}: 是网页 (HTML, 网上系统"导出Excel"常见的格式), 按其中的表格读取; 行号从表格第一行起算 (用 Excel 打开时, 表格上方若有其他内容, 行号会靠后)`
+        : `${label}: a web page (HTML, as web systems' 导出Excel makes), read by its table; rows are numbered from the table's first row (Excel, opening the page, shows them lower when anything comes before the table)`,
+    );
+  }
   const cells = (l: CellList): string => `${l.first.join(', ')}${l.count > l.first.length ? (zh ? ' 等' : ' …') : ''}`;
   if (read.sheets.length > 1) {
     const k = read.sheets.indexOf(read.sheet) + 1;

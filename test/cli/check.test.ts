@@ -239,6 +239,10 @@ describe('check and calc agree', () => {
     const fresh = run(['check', '-j', 'zhuji', '--answers', '-', '--save', join(dir, 'new.xls')], JSON.stringify(CASES.zhuji));
     expect([fresh.status, fresh.stdout.toString(), fresh.stderr.toString()]).toEqual([1, '', `subsidy: ${join(dir, 'new.xls')}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)\n`]);
     expect(existsSync(join(dir, 'new.xls'))).toBe(false);
+    const page = join(dir, 'export.xls');
+    writeFileSync(page, '<html><body><table><tr><td>身份证号</td><td>补贴项目</td><td>日期</td></tr></table></body></html>\n');
+    const web = run(['check', '-j', 'zhuji', '--answers', '-', '--save', page], JSON.stringify(CASES.zhuji));
+    expect([web.status, web.stdout.toString(), web.stderr.toString()]).toEqual([1, '', `subsidy: ${page}: a web page (HTML) exported under a spreadsheet name, which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)\n`]);
   });
 
   it.each(['roster.csv', 'roster.xlsx'])('ZJ-06: --save into a template made with -j (%s: no jurisdiction column), twice, and calc -j pays both rows 50 yuan a day (750.00); the rest of a workbook is left as it was', (name) => {

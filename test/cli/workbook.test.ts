@@ -12,7 +12,9 @@ import { numberText } from '../../src/io/cellValues.js';
 import { sheetToCsv } from '../../src/io/workbook.js';
 import { readEntry, zipEntries } from '../../src/io/zip.js';
 import { loadTables } from '../../src/tables/load.js';
+import iconv from 'iconv-lite';
 import { residentId } from '../helpers.js';
+import { EXPORT } from '../htmlExport.js';
 import { row, workbook } from '../xlsxBuilder.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -270,6 +272,27 @@ describe('a roster given as an Excel 97–2003 workbook (.xls)', () => {
     expect([stdin.status, stdin.stderr.toString()]).toEqual([1, 'subsidy: (stdin): an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one, not a CSV file: give it by its file name: a workbook is read from a file, not through standard input\n']);
     const t = cli(['template', '-j', 'zhuji', '-o', join(dir, 'roster.xls')]);
     expect([t.code, t.stderr, existsSync(join(dir, 'roster.xls'))]).toEqual([1, `subsidy: ${join(dir, 'roster.xls')}: a template is written as .xlsx (a workbook) or as CSV; name the file .xlsx or .csv\n`, false]);
+  });
+});
+
+describe('a roster exported by a web system as an HTML page named .xls', () => {
+  it('is read by its largest table: ZJ-01 pays 1500 and 2800 as claimed (1,500.00 read as shown), the programme spread over two rows is read into both, the cost spread over two is refused', () => {
+    const dir = tmp();
+    const file = join(dir, 'export.xls');
+    writeFileSync(file, iconv.encode(EXPORT, 'gb18030'));
+    const r = cli(['calc', file, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n').slice(0, 2)).toEqual([
+      `${file}: a web page (HTML, as web systems' 导出Excel makes), read by its table; rows are numbered from the table's first row (Excel, opening the page, shows them lower when anything comes before the table)`,
+      `${file}: read sheet "表格2" (2 of 2; the others: 表格1; --sheet NAME reads another)`,
+    ]);
+    const paid = read(join(dir, 'out', 'breakdown.csv')).split('\r\n').slice(1, -1).map((l) => cellsOf(l)).map((c) => [c[1], c[5], c[14], c[17], c[18]]);
+    expect(paid).toEqual([
+      ['3', '张 三', 'approved', '1500.00', 'actual'],
+      ['4', '李四 (补录)', 'approved', '2800.00', 'actual'],
+    ]);
+    const rejects = read(join(dir, 'out', 'rejects.csv')).split('\r\n').slice(1, -1).map((l) => cellsOf(l).slice(1, 5).join(','));
+    expect(rejects).toEqual(['5,cost,3000 (合并单元格 H5:H6),bad_number', '6,cost,3000 (合并单元格 H5:H6),bad_number']);
   });
 });
 
