@@ -51,11 +51,11 @@ function span(attrs: string, pattern: RegExp, max: number): number {
 const COLSPAN = /(?:^|\s)colspan\s*=\s*["']?\s*(\d+)/i;
 const ROWSPAN = /(?:^|\s)rowspan\s*=\s*["']?\s*(\d+)/i;
 
-/** Tags whose end breaks a line of text inside a cell (shown as a space, as a line break in a sheet's cell is read). */
+/** Tags that break a line of text inside a cell (a space, as a line break in a sheet's cell is read). */
 const BREAKS = new Set(['br', 'p', 'div', 'li']);
 
-/** Start and end tags, their name and attributes. */
-const TAG = /<(\/?)([a-zA-Z][\w:-]*)([^>]*)>/g;
+/** A start or end tag: its slash, name and attributes (each scan makes its own global copy). */
+const TAG = /<(\/?)([a-zA-Z][\w:-]*)([^>]*)>/;
 
 /** The page `path`'s text and its tables (a table inside another is a table of its own), each with how many rows it has. */
 export function readPage(path: string): Page {
@@ -101,7 +101,7 @@ export function tableRows(page: Page, index: number, onRow: (cells: string[], ro
     for (const c of row) {
       while ((covered[col] ?? 0) > 0) col++;
       while (out.length < col) out.push('');
-      out[col] = decodeEntities(c.text.replace(/[\s\u00a0]+/g, ' ')).replace(/[\s\u00a0]+/g, ' ').trim();
+      out[col] = decodeEntities(c.text).replace(/[\s\u00a0]+/g, ' ').trim();
       if (c.colspan > 1 || c.rowspan > 1) merges.push(`${columnLetter(col + 1)}${r}:${columnLetter(col + c.colspan)}${r + c.rowspan - 1}`);
       for (let k = col; k < col + c.colspan; k++) covered[k] = c.rowspan;
       col += c.colspan;

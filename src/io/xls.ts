@@ -222,9 +222,10 @@ function readGlobals(data: Buffer, label: string): XlsBook {
     if (first) {
       first = false;
       const version = r.end - r.start >= 4 ? data.readUInt16LE(r.start) : 0;
-      if (r.type !== R.BOF || version !== BIFF8) {
-        throw new RosterError(`${label}: an Excel 5.0/95 or older workbook, which is not read: open it and save it as .xlsx (Excel 工作簿) or as CSV`);
-      }
+      // BIFF5 (Excel 5.0/95) has this BOF with version 0x0500; BIFF2–4 (Excel 2.x–4.0) have BOFs of their own.
+      const older = (r.type === R.BOF && version === 0x0500) || r.type === 0x0009 || r.type === 0x0209 || r.type === 0x0409;
+      if (older) throw new RosterError(`${label}: an Excel 5.0/95 or older workbook, which is not read: open it and save it as .xlsx (Excel 工作簿) or as CSV`);
+      if (r.type !== R.BOF || version !== BIFF8) throw damaged("it does not begin with an Excel 97–2003 workbook's first record");
       if (data.readUInt16LE(r.start + 2) !== GLOBALS) throw damaged('it does not begin with the workbook part');
       continue;
     }
