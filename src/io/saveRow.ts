@@ -20,8 +20,8 @@ export { SaveError } from './savedRows.js';
  */
 export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
-  if (!existsSync(file) && /\.(xls|xlsb|et)$/i.test(file)) throw new SaveError(`${file}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)`);
-  if (!existsSync(file) && /\.xls[xm]$/i.test(file)) {
+  if (!existsSync(file) && /\.(xls|xlsm|xlsb|et)$/i.test(file)) throw new SaveError(`${file}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)`);
+  if (!existsSync(file) && /\.xlsx$/i.test(file)) {
     throw new SaveError(`${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`);
   }
   if (!existsSync(file)) return new Set(FIELDS.map((f) => f.name));
