@@ -17,3 +17,13 @@ export function paintStatus(c: ChalkInstance, status: Status, text: string = sta
 }
 
 export { formatYuanGrouped as yuanGrouped } from '../engine/money.js';
+
+/** Characters a terminal shows two columns wide (CJK ideographs, kana, hangul, full-width forms). */
+const WIDE = /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/;
+
+/** How many terminal columns `text` takes. */
+export const displayWidth = (text: string): number => [...text].reduce((a, ch) => a + (WIDE.test(ch) ? 2 : 1), 0);
+
+/** `text` padded with spaces to `width` terminal columns, on the right (end) or the left (start). */
+export const padEndWide = (text: string, width: number): string => text + ' '.repeat(Math.max(0, width - displayWidth(text)));
+export const padStartWide = (text: string, width: number): string => ' '.repeat(Math.max(0, width - displayWidth(text))) + text;

@@ -107,6 +107,7 @@ Example answers file (case.json):
     .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
+    .addOption(new Option('--lang <lang>', "language of estimate.csv's header, the table and the messages").choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
     .action(async (opts) => setExit(await (await commands.estimate()).estimateCommand(opts)));
 
   program

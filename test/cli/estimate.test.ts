@@ -159,3 +159,23 @@ describe('estimate on the seed plans', () => {
     expect(Math.min(...pixels)).toBeGreaterThan(5000);
   });
 });
+
+describe('estimate --lang zh', () => {
+  it('ZJ-01: the same figures (cert_training central 60,207,000.00 for 17 202 cases at the 3500 cap), with Chinese headers, table and messages; unreadable rows named in Chinese', () => {
+    const [en, zh] = [tmp(), tmp()];
+    const plan = 'fixtures/estimate/zhuji-departments.csv';
+    const e = run(['estimate', '-j', 'zhuji', '--plan', plan, '-o', en]);
+    const z = run(['estimate', '-j', 'zhuji', '--plan', plan, '-o', zh, '--lang', 'zh']);
+    expect([e.status, z.status]).toEqual([0, 0]);
+    const [enCsv, zhCsv] = [readFileSync(join(en, 'estimate.csv'), 'utf8').split('\r\n'), readFileSync(join(zh, 'estimate.csv'), 'utf8').split('\r\n')];
+    expect(zhCsv[0]).toBe('\uFEFF情景,地区,文件状态,补贴项目,标签,项目名称,支付对象,人次,低值(元),中值(元),高值(元),无法量化人次,假设,政策依据');
+    expect(zhCsv.slice(1)).toEqual(enCsv.slice(1));
+    const out = z.stdout.toString().split('\n');
+    expect(out[0]).toBe('诸暨市 zhuji — 预算敞口, 元 (低 / 中 / 高)');
+    expect(out.find((l) => l.startsWith('cert_training '))).toMatch(/^cert_training +17202 +30,103,500\.00 +60,207,000\.00 +60,207,000\.00$/);
+    expect(out).toContain('2031 人次未估值: 政策文本未规定其金额 (见 estimate.csv)');
+    expect(z.stderr.toString()).toBe(`从 ${plan} 读取 13 条测算行\n`);
+    const roster = run(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', tmp(), '--lang', 'zh']);
+    expect(roster.stderr.toString().split('\n').slice(0, 2)).toEqual(['fixtures/zhuji/roster.csv 有 2 行无法读取, 未计入测算:', 'fixtures/zhuji/roster.csv 第 31 行, date 列, 值 "2020-13-01": 无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)']);
+  });
+});

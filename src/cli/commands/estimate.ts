@@ -11,7 +11,7 @@ import { formatYuan } from '../../engine/money.js';
 import type { Facts } from '../../engine/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
-import { BOM, csvRow } from '../../io/csvOut.js';
+import { BOM, type Lang, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
 import { type RosterHeader, type SheetCopies, SkippedRows, readHeader, readRoster, refuseMisread, skippedNotes, titleNote } from '../../io/roster.js';
 import { SheetWatch } from '../../io/sheetChecks.js';
@@ -19,7 +19,7 @@ import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
-import { makeChalk, yuanGrouped } from '../format.js';
+import { makeChalk, padEndWide, padStartWide, yuanGrouped } from '../format.js';
 import { progressBar } from '../progress.js';
 import type { Progress } from '../../io/pipeline.js';
 import { parseEncoding } from './calc.js';
@@ -47,6 +47,8 @@ export interface EstimateOptions {
   allSheets?: boolean;
   /** A bar on stderr while the plan or roster is read (default: when stderr is a terminal). */
   progress?: boolean;
+  /** Language of estimate.csv's header, the table and the messages (codes and numbers are the same in both). */
+  lang?: Lang;
 }
 
 function share(name: string, text: string): number {
@@ -70,7 +72,14 @@ async function readCases(
   add: (c: PlanCase) => void,
   progress: Progress | undefined,
   copies: SheetCopies,
+  lang: Lang,
 ): Promise<void> {
+  const zh = lang === 'zh';
+  /** Where a problem is: the file and row, and the column and value when it is a cell's. */
+  const at = (row: number, column?: string, value?: string): string =>
+    zh
+      ? `${file} 第 ${row} 行${column ? `, ${column} 列${value === undefined ? '' : `, 值 "${value}"`}` : ''}`
+      : `${file} row ${row}${column ? `, column ${column}${value === undefined ? '' : `, value "${value}"`}` : ''}`;
   let read = 0;
   const problems: string[] = [];
   // The first few reasons are kept to show; all are counted.
@@ -91,7 +100,7 @@ async function readCases(
   const onHeader = (h: RosterHeader): void => {
     watch = new SheetWatch(file, h, { totals: true, blank: isPlan ? [] : ['program'] });
     refuseMisread(file, h);
-    const titles = titleNote(h);
+    const titles = titleNote(h, lang);
     if (titles) process.stderr.write(`${titles}\n`);
   };
   for await (const rec of readRoster(file, parseEncoding(encoding), onHeader, (bytes) => progress?.tick(rows, bytes), copies)) {
@@ -103,16 +112,17 @@ async function readCases(
     }
     if (rec.short) skippedRows.add('short', rec.row);
     if (rec.unreadable) {
-      if (isPlan) problems.push(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
-      else skip(`${rec.file} row ${rec.row}: ${rec.unreadable.en}`);
+      const what = `${at(rec.row)}: ${zh ? rec.unreadable.zh : rec.unreadable.en}`;
+      if (isPlan) problems.push(what);
+      else skip(what);
       continue;
     }
     const named = rec.cells.get('jurisdiction');
     const theirs = named === undefined ? table : findTable(tables, named);
     if (theirs !== table) {
       const what = theirs
-        ? `${rec.file} row ${rec.row}, column jurisdiction, value "${named}": this estimate is for ${table.code} (-j)`
-        : `${rec.file} row ${rec.row}, column jurisdiction, value "${named}": unknown jurisdiction (known: ${[...tables.keys()].join(', ')})`;
+        ? `${at(rec.row, 'jurisdiction', named)}: ${zh ? `本次测算只针对 ${table.code} (-j)` : `this estimate is for ${table.code} (-j)`}`
+        : `${at(rec.row, 'jurisdiction', named)}: ${zh ? `未知地区 (可选: ${[...tables.keys()].join(', ')})` : `unknown jurisdiction (known: ${[...tables.keys()].join(', ')})`}`;
       if (isPlan) problems.push(what);
       else if (theirs) elsewhere.set(theirs.code, (elsewhere.get(theirs.code) ?? 0) + 1);
       else skip(what);
@@ -125,7 +135,7 @@ async function readCases(
       if (name === 'jurisdiction' || name === 'person_id' || name === 'name') continue;
       const p = parseCell(FIELD_BY_NAME.get(name)!, raw);
       if (p.ok) facts[name] = p.value;
-      else problems.push(`${rec.file} row ${rec.row}, column ${name}, value "${raw}": ${p.reason.en}`);
+      else problems.push(`${at(rec.row, name, raw)}: ${zh ? p.reason.zh : p.reason.en}`);
     }
     if (!isPlan && problems.length > before) {
       skip(...problems.splice(before));
@@ -133,7 +143,7 @@ async function readCases(
     }
     const planned = isPlan ? (facts.planned as number | undefined) : 1;
     if (planned === undefined) {
-      problems.push(`${rec.file} row ${rec.row}: a plan line needs "planned" (计划人次)`);
+      problems.push(`${at(rec.row)}: ${zh ? '计划行须填 "计划人次" (planned)' : 'a plan line needs "planned" (计划人次)'}`);
       continue;
     }
     const given = String(facts.program ?? '');
@@ -144,21 +154,21 @@ async function readCases(
     if (!program && !facts.label) {
       // A roster row without a programme is one calc rejects (missing_column): left out and counted, like the others.
       if (!isPlan) {
-        skip(`${rec.file} row ${rec.row}, column program: no programme given`);
+        skip(`${at(rec.row, 'program')}: ${zh ? '未填补贴项目' : 'no programme given'}`);
         continue;
       }
-      problems.push(`${rec.file} row ${rec.row}: give a programme, or a label for an activity no programme pays for`);
+      problems.push(`${at(rec.row)}: ${zh ? '请填补贴项目; 无补贴项目的活动只填标签 (label)' : 'give a programme, or a label for an activity no programme pays for'}`);
     }
     // A programme the table does not have is most likely mistyped: counted as an unvalued activity, it would drop
     // out of the totals unnoticed (and be called one "the text states no amount for"). A plan stops; a roster's row is
     // left out and counted aloud, as calc rejects it (unknown_program).
     if (given && !found) {
-      const what = `${rec.file} row ${rec.row}, column program, value "${program}": ${unknownProgram(table).en}`;
+      const what = `${at(rec.row, 'program', program)}: ${zh ? unknownProgram(table).zh : unknownProgram(table).en}`;
       if (!isPlan) {
         skip(what);
         continue;
       }
-      problems.push(`${what}; for an activity no programme pays for, give only a label`);
+      problems.push(`${what}${zh ? '; 无补贴项目的活动只填标签 (label)' : '; for an activity no programme pays for, give only a label'}`);
     }
     delete facts.program;
     delete facts.planned;
@@ -168,18 +178,19 @@ async function readCases(
     read++;
   }
   progress?.done();
-  if (problems.length) throw new UsageError(`cannot estimate from ${file}:\n${problems.join('\n')}`);
+  if (problems.length) throw new UsageError(`${zh ? `无法据 ${file} 测算` : `cannot estimate from ${file}`}:\n${problems.join('\n')}`);
   skippedRows.checks = watch?.notes() ?? [];
-  for (const note of skippedNotes(file, skippedRows)) process.stderr.write(`${note}\n`);
+  for (const note of skippedNotes(file, skippedRows, lang)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
-    process.stderr.write(`${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}\n`);
+    const more = `${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}`;
+    process.stderr.write(zh ? `${file} 有 ${skippedCount} 行无法读取, 未计入测算:\n${more}\n` : `${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${more}\n`);
   }
   if (elsewhere.size) {
     const n = [...elsewhere.values()].reduce((a, x) => a + x, 0);
     const by = [...elsewhere].sort(([a], [b]) => a.localeCompare(b)).map(([code, k]) => `${code} ${k}`).join(', ');
-    process.stderr.write(`${n} row(s) of ${file} are for other jurisdictions and are not in this estimate for ${table.code}: ${by}\n`);
+    process.stderr.write(zh ? `${file} 有 ${n} 行属于其他地区, 未计入 ${table.code} 的测算: ${by}\n` : `${n} row(s) of ${file} are for other jurisdictions and are not in this estimate for ${table.code}: ${by}\n`);
   }
-  process.stderr.write(`${read} case line(s) read from ${file}\n`);
+  process.stderr.write(zh ? `从 ${file} 读取 ${read} 条测算行\n` : `${read} case line(s) read from ${file}\n`);
 }
 
 /**
@@ -187,7 +198,9 @@ async function readCases(
  * sheets whose header names a programme or label (and, in a plan, the planned count). Others (a 说明 sheet, an empty
  * one) are left out and named; none left is refused.
  */
-async function sheetsWithCases(books: Copied, isPlan: boolean, source: string): Promise<string[]> {
+async function sheetsWithCases(books: Copied, isPlan: boolean, source: string, lang: Lang): Promise<string[]> {
+  const zh = lang === 'zh';
+  const kind = isPlan ? { zh: '计划', en: 'plan' } : { zh: '花名册', en: 'roster' };
   const kept: string[] = [];
   for (const file of books.files) {
     if (!books.sheetsOfBooks.has(file)) {
@@ -196,15 +209,23 @@ async function sheetsWithCases(books: Copied, isPlan: boolean, source: string): 
     }
     const copy = books.copies.get(file)!;
     if (statSync(copy).size === 0) {
-      process.stderr.write(`${file}: an empty sheet: not read\n`);
+      process.stderr.write(zh ? `${file}: 空工作表, 不读\n` : `${file}: an empty sheet: not read\n`);
       continue;
     }
     const { fields } = await readHeader(copy, 'utf8', file);
     const missing = [...(fields.includes('program') || fields.includes('label') ? [] : ['program']), ...(isPlan && !fields.includes('planned') ? ['planned'] : [])];
-    if (missing.length) process.stderr.write(`${file}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a ${isPlan ? 'plan' : 'roster'}: not read\n`);
+    if (missing.length) {
+      process.stderr.write(zh ? `${file}: 没有 ${missing.join(', ')} 列, 不是${kind.zh}, 不读\n` : `${file}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a ${kind.en}: not read\n`);
+    }
     else kept.push(file);
   }
-  if (!kept.length) throw new UsageError(`${source}: no visible sheet holds a ${isPlan ? 'plan (a program or label column, and planned)' : 'roster (a program column)'}`);
+  if (!kept.length) {
+    throw new UsageError(
+      zh
+        ? `${source}: 没有一个可见工作表是${kind.zh} (${isPlan ? '须有 program 或 label 列, 以及 planned 列' : '须有 program 列'})`
+        : `${source}: no visible sheet holds a ${isPlan ? 'plan (a program or label column, and planned)' : 'roster (a program column)'}`,
+    );
+  }
   return kept;
 }
 
@@ -249,9 +270,10 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
   if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
   // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet).
-  const books = await copyWorkbooks([source], { sheet: opts.sheet, allSheets: opts.allSheets, lang: 'en', progress: showProgress, kind: opts.plan ? 'plan' : 'roster' });
-  const copies = new Map([...books.copies, ...(await copyWorkbooks(opts.catalog, { lang: 'en', progress: showProgress })).copies]);
-  const sources = await sheetsWithCases(books, !!opts.plan, source);
+  const lang = opts.lang ?? 'en';
+  const books = await copyWorkbooks([source], { sheet: opts.sheet, allSheets: opts.allSheets, lang, progress: showProgress, kind: opts.plan ? 'plan' : 'roster' });
+  const copies = new Map([...books.copies, ...(await copyWorkbooks(opts.catalog, { lang, progress: showProgress })).copies]);
+  const sources = await sheetsWithCases(books, !!opts.plan, source, lang);
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, parseEncoding(opts.encoding), copies) : undefined;
   // Outcomes remembered by the facts they read (as calc does): a roster of expected trainees repeats a few cases.
   const evalOptions = (): EvaluateOptions => ({
@@ -266,7 +288,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     await readCases(file, !!opts.plan, opts.encoding, table, tables, (c) => {
       base.add(c);
       alternative?.add(c);
-    }, progress, copies);
+    }, progress, copies, lang);
   }
   const baseline = base.rows();
   const scenarioRows = alternative?.rows();
@@ -274,19 +296,26 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const out = resolve(opts.out);
   makeOutputFolder(out);
   const csvFile = join(out, 'estimate.csv');
-  writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined));
+  writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang));
   if (opts.report) {
     writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined }));
   }
-  printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined);
-  process.stdout.write(`wrote ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
+  printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang);
+  process.stdout.write(`${lang === 'zh' ? '已写出' : 'wrote'} ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
   return 0;
 }
 
 const cases100 = (x: number): string => (x % 100 === 0 ? String(x / 100) : (x / 100).toFixed(2));
 
-function estimateCsv(table: Table, baseline: EstimateRow[], scenario?: { name: string; rows: EstimateRow[] }): string {
-  const header = ['scenario', 'jurisdiction', 'document_status', 'program', 'label', 'program_name', 'payee', 'cases', 'low', 'central', 'high', 'unquantified_cases', 'assumptions', 'citation'];
+/** estimate.csv's columns, in English and Chinese (the Chinese as calc's outputs name the same columns). */
+const ESTIMATE_COLUMNS: [string, string][] = [
+  ['scenario', '情景'], ['jurisdiction', '地区'], ['document_status', '文件状态'], ['program', '补贴项目'], ['label', '标签'], ['program_name', '项目名称'],
+  ['payee', '支付对象'], ['cases', '人次'], ['low', '低值(元)'], ['central', '中值(元)'], ['high', '高值(元)'], ['unquantified_cases', '无法量化人次'],
+  ['assumptions', '假设'], ['citation', '政策依据'],
+];
+
+function estimateCsv(table: Table, baseline: EstimateRow[], scenario: { name: string; rows: EstimateRow[] } | undefined, lang: Lang): string {
+  const header = ESTIMATE_COLUMNS.map(([en, zh]) => (lang === 'zh' ? zh : en));
   const line = (name: string, r: EstimateRow): string =>
     csvRow([name, table.code, table.document.status, r.program, r.label, r.programName.zh, r.payee, cases100(r.casesX100), formatYuan(r.low), formatYuan(r.central), formatYuan(r.high), cases100(r.unquantifiedX100), r.notes.join(' | '), r.citation]);
   const total = (name: string, rows: EstimateRow[]): string => {
@@ -298,28 +327,39 @@ function estimateCsv(table: Table, baseline: EstimateRow[], scenario?: { name: s
   return parts.join('');
 }
 
-function printTable(table: Table, baseline: EstimateRow[], scenario?: { name: string; rows: EstimateRow[] }): void {
+function printTable(table: Table, baseline: EstimateRow[], scenario: { name: string; rows: EstimateRow[] } | undefined, lang: Lang): void {
+  const zh = lang === 'zh';
   const c = makeChalk();
   const y = (fen: number): string => yuanGrouped(fen).padStart(16);
-  const o: string[] = [c.bold(`${table.name.zh} ${table.code} — exposure in yuan (low / central / high)`)];
-  if (table.document.status === 'draft') o.push(c.yellow('DRAFT for comment: amounts are not final'));
-  const head = `${'programme'.padEnd(30)} ${'cases'.padStart(9)} ${'low'.padStart(16)} ${'central'.padStart(16)} ${'high'.padStart(16)}`;
-  o.push(scenario ? `${head} ${`${scenario.name} central`.padStart(18)} ${`${scenario.name} high`.padStart(16)} ${'Δ central'.padStart(14)} ${'Δ high'.padStart(14)}` : head);
+  const o: string[] = [c.bold(`${table.name.zh} ${table.code} — ${zh ? '预算敞口, 元 (低 / 中 / 高)' : 'exposure in yuan (low / central / high)'}`)];
+  if (table.document.status === 'draft') o.push(c.yellow(zh ? '征求意见稿: 金额未定' : 'DRAFT for comment: amounts are not final'));
+  const w = zh
+    ? { programme: '补贴项目', cases: '人次', low: '低值', central: '中值', high: '高值', total: '合计', unquantified: '无法量化' }
+    : { programme: 'programme', cases: 'cases', low: 'low', central: 'central', high: 'high', total: 'TOTAL', unquantified: 'unquantified' };
+  const head = `${padEndWide(w.programme, 30)} ${padStartWide(w.cases, 9)} ${padStartWide(w.low, 16)} ${padStartWide(w.central, 16)} ${padStartWide(w.high, 16)}`;
+  o.push(
+    scenario
+      ? `${head} ${padStartWide(`${scenario.name} ${w.central}`, 18)} ${padStartWide(`${scenario.name} ${w.high}`, 16)} ${padStartWide(`Δ ${w.central}`, 14)} ${padStartWide(`Δ ${w.high}`, 14)}`
+      : head,
+  );
   for (const r of baseline) {
     const name = (r.program || r.label).slice(0, 30).padEnd(30);
     let line = `${name} ${cases100(r.casesX100).padStart(9)} ${y(r.low)} ${y(r.central)} ${y(r.high)}`;
     const s = scenario?.rows.find((x) => x.program === r.program && x.label === r.label);
     if (s) line += ` ${yuanGrouped(s.central).padStart(18)} ${y(s.high)} ${yuanGrouped(s.central - r.central).padStart(14)} ${yuanGrouped(s.high - r.high).padStart(14)}`;
-    if (r.unquantifiedX100) line += c.yellow(`  ${cases100(r.unquantifiedX100)} unquantified`);
+    if (r.unquantifiedX100) line += c.yellow(`  ${cases100(r.unquantifiedX100)} ${w.unquantified}`);
     o.push(line);
   }
   const t = totals(baseline);
-  let total = `${c.bold('TOTAL'.padEnd(30))} ${''.padStart(9)} ${y(t.low)} ${y(t.central)} ${y(t.high)}`;
+  let total = `${c.bold(padEndWide(w.total, 30))} ${''.padStart(9)} ${y(t.low)} ${y(t.central)} ${y(t.high)}`;
   if (scenario) {
     const s = totals(scenario.rows);
     total += ` ${yuanGrouped(s.central).padStart(18)} ${y(s.high)} ${yuanGrouped(s.central - t.central).padStart(14)} ${yuanGrouped(s.high - t.high).padStart(14)}`;
   }
   o.push(total);
-  if (t.unquantifiedX100) o.push(c.yellow(`${cases100(t.unquantifiedX100)} planned case(s) are not valued: the text states no amount for them (see estimate.csv)`));
+  if (t.unquantifiedX100) {
+    const n = cases100(t.unquantifiedX100);
+    o.push(c.yellow(zh ? `${n} 人次未估值: 政策文本未规定其金额 (见 estimate.csv)` : `${n} planned case(s) are not valued: the text states no amount for them (see estimate.csv)`));
+  }
   process.stdout.write(`${o.join('\n')}\n`);
 }
