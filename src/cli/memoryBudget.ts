@@ -13,7 +13,7 @@ export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string
 class OutOfBudget extends Error {}
 
 function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResult> {
-  const bar = job.progress ? progressBar() : undefined;
+  const bar = job.progress ? progressBar(job.lang) : undefined;
   let workDir: string | undefined;
   return new Promise<RunResult>((done, fail) => {
     const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {

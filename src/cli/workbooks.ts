@@ -85,7 +85,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
 /** One sheet of the workbook `file` to a CSV copy (on a thread of its own), its notes said under `label`: the copy's path. */
 async function copySheet(file: string, label: string, sheet: string | undefined, o: CopyOptions): Promise<string> {
   const dest = join(copiesFolder(), `sheet-${++copied}.csv`);
-  const bar = o.progress ? progressBar() : undefined;
+  const bar = o.progress ? progressBar(o.lang) : undefined;
   let started = false;
   const onProgress = (rows: number, bytes: number, total: number): void => {
     if (!started) bar!.start('sheet', undefined, total);

@@ -152,7 +152,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(files, targets, {
-        ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar() : undefined, ledger,
+        ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar(opts.lang) : undefined, ledger,
       });
     // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
     // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
@@ -162,7 +162,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
     const printLedger = (l: LedgerOutcome | undefined): void => {
       if (!ledger || !l) return;
-      process.stdout.write(ledger.run ? `ledger: run ${ledger.run.runId} recorded ${l.recorded!.claims} approved line(s) in ${l.location}\n` : `dry run: nothing recorded in ${l.location}\n`);
+      const zh = opts.lang === 'zh';
+      if (ledger.run) process.stdout.write(zh ? `台账: 本次运行 ${ledger.run.runId} 已将 ${l.recorded!.claims} 笔核准记入 ${l.location}\n` : `ledger: run ${ledger.run.runId} recorded ${l.recorded!.claims} approved line(s) in ${l.location}\n`);
+      else process.stdout.write(zh ? `试运行: 未记入 ${l.location}\n` : `dry run: nothing recorded in ${l.location}\n`);
     };
     // Read from files, a run goes in a worker thread with a capped heap (a ledger run too: the worker opens the ledger);
     // standard input and a roster small beside the budget (4 MB under the default 128 MB) are read here, without a
@@ -201,7 +203,7 @@ function withWorkbooks(files: string[], opts: Pick<CalcOptions, 'xlsx' | 'lang'>
   for (const csv of files) {
     const kind = basename(csv, '.csv') as OutputKind;
     const target = join(dirname(csv), `${kind}.xlsx`);
-    const bar = progress ? progressBar() : undefined;
+    const bar = progress ? progressBar(opts.lang) : undefined;
     bar?.start(`${kind}.xlsx`, undefined, statSync(csv).size);
     const sheets = outputWorkbook(csv, target, kind, opts.lang, bar && ((rows, read) => bar.tick(rows, read)));
     bar?.done();

@@ -283,7 +283,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   // Baseline and scenario take each case as it is read: a roster is never held whole.
   const base = new Estimate(table, assumptions, evalOptions());
   const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
-  const progress = showProgress ? progressBar() : undefined;
+  const progress = showProgress ? progressBar(lang) : undefined;
   for (const file of sources) {
     await readCases(file, !!opts.plan, opts.encoding, table, tables, (c) => {
       base.add(c);
