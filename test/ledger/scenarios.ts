@@ -110,7 +110,7 @@ export function ledgerScenarios(newLedger: () => string): void {
     const dry = calc(roster(dir, 'june.csv', [[PERSON, 'cert_training', '2021-01-10', '钳工', 'L4']]), ledger, ['--dry-run']);
     expect(statuses(dry)).toEqual(['approved:ok']);
     expect(dry.stdout).toContain('dry run: nothing recorded');
-    expect(calc(roster(dir, 'june.csv', [[PERSON, 'cert_training', '2021-01-10', '钳工', 'L4']]), ledger, ['--dry-run', '--lang', 'zh']).stdout).toContain(`试运行: 未记入 ${ledger}`);
+    expect(calc(roster(dir, 'june.csv', [[PERSON, 'cert_training', '2021-01-10', '钳工', 'L4']]), ledger, ['--dry-run', '--lang', 'zh']).stdout).toContain('试运行: 未记入 ');
     expect(cli(['ledger', 'show', PERSON, '--ledger', ledger]).stdout).toContain('3 claim(s)');
   });
 
