@@ -182,10 +182,10 @@ const NOT_CSV: { magic: number[]; what: string; fix?: string }[] = [
 
 /** Refuse a file that is no CSV (NOT_CSV, or markup), saying how to save it as one. */
 export function refuseNotCsv(label: string, sample: Buffer): void {
-  // A web page named as a file is read (workbook.ts, htmlTable.ts) before any of this; through standard input it is not.
+  // A web page or an XML spreadsheet named as a file is read (workbook.ts) before any of this; through standard input it is not.
   const markup = markupKind(sample);
   if (markup === 'html') throw new RosterError(`${label}: a web page (HTML), as the 导出Excel of many web systems makes under a spreadsheet name, not a CSV file: give it by its file name: a page is read from a file, not through standard input`);
-  if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file or a workbook: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) or as CSV, and give that file`);
+  if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file: give it by its file name: a workbook is read from a file, not through standard input`);
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
   if (!found) return;
   throw new RosterError(`${label}: ${found.what}, not a CSV file: ${found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file'}`);

@@ -28,6 +28,7 @@ export function checkSaveTarget(file: string): Set<string> {
   const kind = bookKind(file);
   // An .xls is read (xls.ts) but not written: rows go into an .xlsx or a CSV.
   if (kind === 'cfb') throw new SaveError(`${file}: an Excel 97–2003 or WPS workbook (.xls, .et), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
+  if (kind === 'spreadsheetml') throw new SaveError(`${file}: an XML spreadsheet (Excel 2003 XML), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
   if (kind === 'html') throw new SaveError(`${file}: a web page (HTML) exported under a spreadsheet name, which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
   if (kind === 'zip') return workbookSaveColumns(file);
   return new Set(existingRoster(file).fields.filter(Boolean));

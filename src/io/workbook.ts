@@ -10,6 +10,7 @@ import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValu
 import { looksLikeCfb } from './cfb.js';
 import { openXls, readXlsSheet } from './xls.js';
 import { type Page, markupKind, readPage, tableRows } from './htmlTable.js';
+import { xmlSheetCells, xmlWorksheets } from './xmlSheet.js';
 
 /** What reading a sheet found, for the run to say. */
 export interface SheetRead {
@@ -51,13 +52,13 @@ export const looksLikeZip = (first: Uint8Array): boolean => ZIP.every((b, i) => 
  * What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), a web page (an .xls a web system
  * exported: htmlTable.ts), or none of them (also when it cannot be read: its reader says why).
  */
-export function bookKind(path: string): 'zip' | 'cfb' | 'html' | undefined {
+export function bookKind(path: string): 'zip' | 'cfb' | 'html' | 'spreadsheetml' | undefined {
   try {
     const fd = openSync(path, 'r');
     try {
       const first = Buffer.alloc(4096);
       const got = first.subarray(0, readSync(fd, first, 0, first.length, 0));
-      return looksLikeZip(got) ? 'zip' : looksLikeCfb(got) ? 'cfb' : markupKind(got) === 'html' ? 'html' : undefined;
+      return looksLikeZip(got) ? 'zip' : looksLikeCfb(got) ? 'cfb' : markupKind(got);
     } finally {
       closeSync(fd);
     }
@@ -128,6 +129,7 @@ export async function sheetToCsv(path: string, label: string, dest: string, o: S
   const kind = bookKind(path);
   if (kind === 'cfb') return writeXlsSheet(path, label, dest, o);
   if (kind === 'html') return writeHtmlSheet(path, label, dest, o);
+  if (kind === 'spreadsheetml') return writeXmlSheet(path, label, dest, o);
   const entries = entriesOf(path, label);
   try {
     return await writeSheet(path, label, dest, entries, o);
@@ -150,6 +152,7 @@ export function worksheetsOf(path: string, label: string): { name: string; hidde
   const kind = bookKind(path);
   if (kind === 'cfb') return openXls(path, label).sheets.map(({ name, hidden }) => ({ name, hidden }));
   if (kind === 'html') return pageOf(path, label).tables.map((_, i) => ({ name: tableName(i), hidden: false }));
+  if (kind === 'spreadsheetml') return xmlWorksheets(path, label).map(({ name, hidden }) => ({ name, hidden }));
   const entries = entriesOf(path, label);
   try {
     return openBook(path, label, entries).sheets.map(({ name, hidden }) => ({ name, hidden }));
@@ -237,6 +240,19 @@ async function writeXlsSheet(path: string, label: string, dest: string, o: Sheet
       sheet: book.sheets[index]!.name,
       sheets: book.sheets.map((s) => s.name),
     };
+  });
+}
+
+/** One sheet of an Excel 2003 XML spreadsheet (xmlSheet.ts) written as writeSheet writes one of an .xlsx. */
+async function writeXmlSheet(path: string, label: string, dest: string, o: SheetToCsvOptions): Promise<SheetRead> {
+  const sheets = xmlWorksheets(path, label);
+  const index = chooseSheet(sheets, o.sheet, label);
+  const sheet = xmlSheetCells(sheets[index]!, label);
+  return writeCopy(dest, label, async (out) => {
+    const rows = new SheetRows(out);
+    for (const row of sheet.rows) rows.add(row.row, row.cells.map(csvCell), row.hidden);
+    const cells = (refs: string[]): CellList => ({ count: refs.length, first: refs.slice(0, FIRST_SHOWN) });
+    return { ...rows.end(), merges: sheet.merges, unsavedFormulas: cells([]), errors: cells(sheet.errors), sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
   });
 }
 

@@ -243,6 +243,10 @@ describe('check and calc agree', () => {
     writeFileSync(page, '<html><body><table><tr><td>身份证号</td><td>补贴项目</td><td>日期</td></tr></table></body></html>\n');
     const web = run(['check', '-j', 'zhuji', '--answers', '-', '--save', page], JSON.stringify(CASES.zhuji));
     expect([web.status, web.stdout.toString(), web.stderr.toString()]).toEqual([1, '', `subsidy: ${page}: a web page (HTML) exported under a spreadsheet name, which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)\n`]);
+    const xml = join(dir, 'book.xml');
+    copyFileSync(join(ROOT, 'test', 'workbooks', 'excel2003.xml'), xml);
+    const x2003 = run(['check', '-j', 'zhuji', '--answers', '-', '--save', xml], JSON.stringify(CASES.zhuji));
+    expect([x2003.status, x2003.stdout.toString(), x2003.stderr.toString()]).toEqual([1, '', `subsidy: ${xml}: an XML spreadsheet (Excel 2003 XML), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)\n`]);
   });
 
   it.each(['roster.csv', 'roster.xlsx'])('ZJ-06: --save into a template made with -j (%s: no jurisdiction column), twice, and calc -j pays both rows 50 yuan a day (750.00); the rest of a workbook is left as it was', (name) => {

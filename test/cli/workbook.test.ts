@@ -296,6 +296,24 @@ describe('a roster exported by a web system as an HTML page named .xls', () => {
   });
 });
 
+describe('a roster saved as an Excel 2003 XML spreadsheet', () => {
+  it('is read as a workbook: ZJ-01 pays 1500 and 2800 as claimed (the value a formula saved); the cost merged down two rows, the ID typed as a number and a line under the table are refused', () => {
+    const dir = tmp();
+    const file = 'test/workbooks/excel2003.xml';
+    const r = cli(['calc', file, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr.split('\n')[0]).toBe(`${file}: read sheet "花名册" (1 of 2; the others: 取值; --sheet NAME reads another)`);
+    const paid = read(join(dir, 'out', 'breakdown.csv')).split('\r\n').slice(1, -1).map((l) => cellsOf(l)).map((c) => [c[1], c[14], c[17], c[18]]);
+    expect(paid).toEqual([
+      ['3', 'approved', '1500.00', 'actual'],
+      ['4', 'approved', '2800.00', 'actual'],
+    ]);
+    const rejects = read(join(dir, 'out', 'rejects.csv')).split('\r\n').slice(1, -1).map((l) => cellsOf(l).slice(1, 5).join(','));
+    // Row 6 has both problems; the preparer's line under the table (制表人) is no claim, and is rejected as a CSV's would be.
+    expect(rejects).toEqual(['5,cost,3000 (合并单元格 H5:H6),bad_number', '6,person_id,330681199001010000,bad_id', '6,cost,3000 (合并单元格 H5:H6),bad_number', '8,program,,missing_column', '8,date,,missing_column']);
+  });
+});
+
 describe('template -o roster.xlsx', () => {
   const JURISDICTIONS = readdirSync(join(ROOT, 'fixtures')).filter((d) => existsSync(join(ROOT, 'fixtures', d, 'roster.csv')));
 
