@@ -226,35 +226,41 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
 async function writeXlsSheet(path: string, label: string, dest: string, o: SheetToCsvOptions): Promise<SheetRead> {
   const book = openXls(path, label);
   const index = chooseSheet(book.sheets, o.sheet, label);
-  const sheet = readXlsSheet(book, index, label);
-  return writeCopy(dest, label, async (out) => {
-    const rows = new SheetRows(out);
-    for (const row of sheet.rows) rows.add(row.row, row.cells.map(csvCell), row.hidden);
-    const cells = (refs: string[]): CellList => ({ count: refs.length, first: refs.slice(0, FIRST_SHOWN) });
-    return {
-      ...rows.end(),
-      merges: sheet.merges,
-      unsavedFormulas: cells([]),
-      errors: cells(sheet.errors),
-      emptyFormulas: cells(sheet.emptyFormulas),
-      sheet: book.sheets[index]!.name,
-      sheets: book.sheets.map((s) => s.name),
-    };
-  });
+  return writeSheetRead(dest, label, readXlsSheet(book, index, label), book.sheets, index);
 }
 
 /** One sheet of an Excel 2003 XML spreadsheet (xmlSheet.ts) written as writeSheet writes one of an .xlsx. */
 async function writeXmlSheet(path: string, label: string, dest: string, o: SheetToCsvOptions): Promise<SheetRead> {
   const sheets = xmlWorksheets(path, label);
   const index = chooseSheet(sheets, o.sheet, label);
-  const sheet = xmlSheetCells(sheets[index]!, label);
+  return writeSheetRead(dest, label, xmlSheetCells(sheets[index]!, label), sheets, index);
+}
+
+/** A sheet read whole (an .xls's, an Excel 2003 XML one's), sheet `index` of `sheets`, written as writeSheet writes an .xlsx's. */
+function writeSheetRead(
+  dest: string,
+  label: string,
+  read: { rows: { row: number; cells: string[]; hidden: boolean }[]; merges: string[]; errors: string[]; emptyFormulas?: string[] },
+  sheets: { name: string }[],
+  index: number,
+): Promise<SheetRead> {
   return writeCopy(dest, label, async (out) => {
     const rows = new SheetRows(out);
-    for (const row of sheet.rows) rows.add(row.row, row.cells.map(csvCell), row.hidden);
-    const cells = (refs: string[]): CellList => ({ count: refs.length, first: refs.slice(0, FIRST_SHOWN) });
-    return { ...rows.end(), merges: sheet.merges, unsavedFormulas: cells([]), errors: cells(sheet.errors), sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
+    for (const row of read.rows) rows.add(row.row, row.cells.map(csvCell), row.hidden);
+    return {
+      ...rows.end(),
+      merges: read.merges,
+      unsavedFormulas: cellList([]),
+      errors: cellList(read.errors),
+      ...(read.emptyFormulas ? { emptyFormulas: cellList(read.emptyFormulas) } : {}),
+      sheet: sheets[index]!.name,
+      sheets: sheets.map((s) => s.name),
+    };
   });
 }
+
+/** Cells by reference: how many, and the first few. */
+const cellList = (refs: string[]): CellList => ({ count: refs.length, first: refs.slice(0, FIRST_SHOWN) });
 
 /** A web page read for its tables, each a sheet; a page without one refused. */
 function pageOf(path: string, label: string): Page {
@@ -278,8 +284,7 @@ async function writeHtmlSheet(path: string, label: string, dest: string, o: Shee
   return writeCopy(dest, label, async (out) => {
     const rows = new SheetRows(out);
     const merges = tableRows(page, index, (cells, r) => rows.add(r, cells.map(csvCell), false));
-    const none: CellList = { count: 0, first: [] };
-    return { ...rows.end(), merges, unsavedFormulas: none, errors: none, page: true, sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
+    return { ...rows.end(), merges, unsavedFormulas: cellList([]), errors: cellList([]), page: true, sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
   });
 }
 
