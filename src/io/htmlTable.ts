@@ -85,12 +85,14 @@ export function readPage(path: string): Page {
  * cell's text its characters with tags left out, whitespace runs as one space, trimmed. A table inside one of its
  * cells is not its text. Returns the table's cells spread over several rows or columns (B3:B5).
  */
-export function tableRows(page: Page, index: number, onRow: (cells: string[], row: number) => void): string[] {
+export function tableRows(page: Page, index: number, onRow: (cells: string[], row: number, hidden: boolean) => void): string[] {
   const { html } = page;
   const table = page.tables[index]!;
   const merges: string[] = [];
   const covered: number[] = []; // per column: how many rows below still belong to a cell above
   let row: { text: string; colspan: number; rowspan: number }[] | undefined;
+  /** The row's style hides it (display: none), as Excel then does. */
+  let hidden = false;
   let cell: { text: string; colspan: number; rowspan: number } | undefined;
   let r = 0;
   const endRow = (): void => {
@@ -108,7 +110,7 @@ export function tableRows(page: Page, index: number, onRow: (cells: string[], ro
     }
     for (let k = 0; k < covered.length; k++) if ((covered[k] ?? 0) > 0) covered[k]!--;
     while (out.length && out[out.length - 1] === '') out.pop();
-    onRow(out, r);
+    onRow(out, r, hidden);
     row = undefined;
     cell = undefined;
   };
@@ -127,11 +129,17 @@ export function tableRows(page: Page, index: number, onRow: (cells: string[], ro
     } else if (depth > 0) continue;
     else if (name === 'tr') {
       endRow();
-      if (!closing) row = [];
+      if (!closing) {
+        row = [];
+        hidden = /display\s*:\s*none/i.test(m[3]!);
+      }
     } else if (name === 'td' || name === 'th') {
       cell = undefined;
       if (closing) continue;
-      row ??= []; // a cell before any <tr>
+      if (!row) {
+        row = []; // a cell before any <tr>
+        hidden = false;
+      }
       cell = { text: '', colspan: span(m[3]!, COLSPAN, 1000), rowspan: span(m[3]!, ROWSPAN, 65536) };
       row.push(cell);
     } else if (cell && BREAKS.has(name)) cell.text += ' ';

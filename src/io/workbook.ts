@@ -283,7 +283,7 @@ async function writeHtmlSheet(path: string, label: string, dest: string, o: Shee
   const index = o.sheet !== undefined ? chooseSheet(sheets, o.sheet, label) : tables.reduce((best, t, i) => (t.rows > tables[best]!.rows ? i : best), 0);
   return writeCopy(dest, label, async (out) => {
     const rows = new SheetRows(out);
-    const merges = tableRows(page, index, (cells, r) => rows.add(r, cells.map(csvCell), false));
+    const merges = tableRows(page, index, (cells, r, hidden) => rows.add(r, cells.map(csvCell), hidden));
     return { ...rows.end(), merges, unsavedFormulas: cellList([]), errors: cellList([]), page: true, sheet: sheets[index]!.name, sheets: sheets.map((s) => s.name) };
   });
 }

@@ -45,20 +45,25 @@ describe('a web page read as a workbook', () => {
     expect(readFileSync(dest, 'utf8')).toBe('查询条件: 诸暨市 2020年\n');
   });
 
-  it('cells and rows the page leaves unclosed, a cell spread over rows and columns at once, a table inside a cell (a table of its own), numeric and named entities', () => {
+  it('cells and rows the page leaves unclosed, a cell spread over rows and columns at once, a table inside a cell (a table of its own), a row its style hides, numeric and named entities', () => {
     const read = readPage(
       page(`<!DOCTYPE html><table>
 <tr><th>a<th>b<th>c<th>d
 <tr><td rowspan=2 colspan=2>x &amp; y<td>1<td>&#x4e2d;&#25991;
-<tr><td>2<td><table><tr><td>inner</td></tr></table>
+<tr style="display: none"><td>2<td><table><tr><td>inner</td></tr></table>
 <tr><td>&lt;3&gt;<td>&middot;&unknown;<td><td>4
 </table>`),
     );
     const tables = read.tables.map((_, i) => {
       const rows: string[][] = [];
-      const merges = tableRows(read, i, (cells, r) => (rows[r - 1] = cells));
-      return { rows, merges };
+      const hidden: number[] = [];
+      const merges = tableRows(read, i, (cells, r, hide) => {
+        rows[r - 1] = cells;
+        if (hide) hidden.push(r);
+      });
+      return { rows, merges, hidden };
     });
+    expect(tables.map((t) => t.hidden)).toEqual([[3], []]);
     expect(read.tables.map((t) => t.rows)).toEqual([4, 1]);
     expect(tables.map((t) => t.rows)).toEqual([
       [['a', 'b', 'c', 'd'], ['x & y', '', '1', '中文'], ['', '', '2'], ['<3>', '·&unknown;', '', '4']],
