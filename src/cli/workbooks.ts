@@ -42,7 +42,7 @@ export interface Copied {
 }
 
 /**
- * Each of `files` that is a workbook (.xlsx, .xlsm, .xls or .et, as Excel and WPS save them) read into a CSV copy (or
+ * Each of `files` that is a workbook (isWorkbookFile: .xlsx, .xls, a web page or Excel 2003 XML) read into a CSV copy (or
  * with allSheets each of its visible sheets into one), with what the run should know about it said on stderr. CSV
  * files and standard input are left as they are.
  */

@@ -49,8 +49,9 @@ const ZIP = [0x50, 0x4b, 0x03, 0x04];
 export const looksLikeZip = (first: Uint8Array): boolean => ZIP.every((b, i) => first[i] === b);
 
 /**
- * What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), a web page (an .xls a web system
- * exported: htmlTable.ts), or none of them (also when it cannot be read: its reader says why).
+ * What the file `path` begins as: a zip file (.xlsx), a compound file (.xls, .et), a web page or an Excel 2003 XML
+ * sheet (an .xls a web system exported: htmlTable.ts, xmlSheet.ts), or none of them (also when it cannot be read:
+ * its reader says why).
  */
 export function bookKind(path: string): 'zip' | 'cfb' | 'html' | 'spreadsheetml' | undefined {
   try {
@@ -67,7 +68,7 @@ export function bookKind(path: string): 'zip' | 'cfb' | 'html' | 'spreadsheetml'
   }
 }
 
-/** True when the file `path` is a workbook to read a sheet of: a zip file (.xlsx, .xlsm), a compound file (.xls, .et) or a web page's tables. */
+/** True when the file `path` is a workbook to read a sheet of (bookKind): .xlsx, .xlsm, .xls, .et, a web page's tables or Excel 2003 XML. */
 export const isWorkbookFile = (path: string): boolean => bookKind(path) !== undefined;
 
 interface Relationship {

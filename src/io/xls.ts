@@ -66,7 +66,7 @@ function* records(data: Buffer, from: number, label: string): Generator<Rec> {
     const type = data.readUInt16LE(at);
     const length = data.readUInt16LE(at + 2);
     const start = at + 4;
-    if (start + length > data.length) throw new RosterError(`${label}: a workbook that cannot be read: a record at byte ${at} runs past the end of the workbook stream (the file is damaged)`);
+    if (start + length > data.length) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record at byte ${at} runs past the end of the workbook stream (the file is damaged)`);
     yield { type, start, end: start + length };
     at = start + length;
   }
@@ -151,7 +151,7 @@ class Pieces {
   }
 }
 
-/** A string with a 16-bit length and a flags byte (XLUnicodeString) at `at`: its text and where it ends. */
+/** The text of a string at `at` (before `end`): its length in `lengthBytes` bytes, a flags byte, then its characters (XLUnicodeString, ShortXLUnicodeString). */
 function unicodeString(data: Buffer, at: number, end: number, lengthBytes: 1 | 2): string {
   const count = lengthBytes === 1 ? data[at]! : data.readUInt16LE(at);
   const flags = data[at + lengthBytes]!;
