@@ -35,8 +35,8 @@ export class MergedCellsHint {
   }
 
   add(r: SheetRow): void {
-    if (r.totals || r.headerAgain) {
-      // A block ends at a totals row, and a new sheet starts under the header again.
+    if (r.totals || r.headerAgain || r.footer) {
+      // A block ends at a totals row or the form's sign-off, and a new sheet starts under the header again.
       for (const b of this.blanks.values()) b.open = b.inRun = false;
       return;
     }

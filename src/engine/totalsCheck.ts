@@ -17,6 +17,8 @@ export interface SheetRow {
   totals?: 'sub' | 'grand';
   /** The header again (rosters put together): what follows is another sheet. */
   headerAgain?: boolean;
+  /** A form's sign-off under its rows (制表人：…): no figures of the sheet's, and the end of any merged block. */
+  footer?: boolean;
 }
 
 /** The figures summed: whole numbers and money (in fen), the kinds a sheet's SUM adds up. */
@@ -64,6 +66,7 @@ export class TotalsCheck {
       return;
     }
     if (r.totals) return this.check(r);
+    if (r.footer) return;
     const sums = [this.section, this.grand, this.all];
     if (r.unreadable) {
       for (const s of sums) s.unreadable++;

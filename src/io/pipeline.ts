@@ -35,7 +35,7 @@ export interface StreamOptions extends BatchOptions {
   /** Heap budget in MB of the whole run, shared by its evaluating threads (undefined: none). */
   heapMb?: number;
   onHeader?: (h: RosterHeader) => void;
-  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals, the header again), per kind, and what checking its rows in order found (`checks`). */
+  /** After pass A, per file with any: the rows skipped as neither claims nor rejects (empty, totals, the header again, a sign-off), per kind, and what checking its rows in order found (`checks`). */
   onSkippedRows?: (file: string, skipped: SkippedRows) => void;
   /** After pass B, when any: how many persons' rows give other names than their first (persons.csv other_names). */
   onNamedOtherwise?: (persons: number) => void;

@@ -27,7 +27,8 @@ export interface RosterRecord {
    * Set when the row is not a claim and not a reject either; readers' users skip it and say how many (skippedNotes):
    * - 'empty': every column read is blank (",,,,": rows a spreadsheet saves below its data once they were formatted);
    * - 'totals': the sheet's 合计/小计 row (totalsKind);
-   * - 'header': the header again, where rosters were put together (isHeaderAgain).
+   * - 'header': the header again, where rosters were put together (isHeaderAgain);
+   * - 'footer': a form's sign-off under its rows (制表人：…, 审核人：…, 填报日期：…, 注：…: footerLabel).
    */
   skipped?: SkipKind;
   /** A totals row that is a 小计 (its section's total) rather than a 合计 (TotalsCheck). */
@@ -40,7 +41,7 @@ export interface RosterRecord {
   short?: true;
 }
 
-export type SkipKind = 'empty' | 'totals' | 'header';
+export type SkipKind = 'empty' | 'totals' | 'header' | 'footer';
 
 /**
  * Why a record with more cells than the header is not read: a comma in a cell written without quotes ("1,500", "电工,焊工")
@@ -567,6 +568,7 @@ function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields'
   const byField = cellsByField(fields, cells);
   const totals = totalsKind(cells[0], byField);
   if (totals) return { file, row, cells: byField, skipped: 'totals', ...(totals === 'sub' && { subtotal: true }) };
+  if (isFooter(fields, cells, byField)) return { file, row, cells: byField, skipped: 'footer' };
   if (!byField.size) return { file, row, cells: byField, skipped: 'empty' };
   return count < fields.length && readBeyond(fields, count) ? { file, row, cells: byField, short: true } : { file, row, cells: byField };
 }
@@ -588,6 +590,39 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
   if (id !== undefined) return totalsLabel(id);
   return totalsLabel(first) ?? totalsLabel(cells.get('name'));
 }
+
+/**
+ * A form's sign-off under its rows: 制表人：张三, 审核人：, 填报日期：2021年3月1日, 单位（盖章）, 注：本表一式三份 … Offices' roster
+ * forms end so, and read as claims such rows were rejected for a bad ID and an unknown programme, and taken for
+ * merged cells. The first non-blank cell looked at (the first column's, then the columns read, as the byte cutter
+ * cuts no other) is such a label, and the row has no ID and no programme but labels: a claim needs a programme,
+ * so a row that names one (or gives an ID) is always read as a claim.
+ */
+function isFooter(fields: readonly string[], cells: readonly (string | undefined)[], byField: Map<string, string>): boolean {
+  let first: string | undefined;
+  for (let i = 0; i < fields.length && first === undefined; i++) {
+    if (i > 0 && !fields[i]) continue;
+    const t = cells[i]?.trim();
+    if (t) first = t;
+  }
+  if (first === undefined || !footerLabel(first)) return false;
+  const id = byField.get('person_id');
+  const program = byField.get('program');
+  return (id === undefined || footerLabel(id)) && (program === undefined || footerLabel(program));
+}
+
+/**
+ * Labels of a form's sign-off, each followed by the end of the cell, a colon, a space or a bracket: who made,
+ * filled in, checked or approved the form, its date, a seal, a phone number, notes. 注 only with a colon.
+ */
+const FOOTER_LABEL =
+  /^(?:(?:(?:制表|填表|填报|统计|审核|复核|审批|审定|核对|经办)人?|(?:单位|部门)?负责人|(?:主管|分管)?领导(?:签字)?|签字|签名|联系人|联系电话|(?:制表|填表|填报|报送)日期|(?:填报|申报)单位|(?:(?:填报|申报)?单位)?[（(]?(?:盖章|公章)[)）]?|备注|附注|说明|注意事项)(?:$|[:：\s（(])|注[:：])/;
+
+/** Whether a cell (trimmed) is a form's sign-off label (isFooter). */
+const footerLabel = (cell: string): boolean => {
+  const c = cell.charCodeAt(0);
+  return (c >= 0x4e00 || c === 0x28) && FOOTER_LABEL.test(cell); // a label starts with a CJK character or a bracket (（盖章）): IDs and 序号 never do
+};
 
 /** What a record of these cells is not, if anything: a blank or totals row, or the header again (check --save looks below the data). */
 export function skippedKind(header: Pick<RosterHeader, 'fields' | 'labels'>, cells: readonly string[]): SkipKind | undefined {
@@ -629,7 +664,7 @@ export interface RowList {
 }
 
 /** What the run says of a file's rows: those skipped, per kind, and the claims that end early (RosterRecord.short). */
-const LISTED: readonly (SkipKind | 'short')[] = ['empty', 'totals', 'header', 'short'];
+const LISTED: readonly (SkipKind | 'short')[] = ['empty', 'totals', 'header', 'footer', 'short'];
 
 /** A file's skipped rows per kind, and its short rows (the plain data a chunk hands back). */
 export type SkippedLists = Record<SkipKind | 'short', RowList>;
@@ -639,6 +674,7 @@ export class SkippedRows {
   readonly empty: RowList = { count: 0, rows: [] };
   readonly totals: RowList = { count: 0, rows: [] };
   readonly header: RowList = { count: 0, rows: [] };
+  readonly footer: RowList = { count: 0, rows: [] };
   /** Not skipped, but said: claims that end before the header's last column read. */
   readonly short: RowList = { count: 0, rows: [] };
   /** What checking the totals rows against the rows above them found (TotalsCheck), said after the counts. */
@@ -656,11 +692,11 @@ export class SkippedRows {
     }
   }
   get count(): number {
-    return this.empty.count + this.totals.count + this.header.count;
+    return this.empty.count + this.totals.count + this.header.count + this.footer.count;
   }
   /** The lists alone, as a chunk hands them back. */
   get lists(): SkippedLists {
-    return { empty: this.empty, totals: this.totals, header: this.header, short: this.short };
+    return { empty: this.empty, totals: this.totals, header: this.header, footer: this.footer, short: this.short };
   }
 }
 
@@ -670,11 +706,18 @@ export function skippedNotes(file: string, skipped: SkippedLists & { checks?: st
   const rows = ({ count, rows }: RowList): string =>
     zh ? `第 ${rows.join(', ')}${count > rows.length ? ', …' : ''} 行` : `row${rows.length > 1 ? 's' : ''} ${rows.join(', ')}${count > rows.length ? ', …' : ''}`;
   const notes: string[] = [];
-  const { empty, totals, header, short } = skipped;
+  const { empty, totals, header, footer, short } = skipped;
   if (header.count) {
     notes.push(zh ? `${file}: ${header.count} 行重复了表头, 已单列, 不作为申请读取 (${rows(header)}): 是两张花名册上下拼在一起了吗?` : `${file}: ${header.count} row(s) repeating the header set aside, not read as claims (${rows(header)}): rosters put together one below the other?`);
   }
   if (totals.count) notes.push(zh ? `${file}: ${totals.count} 个合计行(合计/小计, 无身份证号)已单列, 不作为申请读取 (${rows(totals)})` : `${file}: ${totals.count} totals row(s) (合计/小计, no ID) set aside, not read as claims (${rows(totals)})`);
+  if (footer.count) {
+    notes.push(
+      zh
+        ? `${file}: ${footer.count} 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (${rows(footer)})`
+        : `${file}: ${footer.count} sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (${rows(footer)})`,
+    );
+  }
   if (empty.count) notes.push(zh ? `${file}: 跳过 ${empty.count} 个空行, 所读各列均为空 (${rows(empty)})` : `${file}: ${empty.count} empty row(s) skipped, every column read blank (${rows(empty)})`);
   if (short.count) {
     notes.push(

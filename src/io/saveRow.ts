@@ -58,11 +58,12 @@ function existingRoster(file: string): ExistingRoster {
 }
 
 /**
- * Where rows go in a roster that ends in totals rows (合计, with blank rows about them): above them, as a clerk
- * inserts a row above the sheet's 合计, so that rows below the total are not left outside it. The offset in `text`
- * where the block of such rows starts, and the line of its first totals row; undefined when the roster does not end so.
+ * Where rows go in a roster that ends in totals rows (合计) or a sign-off (制表人：…), with blank rows about them:
+ * above them, as a clerk inserts a row above the sheet's 合计, so that rows below the total are not left outside it
+ * nor under the form's signatures. The offset in `text` where the block of such rows starts, and the line of its
+ * first totals row (`totals`) or else of its first sign-off row (`footer`); undefined when the roster does not end so.
  */
-function belowData(r: ExistingRoster): { at: number; line: number } | undefined {
+function belowData(r: ExistingRoster): { at: number; totals?: number; footer?: number } | undefined {
   const lines = r.text.split(/(?<=\n)/);
   const kindOf = (line: string): string | undefined => {
     if (line.trim() === '') return 'empty';
@@ -70,26 +71,30 @@ function belowData(r: ExistingRoster): { at: number; line: number } | undefined 
     const recs = [...cut.push(line.replace(/^\uFEFF/, '')), ...cut.end()];
     return recs.length === 1 && recs[0]!.cells.length ? skippedKind(r, recs[0]!.cells) : undefined;
   };
-  // From the end up, while the lines are blank or totals rows: the last one found is the first totals row.
+  // From the end up, while the lines are blank, totals or sign-off rows: the last one of a kind found is its first.
   let start = lines.length;
   let totals = -1;
+  let footer = -1;
   while (start > 0) {
     const kind = kindOf(lines[start - 1]!);
-    if (kind !== 'empty' && kind !== 'totals') break;
+    if (kind !== 'empty' && kind !== 'totals' && kind !== 'footer') break;
     start--;
     if (kind === 'totals') totals = start;
+    if (kind === 'footer') footer = start;
   }
-  if (totals < 0) return undefined;
-  return { at: lines.slice(0, start).join('').length, line: totals + 1 };
+  if (totals < 0 && footer < 0) return undefined;
+  const at = lines.slice(0, start).join('').length;
+  return totals >= 0 ? { at, totals: totals + 1 } : { at, footer: footer + 1 };
 }
 
 /**
  * Rows of canonical cell text by field name. New file: every roster column, UTF-8 with BOM. Existing file: its own
- * header and encoding, in its columns (rowsForColumns), the rows after its last, or above the totals rows it ends in
- * (belowData): then the line that totals row is on now is returned, for the clerk to bring its figures up to date.
+ * header and encoding, in its columns (rowsForColumns), the rows after its last, or above the totals or sign-off
+ * rows it ends in (belowData): then the line that totals row is on now is returned, for the clerk to bring its
+ * figures up to date (or the line the sign-off now starts on).
  * A workbook: workbookAppend.ts.
  */
-export function appendRows(file: string, given: Record<string, string>[]): { totalsLine?: number; withoutJurisdiction?: true } {
+export function appendRows(file: string, given: Record<string, string>[]): { totalsLine?: number; footerLine?: number; withoutJurisdiction?: true } {
   if (!existsSync(file)) {
     const fields = FIELDS.map((f) => f.name);
     writeFileAtomic(file, BOM + csvRow(fields) + given.map((r) => csvRow(fields.map((f) => r[f] ?? ''))).join(''));
@@ -106,5 +111,7 @@ export function appendRows(file: string, given: Record<string, string>[]): { tot
   const at = below?.at ?? text.length;
   const sep = at === 0 || text[at - 1] === '\n' ? '' : '\r\n';
   writeFileAtomic(file, iconv.encode(text.slice(0, at) + sep + lines + text.slice(at), encoding).toString('latin1'), 'latin1');
-  return below ? { totalsLine: below.line + rows.length, ...dropped } : dropped;
+  if (below?.totals) return { totalsLine: below.totals + rows.length, ...dropped };
+  if (below?.footer) return { footerLine: below.footer + rows.length, ...dropped };
+  return dropped;
 }

@@ -10,6 +10,7 @@ const sheetRow = (rec: RosterRecord): SheetRow => ({
   unreadable: rec.unreadable !== undefined,
   totals: rec.skipped === 'totals' ? (rec.subtotal ? 'sub' : 'grand') : undefined,
   headerAgain: rec.skipped === 'header',
+  footer: rec.skipped === 'footer',
 });
 
 /** Each column named as the sheet's header names it ("费用" for cost). */

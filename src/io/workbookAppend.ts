@@ -25,8 +25,13 @@ function bookRoster(file: string): BookRoster {
   if (!fields.some(Boolean)) throw new SaveError(`${file}: its sheet has no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`);
   const last = sheet.rows.at(-1)!;
   // Rows added below a 合计 row would be outside the total, and inserting above it would move the rows a formula names.
-  if (skippedKind(header!, last.cells) === 'totals') {
-    throw new SaveError(`${file}: its sheet ends in a totals row (row ${last.row}); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)`);
+  // Below a sign-off (制表人：…) they would be under the signatures. Blank rows under either are looked through.
+  let end = sheet.rows.length - 1;
+  let kind = skippedKind(header!, last.cells);
+  while (kind === 'empty' && end > 0) kind = skippedKind(header!, sheet.rows[--end]!.cells);
+  if (kind === 'totals' || kind === 'footer') {
+    const what = kind === 'totals' ? 'a totals row' : 'a sign-off row (制表人 …)';
+    throw new SaveError(`${file}: its sheet ends in ${what} (row ${sheet.rows[end]!.row}); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)`);
   }
   return { sheet, fields, next: last.row + 1 };
 }

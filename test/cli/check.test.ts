@@ -306,6 +306,34 @@ describe('check and calc agree', () => {
     expect(breakdown).toMatch(/r\.csv,3,.*approved,ok,eligible,400\.00/);
   });
 
+  it('ZJ-03: --save to a roster ending in a sign-off (制表人：…) adds the row above it, not under the signatures; into a workbook so ending it is refused', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
+    const file = join(dir, 'r.csv');
+    const head = `地区,身份证号码,补贴项目,日期,证书类型,新证/复审,费用\r\nzhuji,${P1},safety_training,2020-06-01,special_operation,new,650\r\n`;
+    const tail = ',,,,,,\r\n制表人：赵六,,审核人：钱七,,,,\r\n填报日期：2020年6月30日,,,,,,\r\n';
+    writeFileSync(file, head + tail);
+    const answers = { program: 'safety_training', person_id: P2, date: '2020-06-02', certificate: 'special_operation', renewal: 'new', cost: 400 };
+    const r = run(['check', '-j', 'zhuji', '--answers', '-', '--save', file], JSON.stringify(answers));
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(r.stderr.toString()).toContain(`${file}: 1 row(s) added above its sign-off rows (制表人 …, now from line 5)`);
+    expect(readFileSync(file, 'utf8')).toBe(`${head}zhuji,${P2},safety_training,2020-06-02,special_operation,new,400.00\r\n${tail}`);
+    const k = run(['calc', file, '-o', join(dir, 'out')]);
+    expect(k.status).toBe(0);
+    expect(k.stderr.toString()).toContain('r.csv: 2 sign-off or note row(s)');
+    // ZJ-03: 500 at most per certificate: 650 claimed is paid 500, 400 as claimed.
+    const breakdown = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(breakdown).toMatch(/r\.csv,2,.*approved,ok,eligible,500\.00/);
+    expect(breakdown).toMatch(/r\.csv,3,.*approved,ok,eligible,400\.00/);
+    // A workbook whose sheet ends in a sign-off, then a row of blanks: refused, untouched.
+    const book = join(dir, 'r.xlsx');
+    const rows = row(1, ['i:身份证号码', 'i:补贴项目', 'i:日期', 'i:培训天数']) + row(2, [`i:${P2}`, 'i:living_allowance', 'i:2020-05-01', 'n:10']) + row(3, ['i:制表人：赵六', undefined, undefined, undefined]) + row(4, [undefined, undefined, undefined, 'i: ']);
+    writeFileSync(book, workbook({ sheets: [{ name: 'S', rows }] }));
+    const bytes = readFileSync(book);
+    const w = run(['check', '-j', 'zhuji', '--answers', '-', '--save', book], JSON.stringify(CASES.zhuji));
+    expect([w.status, w.stdout.toString(), w.stderr.toString()]).toEqual([1, '', `subsidy: ${book}: its sheet ends in a sign-off row (制表人 …) (row 3); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)\n`]);
+    expect(readFileSync(book).equals(bytes)).toBe(true);
+  });
+
   it('ZJ-03: --save to a roster with a sheet title above its header appends under that header, and calc pays the row', () => {
     const dir = mkdtempSync(join(tmpdir(), 'subsidy-check-'));
     const file = join(dir, 'r.csv');

@@ -262,6 +262,53 @@ describe('encodings and headers', () => {
     expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
   });
 
+  it('ZJ-01: a form\'s sign-off under its rows (制表人, 审核人, 填报日期, （盖章）, 注：) is set aside and named in every reader, not rejected nor taken for merged cells; a row with an ID or a programme is a claim whatever its first column says', () => {
+    const rows = [
+      '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用',
+      `1,王芳,${residentId(1)},cert_training,2020-05-10,L4,2800`,
+      `2,李强,${residentId(2)},,2020-05-10,L4,2800`, // a merged 补贴项目 saved in the row above only: rejected, and named
+      `备注：补录,张伟,${residentId(3)},cert_training,2020-06-10,L3,4000`, // an ID: a claim
+      '说明：,某某公司,,cert_training,2020-06-10,L3,4000', // a programme: a claim (rejected: no ID)
+      ',,,,,,',
+      '合计,,,,,,13600',
+      '制表人：赵六,,审核人：钱七,,,单位负责人：孙八,', // 审核人 in the 补贴项目 column
+      ',填报日期：2020年6月30日,,,,,', // the label in the first column read
+      '（盖章）,,,,,,',
+      '注：本表一式三份。,,,,,,',
+    ];
+    const text = rows.join('\r\n') + '\r\n';
+    const inputs: [string, Buffer][] = [
+      ['utf8.csv', Buffer.from(text)], // cut by hand (fastCsv)
+      ['gbk.csv', iconv.encode(text, 'gbk')], // read from a UTF-8 copy
+      ['tabs.tsv', Buffer.from(text.replaceAll(',', '\t'))], // the general reader
+    ];
+    for (const [name, bytes] of inputs) {
+      const dir = tmp();
+      writeFileSync(join(dir, name), bytes);
+      const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
+      expect(r.code, `${name}: ${r.stderr}`).toBe(0);
+      expect(r.stderr).toContain(`${name}: 4 sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (rows 8, 9, 10, 11)`);
+      expect(r.stderr).toContain(`${name}: 1 row(s) with no 补贴项目 under a row that has one (row 3)`);
+      expect(r.stderr).toContain(`${name}: 1 totals row(s) agree with the rows above them (费用)`);
+      expect(r.stdout).toContain('rows read 4 = evaluated 2 + rejected 2');
+      // ZJ-01: L4 2800 as claimed; row 4 (an ID under its 备注) L3 4000 paid at the 3500 cap.
+      const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+      expect(b).toMatch(new RegExp(`${name.replace('.', '\\.')},2,.*,2800\\.00,`));
+      expect(b).toMatch(new RegExp(`${name.replace('.', '\\.')},4,.*,3500\\.00,ceiling,`));
+      const rejects = readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8');
+      expect(rejects).toContain(`${name},3,program,,missing_column`);
+      expect(rejects).toContain(`${name},5,person_id,,`);
+    }
+    // estimate --roster and --lang zh read it the same way.
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), text);
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', dir]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain('r.csv: 4 sign-off or note row(s)');
+    const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.stderr).toContain('r.csv: 4 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (第 8, 9, 10, 11 行)');
+  });
+
   it('ZJ-01: a 合计 row whose figures the rows above it do not add up to is named (a row left out since the sheet was totalled), on one thread or two', () => {
     const dir = tmp();
     const rows = ['序号,姓名,身份证号码,补贴项目,结业日期,等级,费用,培训天数'];

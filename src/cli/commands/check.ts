@@ -258,11 +258,13 @@ async function finish(tables: Map<string, Table>, table: Table, programs: Progra
       for (const [k, v] of Object.entries(facts)) if (v !== undefined) row[k] = factToCell(k, v);
       return row;
     });
-    const { totalsLine, withoutJurisdiction } = appendRows(opts.save, rows);
+    const { totalsLine, footerLine, withoutJurisdiction } = appendRows(opts.save, rows);
     process.stderr.write(
       totalsLine
         ? `${opts.save}: ${rows.length} row(s) added above its totals row (now line ${totalsLine}), whose figures do not include them yet: bring them up to date\n`
-        : `${opts.save}: ${rows.length} row(s) appended\n`,
+        : footerLine
+          ? `${opts.save}: ${rows.length} row(s) added above its sign-off rows (制表人 …, now from line ${footerLine})\n`
+          : `${opts.save}: ${rows.length} row(s) appended\n`,
     );
     if (withoutJurisdiction) process.stderr.write(`${opts.save}: no jurisdiction column, so the rows say none: read it with -j ${table.code}, as its other rows\n`);
   }
