@@ -39,15 +39,25 @@ export interface EstimateRow {
   high: Fen;
   /** Cases whose amount the text does not state (or a catalogue is missing): counted, never valued at 0. */
   unquantifiedX100: number;
-  notes: string[];
+  /** The assumption behind each figure, and why cases are not valued, in both languages (estimate.csv, the report). */
+  notes: Bilingual[];
 }
 
 export const ASSUMPTION_TEXT = {
-  fixed: 'fixed amount: low = central = high',
-  ceiling: 'ceiling (不超过): high = the cap; central = the cost the plan states, else the cap (as calc pays); low = that cost, else the stated low share of the cap',
-  floor: 'floor or actual (ZJ-10): high = the upper limit; central = as calc pays for the stated cost, else the upper limit; low = the floor',
-  unquantified: 'amount not stated in the text (or catalogue not supplied): counted, not valued',
-} as const;
+  fixed: { en: 'fixed amount: low = central = high', zh: '定额: 低值 = 中值 = 高值' },
+  ceiling: {
+    en: 'ceiling (不超过): high = the cap; central = the cost the plan states, else the cap (as calc pays); low = that cost, else the stated low share of the cap',
+    zh: '限额(不超过): 高值 = 限额; 中值 = 计划所列费用, 未列则为限额(与 calc 的支付相同); 低值 = 所列费用, 未列则为限额的低值比例',
+  },
+  floor: {
+    en: 'floor or actual (ZJ-10): high = the upper limit; central = as calc pays for the stated cost, else the upper limit; low = the floor',
+    zh: '保底或据实(ZJ-10): 高值 = 上限; 中值 = 按所列费用如 calc 支付, 未列则为上限; 低值 = 保底额',
+  },
+  unquantified: {
+    en: 'amount not stated in the text (or catalogue not supplied): counted, not valued',
+    zh: '政策文本未规定金额(或未提供目录): 只计人次, 不估值',
+  },
+} as const satisfies Record<string, Bilingual>;
 
 /** Lines of one case with cost as planned (central) and with no cost at all (every ceiling: high). */
 function evaluateBoth(table: Table, c: PlanCase, date: string, options: EvaluateOptions): { central: Line[]; high: Line[] } {
@@ -109,7 +119,8 @@ export class Estimate {
     if (!program) {
       const r = rowFor(`label:${c.label}`, () => ({
         program: '', label: c.label, programName: { zh: c.label, en: c.label }, payee: '', citation: '',
-        casesX100: 0, low: 0, central: 0, high: 0, unquantifiedX100: 0, notes: [`no programme of ${table.code} states an amount for this activity`],
+        casesX100: 0, low: 0, central: 0, high: 0, unquantifiedX100: 0,
+        notes: [{ en: `no programme of ${table.code} states an amount for this activity`, zh: `${table.name.zh}没有补贴项目规定此项活动的金额` }],
       }));
       r.casesX100 += casesX100;
       r.unquantifiedX100 += casesX100;
@@ -125,7 +136,7 @@ export class Estimate {
         casesX100: 0, low: 0, central: 0, high: 0, unquantifiedX100: 0, notes: [],
       }));
       r.casesX100 += casesX100;
-      const note = (t: string): void => void (r.notes.includes(t) || r.notes.push(t));
+      const note = (t: Bilingual): void => void (r.notes.some((n) => n.en === t.en) || r.notes.push(t));
       if (line.status === 'approved' && hi.status === 'approved') {
         const low = lowFor(p, c.facts, line, hi, a);
         r.low += scale(low, casesX100);
@@ -134,10 +145,10 @@ export class Estimate {
         note(p.amount.kind === 'floor_or_actual' ? ASSUMPTION_TEXT.floor : hi.basis === 'ceiling' ? ASSUMPTION_TEXT.ceiling : ASSUMPTION_TEXT.fixed);
       } else if (line.status === 'denied') {
         // A plan line the rules deny is most likely a plan error: it is shown, not silently valued.
-        note(`not eligible as planned (${line.reasonCode}): ${line.reason.en}`);
+        note({ en: `not eligible as planned (${line.reasonCode}): ${line.reason.en}`, zh: `按计划不符合条件 (${line.reasonCode}): ${line.reason.zh}` });
       } else {
         r.unquantifiedX100 += casesX100;
-        note(`${ASSUMPTION_TEXT.unquantified}: ${line.reason.en}`);
+        note({ en: `${ASSUMPTION_TEXT.unquantified.en}: ${line.reason.en}`, zh: `${ASSUMPTION_TEXT.unquantified.zh}: ${line.reason.zh}` });
       }
     }
   }

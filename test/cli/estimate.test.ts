@@ -161,15 +161,24 @@ describe('estimate on the seed plans', () => {
 });
 
 describe('estimate --lang zh', () => {
-  it('ZJ-01: the same figures (cert_training central 60,207,000.00 for 17 202 cases at the 3500 cap), with Chinese headers, table and messages; unreadable rows named in Chinese', () => {
+  it('ZJ-01: the same figures (cert_training central 60,207,000.00 for 17 202 cases at the 3500 cap), with Chinese headers, assumptions, table, messages and report; unreadable rows named in Chinese', () => {
     const [en, zh] = [tmp(), tmp()];
     const plan = 'fixtures/estimate/zhuji-departments.csv';
     const e = run(['estimate', '-j', 'zhuji', '--plan', plan, '-o', en]);
-    const z = run(['estimate', '-j', 'zhuji', '--plan', plan, '-o', zh, '--lang', 'zh']);
+    const z = run(['estimate', '-j', 'zhuji', '--plan', plan, '-o', zh, '--lang', 'zh', '--report', join(zh, 'report.html')]);
     expect([e.status, z.status]).toEqual([0, 0]);
     const [enCsv, zhCsv] = [readFileSync(join(en, 'estimate.csv'), 'utf8').split('\r\n'), readFileSync(join(zh, 'estimate.csv'), 'utf8').split('\r\n')];
     expect(zhCsv[0]).toBe('\uFEFF情景,地区,文件状态,补贴项目,标签,项目名称,支付对象,人次,低值(元),中值(元),高值(元),无法量化人次,假设,政策依据');
-    expect(zhCsv.slice(1)).toEqual(enCsv.slice(1));
+    // Every cell but the assumptions (column 13) as in English.
+    const [enRows, zhRows] = [enCsv, zhCsv].map((lines) => parse(lines.slice(1).join('\r\n')) as string[][]);
+    const but = (rows: string[][]): string[][] => rows.map((r) => r.filter((_, i) => i !== 12));
+    expect(but(zhRows!)).toEqual(but(enRows!));
+    const cert = zhRows!.find((r) => r[3] === 'cert_training')!;
+    expect(cert[12]).toBe('限额(不超过): 高值 = 限额; 中值 = 计划所列费用, 未列则为限额(与 calc 的支付相同); 低值 = 所列费用, 未列则为限额的低值比例');
+    expect(zhRows!.find((r) => r[3] === 'living_allowance')![12]).toMatch(/^政策文本未规定金额\(或未提供目录\): 只计人次, 不估值: .+/);
+    const html = readFileSync(join(zh, 'report.html'), 'utf8');
+    for (const words of ['<h2>各补贴项目敞口(低值–高值区间, ● 中值)</h2>', '<h2>测算假设</h2>', '<th>低值</th><th>中值</th><th>高值</th>', '<td>培训机构</td>', '人次 = 计划人次 × 申领率 1 × 合格率 1']) expect(html).toContain(words);
+    expect(html).not.toContain('Exposure by');
     const out = z.stdout.toString().split('\n');
     expect(out[0]).toBe('诸暨市 zhuji — 预算敞口, 元 (低 / 中 / 高)');
     expect(out.find((l) => l.startsWith('cert_training '))).toMatch(/^cert_training +17202 +30,103,500\.00 +60,207,000\.00 +60,207,000\.00$/);

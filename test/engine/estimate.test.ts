@@ -71,10 +71,11 @@ describe('estimate', () => {
     expect(() => parseSet('skill_upgrade_individual.rate')).toThrow(/expected/);
   });
 
-  it('SG-01: Shaoguan targets are listed as unquantified with their counts, never valued at 0 silently', () => {
+  it('SG-01: Shaoguan targets are listed as unquantified with their counts, never valued at 0 silently, saying so in both languages', () => {
     const rows = estimate(TABLES.get('shaoguan')!, [plan('home_service', 5000), plan('enterprise_training', 19200)], A);
     expect(rows.map((r) => [r.program, r.unquantifiedX100 / 100, r.high])).toEqual([['home_service', 5000, 0], ['enterprise_training', 19200, 0]]);
-    expect(rows[0]!.notes.join()).toContain('not valued');
+    expect(rows[0]!.notes.map((n) => n.en).join()).toContain('not valued');
+    expect(rows[0]!.notes.map((n) => n.zh).join()).toContain('政策文本未规定金额(或未提供目录): 只计人次, 不估值: ');
   });
 
   it('QZ-01: 10 grand craftsmen → 1000000.00; an activity no programme pays for is unquantified', () => {

@@ -298,7 +298,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const csvFile = join(out, 'estimate.csv');
   writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang));
   if (opts.report) {
-    writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined }));
+    writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang }));
   }
   printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang);
   process.stdout.write(`${lang === 'zh' ? '已写出' : 'wrote'} ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
@@ -317,7 +317,7 @@ const ESTIMATE_COLUMNS: [string, string][] = [
 function estimateCsv(table: Table, baseline: EstimateRow[], scenario: { name: string; rows: EstimateRow[] } | undefined, lang: Lang): string {
   const header = ESTIMATE_COLUMNS.map(([en, zh]) => (lang === 'zh' ? zh : en));
   const line = (name: string, r: EstimateRow): string =>
-    csvRow([name, table.code, table.document.status, r.program, r.label, r.programName.zh, r.payee, cases100(r.casesX100), formatYuan(r.low), formatYuan(r.central), formatYuan(r.high), cases100(r.unquantifiedX100), r.notes.join(' | '), r.citation]);
+    csvRow([name, table.code, table.document.status, r.program, r.label, r.programName.zh, r.payee, cases100(r.casesX100), formatYuan(r.low), formatYuan(r.central), formatYuan(r.high), cases100(r.unquantifiedX100), r.notes.map((n) => n[lang]).join(' | '), r.citation]);
   const total = (name: string, rows: EstimateRow[]): string => {
     const t = totals(rows);
     return csvRow([name, table.code, table.document.status, 'TOTAL', '', '', '', '', formatYuan(t.low), formatYuan(t.central), formatYuan(t.high), cases100(t.unquantifiedX100), '', '']);
