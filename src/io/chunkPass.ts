@@ -9,7 +9,8 @@ import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
-import { type EncodingChoice, type RecordSink, type RosterPart, type SkippedLists, SkippedRows, readRosterPart } from './roster.js';
+import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
+import { type SkippedLists, SkippedRows } from './rowKinds.js';
 import { RowShapes } from './rowShapes.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */

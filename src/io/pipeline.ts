@@ -19,7 +19,8 @@ import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
-import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, type SheetCopies, SkippedRows, readHeader, sourceOf, transcodeToUtf8 } from './roster.js';
+import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, type SheetCopies, readHeader, sourceOf, transcodeToUtf8 } from './roster.js';
+import { SkippedRows } from './rowKinds.js';
 import { type RejectCounts, mergeRejectCounts } from '../engine/rejectCounts.js';
 
 export interface StreamOptions extends BatchOptions {

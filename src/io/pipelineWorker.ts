@@ -7,7 +7,8 @@ import { type Lang, namedOtherwiseNote } from './csvOut.js';
 import { faultAt } from './ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from './ledgerRun.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from './pipeline.js';
-import { type EncodingChoice, type SheetCopies, headerNotes, refuseMisread, skippedNotes } from './roster.js';
+import { type EncodingChoice, type SheetCopies, headerNotes, refuseMisread } from './roster.js';
+import { skippedNotes } from './rowKinds.js';
 
 export interface PipelineJob {
   rosters: string[];

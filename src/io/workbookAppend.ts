@@ -2,7 +2,8 @@
 import { FIELD_BY_NAME } from '../engine/fields.js';
 import { writeFileAtomic } from './atomic.js';
 import { xmlText } from './bookParts.js';
-import { columnLetter, skippedKind } from './roster.js';
+import { columnLetter } from './roster.js';
+import { skippedKind } from './rowKinds.js';
 import { SaveError, rowsForColumns } from './savedRows.js';
 import { csvCell, headerOfHead } from './sheetLines.js';
 import { type WholeSheet, readSheetWhole } from './workbook.js';

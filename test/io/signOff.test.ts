@@ -1,6 +1,6 @@
 // Which rows under a roster's data are its sign-off (制表人：…): set aside as neither claims nor rejects, and which stay claims.
 import { describe, expect, it } from 'vitest';
-import { skippedKind } from '../../src/io/roster.js';
+import { skippedKind } from '../../src/io/rowKinds.js';
 import { P1 } from '../helpers.js';
 
 // 序号 (read by nobody), 姓名, 身份证号码, 补贴项目, 日期.
