@@ -54,6 +54,22 @@ describe('check asks only what matters', () => {
     expect(brief(r!)).toEqual([['cert_training', 'approved', '3500.00', 'ok'], ['living_allowance', 'approved', '750.00', 'ok']]);
   });
 
+  it('SZ-08 suzhou, screening everything: a count nobody knows (the years of an apprenticeship never started) may be left blank, and only what needs it goes to review', async () => {
+    const suzhou = TABLES.get('suzhou')!;
+    const programs = screenablePrograms(suzhou);
+    script = [['date', '2020-09-01'], ['resident ID', P1], ['employer flags', []], ['groups', ['enterprise_employee']], ['level', 'L3'], ['training type', 'pre_job'], ['paid by', 'individual'], ['certificate kind', '?'], ['issued locally', '?'], ['years', ''], ['months', ''], ['class hours', ''], ['training days', ''], ['claimed cost', ''], ['standard', ''], ['occupation', '']];
+    const cells = await interview(suzhou, programs, 'en');
+    const years = asked.find((m) => m.startsWith('years'))!;
+    expect(years).toBe('years / 年数 — 不清楚可留空, 需要它的项目待复核 / blank if not known: what needs it goes to review');
+    // The date and the ID stay required: every line needs them.
+    expect(asked.find((m) => m.startsWith('date'))).toBe('date / 日期 (2021-03-01)');
+    expect(cells.has('years')).toBe(false);
+    const byProgram = new Map(evaluateCase(TABLES, suzhou, programs, cells).flatMap((r) => brief(r).map((l) => [l[0], l] as const)));
+    expect(byProgram.get('new_apprenticeship')).toEqual(['new_apprenticeship', 'review', '-', 'missing_facts']); // no exposure without the years
+    // SZ-01: the pre-job training is paid as before, 300 to the employer.
+    expect(byProgram.get('pre_job_training')).toEqual(['pre_job_training', 'approved', '300.00', 'ok']);
+  });
+
   it('ZJ-15 zhuji: the counter asks about groups (a blank roster cell passes the pension exclusion); a pensioner is denied at once', async () => {
     const zhuji = TABLES.get('zhuji')!;
     const program = zhuji.programs.find((p) => p.id === 'cert_training')!;

@@ -203,8 +203,12 @@ async function askField(f: FieldDef, optional: boolean, lang: Lang): Promise<str
     return v.join(';');
   }
   const example = { date: ' (2021-03-01)', money: ' (元 yuan)', int: '', id: ' (18位 / 18 digits)', text: '', level: '', enum: '', set: '', bool: '' }[f.kind];
-  const text = await askInput(`${label}${example}${optional ? ' — 可留空 / blank if not known' : ''}`, (t) => {
-    if (t.trim() === '') return optional ? true : '必填 / required';
+  // A count or text a programme needs may be left blank as a list's "not known" is: that programme then goes to
+  // review naming it, where a required prompt made the clerk type a figure nobody gave (the years of an apprenticeship
+  // the person never started, asked while screening everything). The date and the ID are needed by every line.
+  const blank = optional ? ' — 可留空 / blank if not known' : f.kind === 'date' || f.kind === 'id' ? '' : ' — 不清楚可留空, 需要它的项目待复核 / blank if not known: what needs it goes to review';
+  const text = await askInput(`${label}${example}${blank}`, (t) => {
+    if (t.trim() === '') return blank ? true : '必填 / required';
     const p = parseCell(f, t);
     return p.ok ? true : `${p.reason.zh} / ${p.reason.en}`;
   });
