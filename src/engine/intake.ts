@@ -100,10 +100,37 @@ const TIME_OF_DAY = /^(?:T|\s+)([01]?\d|2[0-3]):[0-5]\d(?::[0-5]\d(?:\.\d{1,9})?
 
 /** 2021-03-01, 2021/3/1, 2021.3.1, 2021年3月1日, 20210301 (full-width digits too), each with a time of day or not → 2021-03-01. */
 export function parseDate(text: string): string | undefined {
-  const t = nfkc(text).trim();
+  const m = dateParts(nfkc(text).trim());
+  return m && isoDate(m[0], m[1], m[2]);
+}
+
+/** Year, month and day as a date cell writes them (see parseDate), whether or not they name a day. */
+function dateParts(t: string): [number, number, number] | undefined {
   const m = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日)?(.*)$/.exec(t) ?? /^(\d{4})(\d{2})(\d{2})()$/.exec(t);
   if (!m || (m[4] !== '' && !TIME_OF_DAY.test(m[4]!))) return undefined;
-  return isoDate(Number(m[1]), Number(m[2]), Number(m[3]));
+  return [Number(m[1]), Number(m[2]), Number(m[3])];
+}
+
+/**
+ * What is wrong with a date cell parseDate does not read, when it can be said: a day the month does not have
+ * (2020-02-30, 2021/6/31), a month or year out of range, or a month without its day (2020年6月, 2020-6): the
+ * document's period and the claim's year go by the day, and no day may be made up.
+ */
+function dateProblem(t: string): Bilingual | undefined {
+  const parts = dateParts(t);
+  if (parts) {
+    const [y, m, d] = parts;
+    if (y < 1900 || y > 2100) return { zh: `年份 ${y} 不在 1900–2100 之间`, en: `the year ${y} is not between 1900 and 2100` };
+    if (m < 1 || m > 12) return { zh: `没有 ${m} 月`, en: `there is no month ${m}` };
+    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+    const days = m === 2 && leap ? 29 : DAYS[m - 1]!;
+    return { zh: `${y}年${m}月没有 ${d} 日(该月只有 ${days} 天)`, en: `${y}-${String(m).padStart(2, '0')} has no day ${d} (it has ${days} days)` };
+  }
+  const month = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/.exec(t);
+  if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) {
+    return { zh: `只有年月, 没有日(${t}): 请填结业或发证的具体日期, 文件有效期和年度按日计算`, en: `a month without its day (${t}): give the completion or certificate date itself; the document's period and the year go by the day` };
+  }
+  return undefined;
 }
 
 const YES = new Set(['是', 'y', 'yes', 'true', '1', '有', '已备案', '√']);
@@ -187,6 +214,8 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
           `a date range (${range[0]} to ${range[1]}): the column takes one date, the completion or certificate date; if that is the range's last day, give it alone`,
         );
       }
+      const problem = dateProblem(t);
+      if (problem) return bad('bad_date', problem.zh, problem.en);
       return bad('bad_date', '无法识别的日期(应为 2021-03-01、2021/3/1 或 2021年3月1日, 可带时刻如 2021-03-01 00:00:00)', 'unreadable date (use 2021-03-01, 2021/3/1 or 2021年3月1日, with a time of day or not)');
     }
     case 'level':

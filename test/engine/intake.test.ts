@@ -65,6 +65,26 @@ describe('dates', () => {
     // An ISO date's hyphens are no range.
     expect(parseCell(date, '2020-06-15')).toEqual({ ok: true, value: '2020-06-15' });
   });
+  it('says what is wrong with a date it cannot read: a day the month lacks, a month or year out of range, a month without its day', () => {
+    const date = FIELD_BY_NAME.get('date')!;
+    const reason = (t: string): string | undefined => {
+      const p = parseCell(date, t);
+      return p.ok ? undefined : `${p.reason.en} | ${p.reason.zh}`;
+    };
+    expect(reason('2020-02-30')).toBe('2020-02 has no day 30 (it has 29 days) | 2020年2月没有 30 日(该月只有 29 天)');
+    expect(reason('2021/6/31')).toBe('2021-06 has no day 31 (it has 30 days) | 2021年6月没有 31 日(该月只有 30 天)');
+    expect(reason('2021年2月29日')).toBe('2021-02 has no day 29 (it has 28 days) | 2021年2月没有 29 日(该月只有 28 天)');
+    expect(reason('2021-06-31 00:00:00')).toMatch(/^2021-06 has no day 31/);
+    expect(reason('2020-13-01')).toBe('there is no month 13 | 没有 13 月');
+    expect(reason('20201301')).toBe('there is no month 13 | 没有 13 月');
+    expect(reason('1899-12-31')).toBe('the year 1899 is not between 1900 and 2100 | 年份 1899 不在 1900–2100 之间');
+    for (const t of ['2020年6月', '2020-6', '2020.06', '2020/6']) {
+      expect(reason(t), t).toBe(`a month without its day (${t}): give the completion or certificate date itself; the document's period and the year go by the day | 只有年月, 没有日(${t}): 请填结业或发证的具体日期, 文件有效期和年度按日计算`);
+    }
+    expect(reason('March 1')).toMatch(/^unreadable date/);
+    expect(reason('2020-6-1 午后')).toMatch(/^unreadable date/);
+  });
+
   it('refuses impossible dates', () => {
     expect(parseDate('2021-02-29')).toBeUndefined();
     expect(parseDate('2020-13-01')).toBeUndefined();
