@@ -32,11 +32,12 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
 }
 
 /**
- * A form's sign-off under its rows: 制表人：张三, 审核人：, 填报日期：2021年3月1日, 单位（盖章）, 注：本表一式三份 … Offices' roster
- * forms end so, and read as claims such rows were rejected for a bad ID and an unknown programme, and taken for
- * merged cells. The first non-blank cell looked at (the first column's, then the columns read, as the byte cutter
- * cuts no other) is such a label, and the row has no ID and no programme but labels: a claim needs a programme,
- * so a row that names one (or gives an ID) is always read as a claim.
+ * A form's sign-off under its rows: 制表人：张三, 审核人：, 填报日期：2021年3月1日, 单位（盖章）, 注：本表一式三份, 以下空白 …
+ * and the numbered lines of its notes (1. 本表由培训机构填写; （2）…). Offices' roster forms end so, and read as claims
+ * such rows were rejected for a bad ID and an unknown programme, and taken for merged cells. The first non-blank cell
+ * looked at (the first column's, then the columns read, as the byte cutter cuts no other) is such a label or note
+ * line, and the row has no ID and no programme but labels: a claim needs a programme, so a row that names one (or
+ * gives an ID) is always read as a claim.
  */
 function isFooter(fields: readonly string[], cells: readonly (string | undefined)[], byField: Map<string, string>): boolean {
   let first: string | undefined;
@@ -45,7 +46,7 @@ function isFooter(fields: readonly string[], cells: readonly (string | undefined
     const t = cells[i]?.trim();
     if (t) first = t;
   }
-  if (first === undefined || !footerLabel(first)) return false;
+  if (first === undefined || !(footerLabel(first) || NOTE_LINE.test(first))) return false;
   const id = byField.get('person_id');
   const program = byField.get('program');
   return (id === undefined || footerLabel(id)) && (program === undefined || footerLabel(program));
@@ -53,10 +54,14 @@ function isFooter(fields: readonly string[], cells: readonly (string | undefined
 
 /**
  * Labels of a form's sign-off, each followed by the end of the cell, a colon, a space or a bracket: who made,
- * filled in, checked or approved the form, its date, a seal, a phone number, notes. 注 only with a colon.
+ * filled in, checked or approved the form, its date, a seal, a phone number, notes, and the 以下空白 (nothing below)
+ * that closes a form's rows. 注 only with a colon.
  */
 const FOOTER_LABEL =
-  /^(?:(?:(?:制表|填表|填报|统计|审核|复核|审批|审定|核对|经办)人?|(?:单位|部门)?负责人|(?:主管|分管)?领导(?:签字)?|签字|签名|联系人|联系电话|(?:制表|填表|填报|报送)日期|(?:填报|申报)单位|(?:(?:填报|申报)?单位)?[（(]?(?:盖章|公章)[)）]?|备注|附注|说明|注意事项)(?:$|[:：\s（(])|注[:：])/;
+  /^(?:(?:(?:制表|填表|填报|统计|审核|复核|审批|审定|核对|经办)人?|(?:单位|部门)?负责人|(?:主管|分管)?领导(?:签字)?|签字|签名|联系人|联系电话|(?:制表|填表|填报|报送)日期|(?:填报|申报)单位|(?:(?:填报|申报)?单位)?[（(]?(?:盖章|公章)[)）]?|备注|附注|说明|注意事项|以下(?:空白|为空|无内容|无正文|无数据))(?:$|[:：\s（(。.])|注[:：])/;
+
+/** A numbered line of a form's notes: 1. 本表…, 2、身份证号码…, （3）… (a number, a mark, then Chinese text; a 序号 is a number alone). */
+const NOTE_LINE = /^(?:\d{1,2}\s*[.、．:：)）]|[（(]\d{1,2}[)）])\s*[\u4e00-\u9fff]/;
 
 /** Whether a cell (trimmed) is a form's sign-off label (isFooter). */
 const footerLabel = (cell: string): boolean => {

@@ -275,6 +275,7 @@ describe('encodings and headers', () => {
       ',填报日期：2020年6月30日,,,,,', // the label in the first column read
       '（盖章）,,,,,,',
       '注：本表一式三份。,,,,,,',
+      '1.身份证号码须与身份证一致,,,,,,', // a numbered line of the notes
     ];
     const text = rows.join('\r\n') + '\r\n';
     const inputs: [string, Buffer][] = [
@@ -287,7 +288,7 @@ describe('encodings and headers', () => {
       writeFileSync(join(dir, name), bytes);
       const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
-      expect(r.stderr).toContain(`${name}: 4 sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (rows 8, 9, 10, 11)`);
+      expect(r.stderr).toContain(`${name}: 5 sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (rows 8, 9, 10, 11, 12)`);
       expect(r.stderr).toContain(`${name}: 1 row(s) with no 补贴项目 under a row that has one (row 3)`);
       expect(r.stderr).toContain(`${name}: 1 totals row(s) agree with the rows above them (费用)`);
       expect(r.stdout).toContain('rows read 4 = evaluated 2 + rejected 2');
@@ -304,9 +305,9 @@ describe('encodings and headers', () => {
     writeFileSync(join(dir, 'r.csv'), text);
     const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', dir]);
     expect(e.code, e.stderr).toBe(0);
-    expect(e.stderr).toContain('r.csv: 4 sign-off or note row(s)');
+    expect(e.stderr).toContain('r.csv: 5 sign-off or note row(s)');
     const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
-    expect(zh.stderr).toContain('r.csv: 4 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (第 8, 9, 10, 11 行)');
+    expect(zh.stderr).toContain('r.csv: 5 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (第 8, 9, 10, 11, 12 行)');
   });
 
   it('ZJ-01: a 合计 row whose figures the rows above it do not add up to is named (a row left out since the sheet was totalled), on one thread or two', () => {

@@ -1,4 +1,4 @@
-// Which rows under a roster's data are its sign-off (制表人：…): set aside as neither claims nor rejects, and which stay claims.
+// Which rows under a roster's data are its sign-off (制表人：…, 以下空白, numbered notes): set aside as neither claims nor rejects, and which stay claims.
 import { describe, expect, it } from 'vitest';
 import { skippedKind } from '../../src/io/rowKinds.js';
 import { P1 } from '../helpers.js';
@@ -12,7 +12,8 @@ describe('sign-off rows', () => {
     ['制表人：张三'], ['制表人:张三'], ['制表人'], ['填表人：'], ['填报人 李四'], ['审核人：'], ['审核：王五'], ['复核人：'], ['经办人：'],
     ['单位负责人：'], ['部门负责人：'], ['分管领导：'], ['领导签字：'], ['联系人：赵六'], ['联系电话：0575-87000000'], ['填报日期：2020年6月30日'],
     ['制表日期：2020-06-30'], ['填报单位：某某培训学校'], ['单位（盖章）'], ['（盖章）'], ['(盖章)'], ['填报单位（盖章）：'], ['备注：'], ['说明：1.本表由培训机构填写'],
-    ['注：本表一式三份'], ['注:'], ['附注：'], ['注意事项：'],
+    ['注：本表一式三份'], ['注:'], ['附注：'], ['注意事项：'], ['以下空白'], ['以下空白。'], ['以下无内容'],
+    ['1.本表由培训机构填写'], ['2、身份证号码须与身份证一致'], ['（3）结业日期填发证日期'], ['4) 一式三份'],
   ])('%s in the first column is a sign-off row', (label) => {
     expect(kind(label, '', '', '', '')).toBe('footer');
   });
@@ -30,6 +31,11 @@ describe('sign-off rows', () => {
     expect(kind('', '注册会计师', '', '', '')).toBeUndefined();
     expect(kind('', '说明书编写', '', '', '')).toBeUndefined();
     expect(kind('', '审核通过', '', '', '')).toBeUndefined();
+    expect(kind('', '以下', '', '', '')).toBeUndefined();
+    expect(kind('1', '王芳', '', '', '')).toBeUndefined(); // a 序号 and a name: a claim (rejected: no ID, no programme)
+    expect(kind('1.', '王芳', '', '', '')).toBeUndefined();
+    expect(kind('', '1.5万', '', '', '')).toBeUndefined();
+    expect(kind('2、补录', '王芳', P1, 'cert_training', '2020-06-01')).toBeUndefined(); // a note in the 序号 column of a claim
     expect(kind('1', '制表人：张三', '', '', '')).toBeUndefined(); // a 序号 first: the row is a claim (and a reject)
     expect(kind('注册会计师', '', '', '', '')).toBe('empty'); // the first column alone: every column read is blank
     expect(kind('', '', '', '', '')).toBe('empty');
