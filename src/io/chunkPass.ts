@@ -2,7 +2,7 @@
 import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
-import { unreadableRow } from '../engine/intake.js';
+import { findTable, unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
 import { type RejectCounts, countReject } from '../engine/rejectCounts.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
@@ -134,7 +134,9 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       if ('rejects' in r) {
         rejected++;
         for (const x of r.rejects) {
-          countReject(rejectCounts, x);
+          // An unknown programme is counted by its jurisdiction too: read under the wrong one, a roster names another's (wrongJurisdiction).
+          const jurisdiction = x.code === 'unknown_program' ? findTable(options.tables, rec.cells.get('jurisdiction') ?? options.defaultJurisdiction ?? '')?.code : undefined;
+          countReject(rejectCounts, x, jurisdiction);
           rejects.write(rejectRow(x, job.lang));
         }
         return;

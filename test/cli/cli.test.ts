@@ -31,6 +31,28 @@ describe('calc on the shipped fixtures', () => {
     }
   });
 
+  it('HY-03: a roster read under the wrong jurisdiction is named: its programmes are another table\'s (on one thread or in byte ranges); a typo or two is no such hint', () => {
+    const dir = tmp();
+    const rows = ['身份证号码,补贴项目,结业日期,证书类型,课时,开班备案'];
+    for (let i = 1; i <= 40; i++) rows.push(`${residentId(i)},${i % 4 ? 'safety_training' : '特种作业安全技能培训补贴'},2020-06-10,special_operation,40,是`);
+    rows.push(`${residentId(41)},free_training_typo,2020-06-10,special_operation,40,是`);
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    // Read as Suzhou's: every row but one names a Hengyang programme (by id or Chinese name), and Suzhou has no safety_training.
+    for (const env of [{}, { SUBSIDY_MIN_CHUNK_BYTES: '1024' }]) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'suzhou', '-o', join(dir, 'suzhou'), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('41 row(s) name a programme suzhou does not have; most of them are programmes of hengyang (衡阳市) (safety_training 30, 特种作业安全技能培训补贴 10, free_training_typo 1): is the jurisdiction right? Check -j or the 地区 column');
+    }
+    const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'suzhou', '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.stdout).toContain('41 行的补贴项目 suzhou 没有, 多数是 hengyang (衡阳市) 的项目 (safety_training 30, 特种作业安全技能培训补贴 10, free_training_typo 1): 地区是否弄错了? 请核对 -j 或地区列');
+    // Read as Hengyang's, as meant: HY-03 pays 5 yuan a class hour, 200.00; the one typo is a reject and no hint.
+    const right = cli(['calc', join(dir, 'r.csv'), '-j', 'hengyang', '-o', join(dir, 'hengyang')]);
+    expect(right.code, right.stderr).toBe(0);
+    expect(right.stdout).toContain('rows read 41 = evaluated 40 + rejected 1');
+    expect(right.stdout).not.toContain('is the jurisdiction right');
+    expect(readFileSync(join(dir, 'hengyang', 'breakdown.csv'), 'utf8')).toContain('5 yuan/class hour × 40 class hour = 200.00 yuan');
+  });
+
   it('zhuji persons.csv: a row per person with what is paid to them and for them (ZJ-01, ZJ-06, ZJ-14, ZJ-16, ZJ-05, ZJ-07, ZJ-11)', () => {
     const out = tmp();
     expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]).code).toBe(0);
