@@ -113,8 +113,8 @@ function dateParts(t: string): [number, number, number] | undefined {
 
 /**
  * What is wrong with a date cell parseDate does not read, when it can be said: a day the month does not have
- * (2020-02-30, 2021/6/31), a month or year out of range, or a month without its day (2020年6月, 2020-6): the
- * document's period and the claim's year go by the day, and no day may be made up.
+ * (2020-02-30, 2021/6/31), a month or year out of range, the year last (6/10/2020), or a month without its day
+ * (2020年6月, 2020-6): the document's period and the claim's year go by the day, and no day may be made up.
  */
 function dateProblem(t: string): Bilingual | undefined {
   const parts = dateParts(t);
@@ -125,6 +125,10 @@ function dateProblem(t: string): Bilingual | undefined {
     const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
     const days = m === 2 && leap ? 29 : DAYS[m - 1]!;
     return { zh: `${y}年${m}月没有 ${d} 日(该月只有 ${days} 天)`, en: `${y}-${String(m).padStart(2, '0')} has no day ${d} (it has ${days} days)` };
+  }
+  // 6/10/2020, as a computer set to US or UK dates saves it: June 10 or 6 October cannot be told apart.
+  if (/^\d{1,2}[-/.]\d{1,2}[-/.]\d{4}$/.test(t)) {
+    return { zh: `年份在最后(${t}): 无法分辨月和日, 请写成 2020-06-10 这样年在前的格式`, en: `the year comes last (${t}): which is the month and which the day cannot be told; give it year first, as 2020-06-10` };
   }
   const month = /^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*月?$/.exec(t);
   if (month && Number(month[2]) >= 1 && Number(month[2]) <= 12) {

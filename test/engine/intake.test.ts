@@ -65,7 +65,7 @@ describe('dates', () => {
     // An ISO date's hyphens are no range.
     expect(parseCell(date, '2020-06-15')).toEqual({ ok: true, value: '2020-06-15' });
   });
-  it('says what is wrong with a date it cannot read: a day the month lacks, a month or year out of range, a month without its day', () => {
+  it('says what is wrong with a date it cannot read: a day the month lacks, a month or year out of range, the year last, a month without its day', () => {
     const date = FIELD_BY_NAME.get('date')!;
     const reason = (t: string): string | undefined => {
       const p = parseCell(date, t);
@@ -81,6 +81,8 @@ describe('dates', () => {
     for (const t of ['2020年6月', '2020-6', '2020.06', '2020/6']) {
       expect(reason(t), t).toBe(`a month without its day (${t}): give the completion or certificate date itself; the document's period and the year go by the day | 只有年月, 没有日(${t}): 请填结业或发证的具体日期, 文件有效期和年度按日计算`);
     }
+    expect(reason('6/10/2020')).toBe('the year comes last (6/10/2020): which is the month and which the day cannot be told; give it year first, as 2020-06-10 | 年份在最后(6/10/2020): 无法分辨月和日, 请写成 2020-06-10 这样年在前的格式');
+    expect(reason('10.06.2020')).toMatch(/^the year comes last/);
     expect(reason('March 1')).toMatch(/^unreadable date/);
     expect(reason('2020-6-1 午后')).toMatch(/^unreadable date/);
   });
