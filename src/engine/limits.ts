@@ -117,7 +117,13 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   const countLists: Line[][] = [];
   const twins = new TwinFinder(prior);
   for (const line of ordered) {
-    if (!live(line) || line.subject !== 'person' || line.companionOf) continue;
+    if (!live(line) || line.companionOf) continue;
+    if (line.subject !== 'person') {
+      // No limit of the texts counts a unit's grants, but the very same grant twice (a row entered twice, or two
+      // packages the roster cannot tell apart) is not paid twice unseen either: the second goes to review.
+      if (!line.runId) twins.check(line);
+      continue;
+    }
     const limits = countedOf.get(line.program);
     if (limits) {
       let person = persons.get(line.personKey);
@@ -177,16 +183,20 @@ const isTwin = (first: Line, later: Line): boolean =>
   first.program === later.program && first.date === later.date && first.occupation === later.occupation && first.level === later.level && worth(first) === worth(later);
 
 /**
- * A person's second claim of one programme on one date, for the same occupation, level and amount: no text pays a
- * training twice, yet where no limit of the table says so in words the line is not denied. Most likely the row was
- * entered twice: sent to review naming the first, which stays as it was. It counts as a claim under review would.
+ * A person's second claim of one programme on one date, for the same occupation, level and amount (or a unit's second
+ * grant of one programme on one date for the same amount): no text pays a training twice, yet where no limit of the
+ * table says so in words the line is not denied. Most likely the row was entered twice: sent to review naming the
+ * first, which stays as it was. It counts as a claim under review would.
  */
 function sameClaimTwice(line: Line, first: Line): void {
   const w = where(first);
-  const why = {
-    zh: `与 ${w.zh} 的申领相同(同一人、项目、日期、职业、等级和金额): 是否重复录入? 请核实`,
-    en: `the same claim as ${w.en} (same person, programme, date, occupation, level and amount): entered twice? to be checked`,
-  };
+  const unit = line.subject !== 'person';
+  const why = unit
+    ? { zh: `与 ${w.zh} 的申领相同(同一单位、项目、日期和金额): 是否重复录入? 请核实`, en: `the same claim as ${w.en} (same unit, programme, date and amount): entered twice? to be checked` }
+    : {
+        zh: `与 ${w.zh} 的申领相同(同一人、项目、日期、职业、等级和金额): 是否重复录入? 请核实`,
+        en: `the same claim as ${w.en} (same person, programme, date, occupation, level and amount): entered twice? to be checked`,
+      };
   if (line.status === 'review') {
     // Under review already: its own reason stays first, and the clerk is told this too.
     line.reason = { zh: `${line.reason.zh}; ${why.zh}`, en: `${line.reason.en}; ${why.en}` };

@@ -53,6 +53,26 @@ describe('calc on the shipped fixtures', () => {
     expect(readFileSync(join(dir, 'hengyang', 'breakdown.csv'), 'utf8')).toContain('5 yuan/class hour × 40 class hour = 200.00 yuan');
   });
 
+  it('ZJ-16: the same roster given twice is refused (each claim would be counted twice); a copy under another name is run, and named', () => {
+    const dir = tmp();
+    const twice = cli(['calc', 'fixtures/zhuji/roster.csv', `${ROOT}/fixtures/zhuji/roster.csv`, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([twice.code, twice.stderr]).toEqual([1, `subsidy: ${ROOT}/fixtures/zhuji/roster.csv is given twice (also as fixtures/zhuji/roster.csv): each of its claims would be counted twice; give it once\n`]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    const copy = join(dir, 'copy.csv');
+    writeFileSync(copy, readFileSync(join(ROOT, 'fixtures/zhuji/roster.csv')));
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', copy, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${copy} has the same bytes as fixtures/zhuji/roster.csv: each claim meets its copy, and the limits deny the copy or send it to review; give a roster once\n`);
+    // The copy pays nothing more: ZJ-16 denies a second claim for the same occupation and level, and the rest (ZJ-07's
+    // unit grants too) go to review; a copy under review counts toward ZJ-16's 3 a year, so a later claim waits with it.
+    const approved = (out: string): number => Number(/approved +\d+ lines +([\d,.]+) yuan/.exec(out)![1]!.replace(/,/g, ''));
+    const once = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'once')]);
+    expect(approved(once.stdout)).toBe(187200);
+    expect(approved(r.stdout)).toBe(186200);
+    const b = readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8');
+    expect(b).toMatch(/copy\.csv,27,.*,training_package_grant,.*,review,same_claim_twice,/);
+  });
+
   it('zhuji persons.csv: a row per person with what is paid to them and for them (ZJ-01, ZJ-06, ZJ-14, ZJ-16, ZJ-05, ZJ-07, ZJ-11)', () => {
     const out = tmp();
     expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]).code).toBe(0);

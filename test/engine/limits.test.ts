@@ -143,6 +143,19 @@ describe('the same claim twice', () => {
     expect(r.lines[0]!.reason.en).toContain('the same claim as ledger run R1 april.csv row 7');
   });
 
+  it('ZJ-07: a unit\'s training-package grant twice (same unit, date and amount) pays 50000 once and sends the second to review; another unit or date is another grant', () => {
+    const grant = (name: string, date: string): Record<string, string> => ({ person_id: '', name, program: 'training_package_grant', date });
+    const r = run('zhuji', [grant('诸暨市职业技能培训学校', '2020-12-01'), grant('诸暨市职业技能培训学校', '2020-12-01'), grant('诸暨市职业技能培训学校', '2020-12-02'), grant('某某学校', '2020-12-01')]);
+    expect(brief(r)).toEqual([
+      ['training_package_grant', 'approved', '50000.00', 'ok'],
+      ['training_package_grant', 'review', '50000.00', 'same_claim_twice'],
+      ['training_package_grant', 'approved', '50000.00', 'ok'],
+      ['training_package_grant', 'approved', '50000.00', 'ok'],
+    ]);
+    expect(r.lines[1]!.reason.en).toBe('the same claim as test.csv row 2 Training-package development grant (2020-12-01) (same unit, programme, date and amount): entered twice? to be checked');
+    expect(r.lines[1]!.reason.zh).toContain('(同一单位、项目、日期和金额)');
+  });
+
   it('ZJ-03: a claim under review already (no certificate kind given) keeps its reason and is told it is a twin too', () => {
     const bare = { program: 'safety_training', date: '2020-05-10' };
     const r = run('zhuji', [bare, bare]);

@@ -1,7 +1,8 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
-import { statSync } from 'node:fs';
+import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rejectKinds, wrongJurisdiction } from '../../engine/rejectCounts.js';
+import { sameBytesPairs } from '../../io/sameBytes.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
@@ -127,6 +128,23 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     if (found && !found.isFile()) throw new UsageError(`${r}: not a file (give a roster CSV)`);
   }
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  // The same roster twice: each claim would meet itself (same_claim_twice), never what a clerk means.
+  const given = new Map<string, string>();
+  for (const r of rosters) {
+    if (r === '-') continue;
+    const real = realpathSync(r);
+    const before = given.get(real);
+    if (before !== undefined) throw new UsageError(`${r} is given twice${before === r ? '' : ` (also as ${before})`}: each of its claims would be counted twice; give it once`);
+    given.set(real, r);
+  }
+  // The same bytes under two names (a roster copied, or resent unchanged): said, as the limits then hold every copy.
+  for (const [a, b] of sameBytesPairs([...given.values()])) {
+    process.stderr.write(
+      opts.lang === 'zh'
+        ? `${b} 与 ${a} 内容完全相同: 每笔申请都会与其副本相遇, 副本被限额规则拒绝或转为待审; 同一花名册请只给一次\n`
+        : `${b} has the same bytes as ${a}: each claim meets its copy, and the limits deny the copy or send it to review; give a roster once\n`,
+    );
+  }
   if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
   if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
   const err = process.stderr;
