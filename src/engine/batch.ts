@@ -149,9 +149,9 @@ export class Batch {
     this.rejects.push(unreadableRow(file, row, message, line));
   }
 
-  /** Persons with lines in this run, for loading their ledger history. */
+  /** Persons and units with lines in this run, for loading their ledger history. */
   personKeys(): string[] {
-    return [...new Set(this.lines.filter((l) => l.subject === 'person').map((l) => l.personKey))];
+    return [...new Set(this.lines.map((l) => l.personKey))];
   }
 
   rowHashes(): string[] {

@@ -87,7 +87,7 @@ function priorLine(p: PriorClaim, table: Table): Line {
   const program = table.programs.find((x) => x.id === p.program);
   return {
     file: p.file, row: p.row, seq: -1, runId: p.runId, jurisdiction: p.jurisdiction, documentStatus: table.document.status,
-    program: p.program, programName: program?.name ?? { zh: p.program, en: p.program }, payee: program?.payee ?? '', payeeName: '', subject: 'person',
+    program: p.program, programName: program?.name ?? { zh: p.program, en: p.program }, payee: program?.payee ?? '', payeeName: '', subject: program?.subject ?? 'person',
     personKey: p.personKey, personId: '', name: '', date: p.date, year: Number(p.date.slice(0, 4)), occupation: p.occupation, level: p.level,
     status: 'approved', reasonCode: 'ok', reason: { zh: '', en: '' }, amountFen: p.amountFen, basis: 'none', formula: { zh: '', en: '' },
     citation: '', exposureFen: null, companionOf: '',

@@ -110,21 +110,22 @@ export const withRowHash = (record: string, hash: string): string => `${record.s
 
 /**
  * What a ledger must be asked about a partition, from its records (bytes [0, end) of `buf`, each ending with its
- * row's hash): the keys of its persons (lines of units have no history) and its rows' hashes.
+ * row's hash): the keys of its persons and units (whose earlier claims limits and the same-claim check count) and
+ * its rows' hashes.
  */
 export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<string>; hashes: Set<string> }): void {
   let at = 0;
   while (at < end) {
     let lineEnd = buf.indexOf(10, at);
     if (lineEnd < 0 || lineEnd > end) lineEnd = end;
-    // Cells 6 (person key), 16 (subject) and 18 (hash) of the record.
+    // Cells 6 (person or unit key) and 18 (hash) of the record.
     const cuts: number[] = [at - 1];
     for (let i = at; i < lineEnd; i++) if (buf[i] === 9) cuts.push(i);
     cuts.push(lineEnd);
     // A record without its hash would go unchecked against the ledger: never skipped quietly.
     if (cuts.length !== 20) throw new Error(`a ledger run's record has ${cuts.length - 1} cells, not 19 (its row's hash last)`);
     const cell = (k: number): string => buf.toString('utf8', cuts[k]! + 1, cuts[k + 1]!);
-    if (cell(16) === 'person') into.personKeys.add(cell(6));
+    into.personKeys.add(cell(6));
     into.hashes.add(cell(18));
     at = lineEnd + 1;
   }

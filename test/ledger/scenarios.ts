@@ -72,6 +72,28 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(statuses(calc(file, ledger, ['--dry-run'], { SUBSIDY_ID_SALT: 'yet-another' }))).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
   });
 
+  it('ZJ-11: an enterprise\'s grant paid in one run and claimed again with its cost corrected (the same 20000 due) goes to review naming that run, with any budget and threads', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const grant = (name: string, cost: string): string => {
+      const file = join(dir, name);
+      writeFileSync(file, `name,org_code,program,date,cost\n浙江某机械有限公司,91330681MA2XXXXXXX,enterprise_drill_grant,2020-12-20,${cost}\n`);
+      return file;
+    };
+    // ZJ-11: at most 20000 to an enterprise: 25000 claimed is paid 20000.
+    const first = calc(grant('december.csv', '25000'), ledger);
+    expect(first.code, first.stderr).toBe(0);
+    expect(first.lines.map((l) => [l.status, l.amount])).toEqual([['approved', '20000.00']]);
+    const run = runIdOf(first);
+    // Not the same row (the cost differs), so not a duplicate row: the same grant, sent to review, not paid twice.
+    for (const extra of [[], ['--memory-mb', '0', '--workers', '2']]) {
+      const again = calc(grant('january.csv', '20000'), ledger, ['--dry-run', ...extra]);
+      expect(statuses(again)).toEqual(['review:same_claim_twice']);
+      expect(again.lines[0]!.reason).toContain(`ledger run ${run} ${join(dir, 'december.csv')} row 2`);
+      expect(again.lines[0]!.reason).toContain('(same unit, programme, date and amount)');
+    }
+  });
+
   it('the same roster twice approves nothing new and leaves the totals unchanged', () => {
     const dir = tmp();
     const ledger = newLedger();

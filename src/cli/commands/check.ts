@@ -63,9 +63,9 @@ export function evaluateCase(tables: Map<string, Table>, table: Table, programs:
   });
 }
 
-/** The claims the ledger holds for the case's persons that still count (voided runs' do not), as limits read them. */
+/** The claims the ledger holds for the case's person (or unit) that still count (voided runs' do not), as limits read them. */
 async function historyOfCase(ledger: Ledger, results: BatchResult[]): Promise<PriorClaim[]> {
-  const keys = new Set(results.flatMap((r) => r.lines.filter((l) => l.subject === 'person').map((l) => l.personKey)));
+  const keys = new Set(results.flatMap((r) => r.lines.map((l) => l.personKey)));
   const history: PriorClaim[] = [];
   for (const key of keys) {
     for (const c of await ledger.claimsOf(key)) {
