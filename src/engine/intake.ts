@@ -199,6 +199,8 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
     case 'id': {
       const id = t.toUpperCase();
       if (validResidentId(id)) return { ok: true, value: id };
+      // Typed in groups for reading, as on the card (330681 19900101 0015): the same ID once the spaces are out.
+      if (id.includes(' ') && validResidentId(id.replace(/ /g, ''))) return { ok: true, value: id.replace(/ /g, '') };
       const why = residentIdProblem(id);
       return bad('bad_id', why.zh, why.en);
     }

@@ -32,6 +32,14 @@ describe('resident IDs (GB 11643)', () => {
     expect(r.rejects.map((x) => [x.row, x.code, x.reason.en])).toEqual([[2, 'bad_id', 'the check character does not match the first 17 digits: a digit mistyped? (GB 11643)']]);
     expect(r.lines.map((l) => l.personId)).toEqual([P1]);
   });
+  it('ZJ-16: an ID typed in groups as on the card (330681 19900101 0015, full-width spaces too) is the same person as without the spaces', () => {
+    const cert = (person_id: string, occupation: string): Record<string, string> => ({ person_id, program: 'cert_training', level: 'L4', date: '2020-06-01', occupation });
+    const r = run('zhuji', [cert('330681 19900101 0015', '电工'), cert('330681\u300019900101\u30000015', '焊工'), cert(P1, '车工'), cert(P1, '钳工'), cert('330681 19900101 0016', '茶艺师')]);
+    expect(r.rejects.map((x) => [x.row, x.code])).toEqual([[6, 'bad_id']]);
+    expect(r.lines.map((l) => l.personId)).toEqual([P1, P1, P1, P1]);
+    // One person: ZJ-16's 3 a year denies the fourth.
+    expect(brief(r).map((l) => l[3])).toEqual(['ok', 'ok', 'ok', 'annual_cap']);
+  });
 });
 
 describe('dates', () => {
