@@ -246,7 +246,10 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
       return bad('bad_value', '应为 是/否', 'expected yes/no (是/否, y/n, true/false, 1/0)');
     }
     case 'int': {
-      const s = t.replace(/(天|课时|个月|月|年|人|次|个)$/, '');
+      // A unit after it (15天), thousands separators (1,200) and zero decimals (15.0, as some systems export counts).
+      let s = t.replace(/(天|课时|个月|月|年|人|次|个)$/, '');
+      if (/^\d{1,3}(,\d{3})+$/.test(s)) s = s.replace(/,/g, '');
+      s = s.replace(/^(\d+)\.0+$/, '$1');
       return /^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? { ok: true, value: Number(s) } : bad('bad_number', '应为非负整数', 'expected a whole number ≥ 0');
     }
     case 'money': {

@@ -6,6 +6,12 @@ export type Fen = number;
 /** Parse a yuan amount given as text ("12", "12.5", "1,234.00", "12元") into fen without float drift. */
 export function parseYuan(text: string): Fen | undefined {
   const t = text.replace(/[,\s]/g, '').replace(/元$/, '');
+  // In 万 (ten thousand yuan), as grants are often written (1.2万, 5万元): exact while it has at most six decimals.
+  const wan = /^(\d+)(?:\.(\d{1,6}))?万$/.exec(t);
+  if (wan) {
+    const fen = Number(wan[1]) * 1_000_000 + Number((wan[2] ?? '').padEnd(6, '0'));
+    return Number.isSafeInteger(fen) ? fen : undefined;
+  }
   const m = /^(\d+)(?:\.(\d{1,2}))?$/.exec(t);
   if (!m) return undefined;
   const whole = Number(m[1]);

@@ -42,6 +42,14 @@ describe('resident IDs (GB 11643)', () => {
   });
 });
 
+describe('counts', () => {
+  it('reads a count with a unit, thousands separators or zero decimals, and nothing else', () => {
+    const days = FIELD_BY_NAME.get('training_days')!;
+    for (const [text, n] of [['15', 15], ['15天', 15], ['1,200', 1200], ['12,345,678', 12345678], ['15.0', 15], ['15.00', 15]] as const) expect(parseCell(days, text), text).toEqual({ ok: true, value: n });
+    for (const text of ['15.5', '1,20', '12,3456', '-3', '1.2万', '十五']) expect(parseCell(days, text).ok, text).toBe(false);
+  });
+});
+
 describe('dates', () => {
   it('reads the forms clerks type', () => {
     expect(parseDate('2021-03-01')).toBe('2021-03-01');

@@ -19,6 +19,12 @@ describe('money', () => {
     expect(parseYuan('1500元')).toBe(150000);
     expect(parseYuan('1.234')).toBeUndefined();
     expect(parseYuan('-5')).toBeUndefined();
+    // In 万 (ten thousand yuan), exact: 1.2万 is 12000.00, 0.000001万 one fen; a seventh decimal is no whole fen.
+    expect(parseYuan('1.2万')).toBe(1_200_000);
+    expect(parseYuan('5万元')).toBe(5_000_000);
+    expect(parseYuan('0.000001万')).toBe(1);
+    expect(parseYuan('0.0000001万')).toBeUndefined();
+    expect(parseYuan('万')).toBeUndefined();
     expect(yuanToFen(0.29)).toBe(29);
     expect(yuanToFen(0.125)).toBeUndefined();
   });
