@@ -64,6 +64,15 @@ export function residentIdProblem(id: string): Bilingual {
   if (/^\d(\.\d+)?E\+\d+$/.test(id)) {
     return { zh: `身份证号码被 Excel 当作数字(${id}), 后几位已丢失: 请将该列设为文本格式后重新录入`, en: `Excel turned the ID into a number (${id}) and lost its last digits: format the column as text and enter the IDs again` };
   }
+  // A first-generation card's 15 digits (area, birth date yymmdd, sequence): the 18-digit ID is those with 19 before
+  // the year and a check character after, as GB 11643 converts it. Said, not read: the card the person holds rules.
+  if (/^\d{15}$/.test(id) && validDate(1900 + Number(id.slice(6, 8)), Number(id.slice(8, 10)), Number(id.slice(10, 12)))) {
+    const body = `${id.slice(0, 6)}19${id.slice(6)}`;
+    let sum = 0;
+    for (let i = 0; i < 17; i++) sum += ID_WEIGHTS[i]! * Number(body[i]);
+    const full = body + ID_CHECK[sum % 11]!;
+    return { zh: `这是15位的第一代身份证号码, 其18位号码应为 ${full}: 请按本人现持身份证核对后填写(${gb})`, en: `a first-generation 15-digit ID: its 18-digit form is ${full}; give that, checked against the person's card (${gb})` };
+  }
   if (id.length !== 18) return { zh: `身份证号码应为18位, 此为${id.length}位(${gb})`, en: `a resident ID has 18 characters, this has ${id.length} (${gb})` };
   if (!/^\d{17}[\dX]$/.test(id)) return { zh: `身份证号码应为17位数字加一位数字或X(${gb})`, en: `a resident ID is 17 digits and a final digit or X (${gb})` };
   const birth = id.slice(6, 14);

@@ -17,6 +17,10 @@ describe('resident IDs (GB 11643)', () => {
   it('a reject says which part of the ID is wrong: length, characters, birth date or check character', () => {
     const why = (id: string): string => residentIdProblem(id).en;
     expect(why('33068119900101001')).toBe('a resident ID has 18 characters, this has 17 (GB 11643)');
+    // A first-generation card's 15 digits: the 18-digit form is named (P1 is 330681 19900101 001 5), not taken.
+    expect(why('330681900101001')).toBe(`a first-generation 15-digit ID: its 18-digit form is ${P1}; give that, checked against the person's card (GB 11643)`);
+    expect(validResidentId('330681900101001')).toBe(false);
+    expect(why('330681901301001')).toBe('a resident ID has 18 characters, this has 15 (GB 11643)'); // no month 13: no such card
     expect(why('33068119900101001A')).toBe('a resident ID is 17 digits and a final digit or X (GB 11643)');
     expect(why('330681199002300013')).toBe('the birth date in the ID, 19900230, is not a valid date (GB 11643)');
     expect(why('330681199001010016')).toBe('the check character does not match the first 17 digits: a digit mistyped? (GB 11643)');
