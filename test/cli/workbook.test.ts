@@ -394,6 +394,12 @@ describe('calc --xlsx', () => {
     expect(sheet).toContain('<c r="E2" t="inlineStr"><is><t>330681199001010015</t></is></c>');
     expect(sheet).toContain('<c r="R2" s="2"><v>3500.00</v></c>');
     expect(sheet).toContain('<c r="R3" s="2"><v>750.00</v></c>');
+    // Run again without --xlsx: the workbooks are the earlier run's, and the run says so (and leaves them: a clerk may have added notes).
+    const again = cli(['calc', 'fixtures/xihu/roster.csv', '-j', 'xihu', '-o', out]);
+    expect(again.code).toBe(0);
+    expect(again.stderr).toContain(`${out}: breakdown.xlsx, summary.xlsx, persons.xlsx, rejects.xlsx are left from an earlier run, not this run's results (give --xlsx to write them anew)`);
+    expect(existsSync(join(out, 'breakdown.xlsx'))).toBe(true);
+    expect(cli(['calc', 'fixtures/xihu/roster.csv', '-j', 'xihu', '-o', out, '--xlsx']).stderr).not.toContain('earlier run');
   });
 
   it('an output longer than a sheet goes on in the next (each with the header), the run says so; sheets are named in the language of the outputs', async () => {

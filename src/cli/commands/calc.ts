@@ -1,5 +1,5 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
-import { realpathSync, statSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rejectKinds, wrongJurisdiction } from '../../engine/rejectCounts.js';
 import { sameBytesPairs } from '../../io/sameBytes.js';
@@ -217,7 +217,20 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
  * place: the files to name, the workbooks after their CSVs.
  */
 function withWorkbooks(files: string[], opts: Pick<CalcOptions, 'xlsx' | 'lang'>, progress: boolean): string[] {
-  if (!opts.xlsx) return files;
+  if (!opts.xlsx) {
+    // Workbooks an earlier --xlsx run left beside these CSV files hold that run's results: opened, they would be
+    // taken for this run's. Said, not removed: a clerk may have saved one of them with notes of their own.
+    const stale = files.map((csv) => join(dirname(csv), `${basename(csv, '.csv')}.xlsx`)).filter((book) => existsSync(book));
+    if (stale.length) {
+      const names = stale.map((b) => basename(b)).join(', ');
+      process.stderr.write(
+        opts.lang === 'zh'
+          ? `${dirname(stale[0]!)}: ${names} 是之前某次运行留下的, 不是本次结果 (需要时加 --xlsx 重新生成)\n`
+          : `${dirname(stale[0]!)}: ${names} are left from an earlier run, not this run's results (give --xlsx to write them anew)\n`,
+      );
+    }
+    return files;
+  }
   const books: string[] = [];
   for (const csv of files) {
     const kind = basename(csv, '.csv') as OutputKind;
