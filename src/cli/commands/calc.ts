@@ -2,7 +2,6 @@
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rejectKinds, wrongJurisdiction } from '../../engine/rejectCounts.js';
-import { sameBytesPairs } from '../../io/sameBytes.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
@@ -13,6 +12,7 @@ import { SHEET_ROWS, outputWorkbook } from '../../io/outputBooks.js';
 import { type OutputFiles, type StreamLedger, type StreamResult, runStreaming } from '../../io/pipeline.js';
 import { type EncodingChoice, type RosterHeader, type SheetCopies, headerNotes, readHeader, refuseMisread, sourceOf } from '../../io/roster.js';
 import { type SkippedRows, skippedNotes } from '../../io/rowKinds.js';
+import { sameBytesPairs } from '../../io/sameBytes.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
