@@ -131,7 +131,13 @@ describe('estimate on the seed plans', () => {
     const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
     expect(r.status).toBe(1);
     expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": zhuji has no such programme; known: cert_training, project_training');
+    expect(r.stderr.toString()).not.toContain('is the jurisdiction right');
     expect(existsSync(join(dir, 'estimate.csv'))).toBe(false);
+    // A Hengyang plan (HY-03 safety training, by id and by Chinese name; HY-01) estimated as Suzhou's: the error says whose programmes they are.
+    writeFileSync(join(dir, 'hy.csv'), 'program,planned,certificate,class_hours\nsafety_training,100,special_operation,40\n特种作业安全技能培训补贴,50,special_operation,40\nfree_training,30,,\n');
+    const wrong = run(['estimate', '-j', 'suzhou', '--plan', join(dir, 'hy.csv'), '-o', dir]);
+    expect(wrong.status).toBe(1);
+    expect(wrong.stderr.toString()).toContain(`${join(dir, 'hy.csv')}: 3 row(s) name a programme suzhou does not have; all of them are programmes of hengyang (衡阳市) (free_training 1, safety_training 1, 特种作业安全技能培训补贴 1): is the jurisdiction right? Check -j or the 地区 column`);
   });
 
   it('a bad plan line stops the estimate with file, row, column and value', () => {

@@ -8,6 +8,7 @@ import { FactMemo } from '../../engine/memo.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findProgram, findTable, parseCell, parseDate, unknownProgram } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
+import { type RejectCounts, countReject, wrongJurisdiction } from '../../engine/rejectCounts.js';
 import type { Facts } from '../../engine/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
@@ -91,6 +92,8 @@ async function readCases(
     skipped.push(...why.slice(0, Math.max(0, 10 - skipped.length)));
   };
   const elsewhere = new Map<string, number>();
+  // Programmes the table does not have, by value: all another table's, the file is for another jurisdiction (-j).
+  const unknown: RejectCounts = {};
   progress?.start('estimating', undefined, file === '-' ? 0 : statSync(copies.get(file) ?? file).size);
   let rows = 0;
   const skippedRows = new SkippedRows();
@@ -164,6 +167,7 @@ async function readCases(
     // out of the totals unnoticed (and be called one "the text states no amount for"). A plan stops; a roster's row is
     // left out and counted aloud, as calc rejects it (unknown_program).
     if (given && !found) {
+      countReject(unknown, { column: 'program', code: 'unknown_program', value: given }, table.code);
       const what = `${at(rec.row, 'program', program)}: ${zh ? unknownProgram(table).zh : unknownProgram(table).en}`;
       if (!isPlan) {
         skip(what);
@@ -179,13 +183,15 @@ async function readCases(
     read++;
   }
   progress?.done();
-  if (problems.length) throw new UsageError(`${zh ? `无法据 ${file} 测算` : `cannot estimate from ${file}`}:\n${problems.join('\n')}`);
+  const hints = wrongJurisdiction(unknown, tables).map((h) => `${file}: ${h[lang]}`);
+  if (problems.length) throw new UsageError(`${zh ? `无法据 ${file} 测算` : `cannot estimate from ${file}`}:\n${[...problems, ...hints].join('\n')}`);
   skippedRows.checks = watch?.notes() ?? [];
   for (const note of skippedNotes(file, skippedRows, lang)) process.stderr.write(`${note}\n`);
   if (skippedCount) {
     const more = `${skipped.join('\n')}${skippedCount > skipped.length ? '\n…' : ''}`;
     process.stderr.write(zh ? `${file} 有 ${skippedCount} 行无法读取, 未计入测算:\n${more}\n` : `${skippedCount} row(s) of ${file} could not be read and are not in the estimate:\n${more}\n`);
   }
+  for (const hint of hints) process.stderr.write(`${hint}\n`);
   if (elsewhere.size) {
     const n = [...elsewhere.values()].reduce((a, x) => a + x, 0);
     const by = [...elsewhere].sort(([a], [b]) => a.localeCompare(b)).map(([code, k]) => `${code} ${k}`).join(', ');
