@@ -1,12 +1,17 @@
 // Rate-table schema (zod): what a jurisdiction's data file may say. Yuan in the file become fen here.
 import { z } from 'zod';
-import { FIELD_BY_NAME, LEVELS, isKnownField, normaliseToken } from '../engine/fields.js';
+import { FIELD_BY_NAME, LEVELS, isKnownField, normaliseToken, suggestField } from '../engine/fields.js';
 import { yuanToFen } from '../engine/money.js';
 
 const text = z.object({ zh: z.string().min(1), en: z.string().min(1) }).strict();
 const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'expected a date written YYYY-MM-DD');
 const clauseId = z.string().regex(/^[A-Z]{2}-\d{2}$/, 'expected a clause ID like ZJ-01');
-const fieldName = z.string().refine(isKnownField, { message: 'unknown field (see the roster columns in README)' });
+const fieldName = z.string().superRefine((name, ctx) => {
+  if (isKnownField(name)) return;
+  // A misspelt field (levle) is named with the one it is closest to, as a misspelt roster header is.
+  const near = suggestField(name);
+  ctx.addIssue({ code: 'custom', message: `unknown field${near ? ` (${near}?)` : ''} (see the roster columns in README)` });
+});
 const reasonCode = z.string().regex(/^[a-z][a-z0-9_]*$/, 'reason codes are snake_case');
 
 /** A yuan amount in the file (at most two decimals), held as fen. */
@@ -69,7 +74,10 @@ const lookup = z
     not_covered: reasonSchema.optional(),
   })
   .strict();
-export const rateSchema = z.union([yuan, lookup]);
+export const rateSchema = z.union([yuan, lookup], {
+  // Left out altogether, zod says only "Invalid input": say what a rate is.
+  error: (issue) => (issue.input === undefined ? 'required: an amount in yuan, or a lookup (by: a field, values: { key: yuan })' : undefined),
+});
 
 const unitLabel = text;
 

@@ -62,7 +62,14 @@ describe('validation of user tables', () => {
     const p = r.problems.find((x) => x.path.endsWith('amount.unit'))!;
     expect(p.path).toBe('programs[5].amount.unit');
     expect(p.line).toBe(zhuji.split('\n').findIndex((l) => l.includes('unit: training_days')) + 1);
-    expect(formatProblem(p)).toContain(`${file}:${p.line}: programs[5].amount.unit: unknown field`);
+    expect(formatProblem(p)).toBe(`${file}:${p.line}: programs[5].amount.unit: unknown field (training_days?) (see the roster columns in README)`);
+  });
+
+  it('a rate left out says what a rate is, not only "Invalid input"', () => {
+    const file = join(dir, 'norate.yaml');
+    writeFileSync(file, zhuji.replace('rate: 3500', 'cap: 3500'));
+    const messages = checkTableFile(file).problems.map(formatProblem).join('\n');
+    expect(messages).toContain('programs[0].amount.rate: required: an amount in yuan, or a lookup (by: a field, values: { key: yuan })');
   });
 
   it('amounts with more than two decimals are reported with their path', () => {
