@@ -21,6 +21,11 @@ export interface SummaryRow {
   exposureFen: Fen;
   /** Review lines whose amount nothing bounds (the text states none, or a catalogue is missing). */
   unquantified: number;
+  /**
+   * On a total row: its review and denied lines by `${status}\t${reasonCode}`, for the run's closing lines (what to
+   * supply or check first). Not a column of summary.csv.
+   */
+  reasons?: Record<string, number>;
 }
 
 const STATUS_ORDER: Record<Status, number> = { approved: 0, review: 1, denied: 2, duplicate: 3 };
@@ -47,6 +52,10 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   const totals = new Map<string, Group>();
   const count = (x: Group, l: Line): void => {
     x.row.claims += 1;
+    if (x.row.reasons && l.status !== 'approved') {
+      const key = `${l.status}\t${l.reasonCode}`;
+      x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
+    }
     x.persons.add(l.personKey);
     if (l.status === 'approved') x.row.amountFen += l.amountFen;
     else if (l.status === 'review') {
@@ -60,7 +69,7 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
     const byName = getOr(byPayee, l.payee, () => new Map());
     const byStatus = getOr(byName, l.payeeName, () => new Map());
     count(getOr(byStatus, l.status, () => ({ row: blank(l, l.program, l.programName, l.payee, l.payeeName, l.status), persons: new Set<string>() })), l);
-    count(getOr(totals, l.jurisdiction, () => ({ row: blank(l, '', { zh: '', en: '' }, '', '', ''), persons: new Set<string>() })), l);
+    count(getOr(totals, l.jurisdiction, () => ({ row: { ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} }, persons: new Set<string>() })), l);
   }
   const rows: SummaryRow[] = [];
   for (const byProgram of groups.values())
@@ -95,13 +104,14 @@ export function mergeSummaries(parts: SummaryRow[][], programOrder: (jurisdictio
     for (const r of rows) {
       const key = `${r.jurisdiction}\u0000${r.program}\u0000${r.payee}\u0000${r.payeeName}\u0000${r.status}`;
       const t = m.get(key);
-      if (!t) m.set(key, { ...r });
+      if (!t) m.set(key, r.reasons ? { ...r, reasons: { ...r.reasons } } : { ...r });
       else {
         t.claims += r.claims;
         t.persons += r.persons;
         t.amountFen += r.amountFen;
         t.exposureFen += r.exposureFen;
         t.unquantified += r.unquantified;
+        if (t.reasons && r.reasons) for (const [k, n] of Object.entries(r.reasons)) t.reasons[k] = (t.reasons[k] ?? 0) + n;
       }
     }
   }

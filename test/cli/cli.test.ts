@@ -73,6 +73,22 @@ describe('calc on the shipped fixtures', () => {
     expect(b).toMatch(/copy\.csv,27,.*,training_package_grant,.*,review,same_claim_twice,/);
   });
 
+  it('ZJ-16/ZJ-15: the closing lines say why lines are under review or denied, the commonest reasons first, the same on one thread or in byte ranges', () => {
+    const lines = (env: Record<string, string>): string[] => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', tmp(), '--workers', '2', '--memory-mb', '0'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      return r.stdout.split('\n').filter((l) => /^ {2}(review|denied)|by reason/.test(l));
+    };
+    const whole = lines({});
+    expect(whole).toEqual([
+      '  review        3 lines  max exposure 1,000.00 (+2 unquantified)',
+      '           by reason: before_period 1, group_not_listed 1, reference_missing 1',
+      '  denied        6 lines  ',
+      '           by reason: annual_cap 1, outside_period 1, pensioner 1, 3 other',
+    ]);
+    expect(lines({ SUBSIDY_MIN_CHUNK_BYTES: '512', SUBSIDY_PIECE_BYTES: '256' })).toEqual(whole);
+  });
+
   it('zhuji persons.csv: a row per person with what is paid to them and for them (ZJ-01, ZJ-06, ZJ-14, ZJ-16, ZJ-05, ZJ-07, ZJ-11)', () => {
     const out = tmp();
     expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]).code).toBe(0);

@@ -270,6 +270,9 @@ function unnamedPayees(per: StreamResult['summary'], zh: boolean): string[] {
   return out;
 }
 
+/** How many reason codes of review and denied lines the closing lines name; the rest are counted. */
+const REASONS_SHOWN = 3;
+
 /** How many kinds of reject problem the closing lines name; the rest are counted together. */
 const REJECT_KINDS_SHOWN = 5;
 
@@ -295,6 +298,16 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
       }
       o.push(`  ${paintStatus(c, status, status.padEnd(8))} ${String(n).padStart(6)} ${zh ? '笔' : 'lines'}  ${money}`);
       if (status === 'approved') o.push(...unnamedPayees(per, zh).map((l) => c.yellow(l)));
+      else if (row.reasons) {
+        // Why, the commonest first: what to supply (a catalogue, a missing column) or check before paying.
+        const why = Object.entries(row.reasons)
+          .filter(([k]) => k.startsWith(`${status}\t`))
+          .map(([k, count]) => [k.slice(status.length + 1), count] as const)
+          .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1));
+        const shown = why.slice(0, REASONS_SHOWN).map(([code, count]) => `${code} ${count}`);
+        if (why.length > REASONS_SHOWN) shown.push(zh ? `其他 ${why.length - REASONS_SHOWN} 种` : `${why.length - REASONS_SHOWN} other`);
+        if (shown.length) o.push(`           ${zh ? '原因' : 'by reason'}: ${shown.join(', ')}`);
+      }
     }
   }
   if (r.rowsRejected) {
