@@ -472,6 +472,7 @@ describe('encodings and headers', () => {
     const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out'), '--lang', 'zh']);
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('r.csv: 1 行重复了表头, 已单列, 不作为申请读取 (第 4 行): 是两张花名册上下拼在一起了吗?');
+    expect(r.stdout).toContain('读取 3 行 = 已计算 2 + 已拒绝 1');
     expect(r.stderr).toContain('r.csv: 1 个合计行(合计/小计, 无身份证号)已单列, 不作为申请读取 (第 6 行)');
     // The 合计 covers the sheet under the header again: row 5's 1,000 where it says 3,500.
     expect(r.stderr).toContain('r.csv 第 6 行(合计): 费用 写的是 3,500.00, 第 5 行合计为 1,000.00 (少 2,500.00): 表格合计之后有行被删去、增加或改动?');

@@ -323,6 +323,6 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
   }
   const shown = files.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f)));
   o.push(`${zh ? '已写入' : 'wrote'} ${shown.join(', ')}`);
-  o.push(`rows read ${r.rowsRead} = evaluated ${r.rowsEvaluated} + rejected ${r.rowsRejected}`);
+  o.push(zh ? `读取 ${r.rowsRead} 行 = 已计算 ${r.rowsEvaluated} + 已拒绝 ${r.rowsRejected}` : `rows read ${r.rowsRead} = evaluated ${r.rowsEvaluated} + rejected ${r.rowsRejected}`);
   process.stdout.write(`${o.join('\n')}\n`);
 }
