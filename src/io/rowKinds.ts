@@ -69,7 +69,7 @@ const footerLabel = (cell: string): boolean => {
   return (c >= 0x4e00 || c === 0x28) && FOOTER_LABEL.test(cell); // a label starts with a CJK character or a bracket (（盖章）): IDs and 序号 never do
 };
 
-/** What a record of these cells is not, if anything: a blank or totals row, or the header again (check --save looks below the data). */
+/** What a record of these cells is, when no claim: a blank, totals or sign-off row, or the header again (check --save looks below the data). */
 export function skippedKind(header: Header, cells: readonly string[]): SkipKind | undefined {
   if (cells.length > header.fields.length) return undefined; // unreadable (roster.ts, tooManyCells): a reject
   return notAClaim(header, cells, cellsByField(header.fields, cells))?.skipped;
