@@ -140,6 +140,16 @@ describe('estimate on the seed plans', () => {
     expect(wrong.stderr.toString()).toContain(`${join(dir, 'hy.csv')}: 3 row(s) name a programme suzhou does not have; all of them are programmes of hengyang (衡阳市) (free_training 1, safety_training 1, 特种作业安全技能培训补贴 1): is the jurisdiction right? Check -j or the 地区 column`);
   });
 
+  it('a roster given as a plan, or a plan given to calc, is refused once, saying which command reads it', () => {
+    const dir = tmp();
+    const asPlan = run(['estimate', '-j', 'zhuji', '--plan', 'fixtures/zhuji/roster.csv', '-o', dir]);
+    expect([asPlan.status, asPlan.stderr.toString()]).toEqual([1, 'subsidy: fixtures/zhuji/roster.csv: no planned column (计划人次), which every plan line needs; it has resident IDs: a roster of expected trainees? give it as --roster\n']);
+    const plan = 'fixtures/estimate/zhuji-departments.csv';
+    const asRoster = run(['calc', plan, '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([asRoster.status, asRoster.stderr.toString()]).toEqual([1, `subsidy: ${plan}: no date column, so every row would be rejected; add it; it has a planned column (计划人次): a plan? subsidy estimate -j <code> --plan ${plan} reads it\n`]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('a bad plan line stops the estimate with file, row, column and value', () => {
     const dir = tmp();
     execFileSync('sh', ['-c', `printf 'program,planned,level\\ncert_training,10,L9\\n' > ${dir}/bad.csv`]);

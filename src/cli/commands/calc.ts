@@ -106,7 +106,9 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
     const unread = head.ignored.length ? ` (columns nobody reads: ${head.ignored.join(', ')})` : '';
     const j = `-j (${[...tables.keys()].join(', ')})`;
     const fix = missing.length === 1 && missing[0] === 'jurisdiction' ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
-    const refusal = `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}`;
+    // A plan of planned counts given to calc (it has 计划人次 and no date): estimate reads it.
+    const plan = head.fields.includes('planned') ? `; it has a planned column (计划人次): a plan? subsidy estimate -j <code> --plan ${r} reads it` : '';
+    const refusal = `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}${plan}`;
     if (!books.sheetsOfBooks.has(r)) throw new UsageError(refusal);
     left.push(refusal);
     process.stderr.write(lang === 'zh' ? `${r}: 没有 ${missing.join(', ')} 列, 不是花名册, 不读\n` : `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a roster: not read\n`);

@@ -14,7 +14,7 @@ import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
 import { BOM, type Lang, csvRow } from '../../io/csvOut.js';
 import { renderReport } from '../../io/report.js';
-import { type RosterHeader, type SheetCopies, readHeader, readRoster, refuseMisread, titleNote } from '../../io/roster.js';
+import { RosterError, type RosterHeader, type SheetCopies, readHeader, readRoster, refuseMisread, titleNote } from '../../io/roster.js';
 import { SkippedRows, skippedNotes } from '../../io/rowKinds.js';
 import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
@@ -104,6 +104,15 @@ async function readCases(
   const onHeader = (h: RosterHeader): void => {
     watch = new SheetWatch(file, h, { totals: true, blank: isPlan ? [] : ['program'] });
     refuseMisread(file, h);
+    // Said once, where every line would say it: a plan without its counts (a roster given as --plan, most likely).
+    if (isPlan && !h.fields.includes('planned')) {
+      const roster = h.fields.includes('person_id');
+      throw new RosterError(
+        zh
+          ? `${file}: 没有 计划人次 (planned) 列, 而每条计划行都需要${roster ? '; 它有身份证号码: 是预计学员花名册吗? 请用 --roster 给出' : ''}`
+          : `${file}: no planned column (计划人次), which every plan line needs${roster ? '; it has resident IDs: a roster of expected trainees? give it as --roster' : ''}`,
+      );
+    }
     const titles = titleNote(h, lang);
     if (titles) process.stderr.write(`${titles}\n`);
   };
