@@ -140,7 +140,7 @@ describe('estimate on the seed plans', () => {
     expect(wrong.stderr.toString()).toContain(`${join(dir, 'hy.csv')}: 3 row(s) name a programme suzhou does not have; all of them are programmes of hengyang (衡阳市) (free_training 1, safety_training 1, 特种作业安全技能培训补贴 1): is the jurisdiction right? Check -j or the 地区 column`);
   });
 
-  it('a roster given as a plan, or a plan given to calc, is refused once, saying which command reads it', () => {
+  it('a roster given as a plan, a plan as a roster, or a plan given to calc, is refused once, saying which reads it', () => {
     const dir = tmp();
     const asPlan = run(['estimate', '-j', 'zhuji', '--plan', 'fixtures/zhuji/roster.csv', '-o', dir]);
     expect([asPlan.status, asPlan.stderr.toString()]).toEqual([1, 'subsidy: fixtures/zhuji/roster.csv: no planned column (计划人次), which every plan line needs; it has resident IDs: a roster of expected trainees? give it as --roster\n']);
@@ -148,6 +148,10 @@ describe('estimate on the seed plans', () => {
     const asRoster = run(['calc', plan, '-j', 'zhuji', '-o', join(dir, 'out')]);
     expect([asRoster.status, asRoster.stderr.toString()]).toEqual([1, `subsidy: ${plan}: no date column, so every row would be rejected; add it; it has a planned column (计划人次): a plan? subsidy estimate -j <code> --plan ${plan} reads it\n`]);
     expect(existsSync(join(dir, 'out'))).toBe(false);
+    // A plan given as --roster would count each line as one case (13 for 22,500 planned): refused.
+    const planAsRoster = run(['estimate', '-j', 'zhuji', '--roster', plan, '-o', join(dir, 'est')]);
+    expect([planAsRoster.status, planAsRoster.stderr.toString()]).toEqual([1, `subsidy: ${plan}: it has a planned column (计划人次): a plan? give it as --plan (as a roster each row is one case, and its planned count is not read)\n`]);
+    expect(existsSync(join(dir, 'est'))).toBe(false);
   });
 
   it('a bad plan line stops the estimate with file, row, column and value', () => {

@@ -113,6 +113,14 @@ async function readCases(
           : `${file}: no planned column (计划人次), which every plan line needs${roster ? '; it has resident IDs: a roster of expected trainees? give it as --roster' : ''}`,
       );
     }
+    // A plan given as --roster: each line would count as one case, its 5500 planned left unread.
+    if (!isPlan && h.fields.includes('planned')) {
+      throw new RosterError(
+        zh
+          ? `${file}: 有 计划人次 (planned) 列: 是计划吗? 请用 --plan 给出 (作为花名册, 每行只算一人次, 计划人次不读)`
+          : `${file}: it has a planned column (计划人次): a plan? give it as --plan (as a roster each row is one case, and its planned count is not read)`,
+      );
+    }
     const titles = titleNote(h, lang);
     if (titles) process.stderr.write(`${titles}\n`);
   };
