@@ -83,6 +83,12 @@ describe('estimate on the seed plans', () => {
     const cert = rows.find((x) => x.program === 'cert_training' && x.scenario === 'baseline')!;
     expect(cert.cases).toBe('4');
     expect(rows.some((x) => x.label === 'free_lunch')).toBe(false);
+    // The same share as a percentage; past 100% (or 80 meaning 80%) is refused.
+    const pct = tmp();
+    expect(run(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '--take-up', '50%', '-o', pct]).status).toBe(0);
+    expect(readFileSync(join(pct, 'estimate.csv'), 'utf8')).toBe(readFileSync(join(dir, 'estimate.csv'), 'utf8'));
+    const over = run(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '--take-up', '80', '-o', tmp()]);
+    expect([over.status, over.stderr.toString()]).toEqual([1, 'subsidy: --take-up must be a number from 0 to 1, or a percentage up to 100% (got "80")\n']);
   });
 
   it('a roster row without a programme is left out and counted aloud, as calc rejects it (a plan line would need a label)', () => {

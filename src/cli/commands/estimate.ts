@@ -54,8 +54,10 @@ export interface EstimateOptions {
 }
 
 function share(name: string, text: string): number {
-  const v = Number(text);
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`${name} must be a number from 0 to 1 (got "${text}")`);
+  // 0.8, or 80% as an analyst also writes it.
+  const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
+  const v = percent ? Number(percent[1]) / 100 : Number(text);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`${name} must be a number from 0 to 1, or a percentage up to 100% (got "${text}")`);
   return v;
 }
 
