@@ -228,7 +228,10 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     const field = headerField(cell) ?? '';
     if (!field && cell.trim()) ignored.push(cell.trim());
     if (field && seen.has(field)) {
-      throw new RosterError(`${file}: columns ${seen.get(field)! + 1} and ${i + 1} both mean "${field}" (headers "${cells[seen.get(field)!]}" and "${cell}")`);
+      const first = cells[seen.get(field)!]!;
+      // 单位名称 names the unit of a unit grant; beside 姓名 it is most likely the person's employer.
+      const employer = field === 'name' && [first, cell].some((h) => h.trim() === '单位名称') ? ': beside 姓名, is 单位名称 the employer? rename it 用人单位' : '';
+      throw new RosterError(`${file}: columns ${seen.get(field)! + 1} and ${i + 1} both mean "${field}" (headers "${first}" and "${cell}")${employer}`);
     }
     if (field) seen.set(field, i);
     fields.push(field);

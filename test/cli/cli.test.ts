@@ -89,6 +89,17 @@ describe('calc on the shipped fixtures', () => {
     expect(lines({ SUBSIDY_MIN_CHUNK_BYTES: '512', SUBSIDY_PIECE_BYTES: '256' })).toEqual(whole);
   });
 
+  it('a column named twice is refused, naming both; 单位名称 beside 姓名 is most likely the employer, and the refusal says so', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'dup.csv'), `身份证号码,补贴项目,结业日期,等级,补贴项目\n${residentId(1)},cert_training,2020-06-01,L4,safety_training\n`);
+    const dup = cli(['calc', join(dir, 'dup.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([dup.code, dup.stderr]).toEqual([1, `subsidy: ${join(dir, 'dup.csv')}: columns 2 and 5 both mean "program" (headers "补贴项目" and "补贴项目")\n`]);
+    writeFileSync(join(dir, 'unit.csv'), `姓名,身份证号码,补贴项目,结业日期,等级,单位名称\n王芳,${residentId(1)},cert_training,2020-06-01,L4,浙江某机械有限公司\n`);
+    const unit = cli(['calc', join(dir, 'unit.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([unit.code, unit.stderr]).toEqual([1, `subsidy: ${join(dir, 'unit.csv')}: columns 1 and 6 both mean "name" (headers "姓名" and "单位名称"): beside 姓名, is 单位名称 the employer? rename it 用人单位\n`]);
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+  });
+
   it('zhuji persons.csv: a row per person with what is paid to them and for them (ZJ-01, ZJ-06, ZJ-14, ZJ-16, ZJ-05, ZJ-07, ZJ-11)', () => {
     const out = tmp();
     expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out]).code).toBe(0);
