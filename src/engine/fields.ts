@@ -55,7 +55,7 @@ export const FIELDS: FieldDef[] = [
   { name: 'jurisdiction', kind: 'text', zh: '地区', en: 'jurisdiction', headers: ['辖区'] },
   { name: 'program', kind: 'text', zh: '补贴项目', en: 'programme', headers: ['项目', 'programme', '补贴类型', '补贴类别'] },
   { name: 'date', kind: 'date', zh: '日期', en: 'date', headers: ['发证日期', '结业日期', '取证日期', '获奖日期', '发证时间', '取证时间', '结业时间', '培训结束日期'] },
-  { name: 'occupation', kind: 'text', zh: '职业', en: 'occupation', headers: ['工种', '培训工种', '职业(工种)', '培训职业', '职业名称', '工种名称', '职业(工种)名称'] },
+  { name: 'occupation', kind: 'text', zh: '职业', en: 'occupation', headers: ['工种', '培训工种', '职业(工种)', '培训职业', '职业名称', '工种名称', '职业(工种)名称', '鉴定工种', '鉴定职业'] },
   { name: 'level', kind: 'level', zh: '等级', en: 'level', headers: ['证书等级', '技能等级', '职业资格等级', '证书级别'], values: LEVELS },
   {
     name: 'certificate', kind: 'enum', zh: '证书类型', en: 'certificate kind', headers: ['证书种类'],
@@ -76,7 +76,7 @@ export const FIELDS: FieldDef[] = [
     ],
   },
   {
-    name: 'groups', kind: 'set', zh: '人员类别', en: 'groups',
+    name: 'groups', kind: 'set', zh: '人员类别', en: 'groups', headers: ['人员类型', '人员身份'],
     values: [
       { code: 'enterprise_employee', zh: '企业职工', aliases: ['职工', '在职职工', '企业在职职工', '在岗职工'] },
       { code: 'rural_migrant', zh: '农村转移就业劳动者', aliases: ['农民工'] },
@@ -152,7 +152,7 @@ export const FIELDS: FieldDef[] = [
   { name: 'count', kind: 'int', zh: '数量', en: 'count', headers: ['人数', '项目数'] },
   { name: 'placement_rate', kind: 'int', zh: '培训就业率(%)', en: 'placement rate (%)', headers: ['就业率'] },
   { name: 'annual_trainings', kind: 'int', zh: '年培训人次', en: 'trainings per year' },
-  { name: 'cost', kind: 'money', zh: '申请金额', en: 'claimed cost', headers: ['费用', '实际费用', '培训费用', '培训费'] },
+  { name: 'cost', kind: 'money', zh: '申请金额', en: 'claimed cost', headers: ['费用', '实际费用', '培训费用', '培训费', '申领金额', '申报金额'] },
   { name: 'standard', kind: 'money', zh: '补贴标准', en: 'catalogue standard', headers: ['参照标准', '奖励额度'] },
   { name: 'other_funding', kind: 'money', zh: '已获其他补助', en: 'other funding received', headers: ['市级补助'] },
   { name: 'contract_months', kind: 'int', zh: '劳动合同期限(月)', en: 'contract months', headers: ['劳动合同期限'] },

@@ -272,10 +272,10 @@ describe('annotated headers', () => {
     });
     expect(headerNote('费用(万元)')).toEqual({ field: 'cost', note: '万元' });
     // Headers offices use for the same columns.
-    const usual = Object.fromEntries(['身份证', '证件号', '学员姓名', '补贴类型', '发证时间', '培训结束日期', '培训职业', '职业(工种)名称', '职业资格等级', '证书种类', '学时'].map((h) => [h, headerField(h)]));
+    const usual = Object.fromEntries(['身份证', '证件号', '学员姓名', '补贴类型', '发证时间', '培训结束日期', '培训职业', '职业(工种)名称', '职业资格等级', '证书种类', '学时', '人员类型', '申领金额', '鉴定工种'].map((h) => [h, headerField(h)]));
     expect(usual).toEqual({
       身份证: 'person_id', 证件号: 'person_id', 学员姓名: 'name', 补贴类型: 'program', 发证时间: 'date', 培训结束日期: 'date', 培训职业: 'occupation',
-      '职业(工种)名称': 'occupation', 职业资格等级: 'level', 证书种类: 'certificate', 学时: 'class_hours',
+      '职业(工种)名称': 'occupation', 职业资格等级: 'level', 证书种类: 'certificate', 学时: 'class_hours', 人员类型: 'groups', 申领金额: 'cost', 鉴定工种: 'occupation',
     });
     expect(headerNote('费用(元)')).toBeUndefined();
   });
