@@ -19,8 +19,13 @@ export const PARAMETERS = 'rate, rate.<key>, cap, floor, ceiling, max_units, per
  * from the end, as a name may hold any character.
  */
 export function parseSet(text: string): ScenarioChange {
-  const m = /^(.+?)\.(rate(?:\.[A-Za-z0-9_]+)?|[a-z_]+)=(\d+(?:\.\d+)?)$/.exec(text.trim());
+  // The number may carry its unit as an analyst writes it: 4000元 for an amount, 30% for a percentage.
+  const m = /^(.+?)\.(rate(?:\.[A-Za-z0-9_]+)?|[a-z_]+)=(\d+(?:\.\d+)?)(元|%)?$/.exec(text.trim());
   if (!m) throw new ScenarioError(`--set "${text}": expected <programme>.<parameter>=<number>, parameters: ${PARAMETERS}`);
+  const percent = m[2] === 'uplift' || m[2] === 'percent';
+  if ((m[4] === '%' && !percent) || (m[4] === '元' && (percent || m[2] === 'max_units'))) {
+    throw new ScenarioError(`--set "${text}": ${m[2]} is ${percent ? 'a percentage' : m[2] === 'max_units' ? 'a count' : 'an amount in yuan'}, not ${m[4] === '%' ? 'a percentage' : 'yuan'}`);
+  }
   return { program: m[1]!, parameter: m[2]!, value: Number(m[3]) };
 }
 

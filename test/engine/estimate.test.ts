@@ -69,6 +69,11 @@ describe('estimate', () => {
     expect(() => applyScenario(suzhou, [parseSet('skill_upgrade_individual.rate.L9=1')])).toThrow(/no key "L9"/);
     expect(() => applyScenario(suzhou, [parseSet('nope.rate=1')])).toThrow(/no programme "nope": suzhou has no such programme; known: /);
     expect(() => parseSet('skill_upgrade_individual.rate')).toThrow(/expected/);
+    // A unit as an analyst writes it: 元 on an amount, % on a percentage, and neither on the other.
+    expect(parseSet('cert_training.rate=4000元')).toEqual(parseSet('cert_training.rate=4000'));
+    expect(parseSet('skill_upgrade_individual.uplift=30%')).toEqual(parseSet('skill_upgrade_individual.uplift=30'));
+    expect(() => parseSet('cert_training.rate=30%')).toThrow('--set "cert_training.rate=30%": rate is an amount in yuan, not a percentage');
+    expect(() => parseSet('skill_upgrade_individual.uplift=30元')).toThrow('uplift is a percentage, not yuan');
   });
 
   it('SG-01: Shaoguan targets are listed as unquantified with their counts, never valued at 0 silently, saying so in both languages', () => {
