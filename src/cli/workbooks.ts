@@ -1,7 +1,9 @@
 // Workbooks given as rosters or catalogues: the sheet read from each is copied to a UTF-8 CSV in a folder removed at exit.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import iconv from 'iconv-lite';
 import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
 import { isWorkbookFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
@@ -51,6 +53,12 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
   const out: string[] = [];
   const sheetsOfBooks = new Set<string>();
   for (const file of files) {
+    const utf16 = file === '-' ? undefined : utf16Of(file);
+    if (utf16) {
+      if (!copies.has(file)) copies.set(file, await copyUtf16(file, utf16, o));
+      out.push(file);
+      continue;
+    }
     if (file === '-' || !isWorkbookFile(file)) {
       out.push(file);
       continue;
@@ -80,6 +88,29 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
     throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx, .xls); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
   }
   return { copies, files: out, sheetsOfBooks };
+}
+
+/** Whether `file` begins with a UTF-16 byte-order mark, as Excel's "Unicode text" (Unicode 文本) does: which one. */
+function utf16Of(file: string): 'utf16le' | 'utf16be' | undefined {
+  const head = Buffer.alloc(2);
+  const fd = openSync(file, 'r');
+  try {
+    if (readSync(fd, head, 0, 2, 0) < 2) return undefined;
+  } finally {
+    closeSync(fd);
+  }
+  return head[0] === 0xff && head[1] === 0xfe ? 'utf16le' : head[0] === 0xfe && head[1] === 0xff ? 'utf16be' : undefined;
+}
+
+/**
+ * A sheet saved as "Unicode text" (UTF-16, tab-separated): its UTF-8 copy, line for line, so rows keep their numbers
+ * and cells their text (a ledger's row hashes are the CSV's). The reader takes the tabs as it takes them in any file.
+ */
+async function copyUtf16(file: string, encoding: 'utf16le' | 'utf16be', o: CopyOptions): Promise<string> {
+  const dest = join(copiesFolder(), `text-${++copied}.txt`);
+  await pipeline(createReadStream(file), iconv.decodeStream(encoding, { stripBOM: true }), iconv.encodeStream('utf8'), createWriteStream(dest));
+  process.stderr.write(o.lang === 'zh' ? `${file}: 读作 UTF-16 文本 (Excel 的"Unicode 文本")\n` : `${file}: read as UTF-16 text (Excel's "Unicode text")\n`);
+  return dest;
 }
 
 /** One sheet of the workbook `file` to a CSV copy (on a thread of its own), its notes said under `label`: the copy's path. */

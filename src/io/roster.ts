@@ -170,13 +170,15 @@ function utf8Sequences(b: Buffer): { valid: number; invalid: number } {
 /**
  * What a file that is no CSV at all is, by its first bytes: a workbook of a kind not read, or text Excel saves as
  * "Unicode text" (UTF-16). Read as CSV they would come out as one column of garbage, refused for columns nobody reads.
- * An .xlsx workbook named as a file is read (workbook.ts) before any of this; through standard input it is not.
+ * An .xlsx workbook, or UTF-16 text, named as a file is read from a copy (cli/workbooks.ts) before any of this;
+ * through standard input it is not (`stdinFix`), nor where a row is saved into it (check --save).
  */
-const NOT_CSV: { magic: number[]; what: string; fix?: string }[] = [
+const UTF16_FIX = 'give it by its file name: UTF-16 text is read from a file, not through standard input';
+const NOT_CSV: { magic: number[]; what: string; fix?: string; stdinFix?: string }[] = [
   { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a workbook (.xlsx: a zip file)', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
   { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
-  { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")' },
-  { magic: [0xfe, 0xff], what: 'UTF-16 text' },
+  { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")', stdinFix: UTF16_FIX },
+  { magic: [0xfe, 0xff], what: 'UTF-16 text', stdinFix: UTF16_FIX },
   { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },
 ];
 
@@ -188,7 +190,8 @@ export function refuseNotCsv(label: string, sample: Buffer): void {
   if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file: give it by its file name: a workbook is read from a file, not through standard input`);
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
   if (!found) return;
-  throw new RosterError(`${label}: ${found.what}, not a CSV file: ${found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file'}`);
+  const fix = (label === '(stdin)' ? found.stdinFix : undefined) ?? found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
+  throw new RosterError(`${label}: ${found.what}, not a CSV file: ${fix}`);
 }
 
 /** Read the first bytes for detection, then yield every chunk including those. */

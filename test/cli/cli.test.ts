@@ -513,7 +513,7 @@ describe('encodings and headers', () => {
     expect(half.stdout).toContain('rows read 1 = evaluated 0 + rejected 1');
   });
 
-  it('UTF-16 text or a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input; a damaged .xls is refused by the workbook reader, and one through standard input is refused saying to give it by its name', () => {
+  it('a PDF given for a roster is refused saying what it is and how to save it as CSV, from a file or standard input; UTF-16 text through standard input is refused saying to give it by its name; a damaged .xls is refused by the workbook reader, and one through standard input is refused saying to give it by its name', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));
     const xls = Buffer.from('d0cf11e0a1b11ae1000000000000000000', 'hex');
@@ -526,10 +526,9 @@ describe('encodings and headers', () => {
     const bookPiped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], xls);
     expect([bookPiped.code, bookPiped.stderr]).toEqual([1, 'subsidy: (stdin): an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one, not a CSV file: give it by its file name: a workbook is read from a file, not through standard input\n']);
     expect(existsSync(join(dir, 'out'))).toBe(false);
-    const files: [string, Buffer, string][] = [
-      ['r.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(csv.toString('utf8').replaceAll(',', '\t'), 'utf16le')]), 'UTF-16 text (as Excel saves "Unicode text")'],
-      ['r.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF file'],
-    ];
+    const utf16 = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(csv.toString('utf8').replaceAll(',', '\t'), 'utf16le')]));
+    expect([utf16.code, utf16.stderr]).toEqual([1, 'subsidy: (stdin): UTF-16 text (as Excel saves "Unicode text"), not a CSV file: give it by its file name: UTF-16 text is read from a file, not through standard input\n']);
+    const files: [string, Buffer, string][] = [['r.pdf', Buffer.from('%PDF-1.7\n'), 'a PDF file']];
     for (const [name, bytes, what] of files) {
       writeFileSync(join(dir, name), bytes);
       const fix = 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
@@ -542,6 +541,30 @@ describe('encodings and headers', () => {
       expect([e.code, e.stderr]).toEqual([1, `subsidy: ${join(dir, name)}: ${advice}`]);
       expect(existsSync(join(dir, 'out'))).toBe(false);
     }
+  });
+
+  it('ZJ-01/ZJ-06: a sheet saved as Excel\'s "Unicode text" (UTF-16, tab-separated; little- or big-endian) is read from a UTF-8 copy: the outputs are the CSV\'s, by calc and estimate', () => {
+    const dir = tmp();
+    const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8').replace(/^\uFEFF/, '');
+    const text = csv.replaceAll(',', '\t');
+    const be = Buffer.from(iconv.encode(text, 'utf16le')).swap16();
+    const inputs: [string, Buffer][] = [
+      ['le.txt', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(text, 'utf16le')])],
+      ['be.txt', Buffer.concat([Buffer.from([0xfe, 0xff]), be])],
+    ];
+    for (const [name, bytes] of inputs) {
+      writeFileSync(join(dir, name), bytes);
+      const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, name + '-out')]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain(`${join(dir, name)}: read as UTF-16 text (Excel's "Unicode text")`);
+      expect(r.stdout).toContain('rows read 32 = evaluated 29 + rejected 3');
+      // ZJ-01 3500 at the cap, ZJ-06 50 × 15 days: every output as the CSV's, but for the file named in it.
+      for (const f of ['summary.csv', 'persons.csv']) expect(readFileSync(join(dir, name + '-out', f), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', 'zhuji', f), 'utf8').replaceAll('fixtures/zhuji/roster.csv', join(dir, name)));
+      expect(readFileSync(join(dir, name + '-out', 'breakdown.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', 'zhuji', 'breakdown.csv'), 'utf8').replaceAll('fixtures/zhuji/roster.csv', join(dir, name)));
+    }
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'le.txt'), '-o', join(dir, 'est')]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain('30 case line(s) read');
   });
 
   it('a web page named .xls and an Excel 2003 XML sheet (read from a file: htmlTable.ts, xmlSheet.ts) through standard input are refused saying to give them by their names', () => {
