@@ -52,6 +52,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
   const copies = new Map<string, string>();
   const out: string[] = [];
   const sheetsOfBooks = new Set<string>();
+  let workbooks = 0;
   for (const file of files) {
     const utf16 = file === '-' ? undefined : utf16Of(file);
     if (utf16) {
@@ -63,6 +64,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
       out.push(file);
       continue;
     }
+    workbooks++;
     if (!o.allSheets) {
       if (!copies.has(file)) copies.set(file, await copySheet(file, file, o.sheet, o));
       out.push(file);
@@ -84,7 +86,7 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
       sheetsOfBooks.add(label);
     }
   }
-  if ((o.sheet !== undefined || o.allSheets) && copies.size === 0) {
+  if ((o.sheet !== undefined || o.allSheets) && workbooks === 0) {
     throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx, .xls); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
   }
   return { copies, files: out, sheetsOfBooks };
