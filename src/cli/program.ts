@@ -124,8 +124,8 @@ Example answers file (case.json):
   const ledgerOption = (): Option => new Option('--ledger <path|url>', 'SQLite ledger file or postgres://… URL').makeOptionMandatory();
   ledger
     .command('show')
-    .description("one person's claims, voided runs marked")
-    .argument('<person_id>', 'resident ID number (hashed automatically if the ledger stores hashed IDs)')
+    .description("one person's (or unit's) claims, voided runs marked")
+    .argument('<person_id>', "resident ID number, or a unit's organisation code (统一社会信用代码) or, without one, its name (hashed automatically if the ledger stores hashed IDs)")
     .addOption(ledgerOption())
     .action(async (id: string, opts) => setExit(await (await commands.ledger()).ledgerShow(id, opts)));
   ledger
