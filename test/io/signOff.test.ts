@@ -1,4 +1,5 @@
 // Which rows under a roster's data are its sign-off (制表人：…, 以下空白, numbered notes): set aside as neither claims nor rejects, and which stay claims.
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { skippedKind } from '../../src/io/rowKinds.js';
 import { P1 } from '../helpers.js';
@@ -40,5 +41,16 @@ describe('sign-off rows', () => {
     expect(kind('注册会计师', '', '', '', '')).toBe('empty'); // the first column alone: every column read is blank
     expect(kind('', '', '', '', '')).toBe('empty');
     expect(kind('合计', '', '', '', '')).toBe('totals');
+  });
+
+  it('property: a row that gives a valid ID or a programme id is never set aside as a sign-off, whatever its other cells say', () => {
+    const label = fc.constantFrom('制表人：张三', '审核人：', '注：一式三份', '以下空白', '1.本表由培训机构填写', '（盖章）', '说明：', '', '王芳', '1');
+    const program = fc.constantFrom('cert_training', 'safety_training', '特种作业安全技能培训补贴');
+    fc.assert(
+      fc.property(label, label, label, program, (first, name, date, prog) => {
+        expect(kind(first, name, P1, date, '2020-06-01')).not.toBe('footer');
+        expect(kind(first, name, '', prog, date)).not.toBe('footer');
+      }),
+    );
   });
 });
