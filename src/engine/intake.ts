@@ -87,11 +87,16 @@ export function residentIdProblem(id: string): Bilingual {
 
 const DAYS = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
+/** The days of month `m` (1–12) of year `y`. */
+function daysIn(y: number, m: number): number {
+  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
+  return m === 2 && leap ? 29 : DAYS[m - 1]!;
+}
+
 /** A calendar date from 1900 to 2100. */
 function validDate(y: number, m: number, d: number): boolean {
   if (y < 1900 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
-  const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-  return d <= (m === 2 && leap ? 29 : DAYS[m - 1]!);
+  return d <= daysIn(y, m);
 }
 
 /** A date given by its parts, written YYYY-MM-DD; undefined when there is no such day (see validDate). */
@@ -131,8 +136,7 @@ function dateProblem(t: string): Bilingual | undefined {
     const [y, m, d] = parts;
     if (y < 1900 || y > 2100) return { zh: `年份 ${y} 不在 1900–2100 之间`, en: `the year ${y} is not between 1900 and 2100` };
     if (m < 1 || m > 12) return { zh: `没有 ${m} 月`, en: `there is no month ${m}` };
-    const leap = (y % 4 === 0 && y % 100 !== 0) || y % 400 === 0;
-    const days = m === 2 && leap ? 29 : DAYS[m - 1]!;
+    const days = daysIn(y, m);
     return { zh: `${y}年${m}月没有 ${d} 日(该月只有 ${days} 天)`, en: `${y}-${String(m).padStart(2, '0')} has no day ${d} (it has ${days} days)` };
   }
   // 6/10/2020, as a computer set to US or UK dates saves it: June 10 or 6 October cannot be told apart.

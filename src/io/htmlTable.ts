@@ -1,7 +1,7 @@
 // A web page saved under a spreadsheet name (the 导出Excel of many web systems: an HTML table that Excel opens as a sheet), read as a workbook whose sheets are its tables.
 import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
-import { columnLetter, detectEncoding } from './roster.js';
+import { columnLetter, detectEncoding, isGbCharset } from './roster.js';
 
 /** What a file of markup is, by its first characters (its first 4 KB): a web page, Excel 2003's XML sheet, or neither. */
 export function markupKind(sample: Buffer): 'html' | 'spreadsheetml' | undefined {
@@ -22,7 +22,7 @@ export interface Page {
 function pageText(bytes: Buffer): string {
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) return bytes.toString('utf8', 3);
   const named = /charset\s*=\s*["']?\s*([\w-]+)/i.exec(bytes.subarray(0, 4096).toString('latin1'))?.[1]?.toLowerCase();
-  if (named && /^(gb2312|gbk|gb18030|x-gbk|cp936)$/.test(named)) return iconv.decode(bytes, 'gb18030');
+  if (named && isGbCharset(named)) return iconv.decode(bytes, 'gb18030');
   if (named === 'utf-8' || named === 'utf8') return bytes.toString('utf8');
   return iconv.decode(bytes, detectEncoding(bytes.subarray(0, 64 * 1024)));
 }

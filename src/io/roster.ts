@@ -124,6 +124,9 @@ export function detectFileEncoding(path: string, first: Buffer): 'utf8' | 'gb180
   }
 }
 
+/** Whether a charset a file names for itself (a web page's meta, an XML declaration) is GBK's or a subset of it: read as GB18030. */
+export const isGbCharset = (name: string): boolean => /^(gb2312|gbk|gb18030|x-gbk|cp936)$/i.test(name);
+
 /**
  * UTF-8 if the sample decodes strictly (a BOM settles it), or nearly: a UTF-8 roster into which a cell was pasted
  * from a GBK file has a few sequences that are not UTF-8 among many that are, and read as GB18030 its every Chinese

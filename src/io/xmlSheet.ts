@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { numberText } from './cellValues.js';
 import { attr, elements, prefixOf, unescapeXml } from './xmlScan.js';
-import { RosterError, columnLetter } from './roster.js';
+import { RosterError, columnLetter, isGbCharset } from './roster.js';
 
 /** A worksheet of the file: its name, whether it is hidden, and its XML. */
 export interface XmlWorksheet {
@@ -22,7 +22,7 @@ export interface XmlSheetCells {
 /** The file's text: UTF-8 unless its XML declaration names another encoding (gb2312, gbk …). */
 function xmlText(bytes: Buffer): string {
   const declared = /^\s*<\?xml[^>]*encoding\s*=\s*["']([\w-]+)/i.exec(bytes.subarray(0, 200).toString('latin1'))?.[1]?.toLowerCase();
-  if (declared && /^(gb2312|gbk|gb18030|x-gbk|cp936)$/.test(declared)) return iconv.decode(bytes, 'gb18030');
+  if (declared && isGbCharset(declared)) return iconv.decode(bytes, 'gb18030');
   return bytes.toString('utf8').replace(/^\uFEFF/, '');
 }
 
