@@ -88,6 +88,7 @@ Example answers file (case.json):
 
   program
     .command('estimate')
+    .alias('exposure') // the product brief's name for it
     .description('budget exposure (low / central / high) from planned counts or an expected roster, with what-if scenarios')
     .requiredOption('-j, --jurisdiction <code>', 'jurisdiction')
     .option('--plan <csv>', 'plan lines: program (or label), planned, and the facts the amount depends on (level, training_days, …)')
@@ -166,6 +167,34 @@ Example answers file (case.json):
     .description('check table files and print every problem with its path and line')
     .argument('<files...>', 'YAML or JSON table files')
     .action(async (files: string[]) => setExit((await commands.tables()).tablesValidate(files)));
+  tables.addHelpText(
+    'after',
+    `
+Also under the product brief's names:
+  subsidy jurisdictions            = tables list
+  subsidy rates [-j code]          = tables show (every table without -j)
+  subsidy validate-data [files...] = tables validate (the shipped data/ without files)`,
+  );
+
+  // The product brief's names for the tables commands, for people who read it first; hidden so the list of commands stays short.
+  program
+    .command('jurisdictions', { hidden: true })
+    .description('= tables list')
+    .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
+    .option('--on <date>', 'say whether each document is in force on this date')
+    .action(async (opts: { table: string[]; on?: string }) => setExit((await commands.tables()).tablesList(opts.table, opts)));
+  program
+    .command('rates', { hidden: true })
+    .description('= tables show (every table without -j)')
+    .option('-j, --jurisdiction <code>', 'jurisdiction code or Chinese name (default: every table)')
+    .option('--table <file>', 'include a user-authored table (repeatable)', collect, [])
+    .option('--on <date>', 'what applies to a claim dated so')
+    .action(async (opts: { jurisdiction?: string; table: string[]; on?: string }) => setExit((await commands.tables()).ratesCommand(opts)));
+  program
+    .command('validate-data', { hidden: true })
+    .description('= tables validate (the shipped data/ without files)')
+    .argument('[files...]', 'YAML or JSON table files (default: every file in the shipped data/ folder)')
+    .action(async (files: string[]) => setExit((await commands.tables()).validateData(files)));
 
   return program;
 }

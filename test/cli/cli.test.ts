@@ -773,6 +773,22 @@ describe('exit codes and errors', () => {
     expect(show).toContain('HY-03/HY-06, 衡人社发【2019】21号 六(三)');
   });
 
+  it("the product brief's command names work: rates, jurisdictions, validate-data, exposure", () => {
+    expect(cli(['rates', '-j', '衡阳']).stdout).toBe(cli(['tables', 'show', '衡阳']).stdout);
+    const all = cli(['rates']).stdout;
+    for (const code of ['zhuji', 'xihu', 'shanxi', 'shaoguan', 'suzhou', 'hengyang', 'quzhou']) expect(all).toContain(`(${code})`);
+    expect(cli(['jurisdictions']).stdout).toBe(cli(['tables', 'list']).stdout);
+    const lint = cli(['validate-data']);
+    expect(lint.code).toBe(0);
+    // every shipped file, with the clauses of its limits and uplifts too (ZJ-13 uplift, ZJ-16 and HY-04 limits)
+    expect(lint.stdout.split('\n').filter((l) => l.includes(': ok — '))).toHaveLength(7);
+    expect(lint.stdout).toMatch(/zhuji\.yaml: ok — zhuji, 18 programmes, clauses .*ZJ-13 .*ZJ-16/);
+    expect(lint.stdout).toMatch(/hengyang\.yaml: ok — .*HY-04/);
+    expect(cli(['exposure', '--help']).stdout).toContain('estimate|exposure');
+    expect(cli(['--help']).stdout).not.toContain('validate-data'); // hidden: tables --help names them
+    expect(cli(['tables', '--help']).stdout).toContain('subsidy validate-data');
+  });
+
   it('a spreadsheet formula in a cell is neutralised in the outputs', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'r.csv'), 'person_id,name,program,date,level,occupation\n330681199001010015,=HYPERLINK("x"),cert_training,2020-06-01,L4,@SUM(A1)\n');

@@ -1,9 +1,10 @@
-// `subsidy tables list | show | validate`: what the data says, with citations; lint user-authored tables.
+// `subsidy tables list | show | validate` (and the brief's names: jurisdictions, rates, validate-data): what the data says, with citations; lint user-authored tables.
 import { citation, documentPeriodOf, inProgramWindow } from '../../engine/evaluate.js';
 import { findTable, parseDate } from '../../engine/intake.js';
 import type { Table } from '../../tables/schema.js';
 import { describeAmount, describeCondition, describeLimit } from '../../tables/describe.js';
 import { checkTableFile, formatProblem, loadTables } from '../../tables/load.js';
+import { listTableFiles } from '../../tables/files.js';
 import { UsageError } from '../errors.js';
 import { makeChalk } from '../format.js';
 
@@ -71,12 +72,42 @@ export function tablesShow(code: string, extra: string[], opts: { on?: string } 
   return 0;
 }
 
+/** Every clause ID a table cites: its programmes', and its uplifts', rates' and limits' (`clause`/`clauses` anywhere). */
+function clausesCited(value: unknown, into = new Set<string>()): Set<string> {
+  if (Array.isArray(value)) for (const v of value) clausesCited(v, into);
+  else if (value && typeof value === 'object') {
+    for (const [key, v] of Object.entries(value)) {
+      if (key === 'clause' && typeof v === 'string') into.add(v);
+      else if (key === 'clauses' && Array.isArray(v)) for (const id of v) into.add(String(id));
+      else clausesCited(v, into);
+    }
+  }
+  return into;
+}
+
+/** `subsidy rates`: one table with -j, else every table, one after another. */
+export function ratesCommand(opts: { jurisdiction?: string; table: string[]; on?: string }): number {
+  if (opts.jurisdiction !== undefined) return tablesShow(opts.jurisdiction, opts.table, opts);
+  let first = true;
+  for (const code of loadTables(opts.table).keys()) {
+    if (!first) process.stdout.write('\n');
+    first = false;
+    tablesShow(code, opts.table, opts);
+  }
+  return 0;
+}
+
+/** `subsidy validate-data`: the files given, or every table file shipped in data/. */
+export function validateData(files: string[]): number {
+  return tablesValidate(files.length ? files : listTableFiles());
+}
+
 export function tablesValidate(files: string[]): number {
   let bad = 0;
   for (const file of files) {
     const { table, problems } = checkTableFile(file);
     if (table) {
-      const clauses = [...new Set(table.programs.flatMap((p) => p.clauses))].sort();
+      const clauses = [...clausesCited(table)].sort();
       process.stdout.write(`${file}: ok — ${table.code}, ${table.programs.length} programmes, clauses ${clauses.join(' ')}\n`);
     } else {
       bad++;
