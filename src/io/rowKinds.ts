@@ -33,7 +33,8 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
 
 /**
  * A form's sign-off under its rows: 制表人：张三, 审核人：, 填报日期：2021年3月1日, 单位（盖章）, 注：本表一式三份, 以下空白 …
- * and the numbered lines of its notes (1. 本表由培训机构填写; （2）…). Offices' roster forms end so, and read as claims
+ * and the lines of its notes, numbered (1. 本表由培训机构填写; （2）…) or, alone in their row, sentences (noteSentence).
+ * Offices' roster forms end so, and read as claims
  * such rows were rejected for a bad ID and an unknown programme, and taken for merged cells. The first non-blank cell
  * looked at (the first column's, then the columns read, as the byte cutter cuts no other) is such a label or note
  * line, and the row has no ID and no programme but labels: a claim needs a programme, so a row that names one (or
@@ -41,15 +42,20 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
  */
 function isFooter(fields: readonly string[], cells: readonly (string | undefined)[], byField: Map<string, string>): boolean {
   let first: string | undefined;
-  for (let i = 0; i < fields.length && first === undefined; i++) {
+  let filled = 0;
+  for (let i = 0; i < fields.length; i++) {
     if (i > 0 && !fields[i]) continue;
     const t = cells[i]?.trim();
-    if (t) first = t;
+    if (!t) continue;
+    filled++;
+    first ??= t;
   }
-  if (first === undefined || !(footerLabel(first) || NOTE_LINE.test(first))) return false;
-  const id = byField.get('person_id');
-  const program = byField.get('program');
-  return (id === undefined || footerLabel(id)) && (program === undefined || footerLabel(program));
+  if (first === undefined) return false;
+  // A note's unnumbered sentence (本表一式三份，报人社局。) counts only when it is the row's one cell looked at.
+  const sentence = filled === 1 && noteSentence(first);
+  if (!(sentence || footerLabel(first) || NOTE_LINE.test(first))) return false;
+  const label = (cell: string | undefined): boolean => cell === undefined || footerLabel(cell) || (sentence && cell.trim() === first);
+  return label(byField.get('person_id')) && label(byField.get('program'));
 }
 
 /**
@@ -62,6 +68,13 @@ const FOOTER_LABEL =
 
 /** A numbered line of a form's notes: 1. 本表…, 2、身份证号码…, （3）… (a number, a mark, then Chinese text; a 序号 is a number alone). */
 const NOTE_LINE = /^(?:\d{1,2}\s*[.、．:：)）]|[（(]\d{1,2}[)）])\s*[\u4e00-\u9fff]/;
+
+/**
+ * A sentence of a form's notes, as the lines under 说明： run on unnumbered: ten or more characters of Chinese text
+ * with a sentence's punctuation (，。；). A name, an occupation, a programme's name or a group never has it, and a
+ * name with a short remark (欧阳娜娜，补录) is too short; a cell that holds an ID's run of digits is no note.
+ */
+const noteSentence = (cell: string): boolean => cell.charCodeAt(0) >= 0x4e00 && cell.length >= 10 && /[，。；]/.test(cell) && !/\d{6}/.test(cell);
 
 /** Whether a cell (trimmed) is a form's sign-off label (isFooter). */
 const footerLabel = (cell: string): boolean => {

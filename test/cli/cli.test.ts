@@ -331,7 +331,7 @@ describe('encodings and headers', () => {
     expect(b).toMatch(/r\.csv,8,.*,1000\.00,/);
   });
 
-  it('ZJ-01: a form\'s sign-off under its rows (制表人, 审核人, 填报日期, （盖章）, 注：) is set aside and named in every reader, not rejected nor taken for merged cells; a row with an ID or a programme is a claim whatever its first column says', () => {
+  it('ZJ-01: a form\'s sign-off under its rows (制表人, 审核人, 填报日期, （盖章）, 注：, its notes numbered or not) is set aside and named in every reader, not rejected nor taken for merged cells; a row with an ID or a programme is a claim whatever its first column says', () => {
     const rows = [
       '序号,姓名,身份证号码,补贴项目,结业日期,等级,费用',
       `1,王芳,${residentId(1)},cert_training,2020-05-10,L4,2800`,
@@ -345,6 +345,7 @@ describe('encodings and headers', () => {
       '（盖章）,,,,,,',
       '注：本表一式三份。,,,,,,',
       '1.身份证号码须与身份证一致,,,,,,', // a numbered line of the notes
+      ',培训结束后一个月内申报，逾期不予受理。,,,,,', // an unnumbered one, alone in its row (in the 姓名 column, read)
     ];
     const text = rows.join('\r\n') + '\r\n';
     const inputs: [string, Buffer][] = [
@@ -357,7 +358,7 @@ describe('encodings and headers', () => {
       writeFileSync(join(dir, name), bytes);
       const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, 'out')]);
       expect(r.code, `${name}: ${r.stderr}`).toBe(0);
-      expect(r.stderr).toContain(`${name}: 5 sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (rows 8, 9, 10, 11, 12)`);
+      expect(r.stderr).toContain(`${name}: 6 sign-off or note row(s) (制表人, 审核人, 填报日期, 注：…, with no ID and no programme) set aside, not read as claims (rows 8, 9, 10, 11, 12, 13)`);
       expect(r.stderr).toContain(`${name}: 1 row(s) with no 补贴项目 under a row that has one (row 3)`);
       expect(r.stderr).toContain(`${name}: 1 totals row(s) agree with the rows above them (费用)`);
       expect(r.stdout).toContain('rows read 4 = evaluated 2 + rejected 2');
@@ -374,9 +375,9 @@ describe('encodings and headers', () => {
     writeFileSync(join(dir, 'r.csv'), text);
     const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', dir]);
     expect(e.code, e.stderr).toBe(0);
-    expect(e.stderr).toContain('r.csv: 5 sign-off or note row(s)');
+    expect(e.stderr).toContain('r.csv: 6 sign-off or note row(s)');
     const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
-    expect(zh.stderr).toContain('r.csv: 5 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (第 8, 9, 10, 11, 12 行)');
+    expect(zh.stderr).toContain('r.csv: 6 行为落款或备注(制表人、审核人、填报日期、注：…, 无身份证号和补贴项目), 已单列, 不作为申请读取 (第 8, 9, 10, 11, 12, 13 行)');
   });
 
   it('ZJ-01: a 合计 row whose figures the rows above it do not add up to is named (a row left out since the sheet was totalled), on one thread or two', () => {

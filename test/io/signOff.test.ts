@@ -19,6 +19,17 @@ describe('sign-off rows', () => {
     expect(kind(label, '', '', '', '')).toBe('footer');
   });
 
+  it("a note's unnumbered sentence alone in its row is a sign-off row; with another cell, or without a sentence's punctuation, it is not", () => {
+    expect(kind('', '本表一式三份，报人社局就业科。', '', '', '')).toBe('footer');
+    expect(kind('', '', '身份证号码须填18位；姓名须与身份证一致', '', '')).toBe('footer');
+    expect(kind('', '培训结束后一个月内申报。', '', '', '')).toBe('footer');
+    expect(kind('', '本表一式三份，报人社局。', '', '', '2020-06-01')).toBeUndefined(); // a date beside it: a claim (a reject)
+    expect(kind('', '王芳', '', '', '')).toBeUndefined(); // a name alone: a claim without ID or programme (a reject)
+    expect(kind('', '欧阳娜娜，补录', '', '', '')).toBeUndefined(); // too short for a sentence
+    expect(kind('', '补录：330681199001010015，王芳', '', '', '')).toBeUndefined(); // an ID's digits: kept as a reject, to be seen
+    expect(kind('', 'Note, this form is filled in.', '', '', '')).toBeUndefined();
+  });
+
   it('the label may stand in the first column read, the ID or the 补贴项目 column; other labels may fill the row', () => {
     expect(kind('', '填报日期：2020年6月30日', '', '', '')).toBe('footer');
     expect(kind('', '', '制表人：张三', '审核人：李四', '')).toBe('footer');
@@ -44,7 +55,7 @@ describe('sign-off rows', () => {
   });
 
   it('property: a row that gives a valid ID or a programme id is never set aside as a sign-off, whatever its other cells say', () => {
-    const label = fc.constantFrom('制表人：张三', '审核人：', '注：一式三份', '以下空白', '1.本表由培训机构填写', '（盖章）', '说明：', '', '王芳', '1');
+    const label = fc.constantFrom('制表人：张三', '审核人：', '注：一式三份', '本表一式三份，报人社局就业科。', '以下空白', '1.本表由培训机构填写', '（盖章）', '说明：', '', '王芳', '1');
     const program = fc.constantFrom('cert_training', 'safety_training', '特种作业安全技能培训补贴');
     fc.assert(
       fc.property(label, label, label, program, (first, name, date, prog) => {
