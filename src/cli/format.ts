@@ -16,6 +16,9 @@ export function paintStatus(c: ChalkInstance, status: Status, text: string = sta
   return c.red(text);
 }
 
+/** Statuses as a Chinese clerk reads them (the CSVs keep the codes). */
+export const STATUS_ZH = { approved: '通过', review: '待审', denied: '不符合', duplicate: '已入账' } as const;
+
 export { formatYuanGrouped as yuanGrouped } from '../engine/money.js';
 
 /** Characters a terminal shows two columns wide (CJK ideographs, kana, hangul, full-width forms). */

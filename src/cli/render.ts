@@ -3,9 +3,7 @@ import type { ChalkInstance } from 'chalk';
 import type { Lang } from '../io/csvOut.js';
 import type { BatchResult } from '../engine/batch.js';
 import type { Line } from '../engine/types.js';
-import { paintStatus, yuanGrouped } from './format.js';
-
-const STATUS_ZH = { approved: '通过', review: '待审', denied: '不符合', duplicate: '已入账' } as const;
+import { STATUS_ZH, paintStatus, yuanGrouped } from './format.js';
 
 export function renderLines(lines: Line[], lang: Lang, c: ChalkInstance): string {
   const zh = lang === 'zh';

@@ -83,7 +83,7 @@ describe('calc on the shipped fixtures', () => {
     expect(whole).toEqual([
       '  review        3 lines  max exposure 1,000.00 (+2 unquantified)',
       '           by reason: before_period 1, group_not_listed 1, reference_missing 1',
-      '  denied        6 lines  ',
+      '  denied        6 lines',
       '           by reason: annual_cap 1, outside_period 1, pensioner 1, 3 other',
     ]);
     expect(lines({ SUBSIDY_MIN_CHUNK_BYTES: '512', SUBSIDY_PIECE_BYTES: '256' })).toEqual(whole);

@@ -103,6 +103,9 @@ export function ledgerScenarios(newLedger: () => string): void {
     const again = calc(file, ledger);
     expect(statuses(again)).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
     expect(again.stdout).toContain('recorded 0 approved line(s)');
+    // The closing line's count stands in the column of the others' (approved     21 lines), in either language.
+    expect(again.stdout).toContain('\n  duplicate     3 lines\n');
+    expect(calc(file, ledger, ['--dry-run', '--lang', 'zh']).stdout).toContain('\n  已入账        3 笔\n');
     const after = cli(['ledger', 'stats', '--ledger', ledger]).stdout.split('\n').filter((l) => l.includes('cert_training'));
     expect(after).toEqual(before);
     expect(after[0]).toContain('10,500.00');

@@ -19,7 +19,7 @@ import { type Copied, copyWorkbooks } from '../workbooks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
-import { makeChalk, paintStatus, yuanGrouped } from '../format.js';
+import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 
 export interface CalcOptions {
@@ -298,7 +298,10 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
         const unq = rows.reduce((a, s) => a + s.unquantified, 0);
         money = `${zh ? '最高敞口' : 'max exposure'} ${yuanGrouped(exp)}${unq ? (zh ? ` (另 ${unq} 笔无上限)` : ` (+${unq} unquantified)`) : ''}`;
       }
-      o.push(`  ${paintStatus(c, status, status.padEnd(8))} ${String(n).padStart(6)} ${zh ? '笔' : 'lines'}  ${money}`);
+      // The counts right-aligned in one column, whatever the status's width ('duplicate' is the longest; 已入账 six columns).
+      const label = zh ? STATUS_ZH[status] : status;
+      const count = String(n).padStart(15 - displayWidth(label)).replace(/^(?! )/, ' ');
+      o.push(`  ${paintStatus(c, status, label)}${count} ${zh ? '笔' : 'lines'}${money ? `  ${money}` : ''}`);
       if (status === 'approved') o.push(...unnamedPayees(per, zh).map((l) => c.yellow(l)));
       else if (row.reasons) {
         // Why, the commonest first: what to supply (a catalogue, a missing column) or check before paying.
