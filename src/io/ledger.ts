@@ -2,7 +2,7 @@
 import * as crypto from 'node:crypto';
 import { FIELDS } from '../engine/fields.js';
 import { nfkc } from '../engine/intake.js';
-import type { PriorClaim, PriorRow } from '../engine/types.js';
+import type { Bilingual, PriorClaim, PriorRow } from '../engine/types.js';
 
 export const SCHEMA_VERSION = 1;
 
@@ -253,7 +253,7 @@ export function faultError(name: string): void {
 }
 
 /** `onWait`: told when the run waits for another one writing to the same SQLite file (PostgreSQL runs side by side). */
-export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: string) => void): Promise<Ledger> {
+export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: Bilingual) => void): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//.test(location)) {
     const { openPostgresLedger } = await import('./ledgerPostgres.js');
     return openPostgresLedger(location, wantHashing);

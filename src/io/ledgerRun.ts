@@ -1,6 +1,7 @@
 // A calc run against a ledger, in whichever thread runs it: the ledger is opened there, since its connection and its one transaction belong to that thread.
 import { type RunRecord, type RunTotals, openLedger } from './ledger.js';
 import type { StreamLedger, StreamResult } from './pipeline.js';
+import type { Bilingual } from '../engine/types.js';
 
 /** What a thread needs to open the ledger and run against it (plain data: it is handed to the budget's worker). */
 export interface LedgerJob {
@@ -28,7 +29,7 @@ export interface LedgerRunResult extends LedgerOutcome {
  * transaction, write the outputs once it has committed, and close it. `onWait` is told when another run holds the
  * SQLite file's write lock.
  */
-export async function runWithLedger(job: LedgerJob, stream: (ledger: StreamLedger) => Promise<StreamResult>, onWait: (message: string) => void): Promise<LedgerRunResult> {
+export async function runWithLedger(job: LedgerJob, stream: (ledger: StreamLedger) => Promise<StreamResult>, onWait: (message: Bilingual) => void): Promise<LedgerRunResult> {
   const ledger = await openLedger(job.location, job.hashIds, onWait);
   try {
     const result = await stream({

@@ -1,6 +1,6 @@
 // SQLite ledger (better-sqlite3): one file, WAL journal, one IMMEDIATE transaction per run.
 import Database from 'better-sqlite3';
-import type { PriorClaim, PriorRow } from '../engine/types.js';
+import type { Bilingual, PriorClaim, PriorRow } from '../engine/types.js';
 import {
   type ClaimRecord,
   type KeyCodec,
@@ -66,7 +66,7 @@ const LOCK_WAIT_MS = 15 * 60 * 1000;
  * `onWait` is told once when another run holds the write lock and this one waits for it. SQLite's own errors (not a
  * database, disk full) come out as LedgerErrors naming the file.
  */
-export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (message: string) => void): Ledger {
+export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (message: Bilingual) => void): Ledger {
   let db: Database.Database;
   try {
     db = new Database(file);
@@ -89,7 +89,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
       } catch (e) {
         if (!(e instanceof Database.SqliteError) || e.code !== 'SQLITE_BUSY') throw e;
         if (Date.now() - since > LOCK_WAIT_MS) throw new LedgerError(`${file}: another run has been writing to this ledger for over ${LOCK_WAIT_MS / 60_000} minutes; try again once it has finished`);
-        if (!told) onWait?.(`${file}: another run is writing to this ledger; waiting for it to finish`);
+        if (!told) onWait?.({ zh: `${file}: 另一次运行正在写入此台账, 等它完成`, en: `${file}: another run is writing to this ledger; waiting for it to finish` });
         told = true;
       }
     }

@@ -84,7 +84,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
 const done = (r: StreamResult, files: string[], ledger?: LedgerOutcome): void =>
   post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, rejectCounts: r.rejectCounts, summary: r.summary }, files, ledger });
 if (job.ledger) {
-  const l = await runWithLedger(job.ledger, stream, (text) => post({ kind: 'header', text }));
+  const l = await runWithLedger(job.ledger, stream, (m) => post({ kind: 'header', text: m[job.lang] }));
   // Test-only: the thread running out after the ledger committed (the budget must not run it again).
   if (faultAt('out-of-memory-after-commit')) return post({ kind: 'out-of-memory' });
   done(l.result, l.files, { location: l.location, recorded: l.recorded });

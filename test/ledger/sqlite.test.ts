@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { PERSON, ROOT, calc, roster, tmp } from './harness.js';
+import { residentId } from '../helpers.js';
 import { ledgerScenarios } from './scenarios.js';
 
 describe('SQLite ledger', () => {
@@ -41,20 +42,25 @@ describe('SQLite ledger', () => {
     holder.prepare(`INSERT INTO runs VALUES ('R-other', '2020-03-03', '2020-03-03', '[]', 0, 0, 0, NULL, NULL)`).run();
     holder.prepare(`INSERT INTO claims VALUES ('R-other', 'other.csv', 2, ?, 'zhuji', 'cert_training', '茶艺师', 'L5', '2020-03-03', 2020, 150000, 'individual', 'h', 'now')`).run(PERSON);
     const file = roster(dir, 'second.csv', [[PERSON, 'cert_training', '2020-04-01', '钳工', 'L4']]);
-    const waiting = new Promise<{ code: number | null; stderr: string; stdout: string }>((done) => {
-      const child = spawn(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', file, '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger], { env: { ...process.env, NO_COLOR: '1' } });
-      let stderr = '';
-      let stdout = '';
-      child.stderr.on('data', (d) => (stderr += d));
-      child.stdout.on('data', (d) => (stdout += d));
-      child.on('close', (code) => done({ code, stderr, stdout }));
-    });
+    const wait = (out: string, extra: string[] = [], roster = file): Promise<{ code: number | null; stderr: string; stdout: string }> =>
+      new Promise((done) => {
+        const child = spawn(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', roster, '-j', 'zhuji', '-o', join(dir, out), '--ledger', ledger, ...extra], { env: { ...process.env, NO_COLOR: '1' } });
+        let stderr = '';
+        let stdout = '';
+        child.stderr.on('data', (d) => (stderr += d));
+        child.stdout.on('data', (d) => (stdout += d));
+        child.on('close', (code) => done({ code, stderr, stdout }));
+      });
+    const waiting = wait('out');
+    // Another person's claim, so that whichever of the two waiting runs goes first, the first's counts are the same.
+    const waitingZh = wait('zh', ['--lang', 'zh'], roster(dir, 'other.csv', [[residentId(7), 'cert_training', '2020-04-01', '钳工', 'L4']]));
     await new Promise((r) => setTimeout(r, 3000));
     holder.exec('COMMIT');
     holder.close();
     const r = await waiting;
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain('another run is writing to this ledger; waiting for it to finish');
+    expect((await waitingZh).stderr).toContain(`${ledger}: 另一次运行正在写入此台账, 等它完成`);
     // It decided after the other run committed: that run's claim is the third of 2020, so this one is the fourth.
     expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toContain('annual_cap');
   });

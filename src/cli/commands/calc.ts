@@ -200,7 +200,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       return exitCode(r);
     }
     if (ledger) {
-      const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m}\n`));
+      const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m[opts.lang]}\n`));
       printSummary(l.result, setup.tables, withWorkbooks(l.files, opts, progress), opts.lang);
       printLedger(l);
       return exitCode(l.result);

@@ -7,7 +7,7 @@ import { type Ledger, openLedger } from '../../io/ledger.js';
 import { makeChalk, yuanGrouped } from '../format.js';
 
 async function withLedger<T>(location: string, fn: (l: Ledger) => Promise<T>): Promise<T> {
-  const ledger = await openLedger(location, false, (m) => process.stderr.write(`${m}\n`));
+  const ledger = await openLedger(location, false, (m) => process.stderr.write(`${m.en}\n`));
   try {
     return await fn(ledger);
   } finally {
