@@ -42,9 +42,9 @@ describe('SQLite ledger', () => {
     holder.prepare(`INSERT INTO runs VALUES ('R-other', '2020-03-03', '2020-03-03', '[]', 0, 0, 0, NULL, NULL)`).run();
     holder.prepare(`INSERT INTO claims VALUES ('R-other', 'other.csv', 2, ?, 'zhuji', 'cert_training', '茶艺师', 'L5', '2020-03-03', 2020, 150000, 'individual', 'h', 'now')`).run(PERSON);
     const file = roster(dir, 'second.csv', [[PERSON, 'cert_training', '2020-04-01', '钳工', 'L4']]);
-    const wait = (out: string, extra: string[] = [], roster = file): Promise<{ code: number | null; stderr: string; stdout: string }> =>
+    const wait = (out: string, extra: string[] = [], input = file): Promise<{ code: number | null; stderr: string; stdout: string }> =>
       new Promise((done) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', roster, '-j', 'zhuji', '-o', join(dir, out), '--ledger', ledger, ...extra], { env: { ...process.env, NO_COLOR: '1' } });
+        const child = spawn(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', input, '-j', 'zhuji', '-o', join(dir, out), '--ledger', ledger, ...extra], { env: { ...process.env, NO_COLOR: '1' } });
         let stderr = '';
         let stdout = '';
         child.stderr.on('data', (d) => (stderr += d));
