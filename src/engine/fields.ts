@@ -328,7 +328,7 @@ export function suggestField(header: string): string | undefined {
 }
 
 /** Edits (insert, delete, replace, swap of neighbours) from a to b; any number above `most` is reported as most + 1. */
-function editDistance(a: string, b: string, most: number): number {
+export function editDistance(a: string, b: string, most: number): number {
   let before = new Array<number>(b.length + 1).fill(0);
   let prev = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i++) {

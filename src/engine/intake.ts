@@ -3,6 +3,7 @@ import type { Program, Table } from '../tables/schema.js';
 import { FIELD_BY_NAME, type FieldDef, matchValue, normaliseToken } from './fields.js';
 import { parseYuan } from './money.js';
 import type { Bilingual, Claim, FactValue, Facts } from './types.js';
+import { closestPrograms } from './closestProgram.js';
 
 export interface Reject {
   file: string;
@@ -346,7 +347,7 @@ export function intakeRow(
   if (programId === undefined) {
     reject('program', '', 'missing_column', { zh: '缺少补贴项目', en: 'no programme given' });
   } else if (table && !program) {
-    reject('program', programId, 'unknown_program', unknownProgram(table));
+    reject('program', programId, 'unknown_program', unknownProgramMemo(table, programId));
   } else if (program) facts.program = program.id;
   if (facts.date === undefined && !cells.has('date')) reject('date', '', 'missing_column', { zh: '缺少日期', en: 'no date given' });
   if (program?.subject === 'person' && facts.person_id === undefined && !cells.has('person_id')) {
@@ -391,13 +392,30 @@ export function findProgram(table: Table, name: string): Program | undefined {
   return table.programs.find((p) => p.id === t || normaliseToken(p.name.zh) === t);
 }
 
-/** Why a programme cell names none of the table's programmes, with what it may name. */
-export function unknownProgram(table: Table): Bilingual {
+/**
+ * Why a programme cell names none of the table's programmes: the programmes it is closest to, if any (a hint for
+ * the clerk, never taken), and what it may name.
+ */
+export function unknownProgram(table: Table, cell = ''): Bilingual {
   const ids = table.programs.map((p) => p.id).join(', ');
+  const close = closestPrograms(table, cell).map((p) => `${p.id}「${p.name.zh}」`);
   return {
-    zh: `${table.code} 没有此补贴项目, 可选: ${ids} (或其中文名称, 见 subsidy tables show ${table.code})`,
-    en: `${table.code} has no such programme; known: ${ids} (or a programme's Chinese name, see subsidy tables show ${table.code})`,
+    zh: `${table.code} 没有此补贴项目${close.length ? `; 最接近: ${close.join(' 或 ')}` : ''}; 可选: ${ids} (或其中文名称, 见 subsidy tables show ${table.code})`,
+    en: `${table.code} has no such programme${close.length ? `; closest: ${close.join(' or ')}` : ''}; known: ${ids} (or a programme's Chinese name, see subsidy tables show ${table.code})`,
   };
+}
+
+const unknownMemo = new WeakMap<Table, Map<string, Bilingual>>();
+/** unknownProgram, remembered per table for up to 1,000 cells: a roster's misnamed programme is usually one word on many rows. */
+function unknownProgramMemo(table: Table, cell: string): Bilingual {
+  let seen = unknownMemo.get(table);
+  if (!seen) unknownMemo.set(table, (seen = new Map()));
+  let reason = seen.get(cell);
+  if (!reason) {
+    reason = unknownProgram(table, cell);
+    if (seen.size < 1000) seen.set(flatCopy(cell), reason);
+  }
+  return reason;
 }
 
 /** A table by its code, or by its Chinese name with or without 市/区/省 ("诸暨", "诸暨市"). */

@@ -134,7 +134,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       if ('rejects' in r) {
         rejected++;
         for (const x of r.rejects) {
-          // An unknown programme is counted by its jurisdiction too: read under the wrong one, a roster names another's (wrongJurisdiction).
+          // An unknown programme is counted by its jurisdiction too: read under the wrong one, a roster names another's (unknownProgramHints).
           const jurisdiction = x.code === 'unknown_program' ? findTable(options.tables, rec.cells.get('jurisdiction') ?? options.defaultJurisdiction ?? '')?.code : undefined;
           countReject(rejectCounts, x, jurisdiction);
           rejects.write(rejectRow(x, job.lang));

@@ -69,7 +69,7 @@ export function applyScenario(table: Table, changes: ScenarioChange[]): Table {
   const copy = structuredClone(table);
   for (const c of changes) {
     const p = findProgram(copy, c.program);
-    if (!p) throw new ScenarioError(`--set: no programme "${c.program}": ${unknownProgram(table).en}`);
+    if (!p) throw new ScenarioError(`--set: no programme "${c.program}": ${unknownProgram(table, c.program).en}`);
     apply(p, c);
   }
   return copy;

@@ -53,6 +53,35 @@ describe('calc on the shipped fixtures', () => {
     expect(readFileSync(join(dir, 'hengyang', 'breakdown.csv'), 'utf8')).toContain('5 yuan/class hour × 40 class hour = 200.00 yuan');
   });
 
+  it('ZJ-06/ZJ-01: programmes written as an office shortens them are rejects whose reason and closing lines name the closest programmes (on one thread or in byte ranges, calc and estimate)', () => {
+    const dir = tmp();
+    const rows = ['身份证号码,补贴项目,结业日期,等级,培训天数,人员类别'];
+    for (let i = 1; i <= 40; i++) rows.push(`${residentId(i)},${i % 8 ? '生活费补贴' : '职业资格培训补贴'},2020-06-10,L4,10,two_after`);
+    rows.push(`${residentId(41)},cert_trainig,2020-06-10,L4,,`, `${residentId(42)},培训补贴,2020-06-10,L4,,`, `${residentId(43)},cert_training,2020-06-10,L4,,`);
+    writeFileSync(join(dir, 'r.csv'), rows.join('\r\n') + '\r\n');
+    const hints = [
+      'zhuji: the programme "生活费补贴" (35 row(s)) is closest to living_allowance: write its id or its full Chinese name (see subsidy tables show zhuji)',
+      'zhuji: the programme "职业资格培训补贴" (5 row(s)) is closest to cert_training or project_training: write its id or its full Chinese name (see subsidy tables show zhuji)',
+      'zhuji: the programme "cert_trainig" (1 row(s)) is closest to cert_training: write its id or its full Chinese name (see subsidy tables show zhuji)',
+    ];
+    for (const env of [{}, { SUBSIDY_MIN_CHUNK_BYTES: '1024' }]) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out'), '--workers', '2', '--memory-mb', '0'], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });
+      expect(r.status, r.stderr).toBe(0);
+      expect(r.stdout).toContain('rows read 43 = evaluated 1 + rejected 42');
+      expect(r.stdout).toContain(`${hints.join('\n')}\nwrote `); // 培训补贴 is close to too many to name any
+      const rejects = readFileSync(join(dir, 'out', 'rejects.csv'), 'utf8');
+      expect(rejects).toContain('r.csv,2,program,生活费补贴,unknown_program,"zhuji has no such programme; closest: living_allowance「培训期间生活费补贴」; known: cert_training,');
+      expect(rejects).toContain('r.csv,43,program,培训补贴,unknown_program,"zhuji has no such programme; known: cert_training,');
+      // ZJ-01: the row that names the programme by its id is paid, L4 at the 3500 cap (no cost claimed: paid at the cap).
+      expect(readFileSync(join(dir, 'out', 'breakdown.csv'), 'utf8')).toMatch(/r\.csv,44,zhuji,.*,cert_training,.*,approved,ok,eligible,3500\.00,ceiling,/);
+    }
+    const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.stdout).toContain('zhuji: 补贴项目「生活费补贴」(35 行) 最接近 living_allowance: 请改用项目代码或完整中文名称 (见 subsidy tables show zhuji)');
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', join(dir, 'est')]);
+    expect(e.code, e.stderr).toBe(0);
+    expect(e.stderr).toContain(hints[0]);
+  });
+
   it('ZJ-16: the same roster given twice is refused (each claim would be counted twice); a copy under another name is run, and named', () => {
     const dir = tmp();
     const twice = cli(['calc', 'fixtures/zhuji/roster.csv', `${ROOT}/fixtures/zhuji/roster.csv`, '-j', 'zhuji', '-o', join(dir, 'out')]);

@@ -1,7 +1,7 @@
 // `subsidy calc`: rosters → breakdown.csv, summary.csv, persons.csv, rejects.csv and a reconciled summary on the terminal.
 import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { rejectKinds, wrongJurisdiction } from '../../engine/rejectCounts.js';
+import { rejectKinds, unknownProgramHints } from '../../engine/rejectCounts.js';
 import { findTable } from '../../engine/intake.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
@@ -324,7 +324,7 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
       const rest = kinds.slice(REJECT_KINDS_SHOWN);
       o.push(`  ${(zh ? `其他 ${rest.length} 类` : `${rest.length} other kinds`).padEnd(34)} ${String(rest.reduce((a, k) => a + k.count, 0)).padStart(6)}`);
     }
-    for (const hint of wrongJurisdiction(r.rejectCounts, tables)) o.push(c.yellow(hint[lang]));
+    for (const hint of unknownProgramHints(r.rejectCounts, tables)) o.push(c.yellow(hint[lang]));
   }
   const shown = files.map((f) => (relative(process.cwd(), f).startsWith('..') ? f : relative(process.cwd(), f)));
   o.push(`${zh ? '已写入' : 'wrote'} ${shown.join(', ')}`);

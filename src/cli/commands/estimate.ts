@@ -8,7 +8,7 @@ import { FactMemo } from '../../engine/memo.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findProgram, findTable, parseCell, parseDate, unknownProgram } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
-import { type RejectCounts, countReject, wrongJurisdiction } from '../../engine/rejectCounts.js';
+import { type RejectCounts, countReject, unknownProgramHints } from '../../engine/rejectCounts.js';
 import type { Facts } from '../../engine/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
@@ -202,7 +202,7 @@ async function readCases(
     read++;
   }
   progress?.done();
-  const hints = wrongJurisdiction(unknown, tables).map((h) => `${file}: ${h[lang]}`);
+  const hints = unknownProgramHints(unknown, tables).map((h) => `${file}: ${h[lang]}`);
   if (problems.length) throw new UsageError(`${zh ? `无法据 ${file} 测算` : `cannot estimate from ${file}`}:\n${[...problems, ...hints].join('\n')}`);
   skippedRows.checks = watch?.notes() ?? [];
   for (const note of skippedNotes(file, skippedRows, lang)) process.stderr.write(`${note}\n`);
