@@ -396,7 +396,7 @@ export function findProgram(table: Table, name: string): Program | undefined {
  * Why a programme cell names none of the table's programmes: the programmes it is closest to, if any (a hint for
  * the clerk, never taken), and what it may name.
  */
-export function unknownProgram(table: Table, cell = ''): Bilingual {
+export function unknownProgram(table: Table, cell: string): Bilingual {
   const ids = table.programs.map((p) => p.id).join(', ');
   const close = closestPrograms(table, cell).map((p) => `${p.id}「${p.name.zh}」`);
   return {

@@ -118,7 +118,7 @@ function tableOrFail(tables: Map<string, Table>, code: string): Table {
 /** A programme by its id or Chinese name (findProgram), as a roster's programme cell may give it. */
 function programOrFail(table: Table, name: string): Program {
   const p = findProgram(table, name);
-  if (!p) throw new UsageError(`programme "${name}": ${unknownProgram(table).en}`);
+  if (!p) throw new UsageError(`programme "${name}": ${unknownProgram(table, name).en}`);
   return p;
 }
 

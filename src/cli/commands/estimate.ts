@@ -187,7 +187,7 @@ async function readCases(
     // left out and counted aloud, as calc rejects it (unknown_program).
     if (given && !found) {
       countReject(unknown, { column: 'program', code: 'unknown_program', value: given }, table.code);
-      const what = `${at(rec.row, 'program', program)}: ${zh ? unknownProgram(table).zh : unknownProgram(table).en}`;
+      const what = `${at(rec.row, 'program', program)}: ${unknownProgram(table, program)[zh ? 'zh' : 'en']}`;
       if (!isPlan) {
         skip(what);
         continue;

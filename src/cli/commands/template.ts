@@ -27,7 +27,7 @@ export async function template(opts: TemplateOptions): Promise<number> {
   if (opts.program !== undefined) {
     if (!table) throw new UsageError('--program goes with -j (the programme is one of that table)');
     program = findProgram(table, opts.program)?.id;
-    if (!program) throw new UsageError(`programme "${opts.program}": ${unknownProgram(table).en}`);
+    if (!program) throw new UsageError(`programme "${opts.program}": ${unknownProgram(table, opts.program).en}`);
   }
   const columns = rosterColumns(table ? [table] : [...tables.values()], program);
   // Chinese headers are the ones the reader takes (FieldDef.zh), so a template filled in reads back as it is.
