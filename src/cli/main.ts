@@ -8,6 +8,7 @@ import { OutputFolderError } from '../io/outputFolder.js';
 import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
 import { buildProgram } from './program.js';
+import { OverwriteError } from '../io/keepInputs.js';
 
 // A reader that stops early (`subsidy tables show zhuji | head`) closes the pipe: what is left to print has nowhere
 // to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row).
@@ -39,7 +40,7 @@ try {
   } else if (e instanceof TableError) {
     process.stderr.write(`rate table problems:\n${e.message}\n`);
     process.exitCode = 1;
-  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError) {
+  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError || e instanceof OverwriteError) {
     process.stderr.write(`subsidy: ${e.message}\n`);
     process.exitCode = 1;
   } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {

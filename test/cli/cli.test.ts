@@ -1,6 +1,6 @@
 // End to end through the built CLI: fixtures against their expected outputs, encodings, rejects, exit codes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
@@ -80,6 +80,36 @@ describe('calc on the shipped fixtures', () => {
     const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', join(dir, 'est')]);
     expect(e.code, e.stderr).toBe(0);
     expect(e.stderr).toContain(hints[0]);
+  });
+
+  it('no input is ever overwritten: a roster, catalogue or ledger that is (or links to) an output of calc, estimate or ledger export is refused before anything is written', () => {
+    const dir = tmp();
+    const roster = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));
+    mkdirSync(join(dir, 'out'));
+    writeFileSync(join(dir, 'out', 'summary.csv'), roster);
+    writeFileSync(join(dir, 'out', 'estimate.csv'), roster);
+    writeFileSync(join(dir, 'out', 'breakdown.xlsx'), 'a catalogue kept where --xlsx writes');
+    symlinkSync(join(dir, 'out', 'summary.csv'), join(dir, 'link.csv'));
+    const refused = (args: string[], message: string): void => {
+      const r = cli(args);
+      expect([r.code, r.stdout, r.stderr]).toEqual([1, '', `subsidy: ${message} (nothing was written)\n`]);
+    };
+    const out = join(dir, 'out');
+    refused(['calc', join(out, 'summary.csv'), '-j', 'zhuji', '-o', out], `${out}/summary.csv is an input of this run, and its results would overwrite it: choose another -o`);
+    refused(['calc', join(dir, 'link.csv'), '-j', 'zhuji', '-o', out], `${out}/summary.csv, which this run writes, is the same file as its input ${dir}/link.csv (a link): choose another -o`);
+    refused(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', out, '--catalog', join(out, 'breakdown.xlsx'), '--xlsx'], `${out}/breakdown.xlsx is an input of this run, and its results would overwrite it: choose another -o`);
+    // A new ledger named as an output would be made, then replaced by it.
+    refused(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'new'), '--ledger', join(dir, 'new', 'rejects.csv')], `${dir}/new/rejects.csv is an input of this run, and its results would overwrite it: choose another -o`);
+    expect(existsSync(join(dir, 'new'))).toBe(false);
+    refused(['estimate', '-j', 'zhuji', '--roster', join(out, 'estimate.csv'), '-o', out], `${out}/estimate.csv is an input of this run, and its results would overwrite it: choose another -o or --report`);
+    refused(['estimate', '-j', 'zhuji', '--roster', join(dir, 'link.csv'), '-o', join(dir, 'e'), '--report', join(out, 'summary.csv')], `${out}/summary.csv, which this run writes, is the same file as its input ${dir}/link.csv (a link): choose another -o or --report`);
+    expect(readFileSync(join(out, 'summary.csv'))).toEqual(roster);
+    expect(readFileSync(join(out, 'estimate.csv'))).toEqual(roster);
+    // ledger export -o onto the ledger itself replaced every claim with their CSV.
+    const ledger = join(dir, 'claims.db');
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'run'), '--ledger', ledger]).code).toBe(0);
+    refused(['ledger', 'export', '--ledger', ledger, '-o', ledger], `${ledger} is an input of this run, and its results would overwrite it: give -o another file`);
+    expect(cli(['ledger', 'stats', '--ledger', ledger]).stdout).toContain('claims 21  187,200.00 yuan');
   });
 
   it('ZJ-16: the same roster given twice is refused (each claim would be counted twice); a copy under another name is run, and named', () => {

@@ -21,6 +21,7 @@ import type { Table } from '../../tables/schema.js';
 import { UsageError } from '../errors.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
+import { refuseOverwritingInputs } from '../../io/keepInputs.js';
 
 export interface CalcOptions {
   jurisdiction?: string;
@@ -117,13 +118,14 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
   return kept;
 }
 
+/** The files calc writes to its output folder, as CSV (and with --xlsx as workbooks too). */
+const OUTPUT_NAMES = ['breakdown', 'summary', 'persons', 'rejects'] as const;
+
 export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
   const out = resolve(opts.out);
-  for (const r of rosters) {
-    if (r !== '-' && resolve(r).startsWith(out + '/') && /\/(breakdown|summary|persons|rejects)\.csv$/.test(resolve(r))) {
-      throw new UsageError(`${r} is inside the output folder and would be overwritten; choose another -o`);
-    }
-  }
+  const outputs = OUTPUT_NAMES.flatMap((name) => [join(opts.out, `${name}.csv`), ...(opts.xlsx ? [join(opts.out, `${name}.xlsx`)] : [])]);
+  // The ledger too: a new one named out/breakdown.csv would be made, then replaced by the breakdown.
+  refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : [])], outputs, 'choose another -o');
   for (const r of rosters) {
     const found = r === '-' ? undefined : statSync(r, { throwIfNoEntry: false });
     if (r !== '-' && !found) throw new UsageError(`${r}: no such file`);
@@ -170,7 +172,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const made = makeOutputFolder(out);
   try {
     // Every run streams: memory stays bounded however long the roster is.
-    const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
+    const targets = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, join(out, `${name}.csv`)])) as unknown as OutputFiles;
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(files, targets, {
         ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar(opts.lang) : undefined, ledger,

@@ -27,6 +27,7 @@ import type { Progress } from '../../io/pipeline.js';
 import { parseEncoding } from './calc.js';
 import { makeOutputFolder } from '../../io/outputFolder.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
+import { refuseOverwritingInputs } from '../../io/keepInputs.js';
 
 export interface EstimateOptions {
   jurisdiction: string;
@@ -290,9 +291,11 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     if (e instanceof ScenarioError) throw new UsageError(e.message);
     throw e;
   }
-  // Before the cases are read: a report that cannot be written should not cost a whole estimate first.
-  if (opts.report) checkWritable(opts.report);
   const source = (opts.plan ?? opts.roster)!;
+  // Before the cases are read: an input the results would replace, or a report that cannot be written, should not cost a whole estimate first.
+  const inputs = [source, ...opts.catalog, ...opts.table, ...(opts.scenario ? [opts.scenario] : [])];
+  refuseOverwritingInputs(inputs, [join(opts.out, 'estimate.csv'), ...(opts.report ? [opts.report] : [])], 'choose another -o or --report');
+  if (opts.report) checkWritable(opts.report);
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
   if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
   // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet).

@@ -3,6 +3,7 @@ import { stringify } from 'csv-stringify/sync';
 import { formatYuan } from '../../engine/money.js';
 import { openAtomic } from '../../io/atomic.js';
 import { BOM, safeCell } from '../../io/csvOut.js';
+import { refuseOverwritingInputs } from '../../io/keepInputs.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
 import { makeChalk, yuanGrouped } from '../format.js';
 
@@ -34,6 +35,8 @@ export async function ledgerShow(personId: string, opts: { ledger: string }): Pr
 }
 
 export async function ledgerExport(opts: { ledger: string; out: string }): Promise<number> {
+  // -o naming the ledger file itself would replace every claim with their CSV.
+  refuseOverwritingInputs([opts.ledger], [opts.out], 'give -o another file');
   return withLedger(opts.ledger, async (l) => {
     const header = ['run_id', 'voided', 'file', 'row', 'person_key', 'jurisdiction', 'program', 'occupation', 'level', 'date', 'year', 'amount', 'payee', 'recorded_at'];
     const csv = (rows: (string | number)[][]): string => stringify(rows.map((r) => r.map((v) => (typeof v === 'string' ? safeCell(v) : v))), { record_delimiter: '\r\n' });
