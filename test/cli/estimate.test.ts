@@ -136,7 +136,8 @@ describe('estimate on the seed plans', () => {
     writeFileSync(join(dir, 'plan.csv'), 'program,planned,level\ncert_training,10,L4\ncert_trainng,5,L4\n');
     const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
     expect(r.status).toBe(1);
-    expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": zhuji has no such programme; known: cert_training, project_training');
+    expect(r.stderr.toString()).toContain('plan.csv row 3, column program, value "cert_trainng": zhuji has no such programme; closest: cert_training「职业资格(技能等级、专项能力)培训补贴和一次性鉴定补贴」; known: cert_training, project_training');
+    expect(r.stderr.toString()).toContain('plan.csv: zhuji: the programme "cert_trainng" (1 row(s)) is closest to cert_training: write its id or its full Chinese name');
     expect(r.stderr.toString()).not.toContain('is the jurisdiction right');
     expect(existsSync(join(dir, 'estimate.csv'))).toBe(false);
     // A Hengyang plan (HY-03 safety training, by id and by Chinese name; HY-01) estimated as Suzhou's: the error says whose programmes they are.
