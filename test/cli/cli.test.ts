@@ -105,6 +105,9 @@ describe('calc on the shipped fixtures', () => {
     refused(['estimate', '-j', 'zhuji', '--roster', join(dir, 'link.csv'), '-o', join(dir, 'e'), '--report', join(out, 'summary.csv')], `${out}/summary.csv, which this run writes, is the same file as its input ${dir}/link.csv (a link): choose another -o or --report`);
     expect(readFileSync(join(out, 'summary.csv'))).toEqual(roster);
     expect(readFileSync(join(out, 'estimate.csv'))).toEqual(roster);
+    // Nor one output another: the report named as estimate.csv.
+    const onItself = cli(['estimate', '-j', 'zhuji', '--roster', 'fixtures/zhuji/roster.csv', '-o', join(dir, 'e'), '--report', join(dir, 'e', 'estimate.csv')]);
+    expect([onItself.code, onItself.stderr]).toEqual([1, `subsidy: --report ${dir}/e/estimate.csv is where estimate.csv is written: name the report another file (report.html)\n`]);
     // ledger export -o onto the ledger itself replaced every claim with their CSV.
     const ledger = join(dir, 'claims.db');
     expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'run'), '--ledger', ledger]).code).toBe(0);

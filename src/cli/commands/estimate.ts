@@ -295,6 +295,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   // Before the cases are read: an input the results would replace, or a report that cannot be written, should not cost a whole estimate first.
   const inputs = [source, ...opts.catalog, ...opts.table, ...(opts.scenario ? [opts.scenario] : [])];
   refuseOverwritingInputs(inputs, [join(opts.out, 'estimate.csv'), ...(opts.report ? [opts.report] : [])], 'choose another -o or --report');
+  if (opts.report && resolve(opts.report) === resolve(opts.out, 'estimate.csv')) throw new UsageError(`--report ${opts.report} is where estimate.csv is written: name the report another file (report.html)`);
   if (opts.report) checkWritable(opts.report);
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
   if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
