@@ -1,6 +1,7 @@
 // The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { OutputEncoding } from '../io/outputEncoding.js';
 
 // Each command's module is loaded when it runs: loading them all (the ledger's drivers, zod for estimate's inputs,
 // the YAML parser for tables) took ~0.1 s of every start.
@@ -14,6 +15,14 @@ const commands = {
 };
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value];
+
+/** --out-encoding: utf8, or gbk (gb18030, gb2312), written as GB18030 (parsed here: the encoder is loaded only when used). */
+const outEncoding = (value: string): OutputEncoding => {
+  const t = value.toLowerCase().replace(/[-_]/g, '');
+  if (t === 'utf8') return 'utf8';
+  if (t === 'gbk' || t === 'gb18030' || t === 'gb2312') return 'gb18030';
+  throw new InvalidArgumentError('give utf8 or gbk (gb18030)');
+};
 
 /** Threads a large run uses unless told: one per core, at most 4 (each holds its own tables and a share of the memory budget). */
 const DEFAULT_WORKERS = Math.min(4, availableParallelism());
@@ -49,6 +58,7 @@ Exit codes:
     .option('--strict', 'exit 2 if any row was rejected', false)
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--xlsx', 'also write each output as a workbook (breakdown.xlsx …): IDs as text, amounts as numbers', false)
+    .option('--out-encoding <name>', 'encoding of the CSV outputs: utf8 (with BOM: opens in Excel and WPS anywhere) or gbk (written as GB18030, no BOM: for an import that reads only the Chinese Windows code page; no character lost)', outEncoding, 'utf8')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
     .option('--workers <n>', 'threads for a large run: byte ranges of the roster are evaluated side by side, limits decided per person partition (outputs are identical for any n; default: one per core, at most 4)', (v: string) => {
@@ -102,6 +112,7 @@ Example answers file (case.json):
     .option('--set <programme.parameter=value>', `what-if change, e.g. skill_upgrade_individual.uplift=30 or cert_training.rate=4000 (repeatable; the programme by id or Chinese name)`, collect, [])
     .option('--scenario <file.yaml>', 'what-if changes from a file: name: …, set: { programme.parameter: value }')
     .option('-o, --out <dir>', 'output folder for estimate.csv', 'subsidy-estimate')
+    .option('--out-encoding <name>', "estimate.csv's encoding: utf8 (with BOM) or gbk (written as GB18030, no BOM)", outEncoding, 'utf8')
     .option('--report <file.html>', 'also write a self-contained HTML report with charts')
     .option('--catalog <csv>', 'catalogue standards (repeatable)', collect, [])
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
@@ -134,6 +145,7 @@ Example answers file (case.json):
     .description('all claims as CSV (UTF-8 with BOM)')
     .addOption(ledgerOption())
     .requiredOption('-o, --out <file>', 'CSV file to write')
+    .option('--out-encoding <name>', 'encoding of the CSV: utf8 (with BOM) or gbk (written as GB18030, no BOM)', outEncoding, 'utf8')
     .action(async (opts) => setExit(await (await commands.ledger()).ledgerExport(opts)));
   ledger
     .command('void')

@@ -42,20 +42,24 @@ function totalsKind(first: string | undefined, cells: Map<string, string>): 'sub
  */
 function isFooter(fields: readonly string[], cells: readonly (string | undefined)[], byField: Map<string, string>): boolean {
   let first: string | undefined;
-  let filled = 0;
-  for (let i = 0; i < fields.length; i++) {
-    if (i > 0 && !fields[i]) continue;
-    const t = cells[i]?.trim();
-    if (!t) continue;
-    filled++;
-    first ??= t;
+  let at = 0;
+  for (; at < fields.length && first === undefined; at++) {
+    if (at > 0 && !fields[at]) continue;
+    const t = cells[at]?.trim();
+    if (t) first = t;
   }
   if (first === undefined) return false;
   // A note's unnumbered sentence (本表一式三份，报人社局。) counts only when it is the row's one cell looked at.
-  const sentence = filled === 1 && noteSentence(first);
+  const sentence = noteSentence(first) && !anyFilled(fields, cells, at);
   if (!(sentence || footerLabel(first) || NOTE_LINE.test(first))) return false;
   const label = (cell: string | undefined): boolean => cell === undefined || footerLabel(cell) || (sentence && cell.trim() === first);
   return label(byField.get('person_id')) && label(byField.get('program'));
+}
+
+/** Whether a cell looked at (the first column's, or a column read) from column `from` on is not blank. */
+function anyFilled(fields: readonly string[], cells: readonly (string | undefined)[], from: number): boolean {
+  for (let i = from; i < fields.length; i++) if ((i === 0 || fields[i]) && cells[i]?.trim()) return true;
+  return false;
 }
 
 /**

@@ -82,6 +82,36 @@ describe('calc on the shipped fixtures', () => {
     expect(e.stderr).toContain(hints[0]);
   });
 
+  it('ZJ-01/ZJ-06: --out-encoding gbk writes the CSV outputs as GB18030 without a BOM, the same text as UTF-8 (a character GBK lacks kept, not "?"); calc, estimate and ledger export', () => {
+    const dir = tmp();
+    // 𠮷 (U+20BB7) is in no GBK table: GB18030 gives it four bytes.
+    const roster = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8').replace('王芳', '王𠮷');
+    writeFileSync(join(dir, 'r.csv'), roster);
+    const utf8 = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'utf8'), '--ledger', join(dir, 'l.db'), '--dry-run']);
+    const gbk = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'gbk'), '--out-encoding', 'gbk', '--xlsx', '--ledger', join(dir, 'l.db')]);
+    expect([utf8.code, gbk.code], gbk.stderr).toEqual([0, 0]);
+    for (const f of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      const bytes = readFileSync(join(dir, 'gbk', f));
+      expect(bytes.subarray(0, 3).equals(Buffer.from([0xef, 0xbb, 0xbf])), f).toBe(false);
+      expect(iconv.decode(bytes, 'gb18030'), f).toBe(readFileSync(join(dir, 'utf8', f), 'utf8').slice(1).replaceAll('/utf8/', '/gbk/'));
+    }
+    const breakdown = readFileSync(join(dir, 'gbk', 'breakdown.csv'));
+    expect(breakdown.includes(iconv.encode('王𠮷,cert_training', 'gb18030'))).toBe(true);
+    expect(breakdown.includes(Buffer.from('王?'))).toBe(false);
+    expect(iconv.decode(breakdown, 'gbk')).toContain('诸政办发〔2020〕6号'); // read as plain GBK, as Excel on Chinese Windows does
+    // ZJ-01 3500 at the cap; the workbook beside it is made from the same text.
+    expect(iconv.decode(breakdown, 'gb18030')).toContain('王𠮷,cert_training,Certificate training + one-off assessment subsidy,individual,,2020-05-10,2020,电工,L4,approved,ok,eligible,3500.00,ceiling,');
+    expect(existsSync(join(dir, 'gbk', 'breakdown.xlsx'))).toBe(true);
+    const e = cli(['estimate', '-j', 'zhuji', '--roster', join(dir, 'r.csv'), '-o', join(dir, 'est'), '--out-encoding', 'GB18030', '--lang', 'zh']);
+    expect(e.code, e.stderr).toBe(0);
+    expect(iconv.decode(readFileSync(join(dir, 'est', 'estimate.csv')), 'gb18030')).toMatch(/^情景,地区,文件状态,补贴项目,/);
+    const x = cli(['ledger', 'export', '--ledger', join(dir, 'l.db'), '-o', join(dir, 'claims.csv'), '--out-encoding', 'gbk']);
+    expect(x.code, x.stderr).toBe(0);
+    expect(iconv.decode(readFileSync(join(dir, 'claims.csv')), 'gb18030')).toMatch(/^run_id,voided,file,row,person_key,.*\r\n.*,zhuji,cert_training,电工,L4,2020-05-10,2020,3500\.00,individual,/s);
+    const bad = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'x'), '--out-encoding', 'latin1']);
+    expect([bad.code, bad.stderr.split('\n')[0]]).toEqual([1, "error: option '--out-encoding <name>' argument 'latin1' is invalid. give utf8 or gbk (gb18030)"]);
+  });
+
   it('no input is ever overwritten: a roster, catalogue or ledger that is (or links to) an output of calc, estimate or ledger export is refused before anything is written', () => {
     const dir = tmp();
     const roster = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'));

@@ -22,6 +22,7 @@ import { UsageError } from '../errors.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
+import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
 
 export interface CalcOptions {
   jurisdiction?: string;
@@ -35,6 +36,8 @@ export interface CalcOptions {
   allSheets: boolean;
   /** Also write each output as a workbook (.xlsx) beside its CSV. */
   xlsx: boolean;
+  /** The CSV outputs' encoding (--out-encoding: utf8, or gbk written as GB18030). */
+  outEncoding: OutputEncoding;
   lang: Lang;
   strict: boolean;
   maskIds: boolean;
@@ -170,6 +173,12 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const onNamedOtherwise = (persons: number): void => void err.write(`${namedOtherwiseNote(persons, opts.lang)}\n`);
   // A run refused at standard input's header, or failing before its files are in place, leaves no folder it made.
   const made = makeOutputFolder(out);
+  // The outputs once in place: their workbooks made from the UTF-8 files (--xlsx), then the CSV files re-encoded (--out-encoding).
+  const finish = (csvFiles: string[]): string[] => {
+    const all = withWorkbooks(csvFiles, opts, progress);
+    reencodeOutputs(csvFiles, opts.outEncoding);
+    return all;
+  };
   try {
     // Every run streams: memory stays bounded however long the roster is.
     const targets = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, join(out, `${name}.csv`)])) as unknown as OutputFiles;
@@ -197,18 +206,18 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
         { rosters: files, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
         opts.memoryMb,
       );
-      printSummary(r, setup.tables, withWorkbooks(r.files, opts, progress), opts.lang);
+      printSummary(r, setup.tables, finish(r.files), opts.lang);
       printLedger(r.ledger);
       return exitCode(r);
     }
     if (ledger) {
       const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m[opts.lang]}\n`));
-      printSummary(l.result, setup.tables, withWorkbooks(l.files, opts, progress), opts.lang);
+      printSummary(l.result, setup.tables, finish(l.files), opts.lang);
       printLedger(l);
       return exitCode(l.result);
     }
     const r = await streamHere();
-    printSummary(r, setup.tables, withWorkbooks(r.commit(), opts, progress), opts.lang);
+    printSummary(r, setup.tables, finish(r.commit()), opts.lang);
     return exitCode(r);
   } catch (e) {
     removeMadeFolders(made);

@@ -28,6 +28,7 @@ import { parseEncoding } from './calc.js';
 import { makeOutputFolder } from '../../io/outputFolder.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
+import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
 
 export interface EstimateOptions {
   jurisdiction: string;
@@ -40,6 +41,8 @@ export interface EstimateOptions {
   set: string[];
   scenario?: string;
   out: string;
+  /** estimate.csv's encoding (--out-encoding: utf8, or gbk written as GB18030). */
+  outEncoding?: OutputEncoding;
   report?: string;
   table: string[];
   catalog: string[];
@@ -327,6 +330,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   makeOutputFolder(out);
   const csvFile = join(out, 'estimate.csv');
   writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang));
+  reencodeOutputs([csvFile], opts.outEncoding ?? 'utf8');
   if (opts.report) {
     writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang }));
   }

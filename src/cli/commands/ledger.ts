@@ -4,6 +4,7 @@ import { formatYuan } from '../../engine/money.js';
 import { openAtomic } from '../../io/atomic.js';
 import { BOM, safeCell } from '../../io/csvOut.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
+import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
 import { makeChalk, yuanGrouped } from '../format.js';
 
@@ -34,7 +35,7 @@ export async function ledgerShow(personId: string, opts: { ledger: string }): Pr
   });
 }
 
-export async function ledgerExport(opts: { ledger: string; out: string }): Promise<number> {
+export async function ledgerExport(opts: { ledger: string; out: string; outEncoding?: OutputEncoding }): Promise<number> {
   // -o naming the ledger file itself would replace every claim with their CSV.
   refuseOverwritingInputs([opts.ledger], [opts.out], 'give -o another file');
   return withLedger(opts.ledger, async (l) => {
@@ -54,6 +55,7 @@ export async function ledgerExport(opts: { ledger: string; out: string }): Promi
       out.abort();
       throw e;
     }
+    reencodeOutputs([opts.out], opts.outEncoding ?? 'utf8');
     process.stdout.write(`wrote ${count} claim(s) to ${opts.out}\n`);
     return 0;
   });
