@@ -13,8 +13,12 @@ export class OverwriteError extends Error {}
  */
 export function refuseOverwritingInputs(inputs: readonly string[], outputs: readonly string[], hint: string): void {
   const identity = (file: string): string | undefined => {
-    const s = statSync(file, { throwIfNoEntry: false });
-    return s?.isFile() ? `${s.dev}:${s.ino}` : undefined;
+    try {
+      const s = statSync(file, { throwIfNoEntry: false });
+      return s?.isFile() ? `${s.dev}:${s.ino}` : undefined;
+    } catch {
+      return undefined; // a path through a file (ENOTDIR), a folder not to be read: no file, and the command says why where it reads or writes
+    }
   };
   const read = new Map<string, string>();
   for (const input of inputs) {
