@@ -110,7 +110,8 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   // Per person (found by the key alone, whose hash a string keeps), what each limit has recorded: `seen` by the
   // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
   // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
-  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]> }>();
+  // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
+  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]>; named?: [number, Line][] }>();
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
   const seenKeys: (number | string)[] = [];
@@ -131,6 +132,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
       const { seen, counted } = person;
       seenKeys.length = 0;
       countLists.length = 0;
+      let namedAt = -1;
       for (const [i, limit] of limits) {
         if (!live(line)) break;
         if (limit.kind === 'once_ever') {
@@ -151,7 +153,13 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
           if (prior && !line.runId) {
             const what = `${line.occupation} ${valueLabel('level', line.level)}`;
             block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
-          } else seenKeys.push(k);
+          } else {
+            seenKeys.push(k);
+            if (!limit.key.includes('occupation')) continue;
+            namedAt = i;
+            const alike = line.runId ? undefined : person.named?.find(([at, l]) => at === i && resemblingOccupation(l, line, limit.key));
+            if (alike) occupationAlike(line, alike[1], limit.clause);
+          }
         } else {
           const k = i * 10_000 + line.year;
           let already = counted.get(k);
@@ -168,11 +176,48 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
       // Recorded as it stands: a twin sent to review below is seen under review by the limits (lists hold the line).
       for (const k of seenKeys) seen.set(k, line);
       for (const list of countLists) list.push(line);
+      if (namedAt >= 0) (person.named ??= []).push([namedAt, line]);
     }
     // What the text's limits let through, one more check: the very same claim twice.
     if (!line.runId) twins.check(line);
   }
   denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
+}
+
+/**
+ * Whether two lines' occupations may name one occupation (ZJ-16 …: 同一职业): written differently, one holds the
+ * other (焊工 / 电焊工, 车工 / 数控车工, 电 工 / 电工), and every other part of the limit's key (the level) is the same.
+ * The occupation is text: the texts give no catalogue of occupations to tell a work type from another occupation.
+ */
+function resemblingOccupation(first: Line, later: Line, key: readonly ('occupation' | 'level' | 'year')[]): boolean {
+  for (const f of key) if (f !== 'occupation' && keyPart(first, f) !== keyPart(later, f)) return false;
+  if (first.occupation === later.occupation) return false;
+  const a = first.occupation.replace(/\s+/g, '');
+  const b = later.occupation.replace(/\s+/g, '');
+  return Math.min(a.length, b.length) >= 2 && (a.includes(b) || b.includes(a));
+}
+
+/**
+ * A no-repeat limit cannot tell whether a line's occupation is one already paid at its level under another name
+ * (resemblingOccupation): the line goes to review naming it, rather than being paid as another occupation or denied as
+ * the same. It counts as a line under review does.
+ */
+function occupationAlike(line: Line, first: Line, clause: string): void {
+  const w = where(first);
+  const level = valueLabel('level', line.level);
+  const why = {
+    zh: `职业「${line.occupation}」与已享受的「${first.occupation}」(${w.zh}) 相近, 同为 ${level}: 是否同一职业? 同一职业同一等级不得重复享受, 请核实 (${clause})`,
+    en: `the occupation "${line.occupation}" resembles "${first.occupation}" (${w.en}), both ${level}: the same occupation? The same occupation and level is not paid twice; to be checked (${clause})`,
+  };
+  if (line.status === 'review') {
+    line.reason = { zh: `${line.reason.zh}; ${why.zh}`, en: `${line.reason.en}; ${why.en}` };
+    return;
+  }
+  line.exposureFen = line.amountFen;
+  line.amountFen = 0;
+  line.status = 'review';
+  line.reasonCode = 'similar_occupation';
+  line.reason = why;
 }
 
 /**

@@ -24,6 +24,25 @@ describe('annual cap and no repeat (ZJ-16)', () => {
     expect(brief(r).map((l) => l[3])).toEqual(['ok', 'repeat_occupation_level', 'ok', 'ok']);
   });
 
+  it('ZJ-16: an occupation written so that it holds one already paid at the same level (焊工 / 电焊工) goes to review naming it, neither paid nor denied', () => {
+    const r = run('zhuji', [cert('2020-03-01', '焊工'), cert('2020-04-01', '电焊工'), cert('2020-05-01', '电焊工', 'L3'), cert('2020-06-01', '电工'), cert('2021-01-05', '数控车工'), cert('2021-02-01', '车 工')]);
+    expect(brief(r)).toEqual([
+      ['cert_training', 'approved', '3500.00', 'ok'],
+      ['cert_training', 'review', '3500.00', 'similar_occupation'], // held at its amount
+      ['cert_training', 'approved', '3500.00', 'ok'], // another level
+      ['cert_training', 'review', '3500.00', 'annual_cap_pending'], // 电工 is not in 电焊工; the 4th of 2020, full only if the review line is paid
+      ['cert_training', 'approved', '3500.00', 'ok'],
+      ['cert_training', 'review', '3500.00', 'similar_occupation'], // 车工, spaced, is in 数控车工
+    ]);
+    expect(r.lines[1]!.reason.zh).toBe('职业「电焊工」与已享受的「焊工」(test.csv 第2行 职业资格(技能等级、专项能力)培训补贴和一次性鉴定补贴 (2020-03-01)) 相近, 同为 四级/中级工: 是否同一职业? 同一职业同一等级不得重复享受, 请核实 (ZJ-16)');
+    expect(r.lines[1]!.reason.en).toContain('the occupation "电焊工" resembles "焊工" (test.csv row 2 ');
+  });
+
+  it('ZJ-16: the same occupation written the same is still denied; a one-character occupation is compared only whole', () => {
+    const r = run('zhuji', [cert('2020-03-01', '焊工'), cert('2020-04-01', '焊工'), cert('2020-05-01', 'A'), cert('2020-06-01', 'AB')]);
+    expect(brief(r).map((l) => l[3])).toEqual(['ok', 'repeat_occupation_level', 'ok', 'ok']);
+  });
+
   it('a cap reached only through a line under review sends the next line to review, not denial', () => {
     const r = run('shanxi', [
       { program: 'certificate_subsidy', date: '2020-06-01', level: 'L5', occupation: 'A' },
