@@ -52,7 +52,7 @@ export function describeLimit(l: Limit): string {
   const on = `on ${l.programs.join(', ')}`;
   switch (l.kind) {
     case 'annual_cap': return `at most ${l.max} per person per calendar year ${on} (${l.clause})`;
-    case 'no_repeat': return `same ${l.key.join('+')} not twice ${on} (${l.clause})`;
+    case 'no_repeat': return `same ${l.key.join('+')} not twice ${on} (${l.clause})${l.key.includes('occupation') ? '; an occupation holding one already paid (焊工 / 电焊工): review' : ''}`;
     case 'once_ever': return `once per person ever ${on} (${l.clause})`;
     case 'highest_only': return `only the highest is paid ${on} (${l.clause})`;
     case 'not_combined': return `not combined, the larger is paid${l.same.length ? ` (same ${l.same.join('+')})` : ''} ${on} (${l.clause})`;
