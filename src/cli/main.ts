@@ -5,10 +5,10 @@ import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
 import { OutputFileError } from '../io/atomic.js';
 import { OutputFolderError } from '../io/outputFolder.js';
+import { OverwriteError } from '../io/keepInputs.js';
 import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
 import { buildProgram } from './program.js';
-import { OverwriteError } from '../io/keepInputs.js';
 
 // A reader that stops early (`subsidy tables show zhuji | head`) closes the pipe: what is left to print has nowhere
 // to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row).

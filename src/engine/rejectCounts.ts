@@ -52,7 +52,7 @@ export function rejectKinds(counts: RejectCounts): { column: string; code: strin
 /**
  * Where a jurisdiction's rows name programmes it does not have, and another table has nearly all of them (at least
  * 9 in 10, and 3 rows or more): the roster was read under the wrong jurisdiction (-j, or its 地区 column). Each such
- * finding, to be said after the rejects.
+ * finding, by the jurisdiction the rows were read under.
  */
 function wrongJurisdiction(counts: RejectCounts, tables: ReadonlyMap<string, Table>, byJurisdiction: Map<string, Map<string, number>>): Map<string, Bilingual> {
   const found = new Map<string, Bilingual>();

@@ -121,7 +121,7 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
   return kept;
 }
 
-/** The files calc writes to its output folder, as CSV (and with --xlsx as workbooks too). */
+/** The files calc writes to its output folder (OutputFiles), as CSV (and with --xlsx as workbooks too). */
 const OUTPUT_NAMES = ['breakdown', 'summary', 'persons', 'rejects'] as const;
 
 export async function calc(rosters: string[], opts: CalcOptions): Promise<number> {
@@ -181,7 +181,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   };
   try {
     // Every run streams: memory stays bounded however long the roster is.
-    const targets = Object.fromEntries(OUTPUT_NAMES.map((name) => [name, join(out, `${name}.csv`)])) as unknown as OutputFiles;
+    const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(files, targets, {
         ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar(opts.lang) : undefined, ledger,
