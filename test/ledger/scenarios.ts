@@ -45,6 +45,17 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(b.stdout).toContain(`recorded ${statuses(a).filter((s) => s === 'approved:ok').length} approved line(s)`);
   });
 
+  it('ZJ-16 across rosters: 焊工 L4 paid in March, 电焊工 L4 claimed in June goes to review naming the March run; 电焊工 L3 is paid', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const m = calc(roster(dir, 'march.csv', [[PERSON, 'cert_training', '2020-03-01', '焊工', 'L4']]), ledger);
+    expect(statuses(m)).toEqual(['approved:ok']);
+    const j = calc(roster(dir, 'june.csv', [[PERSON, 'cert_training', '2020-06-01', '电焊工', 'L4'], [PERSON, 'cert_training', '2020-06-02', '电焊工', 'L3']]), ledger);
+    expect(statuses(j)).toEqual(['review:similar_occupation', 'approved:ok']);
+    expect(j.lines[0]!.reason).toContain(`the occupation "电焊工" resembles "焊工" (ledger run ${runIdOf(m)} `);
+    expect(j.lines[0]!.max_exposure).toBe('3500.00');
+  });
+
   it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
     const dir = tmp();
     const ledger = newLedger();
