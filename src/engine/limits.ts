@@ -209,6 +209,14 @@ function occupationAlike(line: Line, first: Line, clause: string): void {
     zh: `职业「${line.occupation}」与已享受的「${first.occupation}」(${w.zh}) 相近, 同为 ${level}: 是否同一职业? 同一职业同一等级不得重复享受, 请核实 (${clause})`,
     en: `the occupation "${line.occupation}" resembles "${first.occupation}" (${w.en}), both ${level}: the same occupation? The same occupation and level is not paid twice; to be checked (${clause})`,
   };
+  toBeChecked(line, 'similar_occupation', why);
+}
+
+/**
+ * A line the limits cannot decide goes to review with `why`, its amount as the exposure. One under review already
+ * keeps its own reason first, and the clerk is told this too.
+ */
+function toBeChecked(line: Line, code: string, why: Bilingual): void {
   if (line.status === 'review') {
     line.reason = { zh: `${line.reason.zh}; ${why.zh}`, en: `${line.reason.en}; ${why.en}` };
     return;
@@ -216,7 +224,7 @@ function occupationAlike(line: Line, first: Line, clause: string): void {
   line.exposureFen = line.amountFen;
   line.amountFen = 0;
   line.status = 'review';
-  line.reasonCode = 'similar_occupation';
+  line.reasonCode = code;
   line.reason = why;
 }
 
@@ -242,16 +250,7 @@ function sameClaimTwice(line: Line, first: Line): void {
         zh: `与 ${w.zh} 的申领相同(同一人、项目、日期、职业、等级和金额): 是否重复录入? 请核实`,
         en: `the same claim as ${w.en} (same person, programme, date, occupation, level and amount): entered twice? to be checked`,
       };
-  if (line.status === 'review') {
-    // Under review already: its own reason stays first, and the clerk is told this too.
-    line.reason = { zh: `${line.reason.zh}; ${why.zh}`, en: `${line.reason.en}; ${why.en}` };
-    return;
-  }
-  line.exposureFen = line.amountFen;
-  line.amountFen = 0;
-  line.status = 'review';
-  line.reasonCode = 'same_claim_twice';
-  line.reason = why;
+  toBeChecked(line, 'same_claim_twice', why);
 }
 
 /**
