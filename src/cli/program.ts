@@ -57,6 +57,7 @@ Exit codes:
     .addOption(new Option('--lang <lang>', 'language of headers and messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
     .option('--strict', 'exit 2 if any row was rejected', false)
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
+    .option('--decisions <csv>', "the office's decisions on lines under review: the last run's breakdown.csv with a decision column (审核结论: 同意 / 不同意; 核定金额 where the rules give no amount), or any CSV with file, row, program and decision")
     .option('--xlsx', 'also write each output as a workbook (breakdown.xlsx …): IDs as text, amounts as numbers', false)
     .option('--out-encoding <name>', 'encoding of the CSV outputs: utf8 (with BOM: opens in Excel and WPS anywhere) or gbk (written as GB18030, no BOM: for an import that reads only the Chinese Windows code page; no character lost)', outEncoding, 'utf8')
     .option('--progress', 'show progress on stderr even when it is not a terminal')

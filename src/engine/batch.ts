@@ -5,6 +5,7 @@ import { takesStandard } from './amounts.js';
 import type { Catalogue } from './catalogue.js';
 import { type EvaluateOptions, type Outcome, evaluateClaim } from './evaluate.js';
 import { FactMemo } from './memo.js';
+import { type Decisions, applyDecisions } from './decisions.js';
 import { type Reject, intakeRow, unreadableRow } from './intake.js';
 import { applyLimits } from './limits.js';
 import { type SummaryRow, summarize } from './summarize.js';
@@ -14,6 +15,8 @@ export interface BatchOptions {
   tables: ReadonlyMap<string, Table>;
   defaultJurisdiction?: string;
   catalogue?: Catalogue;
+  /** The office's decisions on lines under review (calc --decisions), applied as each row is evaluated. */
+  decisions?: Decisions;
 }
 
 /** What the ledger knows before this run: approved claims of the run's persons, and rows already recorded. */
@@ -51,10 +54,12 @@ export function evaluateRow(
   seq: number,
   cells: ReadonlyMap<string, string>,
   options: BatchOptions,
-): { lines: Line[]; table: Table } | { rejects: Reject[] } {
+): { lines: Line[]; table: Table; decided?: string[] } | { rejects: Reject[] } {
   const r = intakeRow(file, row, seq, cells, options);
   if ('rejects' in r) return r;
   const lines = evaluateClaim(r.claim, r.table, evaluateOptionsOf(options));
+  const decided = options.decisions?.of(file, row);
+  if (decided) return { lines, table: r.table, decided: applyDecisions(lines, decided) };
   return { lines, table: r.table };
 }
 

@@ -1,6 +1,7 @@
 // Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07); and the same claim twice sent to review.
 import type { Limit, Table } from '../tables/schema.js';
 import { dayNumber } from './dateBands.js';
+import { APPROVED_ON_REVIEW } from './decisions.js';
 import { valueLabel } from './fields.js';
 import type { Bilingual, Line, PriorClaim } from './types.js';
 
@@ -35,6 +36,9 @@ function block(line: Line, code: string, prior: Line, zh: string, en: string): v
 }
 
 const live = (l: Line): boolean => l.status === 'approved' || l.status === 'review';
+
+/** A line a clerk checked and approved (calc --decisions): not held again as a twin or a look-alike occupation, which is what the check was for. */
+const checked = (l: Line): boolean => l.reasonCode === APPROVED_ON_REVIEW;
 
 /** What a claim is worth as decided: its amount, or its exposure under review (null: unbounded). */
 const worth = (l: Line): number | null => (l.status === 'approved' ? l.amountFen : l.exposureFen);
@@ -122,7 +126,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
     if (line.subject !== 'person') {
       // No limit of the texts counts a unit's grants, but the very same grant twice (a row entered twice, or two
       // packages the roster cannot tell apart) is not paid twice unseen either: the second goes to review.
-      if (!line.runId) twins.check(line);
+      if (!line.runId) twins.check(line, !checked(line));
       continue;
     }
     const limits = countedOf.get(line.program);
@@ -157,7 +161,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
             seenKeys.push(k);
             if (!limit.key.includes('occupation')) continue;
             namedAt = i;
-            const alike = line.runId ? undefined : person.named?.find(([at, l]) => at === i && resemblingOccupation(l, line, limit.key));
+            const alike = line.runId || checked(line) ? undefined : person.named?.find(([at, l]) => at === i && resemblingOccupation(l, line, limit.key));
             if (alike) occupationAlike(line, alike[1], limit.clause);
           }
         } else {
@@ -179,7 +183,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
       if (namedAt >= 0) (person.named ??= []).push([namedAt, line]);
     }
     // What the text's limits let through, one more check: the very same claim twice.
-    if (!line.runId) twins.check(line);
+    if (!line.runId) twins.check(line, !checked(line));
   }
   denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
 }
@@ -272,8 +276,8 @@ class TwinFinder {
     }
   }
 
-  /** Send `line` to review when it is a twin of an earlier one; then it is one of its day's lines. */
-  check(line: Line): void {
+  /** Send `line` to review when it is a twin of an earlier one (unless not to `hold` it); then it is one of its day's lines. */
+  check(line: Line, hold: boolean): void {
     if (line.date !== this.day) {
       this.day = line.date;
       this.today.clear();
@@ -289,7 +293,7 @@ class TwinFinder {
       this.today.set(line.personKey, [before, line]);
     }
     twin ??= this.paid.size ? this.paid.get(`${line.personKey}|${line.date}`)?.find((l) => isTwin(l, line)) : undefined;
-    if (twin) sameClaimTwice(line, twin);
+    if (twin && hold) sameClaimTwice(line, twin);
   }
 }
 

@@ -28,6 +28,8 @@ export type Basis =
   | 'standard'
   | 'steps'
   | 'highest'
+  /** A clerk's decided amount on a line the rules left under review (decisions.ts). */
+  | 'decided'
   | 'none';
 
 export interface Bilingual {

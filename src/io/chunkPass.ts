@@ -45,6 +45,8 @@ export interface ChunkResult {
   records: Segments[];
   /** Rows neither claims nor rejects (RosterRecord.skipped), per kind: how many, and the first ten. */
   skipped: SkippedLists;
+  /** The office's decisions (calc --decisions) that met a line of this chunk, by decisionKey. */
+  decisionsMet: string[];
 }
 
 export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
@@ -107,6 +109,8 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     }
   };
   const skipped = new SkippedRows();
+  const decisions = options.decisions;
+  const decisionsMet: string[] = [];
   const sink: RecordSink = {
     record: (rec) => {
       if (rec.skipped) return skipped.add(rec.skipped, rec.row); // neither a claim nor a reject: counted apart, as the reader's blank lines
@@ -121,16 +125,21 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
         return;
       }
       if (hashing) hash = rowHash(rec.cells, options.defaultJurisdiction, hashing.salt);
+      // A row a clerk decided on is evaluated on its own: its lines are no shape for rows like it.
+      const decided = decisions?.of(job.part.label, rec.row) !== undefined;
       // Most rows repeat another's cells but for ID, name and date: written by that row's shape.
-      const shaped = shapes.write(rec.row, seq, rec.cells, base + lines);
+      const shaped = decided ? -1 : shapes.write(rec.row, seq, rec.cells, base + lines);
       if (shaped >= 0) {
         lines += shaped;
         raw?.link(rec.row, shapes.current);
         return;
       }
       const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
-      shapes.learn(rec.row, seq, rec.cells, r);
-      raw?.link(rec.row, shapes.current);
+      if (!decided) {
+        shapes.learn(rec.row, seq, rec.cells, r);
+        raw?.link(rec.row, shapes.current);
+      }
+      if ('decided' in r && r.decided) decisionsMet.push(...r.decided);
       if ('rejects' in r) {
         rejected++;
         for (const x of r.rejects) {
@@ -148,6 +157,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     plain:
       raw &&
       ((buf, start, end, row, header) => {
+        if (decisions?.of(job.part.label, row)) return false; // read as cells and evaluated on its own (above)
         const n = raw.write(buf, start, end, row, header, base + rows, base + lines);
         if (n < 0) return false;
         counted();
@@ -164,7 +174,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: skipped.lists };
+  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: skipped.lists, decisionsMet };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

@@ -1,6 +1,7 @@
 // Helper thread of a large run: evaluates the chunks it is sent (pass A), or decides limits partitions (pass B), with the run's tables.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Table } from '../tables/schema.js';
+import { type Decision, Decisions } from '../engine/decisions.js';
 import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
 import type { Lang } from './csvOut.js';
@@ -15,6 +16,8 @@ export interface ChunkWorkerSetup {
   /** Catalogues given as workbooks, read from their sheet's copy. */
   copies?: SheetCopies;
   defaultJurisdiction?: string;
+  /** The office's decisions on lines under review (calc --decisions), as plain data. */
+  decisions?: readonly Decision[];
 }
 
 /** Pass B in a helper: partitions taken from the queue shared with the other limits threads. */
@@ -48,7 +51,7 @@ const setup = workerData as ChunkWorkerSetup;
 const port = parentPort!;
 const post = (m: ChunkWorkerMessage): void => port.postMessage(m);
 const catalogue = setup.catalogs.length ? await readCatalogue(setup.catalogs, setup.encoding, setup.copies) : undefined;
-const options = { tables: setup.tables, defaultJurisdiction: setup.defaultJurisdiction, catalogue };
+const options = { tables: setup.tables, defaultJurisdiction: setup.defaultJurisdiction, catalogue, decisions: setup.decisions && new Decisions(setup.decisions) };
 
 port.on('message', (request: HelperRequest) => {
   if (request.kind === 'limits') {

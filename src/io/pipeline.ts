@@ -76,6 +76,8 @@ export interface StreamResult {
   summary: SummaryRow[];
   /** What a ledger run recorded. */
   recorded?: RunTotals;
+  /** The office's decisions (calc --decisions) that met a line, by decisionKey. */
+  decisionsMet: string[];
   commit(): string[];
   abort(): void;
 }
@@ -160,7 +162,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       );
     }
 
-    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, copies: o.copies, defaultJurisdiction: o.defaultJurisdiction };
+    const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, copies: o.copies, defaultJurisdiction: o.defaultJurisdiction, decisions: o.decisions?.list };
     let helpers = new Helpers(setup);
     stopHelpers = () => helpers.stop();
 
@@ -265,6 +267,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       rejectCounts: mergeRejectCounts(chunks.map((c) => c.rejectCounts)),
       summary,
       recorded,
+      decisionsMet: [...new Set(chunks.flatMap((c) => c.decisionsMet))],
       commit: () => {
         for (const f of staged) f.commit();
         return [out.breakdown, out.summary, out.persons, out.rejects];

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { findTable } from '../engine/intake.js';
 import type { Table } from '../tables/schema.js';
+import { type Decision, Decisions } from '../engine/decisions.js';
 import { readCatalogue } from './catalog.js';
 import { type Lang, namedOtherwiseNote } from './csvOut.js';
 import { faultAt } from './ledger.js';
@@ -28,6 +29,8 @@ export interface PipelineJob {
   heapMb?: number;
   /** A ledger run: the ledger is opened in the worker, which holds its connection and transaction. */
   ledger?: LedgerJob;
+  /** The office's decisions on lines under review (calc --decisions), as plain data. */
+  decisions?: readonly Decision[];
 }
 
 export type PipelineMessage =
@@ -56,6 +59,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   tables,
   defaultJurisdiction: job.jurisdiction ? findTable(tables, job.jurisdiction)?.code : undefined,
   catalogue,
+  decisions: job.decisions && new Decisions(job.decisions),
   encoding: job.encoding,
   copies: job.copies,
   lang: job.lang,
@@ -82,7 +86,7 @@ const stream = (ledger?: StreamLedger): Promise<StreamResult> => runStreaming(jo
   ledger,
 });
 const done = (r: StreamResult, files: string[], ledger?: LedgerOutcome): void =>
-  post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, rejectCounts: r.rejectCounts, summary: r.summary }, files, ledger });
+  post({ kind: 'result', result: { rowsRead: r.rowsRead, rowsEvaluated: r.rowsEvaluated, rowsRejected: r.rowsRejected, rejectCounts: r.rejectCounts, summary: r.summary, decisionsMet: r.decisionsMet }, files, ledger });
 if (job.ledger) {
   const l = await runWithLedger(job.ledger, stream, (m) => post({ kind: 'header', text: m[job.lang] }));
   // Test-only: the thread running out after the ledger committed (the budget must not run it again).

@@ -22,6 +22,8 @@ import { UsageError } from '../errors.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
+import { Decisions, decisionKey } from '../../engine/decisions.js';
+import { readDecisions } from '../../io/decisions.js';
 import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
 
 export interface CalcOptions {
@@ -43,6 +45,8 @@ export interface CalcOptions {
   maskIds: boolean;
   progress?: boolean;
   ledger?: string;
+  /** The office's decisions on lines under review: a CSV (a breakdown.csv with a decision column). */
+  decisions?: string;
   workers: number;
   memoryMb: number;
   dryRun: boolean;
@@ -121,6 +125,21 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
   return kept;
 }
 
+/**
+ * What became of the office's decisions (--decisions): how many met their lines, and each that met none (a row that
+ * is no claim of this run, or another programme's line), so that no decision is lost unseen.
+ */
+function sayDecisions(file: string, decisions: Decisions, met: readonly string[], lang: Lang): void {
+  const found = new Set(met);
+  const missed = decisions.list.filter((d) => !found.has(decisionKey(d.file, d.row, d.program)));
+  const zh = lang === 'zh';
+  const err = process.stderr;
+  err.write(zh ? `${file}: ${decisions.list.length - missed.length} 条审核结论已用于对应明细\n` : `${file}: ${decisions.list.length - missed.length} decision(s) met their lines\n`);
+  for (const d of missed) {
+    err.write(zh ? `${d.source}: 本次运行中没有 ${d.file} 第${d.row}行的 ${d.program} 明细, 该结论未使用\n` : `${d.source}: no ${d.program} line of ${d.file} row ${d.row} in this run; the decision was not used\n`);
+  }
+}
+
 /** The files calc writes to its output folder (OutputFiles), as CSV (and with --xlsx as workbooks too). */
 const OUTPUT_NAMES = ['breakdown', 'summary', 'persons', 'rejects'] as const;
 
@@ -128,7 +147,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const out = resolve(opts.out);
   const outputs = OUTPUT_NAMES.flatMap((name) => [join(opts.out, `${name}.csv`), ...(opts.xlsx ? [join(opts.out, `${name}.xlsx`)] : [])]);
   // The ledger too: a new one named out/breakdown.csv would be made, then replaced by the breakdown.
-  refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : [])], outputs, 'choose another -o');
+  // And the decisions: most often the last run's breakdown.csv, with a decision column added, in this -o.
+  refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : []), ...(opts.decisions ? [opts.decisions] : [])], outputs, 'choose another -o');
   for (const r of rosters) {
     const found = r === '-' ? undefined : statSync(r, { throwIfNoEntry: false });
     if (r !== '-' && !found) throw new UsageError(`${r}: no such file`);
@@ -163,6 +183,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const setup = await prepare(opts, copies);
   // What is read: the rosters named, a workbook read whole as its sheets that hold a roster.
   const files = await refuseMissingColumns(books.files, setup.encoding, books, setup.defaultJurisdiction, setup.tables, opts.lang);
+  // Read before anything is written: a decision that cannot be read stops the run (it would pay or refuse someone).
+  const decisions = opts.decisions ? new Decisions(await readDecisions(opts.decisions, files)) : undefined;
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
@@ -184,14 +206,17 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const targets: OutputFiles = { breakdown: join(out, 'breakdown.csv'), summary: join(out, 'summary.csv'), persons: join(out, 'persons.csv'), rejects: join(out, 'rejects.csv') };
     const streamHere = (ledger?: StreamLedger): Promise<StreamResult> =>
       runStreaming(files, targets, {
-        ...setup, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar(opts.lang) : undefined, ledger,
+        ...setup, decisions, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, catalogs: opts.catalog, onHeader, onSkippedRows, onNamedOtherwise, progress: progress ? progressBar(opts.lang) : undefined, ledger,
       });
     // A ledger run: rows are evaluated first; everything that reads or writes the ledger (lookups, limits, writing,
     // recording) is then one transaction, held by the thread that runs, and the files appear only after it commits.
     const ledger: LedgerJob | undefined = opts.ledger
       ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files } }
       : undefined;
-    const exitCode = (r: { rowsRejected: number }): number => (opts.strict && r.rowsRejected > 0 ? 2 : 0);
+    const exitCode = (r: { rowsRejected: number; decisionsMet: string[] }): number => {
+      if (decisions) sayDecisions(opts.decisions!, decisions, r.decisionsMet, opts.lang);
+      return opts.strict && r.rowsRejected > 0 ? 2 : 0;
+    };
     const printLedger = (l: LedgerOutcome | undefined): void => {
       if (!ledger || !l) return;
       const zh = opts.lang === 'zh';
@@ -203,7 +228,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     // thread's start (~0.1 s).
     if (opts.memoryMb > 0 && !files.includes('-') && rosterBytes(files, copies) * BUDGET_PER_BYTE >= opts.memoryMb * 2 ** 20) {
       const r = await runWithinBudget(
-        { rosters: files, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger },
+        { rosters: files, out: targets, jurisdiction: setup.defaultJurisdiction, tables: setup.tables, catalogs: opts.catalog, encoding: setup.encoding, copies, lang: opts.lang, maskIds: opts.maskIds, workers: opts.workers, progress, ledger, decisions: decisions?.list },
         opts.memoryMb,
       );
       printSummary(r, setup.tables, finish(r.files), opts.lang);

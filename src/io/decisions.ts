@@ -1,0 +1,117 @@
+// Reading the office's decisions (calc --decisions): a breakdown.csv, or any CSV with file, row, programme and a decision column.
+import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
+import { parse } from 'csv-parse';
+import iconv from 'iconv-lite';
+import type { Decision } from '../engine/decisions.js';
+import { normaliseToken } from '../engine/fields.js';
+import { parseYuan } from '../engine/money.js';
+import { RosterError, detectEncoding } from './roster.js';
+
+/** The columns a decisions file is read by, in English and Chinese (a breakdown.csv in either language has the first three). */
+const COLUMNS: Record<'file' | 'row' | 'program' | 'decision' | 'decided_amount' | 'note', string[]> = {
+  file: ['file', '输入文件', '文件'],
+  row: ['row', '行号'],
+  program: ['program', '补贴项目', '项目代码'],
+  decision: ['decision', '审核结论', '审核意见', '复核结论', '复核意见', '审批意见', '处理意见'],
+  decided_amount: ['decided_amount', '核定金额', '审定金额', '核准金额'],
+  note: ['decision_note', '审核说明', '审核备注'],
+};
+
+const APPROVE = ['approve', 'approved', 'yes', '同意', '通过', '核准', '准予', '准予补贴', '予以补贴', '是'];
+const DENY = ['deny', 'denied', 'no', '不同意', '不通过', '驳回', '不予补贴', '不准予', '否'];
+
+/**
+ * The decisions in `file`: its rows whose decision cell is not blank (every other row of a breakdown is left as it
+ * is), each naming the run's roster by the `file` cell (as a breakdown names it; or the same path, or the same file
+ * name when only one roster of the run has it), its row and its programme. A bad cell stops the run, naming file,
+ * row, column and value: a decision read wrongly would pay or refuse someone.
+ */
+export async function readDecisions(file: string, rosters: readonly string[]): Promise<Decision[]> {
+  const head = Buffer.alloc(64 * 1024);
+  let fd: number;
+  try {
+    fd = openSync(file, 'r');
+  } catch {
+    throw new RosterError(`${file}: no such file (--decisions)`);
+  }
+  const n = readSync(fd, head, 0, head.length, 0);
+  closeSync(fd);
+  const encoding = detectEncoding(head.subarray(0, n));
+  const source = createReadStream(file);
+  const text = encoding === 'utf8' ? source.setEncoding('utf8') : source.pipe(iconv.decodeStream('gb18030'));
+  const parser = text.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
+  const problems: string[] = [];
+  const decisions: Decision[] = [];
+  const seen = new Map<string, Decision>();
+  let at: Record<keyof typeof COLUMNS, number> | undefined;
+  let row = 0;
+  for await (const cells of parser as AsyncIterable<string[]>) {
+    row++;
+    if (!at) {
+      at = columnsOf(file, cells);
+      continue;
+    }
+    const cell = (c: keyof typeof COLUMNS): string => (at![c] >= 0 ? (cells[at![c]] ?? '').trim() : '');
+    const verdictCell = cell('decision');
+    if (!verdictCell) continue;
+    const bad = (column: string, value: string, why: string): void => void problems.push(`${file} row ${row}, column ${column}, value "${value}": ${why}`);
+    const v = normaliseToken(verdictCell);
+    const verdict = APPROVE.includes(v) ? 'approve' : DENY.includes(v) ? 'deny' : undefined;
+    if (!verdict) bad('decision', verdictCell, `not a decision: write 同意 / approve or 不同意 / deny`);
+    const rowCell = cell('row');
+    const rosterRow = /^\d+$/.test(rowCell) ? Number(rowCell) : NaN;
+    if (!(rosterRow >= 1)) bad('row', rowCell, 'not a row number of the roster');
+    const program = cell('program');
+    if (!program) bad('program', program, 'no programme: a decision is on one line, named by its programme');
+    const roster = rosterOf(cell('file'), rosters);
+    if (typeof roster !== 'string') bad('file', cell('file'), roster.why);
+    const amountCell = cell('decided_amount');
+    let amountFen: number | undefined;
+    if (amountCell) {
+      const fen = parseYuan(amountCell);
+      if (fen === undefined || fen < 0) bad('decided_amount', amountCell, 'not an amount in yuan');
+      else amountFen = fen;
+    }
+    if (!verdict || !(rosterRow >= 1) || !program || typeof roster !== 'string') continue;
+    const d: Decision = { file: roster, row: rosterRow, program, verdict, source: `${basename(file)} row ${row}` };
+    if (amountFen !== undefined) d.amountFen = amountFen;
+    const note = cell('note');
+    if (note) d.note = note;
+    const key = `${roster}\u0000${rosterRow}\u0000${program}`;
+    const before = seen.get(key);
+    if (before) {
+      if (before.verdict !== d.verdict || before.amountFen !== d.amountFen) bad('decision', verdictCell, `${before.source} decides the same line otherwise`);
+      continue;
+    }
+    seen.set(key, d);
+    decisions.push(d);
+  }
+  if (!at) throw new RosterError(`${file}: empty file (no header row)`);
+  if (problems.length) throw new RosterError(`decisions problems (nothing was decided or written):\n${problems.join('\n')}`);
+  return decisions;
+}
+
+/** Where each column is (-1: absent); file, row, programme and decision are needed. */
+function columnsOf(file: string, header: string[]): Record<keyof typeof COLUMNS, number> {
+  const names = header.map((h) => normaliseToken(h));
+  const at = Object.fromEntries(Object.entries(COLUMNS).map(([k, aliases]) => [k, names.findIndex((n) => aliases.map(normaliseToken).includes(n))])) as Record<keyof typeof COLUMNS, number>;
+  const missing = (['file', 'row', 'program', 'decision'] as const).filter((k) => at[k] < 0);
+  if (missing.length) {
+    throw new RosterError(
+      `${file}: a decisions file needs the columns ${missing.map((k) => `${k} (${COLUMNS[k][1]})`).join(', ')}: add a decision column (审核结论: 同意 / 不同意) to the run's breakdown.csv and give that`,
+    );
+  }
+  return at;
+}
+
+/** The run's roster a decision's file cell names: the same label, the same path, or the only roster of that file name. */
+function rosterOf(cell: string, rosters: readonly string[]): string | { why: string } {
+  if (rosters.includes(cell)) return cell;
+  const path = resolve(cell);
+  const same = rosters.filter((r) => resolve(r) === path);
+  if (same.length === 1) return same[0]!;
+  const named = rosters.filter((r) => basename(r) === basename(cell));
+  if (named.length === 1) return named[0]!;
+  return { why: named.length > 1 ? `more than one roster of this run is named ${basename(cell)}: give its path as the run names it` : `not a roster of this run (${rosters.join(', ')})` };
+}
