@@ -1,6 +1,6 @@
 // End to end through the built CLI: fixtures against their expected outputs, encodings, rejects, exit codes.
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import iconv from 'iconv-lite';
@@ -293,6 +293,82 @@ describe('calc on the shipped fixtures', () => {
     expect(readFileSync(join(out, 'persons.csv'), 'utf8')).not.toContain('330681199001010015');
     // A unit's org code is not a resident ID: never masked.
     expect(readFileSync(join(out, 'persons.csv'), 'utf8')).toContain('91330681MA2XXXXXXX');
+  });
+});
+
+describe('calc --decisions', () => {
+  /** The run's breakdown.csv with a decision column filled on these rows (by roster row: [decision, decided amount]). */
+  function decide(breakdown: string, decisions: Record<number, [string, string?]>, extra: [string, number, string, string][] = []): string {
+    const rows = parse(readFileSync(breakdown, 'utf8'), { bom: true }) as string[][];
+    const header = [...rows[0]!, '审核结论', '核定金额'];
+    const quote = (c: string): string => (/[",\r\n]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
+    const filled = rows.slice(1).map((r) => [...r, ...(decisions[Number(r[1])] ?? ['', ''])]);
+    // A line the breakdown does not have: file, row and programme where the breakdown keeps them (columns 1, 2 and 7).
+    const added = extra.map(([file, row, program, verdict]) => header.map((_, i) => (i === 0 ? file : i === 1 ? String(row) : i === 6 ? program : i === header.length - 2 ? verdict : '')));
+    return `\uFEFF${[header, ...filled, ...added].map((r) => r.map((c) => quote(c ?? '')).join(',')).join('\r\n')}\r\n`;
+  }
+
+  it('ZJ-04/ZJ-02/ZJ-01: the last run\'s breakdown with 审核结论 同意/不同意 (and 核定金额) pays, refuses or holds each reviewed line, the same on one thread or in byte ranges', () => {
+    const dir = tmp();
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'first')]).code).toBe(0);
+    // Row 10: ZJ-04, outside the listed groups (等): approved, 1000. Row 25: ZJ-02, no standard: approved at the 800 decided.
+    // Row 21: before the document: refused. Row 2: a line the rules approved, refused too (the office may refuse).
+    writeFileSync(join(dir, 'decisions.csv'), decide(join(dir, 'first', 'breakdown.csv'), { 10: ['同意'], 25: ['同意', '800'], 21: ['不同意'] }));
+    const outputs = (out: string): string[] => ['breakdown', 'summary', 'persons', 'rejects'].map((f) => readFileSync(join(out, `${f}.csv`), 'utf8'));
+    const one = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'one'), '--decisions', join(dir, 'decisions.csv')]);
+    expect(one.code, one.stderr).toBe(0);
+    expect(one.stdout).toContain('  approved     23 lines  189,000.00 yuan'); // 187,200 + 1000 + 800
+    expect(one.stdout).toContain('by reason: annual_cap 1, denied_on_review 1, outside_period 1, 4 other');
+    expect(one.stderr).toContain(`${join(dir, 'decisions.csv')}: 3 decision(s) met their lines`);
+    const b = outputs(join(dir, 'one'))[0]!;
+    expect(b).toContain(',10,zhuji,final,330681198505050024,赵敏,entrepreneurship,');
+    expect(b).toMatch(/,10,zhuji,.*,approved,approved_on_review,"approved on review \(decisions\.csv row 11\); under review because: not among the listed groups.*",1000\.00,decided,decided on review: 1000\.00 yuan,"ZJ-04, /);
+    expect(b).toMatch(/,25,zhuji,.*,project_training,.*,approved,approved_on_review,.*,800\.00,decided,/);
+    expect(b).toMatch(/,21,zhuji,.*,denied,denied_on_review,"denied on review \(decisions\.csv row 22\); the rules said review: claims before 2020-02-21/);
+    const split = spawnSync(process.execPath, [BIN, 'calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'split'), '--decisions', join(dir, 'decisions.csv'), '--workers', '2', '--memory-mb', '0'], {
+      cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: '512', SUBSIDY_PIECE_BYTES: '256' },
+    });
+    expect(split.status, split.stderr).toBe(0);
+    expect(outputs(join(dir, 'split'))).toEqual(outputs(join(dir, 'one')));
+  });
+
+  it('ZJ-04: decisions reach a run in the capped thread (a roster over 1/32 of the memory budget) as they reach one in this thread', () => {
+    const dir = tmp();
+    const rows = Array.from({ length: 14_000 }, (_, i) => `${residentId(i)},entrepreneurship,2020-0${3 + (i % 6)}-15,enterprise_employee,诸暨市职业技能培训中心`);
+    const roster = join(dir, 'big.csv');
+    writeFileSync(roster, ['person_id,program,date,groups,培训机构', ...rows].join('\n') + '\n');
+    expect(statSync(roster).size * 32).toBeGreaterThan(24 * 2 ** 20);
+    writeFileSync(join(dir, 'd.csv'), `file,row,program,decision,decided_amount\n${roster},2,entrepreneurship,approve,\n${roster},5000,entrepreneurship,deny,\n${roster},14001,entrepreneurship,approve,900\n`);
+    const run = (budget: string): string => {
+      const r = cli(['calc', roster, '-j', 'zhuji', '-o', join(dir, budget), '--decisions', join(dir, 'd.csv'), '--memory-mb', budget]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stderr).toContain('3 decision(s) met their lines');
+      return readFileSync(join(dir, budget, 'breakdown.csv'), 'utf8');
+    };
+    const capped = run('24');
+    expect(capped).toBe(run('0'));
+    expect(capped.match(/,approved_on_review,/g)).toHaveLength(2);
+    expect(capped).toMatch(/big\.csv,14001,.*,approved,approved_on_review,.*,900\.00,decided,/);
+    expect(capped).toMatch(/big\.csv,5000,.*,denied,denied_on_review,/);
+  });
+
+  it('a decision that meets no line is named; a decision cell that is none stops the run, naming file, row, column and value; the decisions given as the breakdown about to be written are refused', () => {
+    const dir = tmp();
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'first'), '--lang', 'zh']).code).toBe(0);
+    const decisions = join(dir, 'decisions.csv');
+    // A Chinese breakdown (输入文件, 行号, 补贴项目) reads as well; row 31 is a reject, no line.
+    writeFileSync(decisions, decide(join(dir, 'first', 'breakdown.csv'), { 10: ['通过'] }, [['fixtures/zhuji/roster.csv', 31, 'cert_training', '同意']]));
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'second'), '--decisions', decisions]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain(`${decisions}: 1 decision(s) met their lines`);
+    expect(r.stderr).toContain('decisions.csv row 32: no cert_training line of fixtures/zhuji/roster.csv row 31 in this run; the decision was not used');
+    writeFileSync(decisions, decide(join(dir, 'first', 'breakdown.csv'), { 10: ['也许'] }));
+    const bad = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'third'), '--decisions', decisions]);
+    expect([bad.code, bad.stderr]).toEqual([1, `subsidy: decisions problems (nothing was decided or written):\n${decisions} row 11, column decision, value "也许": not a decision: write 同意 / approve or 不同意 / deny\n`]);
+    expect(existsSync(join(dir, 'third'))).toBe(false);
+    writeFileSync(join(dir, 'first', 'breakdown.csv'), decide(join(dir, 'first', 'breakdown.csv'), { 10: ['同意'] }));
+    const onItself = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'first'), '--decisions', join(dir, 'first', 'breakdown.csv')]);
+    expect([onItself.code, onItself.stderr]).toEqual([1, `subsidy: ${join(dir, 'first')}/breakdown.csv is an input of this run, and its results would overwrite it: choose another -o (nothing was written)\n`]);
   });
 });
 

@@ -56,6 +56,23 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(j.lines[0]!.max_exposure).toBe('3500.00');
   });
 
+  it('ZJ-04: a line left under review is not recorded; run again with the office\'s decision, it is paid and recorded once, the rest of the roster duplicates', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const file = join(dir, 'march.csv');
+    writeFileSync(file, `person_id,program,date,occupation,level,groups\n${PERSON},cert_training,2020-03-01,电工,L4,\n${PERSON},entrepreneurship,2020-03-05,,,enterprise_employee\n`);
+    const first = calc(file, ledger);
+    expect(statuses(first)).toEqual(['approved:ok', 'review:group_not_listed']);
+    expect(first.stdout).toContain('recorded 1 approved line(s)');
+    const decisions = join(dir, 'decisions.csv');
+    writeFileSync(decisions, `file,row,program,decision\n${file},3,entrepreneurship,approve\n`);
+    const decided = calc(file, ledger, ['--decisions', decisions]);
+    expect(statuses(decided)).toEqual(['duplicate:already_in_ledger', 'approved:approved_on_review']);
+    expect(decided.stdout).toContain('recorded 1 approved line(s)');
+    expect(statuses(calc(file, ledger, ['--decisions', decisions, '--dry-run']))).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
+    expect(cli(['ledger', 'stats', '--ledger', ledger]).stdout).toMatch(/entrepreneurship +1 claims +1 persons +1,000\.00 yuan/);
+  });
+
   it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
     const dir = tmp();
     const ledger = newLedger();
