@@ -22,23 +22,23 @@ const APPROVE = ['approve', 'approved', 'yes', '同意', '通过', '核准', '�
 const DENY = ['deny', 'denied', 'no', '不同意', '不通过', '驳回', '不予补贴', '不准予', '否'];
 
 /**
- * The decisions in `file`: its rows whose decision cell is not blank (every other row of a breakdown is left as it
+ * The decisions in `file` (read from `path`: a workbook's sheet copy, breakdown.xlsx with its 审核结论 filled in): its rows whose decision cell is not blank (every other row of a breakdown is left as it
  * is), each naming the run's roster by the `file` cell (as a breakdown names it; or the same path, or the same file
  * name when only one roster of the run has it), its row and its programme. A bad cell stops the run, naming file,
  * row, column and value: a decision read wrongly would pay or refuse someone.
  */
-export async function readDecisions(file: string, rosters: readonly string[]): Promise<Decision[]> {
+export async function readDecisions(file: string, rosters: readonly string[], path = file): Promise<Decision[]> {
   const head = Buffer.alloc(64 * 1024);
   let fd: number;
   try {
-    fd = openSync(file, 'r');
+    fd = openSync(path, 'r');
   } catch {
     throw new RosterError(`${file}: no such file (--decisions)`);
   }
   const n = readSync(fd, head, 0, head.length, 0);
   closeSync(fd);
   const encoding = detectEncoding(head.subarray(0, n));
-  const source = createReadStream(file);
+  const source = createReadStream(path);
   const text = encoding === 'utf8' ? source.setEncoding('utf8') : source.pipe(iconv.decodeStream('gb18030'));
   const parser = text.pipe(parse({ bom: true, relax_column_count: true, skip_empty_lines: true }));
   const problems: string[] = [];

@@ -8,6 +8,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { readHeader, readRoster } from '../../src/io/roster.js';
 import { residentId } from '../helpers.js';
+import { row, workbook } from '../xlsxBuilder.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -330,6 +331,20 @@ describe('calc --decisions', () => {
     });
     expect(split.status, split.stderr).toBe(0);
     expect(outputs(join(dir, 'split'))).toEqual(outputs(join(dir, 'one')));
+  });
+
+  it('ZJ-04/ZJ-02: decisions kept in a workbook (the breakdown.xlsx of --xlsx, 审核结论 filled in Excel) are read from its sheet', () => {
+    const dir = tmp();
+    const sheet = [
+      row(1, ['i:输入文件', 'i:行号', 'i:补贴项目', 'i:审核结论', 'i:核定金额']),
+      row(2, ['i:fixtures/zhuji/roster.csv', 'n:10', 'i:entrepreneurship', 'i:同意']),
+      row(3, ['i:fixtures/zhuji/roster.csv', 'n:25', 'i:project_training', 'i:同意', 'n:800']),
+    ].join('');
+    writeFileSync(join(dir, 'decided.xlsx'), workbook({ sheets: [{ name: '明细', rows: sheet }] }));
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'out'), '--decisions', join(dir, 'decided.xlsx')]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stderr).toContain('decided.xlsx: 2 decision(s) met their lines');
+    expect(r.stdout).toContain('  approved     23 lines  189,000.00 yuan');
   });
 
   it('ZJ-04: decisions reach a run in the capped thread (a roster over 1/32 of the memory budget) as they reach one in this thread', () => {

@@ -184,7 +184,9 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   // What is read: the rosters named, a workbook read whole as its sheets that hold a roster.
   const files = await refuseMissingColumns(books.files, setup.encoding, books, setup.defaultJurisdiction, setup.tables, opts.lang);
   // Read before anything is written: a decision that cannot be read stops the run (it would pay or refuse someone).
-  const decisions = opts.decisions ? new Decisions(await readDecisions(opts.decisions, files)) : undefined;
+  // A workbook (breakdown.xlsx with its 审核结论 filled in) is read from a CSV copy of its first visible sheet.
+  const decisionCopies = opts.decisions ? (await copyWorkbooks([opts.decisions], { lang: opts.lang, progress })).copies : undefined;
+  const decisions = opts.decisions ? new Decisions(await readDecisions(opts.decisions, files, decisionCopies?.get(opts.decisions))) : undefined;
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
