@@ -186,7 +186,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   // Read before anything is written: a decision that cannot be read stops the run (it would pay or refuse someone).
   // A workbook (breakdown.xlsx with its 审核结论 filled in) is read from a CSV copy of its first visible sheet.
   const decisionCopies = opts.decisions ? (await copyWorkbooks([opts.decisions], { lang: opts.lang, progress })).copies : undefined;
-  const decisions = opts.decisions ? new Decisions(await readDecisions(opts.decisions, files, decisionCopies?.get(opts.decisions))) : undefined;
+  const decisions = opts.decisions ? new Decisions(await readDecisions(opts.decisions, files.map((f) => (f === '-' ? '(stdin)' : f)), decisionCopies?.get(opts.decisions))) : undefined;
   const onHeader = (h: RosterHeader): void => {
     refuseMisread(h.file, h); // files were checked before anything was written (refuseMissingColumns); standard input here
     for (const note of headerNotes(h, setup.encoding, opts.lang)) err.write(`${note}\n`);
