@@ -11,6 +11,13 @@ export interface Decision {
   /** The amount approved, where the rules could not say it (核定金额). */
   amountFen?: number;
   note?: string;
+  /**
+   * Who and when, as the decisions file gives them (a breakdown's person_id and date): a decision meets its row only
+   * while the row is still that person's claim of that date, so that rows inserted into the roster since do not move
+   * a decision onto someone else. An ID masked by --mask-ids (330681********0015) is compared where it shows.
+   */
+  personId?: string;
+  date?: string;
   /** Where the decision was read (decisions.csv row 4), for what the run says of it. */
   source: string;
 }
@@ -54,6 +61,7 @@ export const APPROVED_ON_REVIEW = 'approved_on_review';
 export function applyDecisions(lines: Line[], decisions: readonly Decision[]): string[] {
   const met: string[] = [];
   for (const d of decisions) {
+    if (!sameClaim(d, lines[0]!)) continue;
     const own = lines.filter((l) => l.program === d.program && !l.companionOf);
     const mine = lines.filter((l) => l.program === d.program || (l.companionOf === d.program && own.length > 0));
     if (!mine.length) continue;
@@ -61,6 +69,16 @@ export function applyDecisions(lines: Line[], decisions: readonly Decision[]): s
     for (const line of mine) decide(line, d, line.companionOf === d.program && line.program !== d.program);
   }
   return met;
+}
+
+/** Whether the row's line is still the person and date the decision was made on (where the decision says them). */
+function sameClaim(d: Decision, line: Line): boolean {
+  if (d.date !== undefined && d.date !== line.date) return false;
+  if (d.personId === undefined) return true;
+  const id = line.personId;
+  if (d.personId.length !== id.length) return false;
+  for (let i = 0; i < id.length; i++) if (d.personId[i] !== '*' && d.personId[i] !== id[i]) return false;
+  return true;
 }
 
 function decide(line: Line, d: Decision, companion: boolean): void {

@@ -6,16 +6,19 @@ import iconv from 'iconv-lite';
 import type { Decision } from '../engine/decisions.js';
 import { normaliseToken } from '../engine/fields.js';
 import { parseYuan } from '../engine/money.js';
+import { parseDate } from '../engine/intake.js';
 import { RosterError, detectEncoding } from './roster.js';
 
 /** The columns a decisions file is read by, in English and Chinese (a breakdown.csv in either language has the first three). */
-const COLUMNS: Record<'file' | 'row' | 'program' | 'decision' | 'decided_amount' | 'note', string[]> = {
+const COLUMNS: Record<'file' | 'row' | 'program' | 'decision' | 'decided_amount' | 'note' | 'person_id' | 'date', string[]> = {
   file: ['file', '输入文件', '文件'],
   row: ['row', '行号'],
   program: ['program', '补贴项目', '项目代码'],
   decision: ['decision', '审核结论', '审核意见', '复核结论', '复核意见', '审批意见', '处理意见'],
   decided_amount: ['decided_amount', '核定金额', '审定金额', '核准金额'],
   note: ['decision_note', '审核说明', '审核备注'],
+  person_id: ['person_id', '身份证号码'],
+  date: ['date', '日期'],
 };
 
 const APPROVE = ['approve', 'approved', 'yes', '同意', '通过', '核准', '准予', '准予补贴', '予以补贴', '是'];
@@ -78,6 +81,15 @@ export async function readDecisions(file: string, rosters: readonly string[], pa
     if (amountFen !== undefined) d.amountFen = amountFen;
     const note = cell('note');
     if (note) d.note = note;
+    // Who and when, where the file says them (a breakdown does): checked against the row when it is evaluated.
+    const personId = cell('person_id').toUpperCase();
+    if (personId) d.personId = personId;
+    const date = cell('date');
+    if (date) {
+      const iso = parseDate(date);
+      if (iso) d.date = iso;
+      else bad('date', date, 'not a date');
+    }
     const key = `${roster}\u0000${rosterRow}\u0000${program}`;
     const before = seen.get(key);
     if (before) {

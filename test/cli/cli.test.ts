@@ -377,6 +377,14 @@ describe('calc --decisions', () => {
     expect(r.code, r.stderr).toBe(0);
     expect(r.stderr).toContain(`${decisions}: 1 decision(s) met their lines`);
     expect(r.stderr).toContain('decisions.csv row 32: no cert_training line of fixtures/zhuji/roster.csv row 31 in this run; the decision was not used');
+    // A row inserted into the roster since moves 赵敏 to row 11: the decision on row 10 (李强's now) is not used.
+    const lines = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8').split('\n');
+    writeFileSync(join(dir, 'moved.csv'), [lines[0], lines[1], ...lines.slice(1)].join('\n'));
+    writeFileSync(decisions, decide(join(dir, 'first', 'breakdown.csv'), { 10: ['同意'] }, []).replaceAll('fixtures/zhuji/roster.csv', join(dir, 'moved.csv')));
+    const moved = cli(['calc', join(dir, 'moved.csv'), '-j', 'zhuji', '-o', join(dir, 'moved'), '--decisions', decisions]);
+    expect(moved.code, moved.stderr).toBe(0);
+    expect(moved.stderr).toContain(`decisions.csv row 11: no entrepreneurship line of ${join(dir, 'moved.csv')} row 10 (330681198505050024 2020-08-01) in this run (has the roster changed since?); the decision was not used`);
+    expect(readFileSync(join(dir, 'moved', 'breakdown.csv'), 'utf8')).not.toContain('approved_on_review');
     writeFileSync(decisions, decide(join(dir, 'first', 'breakdown.csv'), { 10: ['也许'] }));
     const bad = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'third'), '--decisions', decisions]);
     expect([bad.code, bad.stderr]).toEqual([1, `subsidy: decisions problems (nothing was decided or written):\n${decisions} row 11, column decision, value "也许": not a decision: write 同意 / approve or 不同意 / deny\n`]);

@@ -82,6 +82,16 @@ describe('decisions on lines under review', () => {
     expect(brief(decide('zhuji', rows, [{ row: 3, program: 'cert_training', verdict: 'deny' }])).map((l) => l[3])).toEqual(['ok', 'denied_on_review', 'ok', 'ok']);
   });
 
+  it('ZJ-04: a decision meets its row only while it is the same person and date (an ID masked by --mask-ids compared where it shows)', () => {
+    const row = { program: 'entrepreneurship', date: '2020-08-01', groups: 'enterprise_employee' };
+    const approve = (personId: string, date = '2020-08-01'): string => brief(decide('zhuji', [row], [{ row: 2, program: 'entrepreneurship', verdict: 'approve', personId, date }]))[0]![3];
+    expect(approve(P1)).toBe('approved_on_review');
+    expect(approve('330681********0015')).toBe('approved_on_review');
+    expect(approve(P2)).toBe('group_not_listed');
+    expect(approve('330681********0016')).toBe('group_not_listed');
+    expect(approve(P1, '2020-08-02')).toBe('group_not_listed');
+  });
+
   it('a decision meets only its own row and programme: another person\'s row, or another programme, is left as it was', () => {
     const row = { program: 'entrepreneurship', date: '2020-08-01', groups: 'enterprise_employee' };
     const r = decide('zhuji', [row, { ...row, person_id: P2 }], [{ row: 2, program: 'cert_training', verdict: 'approve' }, { row: 3, program: 'entrepreneurship', verdict: 'approve' }]);

@@ -136,7 +136,12 @@ function sayDecisions(file: string, decisions: Decisions, met: readonly string[]
   const err = process.stderr;
   err.write(zh ? `${file}: ${decisions.list.length - missed.length} 条审核结论已用于对应明细\n` : `${file}: ${decisions.list.length - missed.length} decision(s) met their lines\n`);
   for (const d of missed) {
-    err.write(zh ? `${d.source}: 本次运行中没有 ${d.file} 第${d.row}行的 ${d.program} 明细, 该结论未使用\n` : `${d.source}: no ${d.program} line of ${d.file} row ${d.row} in this run; the decision was not used\n`);
+    const who = [d.personId, d.date].filter(Boolean).join(' ');
+    err.write(
+      zh
+        ? `${d.source}: 本次运行中没有 ${d.file} 第${d.row}行${who ? ` (${who})` : ''}的 ${d.program} 明细${who ? ' (花名册此后有改动?)' : ''}, 该结论未使用\n`
+        : `${d.source}: no ${d.program} line of ${d.file} row ${d.row}${who ? ` (${who})` : ''} in this run${who ? ' (has the roster changed since?)' : ''}; the decision was not used\n`,
+    );
   }
 }
 
