@@ -1,6 +1,7 @@
 // Lines → summary rows: per jurisdiction × programme × payee (and the provider or employer by name) × status, and one total per jurisdiction.
 import type { Fen } from './money.js';
 import type { Bilingual, Line, Status } from './types.js';
+import { APPROVED_ON_REVIEW } from './decisions.js';
 
 export interface SummaryRow {
   jurisdiction: string;
@@ -52,7 +53,8 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   const totals = new Map<string, Group>();
   const count = (x: Group, l: Line): void => {
     x.row.claims += 1;
-    if (x.row.reasons && l.status !== 'approved') {
+    // Approved lines only when a clerk approved them (--decisions): what a run paid by hand is said apart.
+    if (x.row.reasons && (l.status !== 'approved' || l.reasonCode === APPROVED_ON_REVIEW)) {
       const key = `${l.status}\t${l.reasonCode}`;
       x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
     }

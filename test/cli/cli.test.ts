@@ -318,7 +318,7 @@ describe('calc --decisions', () => {
     const outputs = (out: string): string[] => ['breakdown', 'summary', 'persons', 'rejects'].map((f) => readFileSync(join(out, `${f}.csv`), 'utf8'));
     const one = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'one'), '--decisions', join(dir, 'decisions.csv')]);
     expect(one.code, one.stderr).toBe(0);
-    expect(one.stdout).toContain('  approved     23 lines  189,000.00 yuan'); // 187,200 + 1000 + 800
+    expect(one.stdout).toContain('  approved     23 lines  189,000.00 yuan\n           of which approved on review (--decisions): 2\n'); // 187,200 + 1000 + 800
     expect(one.stdout).toContain('by reason: annual_cap 1, denied_on_review 1, outside_period 1, 4 other');
     expect(one.stderr).toContain(`${join(dir, 'decisions.csv')}: 3 decision(s) met their lines`);
     const b = outputs(join(dir, 'one'))[0]!;

@@ -22,7 +22,7 @@ import { UsageError } from '../errors.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
-import { Decisions, decisionKey } from '../../engine/decisions.js';
+import { APPROVED_ON_REVIEW, Decisions, decisionKey } from '../../engine/decisions.js';
 import { readDecisions } from '../../io/decisions.js';
 import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
 
@@ -345,7 +345,11 @@ function printSummary(r: Pick<StreamResult, 'summary' | 'rowsRead' | 'rowsEvalua
       const label = zh ? STATUS_ZH[status] : status;
       const count = String(n).padStart(15 - displayWidth(label)).replace(/^(?! )/, ' ');
       o.push(`  ${paintStatus(c, status, label)}${count} ${zh ? '笔' : 'lines'}${money ? `  ${money}` : ''}`);
-      if (status === 'approved') o.push(...unnamedPayees(per, zh).map((l) => c.yellow(l)));
+      if (status === 'approved') {
+        const decided = row.reasons?.[`approved\t${APPROVED_ON_REVIEW}`];
+        if (decided) o.push(`           ${zh ? `其中审核同意 (--decisions): ${decided} 笔` : `of which approved on review (--decisions): ${decided}`}`);
+        o.push(...unnamedPayees(per, zh).map((l) => c.yellow(l)));
+      }
       else if (row.reasons) {
         // Why, the commonest first: what to supply (a catalogue, a missing column) or check before paying.
         const why = Object.entries(row.reasons)
