@@ -220,7 +220,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     const ledger: LedgerJob | undefined = opts.ledger
       ? { location: opts.ledger, hashIds: opts.hashIds, dryRun: opts.dryRun, run: opts.dryRun ? undefined : { runId: newRunId(), startedAt: new Date().toISOString(), files } }
       : undefined;
-    const exitCode = (r: { rowsRejected: number; decisionsMet: string[] }): number => {
+    // The run's last words (what became of the office's decisions) and its exit code.
+    const concluded = (r: { rowsRejected: number; decisionsMet: string[] }): number => {
       if (decisions) sayDecisions(opts.decisions!, decisions, r.decisionsMet, opts.lang);
       return opts.strict && r.rowsRejected > 0 ? 2 : 0;
     };
@@ -240,17 +241,17 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
       );
       printSummary(r, setup.tables, finish(r.files), opts.lang);
       printLedger(r.ledger);
-      return exitCode(r);
+      return concluded(r);
     }
     if (ledger) {
       const l = await runWithLedger(ledger, streamHere, (m) => err.write(`${m[opts.lang]}\n`));
       printSummary(l.result, setup.tables, finish(l.files), opts.lang);
       printLedger(l);
-      return exitCode(l.result);
+      return concluded(l.result);
     }
     const r = await streamHere();
     printSummary(r, setup.tables, finish(r.commit()), opts.lang);
-    return exitCode(r);
+    return concluded(r);
   } catch (e) {
     removeMadeFolders(made);
     throw e;
