@@ -131,7 +131,7 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(wrapped).toBeGreaterThan(15_000);
     writeFileSync(join(dir, 'formulas', 'roster.csv'), text);
     const env = { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
-    for (const [file, out] of [['formulas/roster.csv', 'formulas-out'], ['roster.csv', 'plain-out']]) {
+    for (const [file, out] of [['formulas/roster.csv', 'formulas-out'], ['roster.csv', 'plain-out']] as const) {
       const r = spawnSync(process.execPath, [BIN, 'calc', file, '-o', out, '--no-progress', '--workers', '3'], { cwd: dir, env });
       expect(r.status, r.stderr.toString()).toBe(0);
     }

@@ -5,7 +5,7 @@ import { type Decision, Decisions } from '../../src/engine/decisions.js';
 import { P1, P2, TABLES, brief } from '../helpers.js';
 
 type Row = Record<string, string>;
-type Verdict = Pick<Decision, 'row' | 'program' | 'verdict'> & Partial<Pick<Decision, 'amountFen' | 'note'>>;
+type Verdict = Pick<Decision, 'row' | 'program' | 'verdict'> & Partial<Pick<Decision, 'amountFen' | 'note' | 'personId' | 'date'>>;
 
 /** Rows 2, 3, … of test.csv evaluated with these decisions (each row's person P1 unless it says). */
 function decide(jurisdiction: string, rows: Row[], verdicts: Verdict[]): BatchResult {

@@ -21,7 +21,7 @@ describe('FactMemo', () => {
             level: fc.constantFrom('L3', 'L4', 'L5'),
             cost: fc.option(fc.constantFrom(500, 1500), { nil: undefined }),
             date: fc.constantFrom('2020-01-01', '2020-06-01'),
-            groups: fc.constantFrom(['a'], ['a', 'b']),
+            groups: fc.constantFrom<string[]>(['a'], ['a', 'b']),
           }),
           { maxLength: 60 },
         ),

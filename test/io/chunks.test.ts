@@ -132,8 +132,9 @@ describe('planChunks', () => {
 });
 
 describe('the split reader (fastCsv.ts)', () => {
-  const collect = async (path: string, part?: RosterPart): Promise<unknown[]> => {
-    const out: unknown[] = [];
+  type Collected = Pick<RosterRecord, 'row' | 'unreadable' | 'raw'> & { cells: [string, string][] };
+  const collect = async (path: string, part?: RosterPart): Promise<Collected[]> => {
+    const out: Collected[] = [];
     const record = (r: RosterRecord): void => void out.push({ row: r.row, cells: [...r.cells], unreadable: r.unreadable, raw: r.raw });
     if (part) await readRosterPart(path, 'auto', part, { record });
     else for await (const batch of readRosterBatches(path, 'auto', () => undefined)) batch.forEach(record);

@@ -103,7 +103,7 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
   // A ledger run's records end with each row's content hash: from the line's bytes, it must be rowHash of its cells.
   const cases = [['\n', 'en', false, false, undefined], ['\r\n', 'zh', true, false, undefined], ['\n', 'en', false, true, undefined], ['\n', 'en', false, false, {}], ['\r\n', 'zh', true, true, { salt: 'county' }]] as const;
   for (const [newline, lang, mask, quoteAll, rowHashes] of cases) {
-    const hashes = rowHashes ? `, row hashes${rowHashes.salt ? ' under a salt' : ''}` : '';
+    const hashes = rowHashes ? `, row hashes${'salt' in rowHashes ? ' under a salt' : ''}` : '';
     it(`write the same breakdown, records, line map and rejects as the text path (${JSON.stringify(newline)}, ${lang}${mask ? ', masked IDs' : ''}${quoteAll ? ', every cell quoted' : ''}${hashes})`, async () => {
       const dir = mkdtempSync(join(tmpdir(), 'raw-roster-'));
       const path = join(dir, 'r.csv');
