@@ -8,6 +8,7 @@ import { FactMemo } from './memo.js';
 import { type Decisions, applyDecisions } from './decisions.js';
 import { type Reject, intakeRow, unreadableRow } from './intake.js';
 import { applyLimits } from './limits.js';
+import { PaidRows } from './paidRows.js';
 import { type SummaryRow, summarize } from './summarize.js';
 import type { Bilingual, Line, PriorClaim, PriorRow } from './types.js';
 
@@ -19,10 +20,10 @@ export interface BatchOptions {
   decisions?: Decisions;
 }
 
-/** What the ledger knows before this run: approved claims of the run's persons, and rows already recorded. */
+/** What the ledger knows before this run: approved claims of the run's persons, and rows already recorded (by row hash, each run that recorded it). */
 export interface LedgerContext {
   history?: PriorClaim[];
-  recordedRows?: ReadonlyMap<string, PriorRow>;
+  recordedRows?: ReadonlyMap<string, readonly PriorRow[]>;
 }
 
 /** An evaluated row of the run, to be recorded in a ledger. */
@@ -43,7 +44,7 @@ export interface BatchResult {
   rowsRead: number;
   rowsEvaluated: number;
   rowsRejected: number;
-  /** Rows evaluated in this run (not rejected, not duplicates), with their content hash. */
+  /** Rows evaluated in this run (not rejected, not wholly duplicates), with their content hash. */
   evaluatedRows: EvaluatedRow[];
 }
 
@@ -115,7 +116,7 @@ export function occupationPriced(options: BatchOptions, table: Table, programId:
   });
 }
 
-/** A line of a row already paid in an earlier run: nothing is paid again, and the reason says where it was. */
+/** A line already paid from its row in an earlier run: nothing is paid again, and the reason says where it was. */
 export function markDuplicate(l: Line, prior: PriorRow): void {
   Object.assign(l, {
     status: 'duplicate', reasonCode: 'already_in_ledger', amountFen: 0, exposureFen: null, basis: 'none', formula: { zh: '', en: '' },
@@ -164,7 +165,8 @@ export class Batch {
   }
 
   /**
-   * Decide the run: rows already in the ledger become `duplicate`, limits count the ledger's history.
+   * Decide the run: lines already paid from rows in the ledger become `duplicate` (a line of such a row that was not
+   * paid is decided afresh: PaidRows), limits count the ledger's history.
    * Does not change the batch, so a run retried after a database conflict is decided afresh.
    */
   finish(context: LedgerContext = {}): BatchResult {
@@ -172,12 +174,21 @@ export class Batch {
     // leaves the batch as it was. A deep copy (structuredClone) also copied every shared text: a 3M-row ledger run
     // ran out of heap here.
     const lines = this.lines.map((l) => ({ ...l }));
+    // Rows every line of which was paid before: not evaluated again, and not recorded again.
     const duplicates = new Set<number>();
-    for (const [seq, r] of this.rows) {
-      const prior = r.hash ? context.recordedRows?.get(r.hash) : undefined;
-      if (!prior) continue;
-      duplicates.add(seq);
-      for (const l of lines.filter((x) => x.seq === seq)) markDuplicate(l, prior);
+    if (context.recordedRows?.size) {
+      const paid = new PaidRows(context.recordedRows, context.history ?? []);
+      const fresh = new Set<number>();
+      for (const l of lines) {
+        const hash = this.rows.get(l.seq)?.hash ?? '';
+        if (!paid.has(hash)) continue;
+        const prior = paid.of(hash, l);
+        if (prior) {
+          markDuplicate(l, prior);
+          duplicates.add(l.seq);
+        } else fresh.add(l.seq);
+      }
+      for (const seq of fresh) duplicates.delete(seq);
     }
     for (const table of this.used) applyLimits(lines, table, context.history);
     const order = new Map<string, number>();

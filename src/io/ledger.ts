@@ -130,7 +130,8 @@ export interface RowRecord {
  */
 export interface LedgerTx {
   history(personKeys: string[]): Promise<PriorClaim[]>;
-  recordedRows(hashes: string[]): Promise<Map<string, PriorRow>>;
+  /** Each of these row hashes the ledger recorded, with every (live) run that recorded it, first first. */
+  recordedRows(hashes: string[]): Promise<Map<string, PriorRow[]>>;
   startRun(run: RunRecord): Promise<void>;
   addRows(runId: string, rows: RowRecord[]): Promise<void>;
   addClaims(runId: string, claims: ClaimRecord[]): Promise<void>;
@@ -229,6 +230,17 @@ export function resolveCodec(stored: string | undefined, wantHashing: boolean): 
   const codec = new KeyCodec(hashing ? salt : undefined);
   if (stored && stored !== codec.fingerprint()) throw new LedgerError(`${SALT_ENV} is not the salt this ledger was created with`);
   return codec;
+}
+
+/** Recorded rows, as a database lists them (hash and where, in the order recorded), by hash. */
+export function byHash(rows: [string, PriorRow][]): Map<string, PriorRow[]> {
+  const out = new Map<string, PriorRow[]>();
+  for (const [hash, where] of rows) {
+    const entries = out.get(hash);
+    if (entries) entries.push(where);
+    else out.set(hash, [where]);
+  }
+  return out;
 }
 
 /** Map history read under encoded keys back to the raw keys of this run. */

@@ -41,7 +41,7 @@ export async function lookUpPartitions(contexts: LedgerContexts, chunkRecords: S
       });
       if (p === 1) faultError('lookup-error');
       const history = wanted.personKeys.size ? await tx.history([...wanted.personKeys]) : [];
-      const recorded = wanted.hashes.size ? await tx.recordedRows([...wanted.hashes]) : new Map<string, PriorRow>();
+      const recorded = wanted.hashes.size ? await tx.recordedRows([...wanted.hashes]) : new Map<string, PriorRow[]>();
       const length = out.write(JSON.stringify({ history, recordedRows: [...recorded] } satisfies StoredContext));
       out.flush();
       spans[2 * p] = at;
@@ -90,17 +90,25 @@ export async function recordRun(
       claims = [];
       tick?.(totals.claims);
     };
-    // A row's lines are consecutive in input order: a row is recorded with its first approved line, and a duplicate
-    // row is counted once.
+    // A row's lines are consecutive in input order: a row is recorded with its first approved line, and one every
+    // line of which is a duplicate is taken off the rows evaluated, once (a row the ledger recorded whose other
+    // lines were decided afresh was evaluated: see PaidRows).
     let lastPaid = -1;
-    let lastDuplicate = -1;
+    let current = { seq: -1, duplicate: false, fresh: false };
+    const rowDone = (): void => {
+      if (current.duplicate && !current.fresh) totals.rowsEvaluated--;
+    };
     for (const reader of linesByIndex(fds, decided.flatMap((d) => (d.events ? [d.events] : [])), 'ledger events')) {
       const c = reader.line.split('\t');
       const seq = Number(c[1]);
-      if (c[2] === 'd') {
-        if (seq !== lastDuplicate) totals.rowsEvaluated--;
-        lastDuplicate = seq;
-      } else {
+      if (seq !== current.seq) {
+        rowDone();
+        current = { seq, duplicate: false, fresh: false };
+      }
+      if (c[2] === 'd') current.duplicate = true;
+      else if (c[2] === 'n') current.fresh = true;
+      else {
+        current.fresh = true;
         const [file, row, personKey, jurisdiction, program, occupation, level, date, amount, payee, hash] = [labels[Number(c[3])]!, Number(c[4]), ...c.slice(5)] as [string, number, ...string[]];
         if (seq !== lastPaid) rows.push({ file, row, hash: hash! });
         lastPaid = seq;
@@ -111,6 +119,7 @@ export async function recordRun(
         if (claims.length >= RECORD_BATCH) await flush();
       }
     }
+    rowDone();
     await flush();
   } finally {
     for (const fd of fds.values()) closeSync(fd);

@@ -15,6 +15,7 @@ import {
   type RunView,
   SCHEMA_VERSION,
   type StatsRow,
+  byHash,
   decodeHistory,
   faultPoint,
   resolveCodec,
@@ -95,11 +96,9 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
       }));
       return decodeHistory(claims, codec, personKeys);
     },
-    async recordedRows(hashes: string[]): Promise<Map<string, PriorRow>> {
+    async recordedRows(hashes: string[]): Promise<Map<string, PriorRow[]>> {
       const r = await c.query<[string, string, string, number]>({ text: `SELECT row_hash, run_id, file, row FROM rows WHERE ${LIVE} AND row_hash = ANY($1) ORDER BY id`, values: [hashes], rowMode: 'array' });
-      const out = new Map<string, PriorRow>();
-      for (const [hash, runId, file, row] of r.rows) if (!out.has(hash)) out.set(hash, { runId, file, row: Number(row) });
-      return out;
+      return byHash(r.rows.map(([hash, runId, file, row]) => [hash, { runId, file, row: Number(row) }]));
     },
     async startRun(run: RunRecord): Promise<void> {
       // Every claim of a run bears the moment it started recording; the totals are written when it finishes.

@@ -3,6 +3,7 @@ import { closeSync, openSync, readSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
+import { PaidRows } from '../engine/paidRows.js';
 import { Interner, type Override, type RecordLines, clean, fromRecords, overrideOf, piecesOf, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
@@ -407,11 +408,11 @@ function decideLines(
     exposureFen[i] = l.exposureFen;
     byTable.get(l.jurisdiction)?.push(l);
   }
-  // As Batch.finish decides a ledger run: rows already paid first, then limits counting the persons' history.
-  const recorded = ledger?.context.recordedRows;
-  if (recorded?.size) {
+  // As Batch.finish decides a ledger run: lines already paid from their rows first, then limits counting the persons' history.
+  const paid = ledger?.paid;
+  if (paid) {
     for (let i = 0; i < n; i++) {
-      const prior = recorded.get(read.hashes![i]!);
+      const prior = paid.of(read.hashes![i]!, lines[i]!);
       if (prior) markDuplicate(lines[i]!, prior);
     }
   }
@@ -427,7 +428,7 @@ function decideLines(
   }
   if (ledger) {
     for (let i = 0; i < n; i++) {
-      const text = ledgerEvent(lines[i]!, indexes[i]!, read.hashes![i]!, ledger.fileIndex);
+      const text = ledgerEvent(lines[i]!, indexes[i]!, read.hashes![i]!, ledger.fileIndex, paid);
       if (text) emit.event(indexes[i]!, text);
     }
   }
@@ -436,7 +437,9 @@ function decideLines(
 
 /** A ledger run's part in deciding a partition: what the ledger knows of its persons and rows, and where to say what to record. */
 export interface PartitionLedger {
-  context: { history: PriorClaim[]; recordedRows: ReadonlyMap<string, PriorRow> };
+  context: { history: PriorClaim[] };
+  /** The lines paid from rows the ledger already recorded (none recorded: undefined). */
+  paid?: PaidRows;
   /** This thread's ledger events (see ledgerEvent). */
   events: Appender;
   /** A file label's position among the run's files. */
@@ -445,12 +448,13 @@ export interface PartitionLedger {
 
 /**
  * What the ledger must learn of a decided line, as one text line: an approved line is a claim to record (`a`, with
- * what a claim keeps), a duplicate counts its row as not evaluated anew (`d`); other lines say nothing. Lines carry
- * their index, so the events of all partitions can be merged back into input order.
+ * what a claim keeps); a duplicate (`d`) and another line of a row the ledger recorded (`n`, decided afresh) say
+ * whether the row was evaluated anew (it was unless every line of it is a duplicate); other lines say nothing. Lines
+ * carry their index, so the events of all partitions can be merged back into input order.
  */
-function ledgerEvent(l: Line, index: number, hash: string, fileIndex: ReadonlyMap<string, number>): string | undefined {
+function ledgerEvent(l: Line, index: number, hash: string, fileIndex: ReadonlyMap<string, number>, paid: PaidRows | undefined): string | undefined {
   if (l.status === 'duplicate') return `${index}\t${l.seq}\td\n`;
-  if (l.status !== 'approved') return undefined;
+  if (l.status !== 'approved') return paid?.has(hash) ? `${index}\t${l.seq}\tn\n` : undefined;
   return `${index}\t${l.seq}\ta\t${fileIndex.get(l.file)}\t${l.row}\t${clean(l.personKey)}\t${l.jurisdiction}\t${l.program}\t${clean(l.occupation)}\t${l.level}\t${l.date}\t${l.amountFen}\t${l.payee}\t${hash}\n`;
 }
 
@@ -498,7 +502,7 @@ function contextOf(contexts: LedgerContexts, fd: number, p: number): StoredConte
 /** What the ledger knows of one partition's persons and rows, as the context file keeps it. */
 export interface StoredContext {
   history: PriorClaim[];
-  recordedRows: [string, PriorRow][];
+  recordedRows: [string, PriorRow[]][];
 }
 
 /**
@@ -557,7 +561,8 @@ export function decidePartitions(
       let ledger: PartitionLedger | undefined;
       if (contexts) {
         const stored = contextOf(contexts, contextFd!, p);
-        ledger = { context: { history: stored.history, recordedRows: new Map(stored.recordedRows) }, events: events!, fileIndex };
+        const paid = stored.recordedRows.length ? new PaidRows(new Map(stored.recordedRows), stored.history) : undefined;
+        ledger = { context: { history: stored.history }, paid, events: events!, fileIndex };
       }
       const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, interner, ledger, pieceBytes);
       const span = { thread, start: at, end: at + r.overrideBytes };

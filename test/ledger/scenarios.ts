@@ -73,6 +73,37 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(cli(['ledger', 'stats', '--ledger', ledger]).stdout).toMatch(/entrepreneurship +1 claims +1 persons +1,000\.00 yuan/);
   });
 
+  it('ZJ-01/ZJ-06: a training paid with its living allowance left under review (no training days): the row again with the decision pays the 750 once, the training stays a duplicate', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const file = join(dir, 'march.csv');
+    writeFileSync(file, `person_id,program,date,occupation,level,groups,training_days\n${PERSON},cert_training,2020-03-01,电工,L4,employment_difficulty,\n`);
+    const first = calc(file, ledger);
+    expect(statuses(first)).toEqual(['approved:ok', 'review:missing_facts']);
+    expect(first.stdout).toContain('recorded 1 approved line(s)');
+    // Run again undecided, the allowance is still a question: not a duplicate of a payment that was never made.
+    const undecided = calc(file, ledger, ['--dry-run']);
+    expect(statuses(undecided)).toEqual(['duplicate:already_in_ledger', 'review:missing_facts']);
+    expect(undecided.lines[0]!.reason).toContain(`already in ledger run ${runIdOf(first)} (`);
+    // 15 training days, 50 yuan a day (ZJ-06): the clerk's 750.
+    const decisions = join(dir, 'decisions.csv');
+    writeFileSync(decisions, `file,row,program,decision,decided_amount\n${file},2,living_allowance,approve,750\n`);
+    const decided = calc(file, ledger, ['--decisions', decisions]);
+    expect(statuses(decided)).toEqual(['duplicate:already_in_ledger', 'approved:approved_on_review']);
+    expect(decided.lines[1]!.amount).toBe('750.00');
+    expect(decided.stdout).toContain('recorded 1 approved line(s)');
+    // Both lines are paid now, each from its own run: the row is a duplicate whole.
+    const again = calc(file, ledger, ['--decisions', decisions, '--dry-run']);
+    expect(statuses(again)).toEqual(['duplicate:already_in_ledger', 'duplicate:already_in_ledger']);
+    expect(again.lines[1]!.reason).toContain(`already in ledger run ${runIdOf(decided)} (`);
+    const stats = cli(['ledger', 'stats', '--ledger', ledger]).stdout;
+    expect(stats).toMatch(/cert_training +1 claims +1 persons +3,500\.00 yuan/);
+    expect(stats).toMatch(/living_allowance +1 claims +1 persons +750\.00 yuan/);
+    // The runs' evaluated rows: the first and the decided one evaluated the row (the allowance was decided anew), the dry runs recorded nothing.
+    expect(stats).toMatch(new RegExp(`${runIdOf(first)} .* rows 1 +claims 1 `));
+    expect(stats).toMatch(new RegExp(`${runIdOf(decided)} .* rows 1 +claims 1 `));
+  });
+
   it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
     const dir = tmp();
     const ledger = newLedger();
