@@ -185,7 +185,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
     // What the text's limits let through, one more check: the very same claim twice.
     if (!line.runId) twins.check(line, !checked(line));
   }
-  denyCompanionsOfDenied(prior.length ? ordered.filter((l) => !l.runId) : ordered);
+  decideCompanions(prior.length ? ordered.filter((l) => !l.runId) : ordered, prior);
 }
 
 /**
@@ -339,7 +339,35 @@ function inDecisionOrder(lines: Line[]): Line[] {
   return out;
 }
 
-function denyCompanionsOfDenied(lines: Line[]): void {
+/** A companion of a training not paid is not paid either. */
+function companionDenied(c: Line, parent: Line): void {
+  c.status = 'denied';
+  c.reasonCode = 'parent_denied';
+  c.reason = { zh: `所随培训项目未获补贴: ${parent.reason.zh}`, en: `the training it rides along with is not paid: ${parent.reason.en}` };
+  c.amountFen = 0;
+  c.exposureFen = null;
+  c.formula = { zh: '', en: '' };
+  c.basis = 'none';
+}
+
+/** The ledger's payment of the very claim `line` makes (one person, programme, date, occupation and level), if any. */
+function paidBefore(line: Line, prior: readonly Line[]): Line | undefined {
+  return prior.find((p) => p.personKey === line.personKey && p.program === line.program && p.date === line.date && p.occupation === line.occupation && p.level === line.level);
+}
+
+/** The codes of a line a limit denied (block). */
+const LIMIT_DENIALS = new Set(['once_ever', 'repeat_occupation_level', 'annual_cap', 'not_combined']);
+
+/**
+ * Companions ride with their training: denied with it when a limit denies it, under review while it is. With a
+ * ledger (`prior`: its claims of these persons, as lines), a training denied because the ledger already paid that
+ * very claim (one person, programme, date, occupation and level: the row again, corrected, say with the training
+ * days filled in) was paid after all: a companion the ledger did not pay for it (the living allowance left under
+ * review for want of those days, ZJ-06) is neither refused for it nor paid unseen (it may be a second claim): it
+ * goes to review, and the office's decision (--decisions) on it is taken. One the ledger paid for it, from whatever
+ * row, is denied with it, or, beside the paid row again (its training a duplicate), goes to review as a twin.
+ */
+function decideCompanions(lines: Line[], prior: readonly Line[]): void {
   // Only rows with a companion line need looking at; most rows have none.
   const withCompanion = new Set<number>();
   for (const l of lines) if (l.companionOf) withCompanion.add(l.seq);
@@ -356,15 +384,26 @@ function denyCompanionsOfDenied(lines: Line[]): void {
       if (!c.companionOf || !live(c)) continue;
       const parent = rowLines.find((l) => l.program === c.companionOf && !l.companionOf);
       if (!parent) continue;
-      if (parent.status === 'denied') {
-        c.status = 'denied';
-        c.reasonCode = 'parent_denied';
-        c.reason = { zh: `所随培训项目未获补贴: ${parent.reason.zh}`, en: `the training it rides along with is not paid: ${parent.reason.en}` };
-        c.amountFen = 0;
-        c.exposureFen = null;
-        c.formula = { zh: '', en: '' };
-        c.basis = 'none';
-      } else if (parent.status === 'review' && c.status === 'approved') {
+      // The training paid before (the ledger's payment of this very claim) and this companion paid for it, if so.
+      const paidParent = prior.length && (parent.status === 'duplicate' || (parent.status === 'denied' && LIMIT_DENIALS.has(parent.reasonCode))) ? paidBefore(parent, prior) : undefined;
+      const paidCompanion = paidParent && paidBefore(c, prior);
+      if (paidCompanion) {
+        // Paid already (from another row: the row corrected, or entered again): not paid twice unseen.
+        if (parent.status === 'duplicate' && !checked(c)) {
+          const w = where(paidCompanion);
+          const why = { zh: `此培训的本项已于 ${w.zh} 支付: 是否重复申领? 请核实`, en: `already paid for this training on ${w.en}: claimed again? to be checked` };
+          toBeChecked(c, 'same_claim_twice', why);
+        } else if (parent.status === 'denied') companionDenied(c, parent);
+      } else if (paidParent && parent.status === 'denied') {
+        if (checked(c)) continue;
+        const w = where(paidParent);
+        const why = {
+          zh: `所随培训已于 ${w.zh} 支付, 当时未付本项: 若此行即该笔申请(如补填了培训天数), 请核实后决定 (--decisions)`,
+          en: `the training it rides along with was paid on ${w.en}, without this: if this row is that claim (its training days filled in, say), check and decide (--decisions)`,
+        };
+        toBeChecked(c, 'paid_without_companion', why);
+      } else if (parent.status === 'denied') companionDenied(c, parent);
+      else if (parent.status === 'review' && c.status === 'approved') {
         c.status = 'review';
         c.reasonCode = 'parent_in_review';
         c.exposureFen = c.amountFen;

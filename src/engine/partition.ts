@@ -322,10 +322,22 @@ export interface Override {
   exposureFen: number | null;
   /** A line a limit denies, or a duplicate, shows no formula and basis `none` (see limits.ts, markDuplicate). */
   denied: boolean;
+  /**
+   * The limits only added to the reason of a line under review (a twin, a look-alike occupation: toBeChecked), which
+   * keeps its status and amounts: `reason` is the addition ("; …"), to follow the reason the breakdown has.
+   */
+  appended?: boolean;
 }
 
+/**
+ * What the limits changed of a line read back from its record (`after`; the record keeps no reason, so a reason
+ * the line has now is the limits'), given what it was before them; undefined when nothing.
+ */
 export function overrideOf(before: { status: Status; reasonCode: string; amountFen: number; exposureFen: number | null }, after: Line): Override | undefined {
-  if (before.status === after.status && before.reasonCode === after.reasonCode && before.amountFen === after.amountFen && before.exposureFen === after.exposureFen) return undefined;
+  if (before.status === after.status && before.reasonCode === after.reasonCode && before.amountFen === after.amountFen && before.exposureFen === after.exposureFen) {
+    if (after.reason.en === '' && after.reason.zh === '') return undefined;
+    return { status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen, denied: false, appended: true };
+  }
   return {
     status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen,
     // A row already in the ledger shows no formula either (markDuplicate).

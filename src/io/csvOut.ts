@@ -94,7 +94,7 @@ export function breakdownRow(l: Line, lang: Lang, mask: boolean): string {
 
 const BREAKDOWN_COLUMN = new Map(BREAKDOWN.map(([en], i) => [en, i]));
 const col = (name: string): number => BREAKDOWN_COLUMN.get(name)!;
-const [STATUS, BASIS, CITATION, MAX_EXPOSURE, COMPANION_OF] = ['status', 'basis', 'citation', 'max_exposure', 'companion_of'].map(col) as [number, number, number, number, number];
+const [STATUS, REASON, BASIS, CITATION, MAX_EXPOSURE, COMPANION_OF] = ['status', 'reason', 'basis', 'citation', 'max_exposure', 'companion_of'].map(col) as [number, number, number, number, number, number];
 const QUOTE = 34;
 const COMMA = 44;
 /** Where each cell of a breakdown record starts (reused: one record is patched at a time). */
@@ -104,13 +104,16 @@ const starts = new Int32Array(BREAKDOWN.length + 1);
 export interface Patch {
   /** The line is denied: basis and formula are rewritten too. */
   denied: boolean;
-  /** status, reason_code, reason, amount (and basis, formula when denied), each followed by its comma. */
+  /** status, reason_code, reason, amount (and basis, formula when denied), each followed by its comma; or, `appended`, what follows the reason. */
   cells: string;
   /** max_exposure. */
   exposure: string;
+  /** Only the reason is added to (Override.appended): `cells` is the text that follows it, unencoded. */
+  appended?: boolean;
 }
 
 export function patchOf(o: Override, lang: Lang): Patch {
+  if (o.appended) return { denied: false, cells: o.reason[lang], exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)), appended: true };
   const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
   let cells = `${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason[lang])},${csvCell(amount)},`;
   if (o.denied) cells += `${csvCell('none')},,`;
@@ -121,19 +124,18 @@ export function patchOf(o: Override, lang: Lang): Patch {
  * A spilled breakdown record (bytes [from, to) of `bytes`) with a limit's decision written over it: the same
  * cells breakdownRow would give the changed line. The record's bytes are kept but for the cells the decision
  * rewrites (status, reason code, reason, amount, max exposure; basis and formula when it denies), which come
- * encoded: `cells` and `exposure` are bytes [start, end) of `patch` (see patchOf). `out` gets byte ranges to
- * copy, in order. Cells are found by a scan of the bytes.
+ * encoded: `cells` and `exposure` are bytes [start, end) of `patch.bytes` (see patchOf); or, an `appended`
+ * patch, only the reason, with `cells` added to it. `out` gets byte ranges to copy, in order. Cells are found by
+ * a scan of the bytes.
  */
 export function patchBreakdownRecord(
   bytes: Buffer,
   from: number,
   to: number,
-  denied: boolean,
-  patch: Buffer,
-  cells: [number, number],
-  exposure: [number, number],
+  patch: { denied: boolean; appended: boolean; bytes: Buffer; cells: [number, number]; exposure: [number, number] },
   out: { bytes(src: Buffer, from: number, to: number): void },
 ): void {
+  const { denied, cells, exposure } = patch;
   let count = 1;
   starts[0] = from;
   let quoted = false;
@@ -147,11 +149,21 @@ export function patchBreakdownRecord(
     }
   }
   if (count !== BREAKDOWN.length) throw new Error(`a spilled breakdown record has ${count} cells, not ${BREAKDOWN.length}`);
+  if (patch.appended) {
+    // The reason as the breakdown has it, the addition after it, encoded again as one cell (rare: a few lines a run).
+    const cell = bytes.toString('utf8', starts[REASON]!, starts[REASON + 1]! - 1);
+    const reason = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
+    out.bytes(bytes, from, starts[REASON]!);
+    const rewritten = Buffer.from(`${csvCell(reason + patch.bytes.toString('utf8', cells[0], cells[1]))},`);
+    out.bytes(rewritten, 0, rewritten.length);
+    out.bytes(bytes, starts[REASON + 1]!, to);
+    return;
+  }
   out.bytes(bytes, from, starts[STATUS]!);
-  out.bytes(patch, cells[0], cells[1]);
+  out.bytes(patch.bytes, cells[0], cells[1]);
   if (!denied) out.bytes(bytes, starts[BASIS]!, starts[CITATION]!);
   out.bytes(bytes, starts[CITATION]!, starts[MAX_EXPOSURE]!);
-  out.bytes(patch, exposure[0], exposure[1]);
+  out.bytes(patch.bytes, exposure[0], exposure[1]);
   // From the comma before companion_of to the record's end (its CRLF included).
   out.bytes(bytes, starts[COMPANION_OF]! - 1, to);
 }

@@ -58,7 +58,7 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
           const head = heads[entry.partition]!;
           if (head.index === chunk * CHUNK_STRIDE + local) {
             sink.bytes(buf, copied, at);
-            patchBreakdownRecord(buf, at, at + entry.bytes, head.denied, head.bytes, head.cells, head.exposure, sink);
+            patchBreakdownRecord(buf, at, at + entry.bytes, head, sink);
             head.next();
             copied = at + entry.bytes;
           }

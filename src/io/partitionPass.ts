@@ -175,7 +175,7 @@ export function writeOverride(out: Appender, index: number, patch: Patch): numbe
   const buf = at >= 0 ? out.buffer : Buffer.allocUnsafe(most);
   const start = Math.max(at, 0);
   buf.writeDoubleLE(index, start);
-  buf[start + 8] = patch.denied ? 1 : 0;
+  buf[start + 8] = patch.appended ? 2 : patch.denied ? 1 : 0;
   const cells = buf.write(patch.cells, start + OVERRIDE_HEAD, 'utf8');
   const exposure = buf.write(patch.exposure, start + OVERRIDE_HEAD + cells, 'utf8');
   buf.writeUInt32LE(cells, start + 9);
@@ -198,6 +198,8 @@ export class OverrideReader {
   private at: number; // next byte of the file to read
   index = -1;
   denied = false;
+  /** The override adds to the reason (Patch.appended): `cells` is the addition. */
+  appended = false;
   readonly cells: [number, number] = [0, 0];
   readonly exposure: [number, number] = [0, 0];
   constructor(
@@ -225,6 +227,7 @@ export class OverrideReader {
     const o = this.from;
     this.index = this.buf.readDoubleLE(o);
     this.denied = this.buf[o + 8] === 1;
+    this.appended = this.buf[o + 8] === 2;
     this.cells[0] = o + OVERRIDE_HEAD;
     this.cells[1] = this.cells[0] + this.buf.readUInt32LE(o + 9);
     this.exposure[0] = this.cells[1];
@@ -422,9 +425,9 @@ function decideLines(
   }
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
-    if (l.status === status[i] && l.reasonCode === reasonCode[i] && l.amountFen === amountFen[i] && l.exposureFen === exposureFen[i]) continue;
     // Formatted in this pass, where the limits threads share the work, rather than in the last pass, which is one thread.
-    emit.override(indexes[i]!, overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l)!);
+    const o = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l);
+    if (o) emit.override(indexes[i]!, o);
   }
   if (ledger) {
     for (let i = 0; i < n; i++) {

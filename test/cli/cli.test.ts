@@ -166,6 +166,25 @@ describe('calc on the shipped fixtures', () => {
     expect(b).toMatch(/copy\.csv,27,.*,training_package_grant,.*,review,same_claim_twice,/);
   });
 
+  it('ZJ-04: a line under review entered twice keeps its reason in the breakdown, and the limits\' note follows it (en and zh)', () => {
+    const dir = tmp();
+    const file = join(dir, 'twice.csv');
+    writeFileSync(file, `person_id,program,date,groups\n${residentId(1)},entrepreneurship,2020-03-05,enterprise_employee\n${residentId(1)},entrepreneurship,2020-03-05,enterprise_employee\n`);
+    for (const [lang, first, added] of [
+      ['en', 'not among the listed groups (the list ends with 等, so it is open) (groups=enterprise_employee)', `; the same claim as ${file} row 2 Return-home entrepreneurship training (2020-03-05) (same person, programme, date, occupation, level and amount): entered twice? to be checked`],
+      ['zh', '不在所列人员(农民工、建档立卡贫困人口、在校大学生、退役军人"等")之中（groups=enterprise_employee）', `; 与 ${file} 第2行 返乡创业培训补贴 (2020-03-05) 的申领相同(同一人、项目、日期、职业、等级和金额): 是否重复录入? 请核实`],
+    ] as const) {
+      const out = join(dir, lang);
+      const r = cli(['calc', file, '-j', 'zhuji', '-o', out, '--lang', lang]);
+      expect(r.code, r.stderr).toBe(0);
+      const rows = parse(readFileSync(join(out, 'breakdown.csv')), { bom: true, columns: false }) as string[][];
+      expect(rows.slice(1).map((x) => [x[1], x[14], x[15], x[16], x[21]])).toEqual([
+        ['2', 'review', 'group_not_listed', first, '1000.00'],
+        ['3', 'review', 'group_not_listed', first + added, '1000.00'],
+      ]);
+    }
+  });
+
   it('ZJ-16/ZJ-15: the closing lines say why lines are under review or denied, the commonest reasons first, the same on one thread or in byte ranges', () => {
     const lines = (env: Record<string, string>): string[] => {
       const r = spawnSync(process.execPath, [BIN, 'calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', tmp(), '--workers', '2', '--memory-mb', '0'], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', ...env } });

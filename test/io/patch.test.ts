@@ -27,8 +27,8 @@ function patched(record: string, o: Override, lang: Lang): string {
   const reader = new OverrideReader(fd, 64, { start: 0, end: statSync(path).size });
   expect(reader.next()).toBe(true);
   const out: Buffer[] = [];
-  patchBreakdownRecord(bytes, 2, bytes.length - 2, reader.denied, reader.bytes, reader.cells, reader.exposure, {
-    bytes: (src, from, to) => out.push(Buffer.from(src.subarray(from, to))),
+  patchBreakdownRecord(bytes, 2, bytes.length - 2, reader, {
+    bytes: (src: Buffer, from: number, to: number) => out.push(Buffer.from(src.subarray(from, to))),
   });
   closeSync(fd);
   return Buffer.concat(out).toString('utf8');
@@ -52,6 +52,20 @@ describe('patchBreakdownRecord', () => {
       const text = patched(breakdownRow(line, lang, true), o, lang);
       expect(text).toBe(breakdownRow(after, lang, true));
       expect(text).toContain(',3500.00,');
+    });
+  }
+
+  for (const [lang, what] of [['en', 'a reason that needs no quotes'], ['zh', 'a reason in quotes']] as const) {
+    it(`ZJ-04: a line under review that the limits find twice keeps its status and amounts, its reason followed by theirs (${what})`, () => {
+      const r = run('zhuji', [{ name: '王芳', program: 'entrepreneurship', date: '2020-03-05', groups: 'enterprise_employee' }]);
+      const line = r.lines[0]!;
+      expect([line.status, line.reasonCode, line.exposureFen]).toEqual(['review', 'group_not_listed', 100_000]);
+      if (lang === 'zh') line.reason = { zh: '不在所列人员之中, "等"', en: '' };
+      else line.reason = { zh: '', en: 'not among the listed groups' };
+      const added = { zh: '; 与 test.csv 第2行 的申领相同(同一人、项目、日期), 请核实', en: '; the same claim as test.csv row 2 (same person, programme, date): to be checked' };
+      const o: Override = { status: 'review', reasonCode: 'group_not_listed', reason: added, amountFen: 0, exposureFen: 100_000, denied: false, appended: true };
+      const after: Line = { ...line, reason: { zh: line.reason.zh + added.zh, en: line.reason.en + added.en } };
+      expect(patched(breakdownRow(line, lang, false), o, lang)).toBe(breakdownRow(after, lang, false));
     });
   }
 

@@ -104,6 +104,35 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(stats).toMatch(new RegExp(`${runIdOf(decided)} .* rows 1 +claims 1 `));
   });
 
+  it('ZJ-16/ZJ-06: the row corrected instead (its training days filled in): the training is a repeat of the one paid, the 750 goes to review, and the office\'s approval pays it once', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const header = 'person_id,program,date,occupation,level,groups,training_days';
+    const march = join(dir, 'march.csv');
+    writeFileSync(march, `${header}\n${PERSON},cert_training,2020-03-01,电工,L4,employment_difficulty,\n`);
+    const first = calc(march, ledger);
+    expect(statuses(first)).toEqual(['approved:ok', 'review:missing_facts']);
+    const corrected = join(dir, 'march-corrected.csv');
+    writeFileSync(corrected, `${header}\n${PERSON},cert_training,2020-03-01,电工,L4,employment_difficulty,15\n`);
+    const again = calc(corrected, ledger);
+    expect(statuses(again)).toEqual(['denied:repeat_occupation_level', 'review:paid_without_companion']);
+    expect(again.lines[1]!.max_exposure).toBe('750.00');
+    expect(again.lines[1]!.reason).toContain(`the training it rides along with was paid on ledger run ${runIdOf(first)} `);
+    expect(again.stdout).toContain('recorded 0 approved line(s)');
+    const decisions = join(dir, 'decisions.csv');
+    writeFileSync(decisions, `file,row,program,decision\n${corrected},2,living_allowance,approve\n`);
+    const decided = calc(corrected, ledger, ['--decisions', decisions]);
+    expect(statuses(decided)).toEqual(['denied:repeat_occupation_level', 'approved:approved_on_review']);
+    expect(decided.lines[1]!.amount).toBe('750.00');
+    // Paid now: the corrected row again is a duplicate for its allowance, and the first row's allowance, still without
+    // its days, goes to review naming that payment rather than waiting to be paid a second time.
+    expect(statuses(calc(corrected, ledger, ['--decisions', decisions, '--dry-run']))).toEqual(['denied:repeat_occupation_level', 'duplicate:already_in_ledger']);
+    const old = calc(march, ledger, ['--dry-run']);
+    expect(statuses(old)).toEqual(['duplicate:already_in_ledger', 'review:missing_facts']);
+    expect(old.lines[1]!.reason).toContain(`already paid for this training on ledger run ${runIdOf(decided)} `);
+    expect(cli(['ledger', 'stats', '--ledger', ledger]).stdout).toMatch(/living_allowance +1 claims +1 persons +750\.00 yuan/);
+  });
+
   it('ZJ-16 across rosters: 3 claims in March, 2 more in June → June approves 0 and names the March run', () => {
     const dir = tmp();
     const ledger = newLedger();
