@@ -5,13 +5,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRoster } from '../../src/bench/synthetic.js';
+import { COLUMNS, syntheticRoster } from '../../src/bench/synthetic.js';
 import { Batch, type BatchResult } from '../../src/engine/batch.js';
 import { breakdownHeader, breakdownRow, personRow, personsHeader, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../src/io/csvOut.js';
 import { type Ledger, type LedgerClaimView, type LedgerTx, rowHash } from '../../src/io/ledger.js';
 import { openSqliteLedger } from '../../src/io/ledgerSqlite.js';
 import { readRoster } from '../../src/io/roster.js';
 import { loadRunTables } from '../../src/tables/shipped.js';
+import { residentId } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -151,6 +152,24 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     // of 4 KB of records cut each of the 5 partitions into ~100.
     calc('stream-pieces', ['--workers', '3'], { SUBSIDY_PIECE_BYTES: '4096' });
     for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('stream-pieces', name).toString()).toBe(reference.files[name]);
+  });
+
+  it('ZJ-04: lines under review that the limits add a note to (a twin) stream as the engine writes them, on three threads and in pieces', async () => {
+    // Rows the synthetic roster lacks: 40 persons each with a ZJ-04 claim outside the listed groups (review) entered
+    // twice, spread through the roster; the second keeps its reason with the limits' note after it.
+    const lines = readFileSync(roster, 'utf8').split('\n');
+    const twin = (i: number): string => COLUMNS.map((c) => ({ person_id: residentId(90_000 + i), name: `王${i}`, jurisdiction: 'zhuji', program: 'entrepreneurship', date: '2020-05-06', groups: 'enterprise_employee' })[c as string] ?? '').join(',');
+    const withTwins = join(dir, 'twins.csv');
+    const body = lines.slice(1, -1);
+    for (let i = 0; i < 40; i++) body.splice(1 + i * 500, 0, twin(i), twin(i));
+    writeFileSync(withTwins, [lines[0], ...body].join('\n') + '\n');
+    const reference = await inMemory(withTwins);
+    expect(reference.files['breakdown.csv'].match(/group_not_listed,"[^"]*; the same claim as /g)).toHaveLength(40);
+    for (const [out, env] of [['twins-w3', {}], ['twins-pieces', { SUBSIDY_PIECE_BYTES: '4096' }]] as const) {
+      const r = spawnSync(process.execPath, [BIN, 'calc', withTwins, '-o', join(dir, out), '--no-progress', '--workers', '3'], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024), ...env } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file(out, name).toString()).toBe(reference.files[name]);
+    }
   });
 
   it('IDs given with another name on some rows: persons.csv lists the other names alike on one thread, three, in pieces and in memory', async () => {
