@@ -421,7 +421,7 @@ function decideLines(
   }
   for (const table of used) {
     const mine = byTable.get(table.code)!;
-    if (mine.length) applyLimits(mine, table, ledger?.context.history);
+    if (mine.length) applyLimits(mine, table, ledger?.history);
   }
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
@@ -440,7 +440,8 @@ function decideLines(
 
 /** A ledger run's part in deciding a partition: what the ledger knows of its persons and rows, and where to say what to record. */
 export interface PartitionLedger {
-  context: { history: PriorClaim[] };
+  /** The approved claims of the partition's persons. */
+  history: PriorClaim[];
   /** The lines paid from rows the ledger already recorded (none recorded: undefined). */
   paid?: PaidRows;
   /** This thread's ledger events (see ledgerEvent). */
@@ -565,7 +566,7 @@ export function decidePartitions(
       if (contexts) {
         const stored = contextOf(contexts, contextFd!, p);
         const paid = stored.recordedRows.length ? new PaidRows(new Map(stored.recordedRows), stored.history) : undefined;
-        ledger = { context: { history: stored.history }, paid, events: events!, fileIndex };
+        ledger = { history: stored.history, paid, events: events!, fileIndex };
       }
       const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, interner, ledger, pieceBytes);
       const span = { thread, start: at, end: at + r.overrideBytes };
