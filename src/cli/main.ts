@@ -1,5 +1,7 @@
 // Entry point: runs the command table and is the one place that turns errors into messages and exit codes.
 import { CommanderError } from 'commander';
+import { messageIn } from '../engine/bilingualError.js';
+import type { Lang } from '../engine/types.js';
 import { RosterError } from '../io/roster.js';
 import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
@@ -23,9 +25,16 @@ process.on('SIGINT', () => {
 });
 
 let exitCode = 0;
-const program = buildProgram((code) => {
-  exitCode = code;
-}).exitOverride();
+// Until a command starts (a usage error commander finds), SUBSIDY_LANG; then the command's --lang.
+let lang: Lang = process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en';
+const program = buildProgram(
+  (code) => {
+    exitCode = code;
+  },
+  (l) => {
+    lang = l;
+  },
+).exitOverride();
 
 try {
   await program.parseAsync(process.argv);
@@ -38,10 +47,10 @@ try {
   } else if (e instanceof CommanderError) {
     process.exitCode = e.code === 'commander.helpDisplayed' || e.code === 'commander.version' || e.exitCode === 0 ? 0 : 1;
   } else if (e instanceof TableError) {
-    process.stderr.write(`rate table problems:\n${e.message}\n`);
+    process.stderr.write(`${lang === 'zh' ? '费率表有问题' : 'rate table problems'}:\n${e.message}\n`);
     process.exitCode = 1;
   } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError || e instanceof OverwriteError) {
-    process.stderr.write(`subsidy: ${e.message}\n`);
+    process.stderr.write(`subsidy: ${messageIn(e, lang)}\n`);
     process.exitCode = 1;
   } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {
     process.stderr.write(`subsidy: ${(e as Error).message}\n`);

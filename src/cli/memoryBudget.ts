@@ -27,7 +27,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
       else if (m.kind === 'progress') (bar?.[m.call] as ((...a: unknown[]) => void) | undefined)?.(...m.args);
       else if (m.kind === 'failed') {
         settled = true;
-        fail(new UsageError(m.message));
+        fail(new UsageError(m.message.en, m.message.zh));
       } else if (m.kind === 'out-of-memory') {
         // A thread the run started ran out of its share; the run has already removed its temporary files.
         settled = true;
@@ -71,7 +71,10 @@ export async function runWithinBudget(job: PipelineJob, heapMb: number): Promise
     if (job.ledger && (await ledgerHasRun(job.ledger))) {
       const id = job.ledger.run!.runId;
       // (Not the location: a PostgreSQL URL may hold a password.)
-      throw new UsageError(`run ${id} was recorded in the ledger, then ran out of the ${heapMb} MB memory budget before writing its outputs: void it (subsidy ledger void ${id} --ledger …) and run again with a larger --memory-mb`);
+      throw new UsageError(
+        `run ${id} was recorded in the ledger, then ran out of the ${heapMb} MB memory budget before writing its outputs: void it (subsidy ledger void ${id} --ledger …) and run again with a larger --memory-mb`,
+        `批次 ${id} 已记入台账, 但在写出结果之前用尽了 ${heapMb} MB 的内存预算: 请作废该批次 (subsidy ledger void ${id} --ledger …), 再用更大的 --memory-mb 重新运行`,
+      );
     }
     process.stderr.write(
       job.lang === 'zh'

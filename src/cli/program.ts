@@ -1,6 +1,7 @@
 // The command table: every command, its options and help. Actions return an exit code; main.ts applies it.
 import { availableParallelism } from 'node:os';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import type { Lang } from '../engine/types.js';
 import type { OutputEncoding } from '../io/outputEncoding.js';
 
 // Each command's module is loaded when it runs: loading them all (the ledger's drivers, zod for estimate's inputs,
@@ -27,7 +28,8 @@ const outEncoding = (value: string): OutputEncoding => {
 /** Threads a large run uses unless told: one per core, at most 4 (each holds its own tables and a share of the memory budget). */
 const DEFAULT_WORKERS = Math.min(4, availableParallelism());
 
-export function buildProgram(setExit: (code: number) => void): Command {
+/** `setLang`: told the language of the command about to run (its --lang, or SUBSIDY_LANG), for the messages of its errors. */
+export function buildProgram(setExit: (code: number) => void, setLang: (lang: Lang) => void = () => {}): Command {
   const program = new Command('subsidy')
     .description('Vocational-skills training subsidy calculator (职业技能培训补贴): rate tables as data, explained results.')
     .version('0.1.0')
@@ -42,6 +44,11 @@ Exit codes:
   2  with --strict: done, but some rows were rejected
   130 interrupted (Ctrl+C)`,
     );
+
+  program.hook('preAction', (_program, command) => {
+    const lang: unknown = command.opts().lang ?? process.env.SUBSIDY_LANG;
+    setLang(lang === 'zh' ? 'zh' : 'en');
+  });
 
   program
     .command('calc')

@@ -87,7 +87,10 @@ export async function copyWorkbooks(files: string[], o: CopyOptions): Promise<Co
     }
   }
   if ((o.sheet !== undefined || o.allSheets) && workbooks === 0) {
-    throw new UsageError(`${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx, .xls); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`);
+    throw new UsageError(
+      `${o.allSheets ? '--all-sheets reads the sheets' : '--sheet chooses a sheet'} of a workbook (.xlsx, .xls); ${files.join(', ')} ${files.length > 1 ? 'are' : 'is'} not one`,
+      `${o.allSheets ? '--all-sheets 读工作簿 (.xlsx, .xls) 的全部工作表' : '--sheet 选工作簿 (.xlsx, .xls) 的一个工作表'}; ${files.join(', ')} 不是工作簿`,
+    );
   }
   return { copies, files: out, sheetsOfBooks };
 }
@@ -129,8 +132,11 @@ async function copySheet(file: string, label: string, sheet: string | undefined,
   bar?.done();
   // The sheet asked for (or the first visible one) holds nothing: said so, with the sheets there are (allSheets: calc leaves it out).
   if (read.rows === 0 && !o.allSheets) {
-    const others = read.sheets.length > 1 ? ` (its sheets: ${read.sheets.join(', ')}; --sheet NAME reads another)` : '';
-    throw new RosterError(`${label}: its sheet "${read.sheet}" is empty${others}`);
+    const others = read.sheets.length > 1 ? read.sheets.join(', ') : '';
+    throw new RosterError(
+      `${label}: its sheet "${read.sheet}" is empty${others && ` (its sheets: ${others}; --sheet NAME reads another)`}`,
+      `${label}: 工作表"${read.sheet}"是空的${others && ` (其工作表: ${others}; 用 --sheet 名称 读另一个)`}`,
+    );
   }
   // Every sheet read is named already (allSheets): "read sheet X (2 of 3)" would say less.
   const notes = sheetNotes(label, o.allSheets ? { ...read, sheets: [read.sheet] } : read, o.lang);

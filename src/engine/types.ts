@@ -32,6 +32,9 @@ export type Basis =
   | 'decided'
   | 'none';
 
+/** The language of headers and messages (--lang). */
+export type Lang = 'zh' | 'en';
+
 export interface Bilingual {
   zh: string;
   en: string;

@@ -1,4 +1,6 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { REFUSALS } from './outputFolder.js';
@@ -16,12 +18,15 @@ export interface AtomicFile {
 const SYNC_BEHIND = 32 << 20;
 
 /** Why an output file cannot be written, naming the file the user gave rather than its temp file (the CLI says so and exits 1). */
-export class OutputFileError extends Error {}
+export class OutputFileError extends BilingualError {}
 
-const WHY: Record<string, string> = { ...REFUSALS, ENOENT: 'its folder does not exist' };
+const WHY: Record<string, Bilingual> = { ...REFUSALS, ENOENT: { en: 'its folder does not exist', zh: '其文件夹不存在' } };
 
-const cannotWrite = (target: string, code: string, detail = ''): OutputFileError =>
-  new OutputFileError(`cannot write ${target}: ${WHY[code] ?? detail}${code ? ` (${code})` : ''}`);
+const cannotWrite = (target: string, code: string, detail = ''): OutputFileError => {
+  const why = WHY[code] ?? { en: detail, zh: detail };
+  const tail = code ? ` (${code})` : '';
+  return new OutputFileError(`cannot write ${target}: ${why.en}${tail}`, `无法写入 ${target}: ${why.zh}${tail}`);
+};
 
 /**
  * Fail now, the way openAtomic would, if `target` cannot be written: its folder missing or a file, or the target a
@@ -35,7 +40,7 @@ export function checkWritable(target: string): void {
   } catch (e) {
     throw cannotWrite(target, (e as NodeJS.ErrnoException).code ?? '', (e as Error).message); // ENOTDIR: a file in the path
   }
-  if (found?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`);
+  if (found?.isDirectory()) throw new OutputFileError(`cannot write ${target}: it is a folder (give a file name)`, `无法写入 ${target}: 它是文件夹 (请给出文件名)`);
   const folder = statSync(dirname(target), { throwIfNoEntry: false });
   if (!folder) throw cannotWrite(target, 'ENOENT');
   if (!folder.isDirectory()) throw cannotWrite(target, 'ENOTDIR');

@@ -1,8 +1,9 @@
 // Reading a compound file (OLE2, [MS-CFB]): the container of an Excel 97–2003 workbook (.xls), a WPS one (.et), and of a password-protected .xlsx.
+import { BilingualError } from '../engine/bilingualError.js';
 import { readFileSync } from 'node:fs';
 
 /** A file that is not a compound file that can be read (damaged or cut short). */
-export class CfbError extends Error {}
+export class CfbError extends BilingualError {}
 
 const MAGIC = [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1];
 const END_OF_CHAIN = 0xfffffffe;

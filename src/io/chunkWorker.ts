@@ -1,10 +1,11 @@
 // Helper thread of a large run: evaluates the chunks it is sent (pass A), or decides limits partitions (pass B), with the run's tables.
 import { parentPort, workerData } from 'node:worker_threads';
 import type { Table } from '../tables/schema.js';
+import { textsOf } from '../engine/bilingualError.js';
 import { type Decision, Decisions } from '../engine/decisions.js';
+import type { Bilingual } from '../engine/types.js';
 import { readCatalogue } from './catalog.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
-import type { Lang } from './csvOut.js';
 import { type Decided, type LedgerContexts, type OutputFormat, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
 import type { EncodingChoice, SheetCopies } from './roster.js';
 
@@ -45,7 +46,7 @@ export type ChunkWorkerMessage =
   | { kind: 'tick'; chunk: number; rows: number; bytes: number }
   | { kind: 'done'; result: ChunkResult }
   | { kind: 'decided'; decided: Decided[] }
-  | { kind: 'failed'; message: string };
+  | { kind: 'failed'; message: Bilingual };
 
 const setup = workerData as ChunkWorkerSetup;
 const port = parentPort!;
@@ -60,7 +61,7 @@ port.on('message', (request: HelperRequest) => {
       const used = j.usedCodes.map((c) => setup.tables.get(c)!);
       post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.format, undefined, j.contexts, j.pieceBytes) });
     } catch (e) {
-      post({ kind: 'failed', message: (e as Error).message });
+      post({ kind: 'failed', message: textsOf(e) });
     }
     return;
   }
@@ -68,6 +69,6 @@ port.on('message', (request: HelperRequest) => {
   evaluateChunk(job, options, (rows, bytes) => post({ kind: 'tick', chunk: job.chunk, rows, bytes })).then(
     (result) => post({ kind: 'done', result }),
     // Error classes do not cross threads: the message does, and the run reports it as its own.
-    (e: Error) => post({ kind: 'failed', message: e.message }),
+    (e: Error) => post({ kind: 'failed', message: textsOf(e) }),
   );
 });

@@ -4,9 +4,9 @@ import { formatYuan } from '../engine/money.js';
 import type { SummaryRow } from '../engine/summarize.js';
 import { type Override, clean } from '../engine/partition.js';
 import type { PersonRow } from '../engine/persons.js';
-import type { Line } from '../engine/types.js';
+import type { Lang, Line } from '../engine/types.js';
 
-export type Lang = 'zh' | 'en';
+export type { Lang } from '../engine/types.js';
 
 export const BOM = '\uFEFF';
 

@@ -1,9 +1,11 @@
 // Inputs are never overwritten: an output that is one of the run's input files, by any path or link, is refused first.
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 /** An output would replace an input (the CLI says so and exits 1, before anything is read or written). */
-export class OverwriteError extends Error {}
+export class OverwriteError extends BilingualError {}
 
 /**
  * Refuse a run whose output file is one of its inputs: the same path, or the same file under another name (a
@@ -11,7 +13,7 @@ export class OverwriteError extends Error {}
  * `outputs` are files the run will write. A roster saved as `out/summary.csv`, or a plan named `estimate.csv` in
  * the estimate's folder, was overwritten by the results.
  */
-export function refuseOverwritingInputs(inputs: readonly string[], outputs: readonly string[], hint: string): void {
+export function refuseOverwritingInputs(inputs: readonly string[], outputs: readonly string[], hint: Bilingual): void {
   const identity = (file: string): string | undefined => {
     try {
       const s = statSync(file, { throwIfNoEntry: false });
@@ -29,8 +31,15 @@ export function refuseOverwritingInputs(inputs: readonly string[], outputs: read
   }
   for (const output of outputs) {
     const same = read.get(resolve(output));
-    if (same !== undefined) throw new OverwriteError(`${output} is an input of this run, and its results would overwrite it: ${hint} (nothing was written)`);
+    if (same !== undefined) {
+      throw new OverwriteError(`${output} is an input of this run, and its results would overwrite it: ${hint.en} (nothing was written)`, `${output} 是本次运行的输入, 结果会覆盖它: ${hint.zh} (未写入任何文件)`);
+    }
     const linked = read.get(identity(output) ?? '');
-    if (linked !== undefined) throw new OverwriteError(`${output}, which this run writes, is the same file as its input ${linked} (a link): ${hint} (nothing was written)`);
+    if (linked !== undefined) {
+      throw new OverwriteError(
+        `${output}, which this run writes, is the same file as its input ${linked} (a link): ${hint.en} (nothing was written)`,
+        `本次运行要写的 ${output} 与其输入 ${linked} 是同一个文件 (链接): ${hint.zh} (未写入任何文件)`,
+      );
+    }
   }
 }

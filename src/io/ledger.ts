@@ -1,4 +1,5 @@
 // Claims ledger: what earlier runs approved, so limits hold across rosters and offices (SQLite file or PostgreSQL).
+import { BilingualError } from '../engine/bilingualError.js';
 import * as crypto from 'node:crypto';
 import { FIELDS } from '../engine/fields.js';
 import { nfkc } from '../engine/intake.js';
@@ -181,7 +182,15 @@ export interface Ledger {
   close(): Promise<void>;
 }
 
-export class LedgerError extends Error {}
+export class LedgerError extends BilingualError {}
+
+/** `ledger void` of a run the ledger does not hold (`where`: the file, or the server without its password). */
+export const noSuchRun = (runId: string, where: string): LedgerError =>
+  new LedgerError(`no run "${runId}" in ${where} (see: subsidy ledger stats)`, `${where} 中没有批次"${runId}" (见: subsidy ledger stats)`);
+
+/** `ledger void` of a run voided before. */
+export const alreadyVoided = (runId: string, at: string): LedgerError =>
+  new LedgerError(`run ${runId} was already voided at ${at}`, `批次 ${runId} 已于 ${at} 作废`);
 
 /** A `runs` table row as the commands show it. */
 export function runView(r: Record<string, unknown>): RunView {
@@ -225,10 +234,10 @@ export const SALT_ENV = 'SUBSIDY_ID_SALT';
 export function resolveCodec(stored: string | undefined, wantHashing: boolean): KeyCodec {
   const salt = process.env[SALT_ENV];
   const hashing = stored ? stored !== 'none' : wantHashing;
-  if (hashing && !salt) throw new LedgerError(`this ledger stores hashed IDs: set ${SALT_ENV} to the salt it was created with`);
-  if (stored === 'none' && wantHashing) throw new LedgerError('this ledger stores plain IDs; --hash-ids cannot be switched on for an existing ledger');
+  if (hashing && !salt) throw new LedgerError(`this ledger stores hashed IDs: set ${SALT_ENV} to the salt it was created with`, `此台账存的是散列后的身份证号: 请把 ${SALT_ENV} 设为建台账时所用的盐值`);
+  if (stored === 'none' && wantHashing) throw new LedgerError('this ledger stores plain IDs; --hash-ids cannot be switched on for an existing ledger', '此台账存的是身份证号原文; 已有的台账不能再开启 --hash-ids');
   const codec = new KeyCodec(hashing ? salt : undefined);
-  if (stored && stored !== codec.fingerprint()) throw new LedgerError(`${SALT_ENV} is not the salt this ledger was created with`);
+  if (stored && stored !== codec.fingerprint()) throw new LedgerError(`${SALT_ENV} is not the salt this ledger was created with`, `${SALT_ENV} 不是建此台账时所用的盐值`);
   return codec;
 }
 

@@ -6,7 +6,7 @@ import type { PriorRow } from '../engine/types.js';
 import { recordsPart } from './chunkPass.js';
 import { type ClaimRecord, type LedgerTx, type RowRecord, type RunRecord, type RunTotals, faultError } from './ledger.js';
 import { linesByIndex } from './indexedLines.js';
-import { Appender, type Decided, type LedgerContexts, type OverrideSpan, type Segments, type StoredContext, eventsFile, readSegmentBytes } from './partitionPass.js';
+import { Appender, type Decided, type LedgerContexts, type Segments, type StoredContext, eventsFile, readSegmentBytes } from './partitionPass.js';
 
 /** Rows and claims sent to the database at once. */
 const RECORD_BATCH = 4096;

@@ -15,9 +15,11 @@ import {
   type RunView,
   SCHEMA_VERSION,
   type StatsRow,
+  alreadyVoided,
   byHash,
   decodeHistory,
   faultPoint,
+  noSuchRun,
   resolveCodec,
   runView,
 } from './ledger.js';
@@ -66,7 +68,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
       const meta = await c.query(`SELECT key, value FROM meta`);
       const get = (k: string): string | undefined => (meta.rows as { key: string; value: string }[]).find((r) => r.key === k)?.value;
       const version = get('schema_version');
-      if (version !== undefined && Number(version) > SCHEMA_VERSION) throw new LedgerError(`ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+      if (version !== undefined && Number(version) > SCHEMA_VERSION) throw new LedgerError(`ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`, `台账结构版本 ${version} 比本程序能读的 (${SCHEMA_VERSION}) 更新`);
       codec = resolveCodec(get('id_hashing'), wantHashing);
       await c.query(`INSERT INTO meta(key, value) VALUES ('schema_version', $1), ('id_hashing', $2) ON CONFLICT (key) DO NOTHING`, [String(SCHEMA_VERSION), codec.fingerprint()]);
       await c.query('COMMIT');
@@ -79,7 +81,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
   } catch (e) {
     await pool.end();
     if (e instanceof LedgerError) throw e;
-    throw new LedgerError(`${location}: cannot open the ledger: ${(e as Error).message}`);
+    throw new LedgerError(`${location}: cannot open the ledger: ${(e as Error).message}`, `${location}: 无法打开台账: ${(e as Error).message}`);
   }
 
   let recordedAt = '';
@@ -189,7 +191,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
       const r = await pool.query(`UPDATE runs SET voided_at = $2, void_reason = $3 WHERE run_id = $1 AND voided_at IS NULL RETURNING *`, [runId, new Date().toISOString(), reason]);
       if (r.rowCount === 1) return runView(r.rows[0] as Record<string, unknown>);
       const exists = await pool.query(`SELECT voided_at FROM runs WHERE run_id = $1`, [runId]);
-      throw new LedgerError(exists.rowCount ? `run ${runId} was already voided at ${String(exists.rows[0].voided_at)}` : `no run "${runId}" in ${location}`);
+      throw exists.rowCount ? alreadyVoided(runId, String(exists.rows[0].voided_at)) : noSuchRun(runId, location);
     },
     async stats(): Promise<StatsRow[]> {
       const r = await pool.query(`SELECT year, jurisdiction, program, COUNT(*) AS claims, COUNT(DISTINCT person_key) AS persons, SUM(amount_fen) AS amount_fen

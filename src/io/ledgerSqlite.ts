@@ -14,9 +14,11 @@ import {
   type RunView,
   SCHEMA_VERSION,
   type StatsRow,
+  alreadyVoided,
   byHash,
   decodeHistory,
   faultPoint,
+  noSuchRun,
   resolveCodec,
   runView,
 } from './ledger.js';
@@ -72,7 +74,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
   try {
     db = new Database(file);
   } catch (e) {
-    throw new LedgerError(`${file}: cannot open the ledger: ${(e as Error).message}`);
+    throw new LedgerError(`${file}: cannot open the ledger: ${(e as Error).message}`, `${file}: 无法打开台账: ${(e as Error).message}`);
   }
   const sqliteError = (e: unknown): unknown => (e instanceof Database.SqliteError ? new LedgerError(`${file}: ${e.message}`) : e);
 
@@ -89,7 +91,10 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
         return;
       } catch (e) {
         if (!(e instanceof Database.SqliteError) || e.code !== 'SQLITE_BUSY') throw e;
-        if (Date.now() - since > LOCK_WAIT_MS) throw new LedgerError(`${file}: another run has been writing to this ledger for over ${LOCK_WAIT_MS / 60_000} minutes; try again once it has finished`);
+        if (Date.now() - since > LOCK_WAIT_MS) throw new LedgerError(
+            `${file}: another run has been writing to this ledger for over ${LOCK_WAIT_MS / 60_000} minutes; try again once it has finished`,
+            `${file}: 另一次运行写入此台账已超过 ${LOCK_WAIT_MS / 60_000} 分钟; 请等它完成后再试`,
+          );
         if (!told) onWait?.({ zh: `${file}: 另一次运行正在写入此台账, 等它完成`, en: `${file}: another run is writing to this ledger; waiting for it to finish` });
         told = true;
       }
@@ -120,7 +125,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
       ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
       : undefined;
     if (version !== undefined && Number(version) > SCHEMA_VERSION) {
-      throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`);
+      throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`, `${file}: 台账结构版本 ${version} 比本程序能读的 (${SCHEMA_VERSION}) 更新`);
     }
     // A ledger already made is only read here: opening it takes no write lock, so a check at the counter or a dry
     // run does not wait for a run that is recording.
@@ -137,8 +142,11 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
   } catch (e) {
     db.close();
     if (e instanceof Database.SqliteError) {
-      const hint = e.code === 'SQLITE_NOTADB' ? ' (give a ledger file, or a new file name to start one)' : '';
-      throw new LedgerError(`${file}: cannot open the ledger: ${e.message}${hint}`);
+      const notLedger = e.code === 'SQLITE_NOTADB';
+      throw new LedgerError(
+        `${file}: cannot open the ledger: ${e.message}${notLedger ? ' (give a ledger file, or a new file name to start one)' : ''}`,
+        `${file}: 无法打开台账: ${e.message}${notLedger ? ' (请给出台账文件, 或给一个新文件名以新建台账)' : ''}`,
+      );
     }
     throw e;
   }
@@ -223,8 +231,8 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
       try {
         return writing(() => {
           const run = db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown> | undefined;
-          if (!run) throw new LedgerError(`no run "${runId}" in ${file} (see: subsidy ledger stats)`);
-          if (run.voided_at) throw new LedgerError(`run ${runId} was already voided at ${String(run.voided_at)}`);
+          if (!run) throw noSuchRun(runId, file);
+          if (run.voided_at) throw alreadyVoided(runId, String(run.voided_at));
           db.prepare(`UPDATE runs SET voided_at = ?, void_reason = ? WHERE run_id = ?`).run(new Date().toISOString(), reason, runId);
           return runView(db.prepare(`SELECT * FROM runs WHERE run_id = ?`).get(runId) as Record<string, unknown>);
         });

@@ -1,25 +1,29 @@
 // The output folder (-o): made with its parents, or a plain error saying why not.
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 import { mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Why the output folder cannot be made (the CLI says so and exits 1). */
-export class OutputFolderError extends Error {}
+export class OutputFolderError extends BilingualError {}
 
 /** What a file system's refusal means, by its code (ENOENT differs by case: see WHY here and in atomic.ts). */
-export const REFUSALS: Readonly<Record<string, string>> = {
-  EACCES: 'permission denied',
-  EPERM: 'not permitted',
-  EROFS: 'read-only file system',
-  ENOTDIR: 'a part of the path is a file',
-  ENOSPC: 'no space left',
+export const REFUSALS: Readonly<Record<string, Bilingual>> = {
+  EACCES: { en: 'permission denied', zh: '没有权限' },
+  EPERM: { en: 'not permitted', zh: '不允许' },
+  EROFS: { en: 'read-only file system', zh: '文件系统只读' },
+  ENOTDIR: { en: 'a part of the path is a file', zh: '路径中有一段是文件' },
+  ENOSPC: { en: 'no space left', zh: '磁盘空间不足' },
 };
 
 // A folder whose parent exists yet is refused with ENOENT: some file systems do (see makeOutputFolder).
-const WHY: Record<string, string> = { ...REFUSALS, ENOENT: 'the file system refused it' };
+const WHY: Record<string, Bilingual> = { ...REFUSALS, ENOENT: { en: 'the file system refused it', zh: '文件系统拒绝' } };
 
 const refused = (folder: string, e: unknown): OutputFolderError => {
   const code = (e as NodeJS.ErrnoException).code ?? '';
-  return new OutputFolderError(`cannot create the folder ${folder}: ${WHY[code] ?? (e as Error).message}${code ? ` (${code})` : ''}`);
+  const why = WHY[code] ?? { en: (e as Error).message, zh: (e as Error).message };
+  const tail = code ? ` (${code})` : '';
+  return new OutputFolderError(`cannot create the folder ${folder}: ${why.en}${tail}`, `无法创建文件夹 ${folder}: ${why.zh}${tail}`);
 };
 
 /**
@@ -36,7 +40,7 @@ export function makeOutputFolder(path: string): string[] {
     throw refused(folder, e);
   }
   if (found?.isDirectory()) return [];
-  if (found) throw new OutputFolderError(`${path} is a file, not a folder`);
+  if (found) throw new OutputFolderError(`${path} is a file, not a folder`, `${path} 是文件, 不是文件夹`);
   const parent = dirname(folder);
   const made = parent !== folder ? makeOutputFolder(parent) : [];
   try {

@@ -327,7 +327,7 @@ class Helpers {
     while (this.threads.length < n) {
       const worker = new Worker(new URL('./chunkWorker.js', import.meta.url), { workerData: this.setup, resourceLimits: limits });
       const helper: Helper = { worker, listen: () => undefined, stopping: false };
-      worker.on('message', (m: ChunkWorkerMessage) => (m.kind === 'failed' ? this.failure!(new RosterError(m.message)) : helper.listen(m)));
+      worker.on('message', (m: ChunkWorkerMessage) => (m.kind === 'failed' ? this.failure!(new RosterError(m.message.en, m.message.zh)) : helper.listen(m)));
       worker.once('error', (e) => this.failure!(e));
       worker.once('exit', (code) => code !== 0 && !helper.stopping && this.failure!(new Error(`helper thread stopped with code ${code}`)));
       this.threads.push(helper);

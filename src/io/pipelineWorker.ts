@@ -1,6 +1,8 @@
 // Runs a large calc in a worker thread whose heap is capped, so the whole run stays within a memory budget.
 import { parentPort, workerData } from 'node:worker_threads';
+import { textsOf } from '../engine/bilingualError.js';
 import { findTable } from '../engine/intake.js';
+import type { Bilingual } from '../engine/types.js';
 import type { Table } from '../tables/schema.js';
 import { type Decision, Decisions } from '../engine/decisions.js';
 import { readCatalogue } from './catalog.js';
@@ -37,7 +39,7 @@ export type PipelineMessage =
   | { kind: 'header'; text: string }
   | { kind: 'progress'; call: 'start' | 'tick' | 'done'; args: (string | number | undefined)[] }
   | { kind: 'workdir'; path: string }
-  | { kind: 'failed'; message: string }
+  | { kind: 'failed'; message: Bilingual }
   | { kind: 'out-of-memory' }
   | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[]; ledger?: LedgerOutcome };
 
@@ -49,7 +51,7 @@ try {
   // Error classes do not cross threads: send the message, the main thread reports it like its own.
   // A thread this run started that ran out of its share of the budget counts as the run running out.
   if ((e as { code?: string }).code === 'ERR_WORKER_OUT_OF_MEMORY') post({ kind: 'out-of-memory' });
-  else post({ kind: 'failed', message: (e as Error).message });
+  else post({ kind: 'failed', message: textsOf(e) });
 }
 
 async function run(): Promise<void> {

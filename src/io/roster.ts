@@ -1,4 +1,5 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
+import { BilingualError } from '../engine/bilingualError.js';
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
@@ -63,7 +64,7 @@ export interface RosterHeader {
    * Columns not read that look like a field the file has no column for ("personid (person_id?)", "费用(万元) (cost,
    * but not in "万元")"): their values would be missing from every row, a missing cost paid at the cap.
    */
-  misread: string[];
+  misread: Bilingual[];
   /** Rows above the header taken as the sheet's title (HeaderFinder): row 1, "诸暨市2020年…花名册". */
   titles: TitleRow[];
   /** The header's own text of each column read ("" for the others): a row repeating it is the header again (isHeaderAgain). */
@@ -80,7 +81,13 @@ export interface RosterPart {
   header?: RosterHeader;
 }
 
-export class RosterError extends Error {}
+export class RosterError extends BilingualError {}
+
+/** A file with no header row (nothing but blank lines). */
+export const emptyFile = (label: string): RosterError => new RosterError(`${label}: empty file (no header row)`, `${label}: 空文件 (没有表头行)`);
+
+/** A file the system would not read (permissions, a folder). */
+const cannotRead = (label: string, e: unknown): RosterError => new RosterError(`${label}: cannot read: ${(e as Error).message}`, `${label}: 无法读取: ${(e as Error).message}`);
 
 /**
  * A workbook's sheet read as a roster or a catalogue, by the name the run gives it (the workbook's own, or with
@@ -176,25 +183,44 @@ function utf8Sequences(b: Buffer): { valid: number; invalid: number } {
  * An .xlsx workbook, or UTF-16 text, named as a file is read from a copy (cli/workbooks.ts) before any of this;
  * through standard input it is not (`stdinFix`), nor where a row is saved into it (check --save).
  */
-const UTF16_FIX = 'give it by its file name: UTF-16 text is read from a file, not through standard input';
-const NOT_CSV: { magic: number[]; what: string; fix?: string; stdinFix?: string }[] = [
-  { magic: [0x50, 0x4b, 0x03, 0x04], what: 'a workbook (.xlsx: a zip file)', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
-  { magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1], what: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', fix: 'give it by its file name: a workbook is read from a file, not through standard input' },
-  { magic: [0xff, 0xfe], what: 'UTF-16 text (as Excel saves "Unicode text")', stdinFix: UTF16_FIX },
-  { magic: [0xfe, 0xff], what: 'UTF-16 text', stdinFix: UTF16_FIX },
-  { magic: [0x25, 0x50, 0x44, 0x46], what: 'a PDF file' },
+const BY_NAME = (what: Bilingual): Bilingual => ({
+  en: `give it by its file name: ${what.en} is read from a file, not through standard input`,
+  zh: `请以文件名给出: ${what.zh}从文件读取, 不经标准输入`,
+});
+const UTF16_FIX = BY_NAME({ en: 'UTF-16 text', zh: 'UTF-16 文本' });
+const WORKBOOK_FIX = BY_NAME({ en: 'a workbook', zh: '工作簿' });
+const NOT_CSV: { magic: number[]; what: Bilingual; fix?: Bilingual; stdinFix?: Bilingual }[] = [
+  { magic: [0x50, 0x4b, 0x03, 0x04], what: { en: 'a workbook (.xlsx: a zip file)', zh: '工作簿 (.xlsx: zip 文件)' }, fix: WORKBOOK_FIX },
+  {
+    magic: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+    what: { en: 'an Excel 97–2003 or WPS workbook (.xls, .et), or a password-protected one', zh: 'Excel 97–2003 或 WPS 工作簿 (.xls, .et), 或设了密码的工作簿' },
+    fix: WORKBOOK_FIX,
+  },
+  { magic: [0xff, 0xfe], what: { en: 'UTF-16 text (as Excel saves "Unicode text")', zh: 'UTF-16 文本 (Excel 另存的"Unicode 文本")' }, stdinFix: UTF16_FIX },
+  { magic: [0xfe, 0xff], what: { en: 'UTF-16 text', zh: 'UTF-16 文本' }, stdinFix: UTF16_FIX },
+  { magic: [0x25, 0x50, 0x44, 0x46], what: { en: 'a PDF file', zh: 'PDF 文件' } },
 ];
+const SAVE_AS_CSV: Bilingual = {
+  en: 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file',
+  zh: '请把工作表另存为 CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), 或 CSV), 再给出那个文件',
+};
 
 /** Refuse a file that is no CSV (NOT_CSV, or markup), saying how to save it as one. */
 export function refuseNotCsv(label: string, sample: Buffer): void {
   // A web page or an XML spreadsheet named as a file is read (workbook.ts) before any of this; through standard input it is not.
   const markup = markupKind(sample);
-  if (markup === 'html') throw new RosterError(`${label}: a web page (HTML), as the 导出Excel of many web systems makes under a spreadsheet name, not a CSV file: give it by its file name: a page is read from a file, not through standard input`);
-  if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file: give it by its file name: a workbook is read from a file, not through standard input`);
+  if (markup === 'html') {
+    const fix = BY_NAME({ en: 'a page', zh: '网页' });
+    throw new RosterError(
+      `${label}: a web page (HTML), as the 导出Excel of many web systems makes under a spreadsheet name, not a CSV file: ${fix.en}`,
+      `${label}: 网页 (HTML, 许多网上系统的"导出Excel"以电子表格文件名导出的就是它), 不是 CSV 文件: ${fix.zh}`,
+    );
+  }
+  if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file: ${WORKBOOK_FIX.en}`, `${label}: XML 电子表格 (Excel 2003 XML), 不是 CSV 文件: ${WORKBOOK_FIX.zh}`);
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
   if (!found) return;
-  const fix = (label === '(stdin)' ? found.stdinFix : undefined) ?? found.fix ?? 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
-  throw new RosterError(`${label}: ${found.what}, not a CSV file: ${fix}`);
+  const fix = (label === '(stdin)' ? found.stdinFix : undefined) ?? found.fix ?? SAVE_AS_CSV;
+  throw new RosterError(`${label}: ${found.what.en}, not a CSV file: ${fix.en}`, `${label}: ${found.what.zh}, 不是 CSV 文件: ${fix.zh}`);
 }
 
 /** Read the first bytes for detection, then yield every chunk including those. */
@@ -226,7 +252,7 @@ async function* peeked(source: Readable, onSample: (sample: Buffer) => void, onB
 }
 
 /** Map header cells to fields. Unknown headers are reported, not fatal; a field named twice is. */
-export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[]; misread: string[]; labels: string[] } {
+export function mapHeader(file: string, cells: string[]): { fields: string[]; ignored: string[]; misread: Bilingual[]; labels: string[] } {
   const fields: string[] = [];
   const ignored: string[] = [];
   const seen = new Map<string, number>();
@@ -236,25 +262,28 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
     if (field && seen.has(field)) {
       const first = cells[seen.get(field)!]!;
       // 单位名称 names the unit of a unit grant; beside 姓名 it is most likely the person's employer.
-      const employer = field === 'name' && [first, cell].some((h) => h.trim() === '单位名称') ? ': beside 姓名, is 单位名称 the employer? rename it 用人单位' : '';
-      throw new RosterError(`${file}: columns ${seen.get(field)! + 1} and ${i + 1} both mean "${field}" (headers "${first}" and "${cell}")${employer}`);
+      const employer = field === 'name' && [first, cell].some((h) => h.trim() === '单位名称');
+      throw new RosterError(
+        `${file}: columns ${seen.get(field)! + 1} and ${i + 1} both mean "${field}" (headers "${first}" and "${cell}")${employer ? ': beside 姓名, is 单位名称 the employer? rename it 用人单位' : ''}`,
+        `${file}: 第 ${seen.get(field)! + 1} 列和第 ${i + 1} 列都表示"${field}" (表头"${first}"和"${cell}")${employer ? ': 与 姓名 并列的 单位名称 是用人单位吗? 请改名为 用人单位' : ''}`,
+      );
     }
     if (field) seen.set(field, i);
     fields.push(field);
   });
   // A misspelt header is read by nobody: say which field it looks like, when that field has no column yet.
-  const misread: string[] = [];
+  const misread: Bilingual[] = [];
   const hinted = ignored.map((h) => {
     // A note that would change how the column is read ("费用(万元)"): said, never read past.
     const noted = headerNote(h);
     if (noted && !seen.has(noted.field)) {
       const hint = `${noted.field}, but not in "${noted.note}"`;
-      misread.push(`${h} (${hint})`);
+      misread.push({ en: `${h} (${hint})`, zh: `${h} (${noted.field}, 但不按"${noted.note}"读)` });
       return `${h} (${hint}: give it in the unit the column is read in, see the roster columns)`;
     }
     const guess = suggestField(h);
     if (!guess || seen.has(guess)) return h;
-    misread.push(`${h} (${guess}?)`);
+    misread.push({ en: `${h} (${guess}?)`, zh: `${h} (${guess}?)` });
     return `${h} (${guess}?)`;
   });
   return { fields, ignored: hinted, misread, labels: cells.map((c, i) => (fields[i] ? c.trim() : '')) };
@@ -267,8 +296,10 @@ export function mapHeader(file: string, cells: string[]): { fields: string[]; ig
 export function refuseMisread(file: string, head: Pick<RosterHeader, 'misread'>): void {
   if (!head.misread.length) return;
   throw new RosterError(
-    `${file}: columns that look like ones the reader knows are not read: ${head.misread.join(', ')}. Their values would be missing ` +
+    `${file}: columns that look like ones the reader knows are not read: ${head.misread.map((m) => m.en).join(', ')}. Their values would be missing ` +
       'from every row (a claim without its cost is paid at the cap): rename them (see the roster columns in README) or remove them',
+    `${file}: 这些列看似可读的列, 却不会被读取: ${head.misread.map((m) => m.zh).join(', ')}. 每一行都会缺少它们的值 ` +
+      '(没有费用的申请按上限支付): 请改名 (见 README 的花名册列) 或删除',
   );
 }
 
@@ -308,7 +339,7 @@ const MAX_TITLE_ROWS = 10;
 
 /** What HeaderFinder found: the header, the rows above it set aside as a title, and rows it held that are data after all. */
 interface FoundHeader {
-  header: { fields: string[]; ignored: string[]; misread: string[]; titles: TitleRow[]; labels: string[]; secondRow?: number };
+  header: { fields: string[]; ignored: string[]; misread: Bilingual[]; titles: TitleRow[]; labels: string[]; secondRow?: number };
   rows: { row: number; cells: string[] }[];
 }
 
@@ -484,7 +515,7 @@ async function cutPart(
     }
   } catch (e) {
     if (e instanceof RosterError) throw e;
-    throw new RosterError(`${label}: cannot read: ${(e as Error).message}`);
+    throw cannotRead(label, e);
   } finally {
     cutter.close();
   }
@@ -497,7 +528,7 @@ async function cutPart(
     const rest = { ...part, range: { start: from, end: part.range.end, firstRow: part.range.firstRow + handover.lines }, header };
     const more = generalBatches(file, label, encoding, () => undefined, onBytes && ((b) => onBytes(from - part.range.start + b)), rest);
     for await (const batch of more) for (const rec of batch) sink.record(rec);
-  } else if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+  } else if (!header) throw emptyFile(label);
 }
 
 /** The general reader: any encoding and delimiter, quotes broken or not (textCsv.ts), from a stream. */
@@ -562,10 +593,10 @@ async function* generalBatches(
   } catch (e) {
     if (e instanceof RosterError) throw e;
     const err = e as NodeJS.ErrnoException;
-    if (err.code === 'ENOENT') throw new RosterError(`${label}: no such file`);
-    throw new RosterError(`${label}: cannot read as CSV: ${err.message}`);
+    if (err.code === 'ENOENT') throw new RosterError(`${label}: no such file`, `${label}: 文件不存在`);
+    throw new RosterError(`${label}: cannot read as CSV: ${err.message}`, `${label}: 无法作为 CSV 读取: ${err.message}`);
   }
-  if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+  if (!header) throw emptyFile(label);
 }
 
 /** A record of `count` cells as both readers give it: by field, or unreadable when it has more cells than the header (tooManyCells). */
@@ -601,7 +632,7 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
     const buf = Buffer.alloc(1 << 20);
     first = buf.subarray(0, readSync(fd, buf, 0, buf.length, 0));
   } catch (e) {
-    throw new RosterError(`${label}: cannot read: ${(e as Error).message}`);
+    throw cannotRead(label, e);
   } finally {
     closeSync(fd);
   }
@@ -609,7 +640,7 @@ export async function readHeader(file: string, encoding: EncodingChoice, label: 
   const chosen = encoding === 'auto' ? detectFileEncoding(file, first) : encoding;
   const text = decoderFor(chosen).write(first);
   const { header, delimiter, linebreak } = headerIn(text, label);
-  if (!header) throw new RosterError(`${label}: empty file (no header row)`);
+  if (!header) throw emptyFile(label);
   return { file: label, encoding: chosen, ...header, delimiter, linebreak };
 }
 

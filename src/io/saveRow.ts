@@ -13,6 +13,13 @@ import { TextRecords } from './textCsv.js';
 
 export { SaveError } from './savedRows.js';
 
+/** The files rows are not added to (check --save), as a clerk would call them. */
+const NOT_ADDED_TO = {
+  cfb: { en: 'an Excel 97–2003 or WPS workbook (.xls, .et)', zh: 'Excel 97–2003 或 WPS 工作簿 (.xls, .et)' },
+  spreadsheetml: { en: 'an XML spreadsheet (Excel 2003 XML)', zh: 'XML 电子表格 (Excel 2003 XML)' },
+  html: { en: 'a web page (HTML) exported under a spreadsheet name', zh: '以电子表格文件名导出的网页 (HTML)' },
+} as const;
+
 /**
  * Whether `file` can take the rows at all, said before the case is asked (check --save): a file that is there must be
  * a roster with a header (a CSV, or a workbook whose sheet does not end in a 合计 row), a workbook must be there, and
@@ -21,16 +28,25 @@ export { SaveError } from './savedRows.js';
  */
 export function checkSaveTarget(file: string): Set<string> {
   checkWritable(file);
-  if (!existsSync(file) && /\.(xls|xlsm|xlsb|et)$/i.test(file)) throw new SaveError(`${file}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)`);
+  if (!existsSync(file) && /\.(xls|xlsm|xlsb|et)$/i.test(file)) {
+    throw new SaveError(`${file}: rows are added to an .xlsx workbook or a CSV file; name a file .xlsx or .csv (nothing was written)`, `${file}: 行只添加到 .xlsx 工作簿或 CSV 文件; 请把文件名取为 .xlsx 或 .csv (未写入)`);
+  }
   if (!existsSync(file) && /\.xlsx$/i.test(file)) {
-    throw new SaveError(`${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`);
+    throw new SaveError(
+      `${file}: no such workbook; make one to fill in with subsidy template -j <code> -o ${file}, or save to a .csv file (nothing was written)`,
+      `${file}: 工作簿不存在; 可用 subsidy template -j <地区> -o ${file} 生成一个待填的, 或保存到 .csv 文件 (未写入)`,
+    );
   }
   if (!existsSync(file)) return new Set(FIELDS.map((f) => f.name));
   const kind = bookKind(file);
   // An .xls is read (xls.ts) but not written: rows go into an .xlsx or a CSV.
-  if (kind === 'cfb') throw new SaveError(`${file}: an Excel 97–2003 or WPS workbook (.xls, .et), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
-  if (kind === 'spreadsheetml') throw new SaveError(`${file}: an XML spreadsheet (Excel 2003 XML), which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
-  if (kind === 'html') throw new SaveError(`${file}: a web page (HTML) exported under a spreadsheet name, which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`);
+  const notAdded = NOT_ADDED_TO[kind as keyof typeof NOT_ADDED_TO];
+  if (notAdded) {
+    throw new SaveError(
+      `${file}: ${notAdded.en}, which rows are not added to: open it in Excel or WPS, save it as .xlsx (Excel 工作簿) and save to that file (nothing was written)`,
+      `${file}: ${notAdded.zh}, 不能往里添加行: 请在 Excel 或 WPS 中打开, 另存为 .xlsx (Excel 工作簿), 再保存到那个文件 (未写入)`,
+    );
+  }
   if (kind === 'zip') return workbookSaveColumns(file);
   return new Set(existingRoster(file).fields.filter(Boolean));
 }
@@ -54,7 +70,9 @@ function existingRoster(file: string): ExistingRoster {
   // The header as calc finds it: below a sheet title, if the roster has one.
   const { header, delimiter } = headerIn(body, file);
   const fields = header?.fields ?? [];
-  if (!fields.some((f) => f)) throw new SaveError(`${file}: no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`);
+  if (!fields.some((f) => f)) {
+    throw new SaveError(`${file}: no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`, `${file}: 没有写明花名册列的表头行, 无法往里添加行; 请保存到新文件 (未写入)`);
+  }
   return { text, encoding, fields, labels: header!.labels, delimiter };
 }
 

@@ -1,7 +1,8 @@
 // What answered cases saved into a roster hold (check --save): its columns only, and why they cannot be saved when not.
+import { BilingualError } from '../engine/bilingualError.js';
 
 /** Why answered cases could not be added to a roster: the CLI says so and exits 1, nothing written. */
-export class SaveError extends Error {}
+export class SaveError extends BilingualError {}
 
 /**
  * The rows (cell text by field) as a roster of `fields` takes them. A roster of one jurisdiction (a template made with
@@ -12,6 +13,8 @@ export function rowsForColumns(file: string, fields: readonly string[], given: R
   const dropJurisdiction = !fields.includes('jurisdiction') && given.some((r) => r.jurisdiction);
   const rows = dropJurisdiction ? given.map(({ jurisdiction: _, ...rest }) => rest) : given;
   const missing = [...new Set(rows.flatMap((r) => Object.keys(r).filter((k) => r[k] !== '' && !fields.includes(k))))];
-  if (missing.length) throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`);
+  if (missing.length) {
+    throw new SaveError(`${file} has no column for ${missing.join(', ')}; add the column or save to a new file (nothing was written)`, `${file} 没有 ${missing.join(', ')} 列; 请加上该列或保存到新文件 (未写入)`);
+  }
   return dropJurisdiction ? { rows, withoutJurisdiction: true } : { rows };
 }

@@ -14,7 +14,7 @@ export function sheetToCsvApart(path: string, label: string, dest: string, o: Sh
       else {
         settled = true;
         if (m.kind === 'done') resolve(m.read);
-        else reject(m.roster ? new RosterError(m.message) : new Error(m.message));
+        else reject(m.roster ? new RosterError(m.message.en, m.message.zh) : new Error(m.message.en));
       }
     });
     worker.once('error', (e) => {

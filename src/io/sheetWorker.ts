@@ -1,5 +1,7 @@
 // Reads a workbook's sheet to CSV in a thread of its own (sheetThread.ts): what it held (the shared strings) goes when it ends.
 import { parentPort, workerData } from 'node:worker_threads';
+import { textsOf } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 import { RosterError } from './roster.js';
 import { type SheetRead, sheetToCsv } from './workbook.js';
 
@@ -13,7 +15,7 @@ export interface SheetJob {
 export type SheetMessage =
   | { kind: 'progress'; rows: number; bytes: number; total: number }
   | { kind: 'done'; read: SheetRead }
-  | { kind: 'failed'; message: string; roster: boolean };
+  | { kind: 'failed'; message: Bilingual; roster: boolean };
 
 const job = workerData as SheetJob;
 const post = (m: SheetMessage): void => parentPort!.postMessage(m);
@@ -22,5 +24,5 @@ try {
   post({ kind: 'done', read });
 } catch (e) {
   // Error classes do not cross threads: the message does, and whether it is the reader's (exit 1) or a fault.
-  post({ kind: 'failed', message: e instanceof Error ? e.message : String(e), roster: e instanceof RosterError });
+  post({ kind: 'failed', message: textsOf(e), roster: e instanceof RosterError });
 }

@@ -23,7 +23,9 @@ function bookRoster(file: string): BookRoster {
   const head = Array.from({ length: 10 }, (_, i) => sheet.rows.find((r) => r.row === i + 1)?.cells.map(csvCell) ?? []);
   const header = headerOfHead(head, file);
   const fields = header?.fields ?? [];
-  if (!fields.some(Boolean)) throw new SaveError(`${file}: its sheet has no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`);
+  if (!fields.some(Boolean)) {
+    throw new SaveError(`${file}: its sheet has no header row naming a roster column, so no row can be added to it; save to a new file (nothing was written)`, `${file}: 工作表没有写明花名册列的表头行, 无法往里添加行; 请保存到新文件 (未写入)`);
+  }
   const last = sheet.rows.at(-1)!;
   // Rows added below a 合计 row would be outside the total, and inserting above it would move the rows a formula names.
   // Below a sign-off (制表人：…) they would be under the signatures. Blank rows under either are looked through.
@@ -32,7 +34,12 @@ function bookRoster(file: string): BookRoster {
   while (kind === 'empty' && end > 0) kind = skippedKind(header!, sheet.rows[--end]!.cells);
   if (kind === 'totals' || kind === 'footer') {
     const what = kind === 'totals' ? 'a totals row' : 'a sign-off row (制表人 …)';
-    throw new SaveError(`${file}: its sheet ends in ${what} (row ${sheet.rows[end]!.row}); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)`);
+    const whatZh = kind === 'totals' ? '合计行' : '签字行 (制表人 …)';
+    const row = sheet.rows[end]!.row;
+    throw new SaveError(
+      `${file}: its sheet ends in ${what} (row ${row}); insert the rows above it in Excel, or save to a CSV file and give calc both (nothing was written)`,
+      `${file}: 工作表以${whatZh}结尾 (第 ${row} 行); 请在 Excel 中在其上方插入行, 或保存到 CSV 文件, 再把两者都交给 calc (未写入)`,
+    );
   }
   return { sheet, fields, next: last.row + 1 };
 }

@@ -1,4 +1,5 @@
 // Reading a zip file's entries (a workbook is one): the central directory, and an entry whole or as a stream.
+import { BilingualError } from '../engine/bilingualError.js';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
 
@@ -16,7 +17,7 @@ export interface ZipEntry {
 }
 
 /** A file that is not a zip file that can be read (damaged, cut short, or of a kind this reader does not take). */
-export class ZipError extends Error {}
+export class ZipError extends BilingualError {}
 
 const EOCD = 0x06054b50;
 const ZIP64_LOCATOR = 0x07064b50;

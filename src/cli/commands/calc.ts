@@ -3,6 +3,8 @@ import { existsSync, realpathSync, statSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { rejectKinds, unknownProgramHints } from '../../engine/rejectCounts.js';
 import { findTable } from '../../engine/intake.js';
+import { FIELD_BY_NAME } from '../../engine/fields.js';
+import type { Bilingual } from '../../engine/types.js';
 import type { Catalogue } from '../../engine/catalogue.js';
 import { newRunId } from '../../io/ledger.js';
 import { type LedgerJob, type LedgerOutcome, runWithLedger } from '../../io/ledgerRun.js';
@@ -18,7 +20,7 @@ import { progressBar } from '../progress.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
@@ -64,7 +66,7 @@ export function parseEncoding(text: string): EncodingChoice {
   if (t === 'auto') return 'auto';
   if (t === 'utf8') return 'utf8';
   if (t === 'gbk' || t === 'gb2312' || t === 'gb18030') return 'gb18030';
-  throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${text}")`);
+  throw new UsageError(`--encoding must be auto, utf8, gbk or gb18030 (got "${text}")`, `--encoding 须为 auto, utf8, gbk 或 gb18030 (给的是"${text}")`);
 }
 
 export async function prepare(
@@ -76,7 +78,7 @@ export async function prepare(
   let defaultJurisdiction: string | undefined;
   if (opts.jurisdiction) {
     const t = findTable(tables, opts.jurisdiction);
-    if (!t) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
+    if (!t) throw unknownJurisdiction(opts.jurisdiction, tables.keys());
     defaultJurisdiction = t.code;
   }
   const catalogue = opts.catalog.length ? await readCatalogue(opts.catalog, encoding, copies) : undefined;
@@ -91,7 +93,7 @@ export async function prepare(
  */
 async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice, books: Copied, jurisdiction: string | undefined, tables: ReadonlyMap<string, Table>, lang: Lang): Promise<string[]> {
   const kept: string[] = [];
-  const left: string[] = [];
+  const left: Bilingual[] = [];
   for (const r of rosters) {
     if (r === '-') {
       kept.push(r);
@@ -100,7 +102,7 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
     const from = sourceOf(r, encoding, books.copies);
     // An empty sheet of a workbook read whole (Sheet2, Sheet3 of a new workbook) is no roster either.
     if (books.sheetsOfBooks.has(r) && statSync(from.path).size === 0) {
-      left.push(`${r}: an empty sheet`);
+      left.push({ en: `${r}: an empty sheet`, zh: `${r}: 空工作表` });
       process.stderr.write(lang === 'zh' ? `${r}: 空工作表, 不读\n` : `${r}: an empty sheet: not read\n`);
       continue;
     }
@@ -111,17 +113,22 @@ async function refuseMissingColumns(rosters: string[], encoding: EncodingChoice,
       kept.push(r);
       continue;
     }
-    const unread = head.ignored.length ? ` (columns nobody reads: ${head.ignored.join(', ')})` : '';
+    const unread = head.ignored.join(', ');
     const j = `-j (${[...tables.keys()].join(', ')})`;
-    const fix = missing.length === 1 && missing[0] === 'jurisdiction' ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
+    const onlyJurisdiction = missing.length === 1 && missing[0] === 'jurisdiction';
+    const fix = onlyJurisdiction ? `add one or pass ${j}` : missing.includes('jurisdiction') ? `add them (or pass ${j} for the jurisdiction)` : `add ${missing.length > 1 ? 'them' : 'it'}`;
+    const fixZh = onlyJurisdiction ? `请加上此列或给出 ${j}` : missing.includes('jurisdiction') ? `请加上这些列 (地区也可用 ${j} 给出)` : `请加上${missing.length > 1 ? '这些列' : '此列'}`;
     // A plan of planned counts given to calc (it has 计划人次 and no date): estimate reads it.
-    const plan = head.fields.includes('planned') ? `; it has a planned column (计划人次): a plan? subsidy estimate -j <code> --plan ${r} reads it` : '';
-    const refusal = `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread}; ${fix}${plan}`;
-    if (!books.sheetsOfBooks.has(r)) throw new UsageError(refusal);
+    const plan = head.fields.includes('planned');
+    const refusal = {
+      en: `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, so every row would be rejected${unread && ` (columns nobody reads: ${unread})`}; ${fix}${plan ? `; it has a planned column (计划人次): a plan? subsidy estimate -j <code> --plan ${r} reads it` : ''}`,
+      zh: `${r}: 没有 ${missing.map((f) => `${FIELD_BY_NAME.get(f)!.zh} (${f})`).join(', ')} 列, 每一行都会被拒绝${unread && ` (无人读取的列: ${unread})`}; ${fixZh}${plan ? `; 它有 计划人次 (planned) 列: 是计划吗? 请用 subsidy estimate -j <code> --plan ${r} 读取` : ''}`,
+    };
+    if (!books.sheetsOfBooks.has(r)) throw new UsageError(refusal.en, refusal.zh);
     left.push(refusal);
     process.stderr.write(lang === 'zh' ? `${r}: 没有 ${missing.join(', ')} 列, 不是花名册, 不读\n` : `${r}: no ${missing.join(', ')} column${missing.length > 1 ? 's' : ''}, not a roster: not read\n`);
   }
-  if (!kept.length) throw new UsageError(left[0]!);
+  if (!kept.length) throw new UsageError(left[0]!.en, left[0]!.zh);
   return kept;
 }
 
@@ -153,20 +160,23 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const outputs = OUTPUT_NAMES.flatMap((name) => [join(opts.out, `${name}.csv`), ...(opts.xlsx ? [join(opts.out, `${name}.xlsx`)] : [])]);
   // The ledger too: a new one named out/breakdown.csv would be made, then replaced by the breakdown.
   // And the decisions: most often the last run's breakdown.csv, with a decision column added, in this -o.
-  refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : []), ...(opts.decisions ? [opts.decisions] : [])], outputs, 'choose another -o');
+  refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : []), ...(opts.decisions ? [opts.decisions] : [])], outputs, { en: 'choose another -o', zh: '请另选 -o' });
   for (const r of rosters) {
     const found = r === '-' ? undefined : statSync(r, { throwIfNoEntry: false });
-    if (r !== '-' && !found) throw new UsageError(`${r}: no such file`);
-    if (found && !found.isFile()) throw new UsageError(`${r}: not a file (give a roster CSV)`);
+    if (r !== '-' && !found) throw new UsageError(`${r}: no such file`, `${r}: 文件不存在`);
+    if (found && !found.isFile()) throw new UsageError(`${r}: not a file (give a roster CSV)`, `${r}: 不是文件 (请给出花名册 CSV)`);
   }
-  if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once');
+  if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once', '标准输入 (-) 只能读一次');
   // The same roster twice: each claim would meet itself (same_claim_twice), never what a clerk means.
   const given = new Map<string, string>();
   for (const r of rosters) {
     if (r === '-') continue;
     const real = realpathSync(r);
     const before = given.get(real);
-    if (before !== undefined) throw new UsageError(`${r} is given twice${before === r ? '' : ` (also as ${before})`}: each of its claims would be counted twice; give it once`);
+    if (before !== undefined) throw new UsageError(
+        `${r} is given twice${before === r ? '' : ` (also as ${before})`}: each of its claims would be counted twice; give it once`,
+        `${r} 给了两次${before === r ? '' : ` (又作 ${before})`}: 其中每笔申请都会算两次; 请只给一次`,
+      );
     given.set(real, r);
   }
   // The same bytes under two names (a roster copied, or resent unchanged): said, as the limits then hold every copy.
@@ -177,11 +187,11 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
         : `${b} has the same bytes as ${a}: each claim meets its copy, and the limits deny the copy or send it to review; give a roster once\n`,
     );
   }
-  if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger');
-  if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger');
+  if (opts.dryRun && !opts.ledger) throw new UsageError('--dry-run goes with --ledger', '--dry-run 须与 --ledger 同用');
+  if (opts.hashIds && !opts.ledger) throw new UsageError('--hash-ids goes with --ledger', '--hash-ids 须与 --ledger 同用');
   const err = process.stderr;
   const progress = opts.progress ?? err.isTTY === true;
-  if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
+  if (opts.sheet !== undefined && opts.allSheets) throw sheetAndAllSheets();
   // A roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet), made once here.
   const books = await copyWorkbooks(rosters, { sheet: opts.sheet, allSheets: opts.allSheets, lang: opts.lang, progress });
   const copies = new Map([...books.copies, ...(await copyWorkbooks(opts.catalog, { lang: opts.lang, progress })).copies]);

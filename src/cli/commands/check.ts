@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { Batch, type BatchResult } from '../../engine/batch.js';
 import { FIELD_BY_NAME, type FieldDef } from '../../engine/fields.js';
-import { findProgram, findTable, parseCell, unknownProgram } from '../../engine/intake.js';
+import { findProgram, findTable, parseCell } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import { neededInputs, screenablePrograms } from '../../engine/questions.js';
 import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
@@ -11,7 +11,7 @@ import { type Ledger, openLedger } from '../../io/ledger.js';
 import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError, programNotInTable, unknownJurisdiction } from '../errors.js';
 import { makeChalk } from '../format.js';
 import { askCheckbox, askInput, askSelect, type Choice } from '../prompts.js';
 import { renderLines, resultJson } from '../render.js';
@@ -28,9 +28,12 @@ export interface CheckOptions {
   ledger?: string;
 }
 
-export const NOT_INTERACTIVE =
+const NOT_INTERACTIVE = new UsageError(
   'subsidy check asks questions and needs a terminal. For a roster use `subsidy calc roster.csv`; ' +
-  'for one case without a terminal use `subsidy check --answers case.json` (a JSON object of field → value).';
+    'for one case without a terminal use `subsidy check --answers case.json` (a JSON object of field → value).',
+  'subsidy check 要逐项提问, 需要终端. 花名册请用 `subsidy calc 花名册.csv`; ' +
+    '没有终端时, 单个案例请用 `subsidy check --answers case.json` (字段 → 值 的 JSON 对象).',
+);
 
 const UNKNOWN = '\u0000unknown';
 
@@ -92,7 +95,7 @@ function merge(results: BatchResult[]): BatchResult {
 
 export async function check(opts: CheckOptions): Promise<number> {
   const tables = await loadRunTables(opts.table);
-  if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw new UsageError(NOT_INTERACTIVE);
+  if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw NOT_INTERACTIVE;
   // Before any question too: a save that cannot be made (a workbook, no such folder) is said before the interview.
   const saveColumns = opts.save ? checkSaveTarget(opts.save) : undefined;
   // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
@@ -111,14 +114,14 @@ export async function check(opts: CheckOptions): Promise<number> {
 
 function tableOrFail(tables: Map<string, Table>, code: string): Table {
   const t = findTable(tables, code);
-  if (!t) throw new UsageError(`unknown jurisdiction "${code}"; known: ${[...tables.keys()].join(', ')}`);
+  if (!t) throw unknownJurisdiction(code, tables.keys());
   return t;
 }
 
 /** A programme by its id or Chinese name (findProgram), as a roster's programme cell may give it. */
 function programOrFail(table: Table, name: string): Program {
   const p = findProgram(table, name);
-  if (!p) throw new UsageError(`programme "${name}": ${unknownProgram(table, name).en}`);
+  if (!p) throw programNotInTable(table, name);
   return p;
 }
 
@@ -221,18 +224,18 @@ async function fromAnswers(tables: Map<string, Table>, opts: CheckOptions, ledge
   try {
     parsed = JSON.parse(readFileSync(file === '-' ? 0 : file, 'utf8'));
   } catch (e) {
-    throw new UsageError(`${file}: not a JSON object of field → value (${(e as Error).message})`);
+    throw new UsageError(`${file}: not a JSON object of field → value (${(e as Error).message})`, `${file}: 不是 字段 → 值 的 JSON 对象 (${(e as Error).message})`);
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${file}: expected a JSON object of field → value`);
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new UsageError(`${file}: expected a JSON object of field → value`, `${file}: 应为 字段 → 值 的 JSON 对象`);
   const cells = new Map<string, string>();
   const unknown: string[] = [];
   for (const [k, v] of Object.entries(parsed as Record<string, unknown>)) {
     if (!FIELD_BY_NAME.has(k)) unknown.push(k);
     else if (v !== null && v !== '') cells.set(k, Array.isArray(v) ? v.join(';') : typeof v === 'boolean' ? (v ? 'yes' : 'no') : String(v));
   }
-  if (unknown.length) throw new UsageError(`${file}: unknown fields ${unknown.join(', ')} (see the roster columns in README)`);
+  if (unknown.length) throw new UsageError(`${file}: unknown fields ${unknown.join(', ')} (see the roster columns in README)`, `${file}: 未知字段 ${unknown.join(', ')} (见 README 的花名册列)`);
   const code = opts.jurisdiction ?? cells.get('jurisdiction');
-  if (!code) throw new UsageError(`${file}: say which jurisdiction (-j or "jurisdiction")`);
+  if (!code) throw new UsageError(`${file}: say which jurisdiction (-j or "jurisdiction")`, `${file}: 请说明地区 (-j 或 "jurisdiction")`);
   const table = tableOrFail(tables, code);
   cells.delete('jurisdiction');
   const programId = opts.program ?? cells.get('program');

@@ -20,7 +20,7 @@ import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
 import type { Table } from '../../tables/schema.js';
-import { UsageError } from '../errors.js';
+import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
 import { makeChalk, padEndWide, padStartWide, yuanGrouped } from '../format.js';
 import { progressBar } from '../progress.js';
 import type { Progress } from '../../io/pipeline.js';
@@ -61,7 +61,7 @@ function share(name: string, text: string): number {
   // 0.8, or 80% as an analyst also writes it.
   const percent = /^\s*(\d+(?:\.\d+)?)\s*%\s*$/.exec(text);
   const v = percent ? Number(percent[1]) / 100 : Number(text);
-  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`${name} must be a number from 0 to 1, or a percentage up to 100% (got "${text}")`);
+  if (!Number.isFinite(v) || v < 0 || v > 1) throw new UsageError(`${name} must be a number from 0 to 1, or a percentage up to 100% (got "${text}")`, `${name} 须为 0 到 1 的数, 或不超过 100% 的百分比 (给的是"${text}")`);
   return v;
 }
 
@@ -267,9 +267,9 @@ function scenarioChanges(opts: EstimateOptions): { name: string; changes: Scenar
     try {
       doc = parseYaml(readFileSync(opts.scenario, 'utf8')) as typeof doc;
     } catch (e) {
-      throw new UsageError(`${opts.scenario}: ${(e as Error).message}`);
+      throw new UsageError(`${opts.scenario}: ${(e as Error).message}`, `${opts.scenario}: 不是可读的 YAML: ${(e as Error).message}`);
     }
-    if (!doc?.set || typeof doc.set !== 'object') throw new UsageError(`${opts.scenario}: expected "set:" with <programme>.<parameter>: <number> entries`);
+    if (!doc?.set || typeof doc.set !== 'object') throw new UsageError(`${opts.scenario}: expected "set:" with <programme>.<parameter>: <number> entries`, `${opts.scenario}: 应有 "set:", 其下为 <补贴项目>.<参数>: <数值> 各项`);
     name = doc.name ?? name;
     for (const [k, v] of Object.entries(doc.set)) changes.push(parseSet(`${k}=${v}`));
   }
@@ -278,12 +278,12 @@ function scenarioChanges(opts: EstimateOptions): { name: string; changes: Scenar
 }
 
 export async function estimateCommand(opts: EstimateOptions): Promise<number> {
-  if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>');
+  if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>', '--plan <csv> 与 --roster <csv> 须给且只给其一');
   const tables = await loadRunTables(opts.table);
   const table = findTable(tables, opts.jurisdiction);
-  if (!table) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${[...tables.keys()].join(', ')}`);
+  if (!table) throw unknownJurisdiction(opts.jurisdiction, tables.keys());
   const on = opts.on ? parseDate(opts.on) : (table.document.valid_from ?? new Date().toISOString().slice(0, 10));
-  if (!on) throw new UsageError(`--on "${opts.on}" is not a date`);
+  if (!on) throw new UsageError(`--on "${opts.on}" is not a date`, `--on "${opts.on}" 不是日期`);
   const assumptions: Assumptions = { lowShare: share('--low-share', opts.lowShare), takeUp: share('--take-up', opts.takeUp), passRate: share('--pass-rate', opts.passRate), on };
   let scenario: { name: string; changes: ScenarioChange[] } | undefined;
   let scenarioTable: Table | undefined;
@@ -291,17 +291,17 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     scenario = scenarioChanges(opts);
     scenarioTable = scenario && applyScenario(table, scenario.changes);
   } catch (e) {
-    if (e instanceof ScenarioError) throw new UsageError(e.message);
+    if (e instanceof ScenarioError) throw new UsageError(e.message, e.zh);
     throw e;
   }
   const source = (opts.plan ?? opts.roster)!;
   // Before the cases are read: an input the results would replace, or a report that cannot be written, should not cost a whole estimate first.
   const inputs = [source, ...opts.catalog, ...opts.table, ...(opts.scenario ? [opts.scenario] : [])];
-  refuseOverwritingInputs(inputs, [join(opts.out, 'estimate.csv'), ...(opts.report ? [opts.report] : [])], 'choose another -o or --report');
-  if (opts.report && resolve(opts.report) === resolve(opts.out, 'estimate.csv')) throw new UsageError(`--report ${opts.report} is where estimate.csv is written: name the report another file (report.html)`);
+  refuseOverwritingInputs(inputs, [join(opts.out, 'estimate.csv'), ...(opts.report ? [opts.report] : [])], { en: 'choose another -o or --report', zh: '请另选 -o 或 --report' });
+  if (opts.report && resolve(opts.report) === resolve(opts.out, 'estimate.csv')) throw new UsageError(`--report ${opts.report} is where estimate.csv is written: name the report another file (report.html)`, `--report ${opts.report} 正是 estimate.csv 的写入位置: 请给报告另取文件名 (report.html)`);
   if (opts.report) checkWritable(opts.report);
   const showProgress = opts.progress ?? process.stderr.isTTY === true;
-  if (opts.sheet !== undefined && opts.allSheets) throw new UsageError('--sheet reads one sheet and --all-sheets every one: give either');
+  if (opts.sheet !== undefined && opts.allSheets) throw sheetAndAllSheets();
   // A plan, roster or catalogue given as a workbook is read from a CSV copy of its sheet (or of each sheet).
   const lang = opts.lang ?? 'en';
   const books = await copyWorkbooks([source], { sheet: opts.sheet, allSheets: opts.allSheets, lang, progress: showProgress, kind: opts.plan ? 'plan' : 'roster' });

@@ -37,7 +37,7 @@ export async function ledgerShow(personId: string, opts: { ledger: string }): Pr
 
 export async function ledgerExport(opts: { ledger: string; out: string; outEncoding?: OutputEncoding }): Promise<number> {
   // -o naming the ledger file itself would replace every claim with their CSV.
-  refuseOverwritingInputs([opts.ledger], [opts.out], 'give -o another file');
+  refuseOverwritingInputs([opts.ledger], [opts.out], { en: 'give -o another file', zh: '请给 -o 另一个文件' });
   return withLedger(opts.ledger, async (l) => {
     const header = ['run_id', 'voided', 'file', 'row', 'person_key', 'jurisdiction', 'program', 'occupation', 'level', 'date', 'year', 'amount', 'payee', 'recorded_at'];
     const csv = (rows: (string | number)[][]): string => stringify(rows.map((r) => r.map((v) => (typeof v === 'string' ? safeCell(v) : v))), { record_delimiter: '\r\n' });

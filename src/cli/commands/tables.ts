@@ -5,7 +5,7 @@ import type { Table } from '../../tables/schema.js';
 import { describeAmount, describeCondition, describeLimit } from '../../tables/describe.js';
 import { checkTableFile, formatProblem, loadTables } from '../../tables/load.js';
 import { listTableFiles } from '../../tables/files.js';
-import { UsageError } from '../errors.js';
+import { UsageError, unknownJurisdiction } from '../errors.js';
 import { makeChalk } from '../format.js';
 
 const period = (d: { valid_from: string | null; valid_to: string | null }): string => `${d.valid_from ?? '…'} – ${d.valid_to ?? '…'}`;
@@ -14,7 +14,7 @@ const period = (d: { valid_from: string | null; valid_to: string | null }): stri
 function dateOption(on: string | undefined): string | undefined {
   if (on === undefined) return undefined;
   const d = parseDate(on);
-  if (!d) throw new UsageError(`--on "${on}" is not a date (use 2021-03-01, 2021/3/1 or 2021年3月1日)`);
+  if (!d) throw new UsageError(`--on "${on}" is not a date (use 2021-03-01, 2021/3/1 or 2021年3月1日)`, `--on "${on}" 不是日期 (请写 2021-03-01, 2021/3/1 或 2021年3月1日)`);
   return d;
 }
 
@@ -41,7 +41,7 @@ export function tablesShow(code: string, extra: string[], opts: { on?: string } 
   const c = makeChalk();
   const tables = loadTables(extra);
   const t = findTable(tables, code);
-  if (!t) throw new UsageError(`unknown jurisdiction "${code}"; known: ${[...tables.keys()].join(', ')}`);
+  if (!t) throw unknownJurisdiction(code, tables.keys());
   const on = dateOption(opts.on);
   const d = t.document;
   const o: string[] = [];

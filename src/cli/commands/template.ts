@@ -2,13 +2,13 @@
 import { existsSync } from 'node:fs';
 import { rosterColumns } from '../../engine/columns.js';
 import { FIELD_BY_NAME } from '../../engine/fields.js';
-import { findProgram, findTable, unknownProgram } from '../../engine/intake.js';
+import { findProgram, findTable } from '../../engine/intake.js';
 import { writeFileAtomic } from '../../io/atomic.js';
 import { BOM, csvRow, type Lang } from '../../io/csvOut.js';
 import { type TemplateColumn, templateWorkbook } from '../../io/templateBook.js';
 import type { Table } from '../../tables/schema.js';
 import { loadRunTables } from '../../tables/shipped.js';
-import { UsageError } from '../errors.js';
+import { UsageError, programNotInTable, unknownJurisdiction } from '../errors.js';
 
 export interface TemplateOptions {
   jurisdiction?: string;
@@ -20,26 +20,29 @@ export interface TemplateOptions {
 
 export async function template(opts: TemplateOptions): Promise<number> {
   const tables = await loadRunTables(opts.table);
-  const known = [...tables.keys()].join(', ');
   const table = opts.jurisdiction === undefined ? undefined : findTable(tables, opts.jurisdiction);
-  if (opts.jurisdiction !== undefined && !table) throw new UsageError(`unknown jurisdiction "${opts.jurisdiction}"; known: ${known}`);
+  if (opts.jurisdiction !== undefined && !table) throw unknownJurisdiction(opts.jurisdiction, tables.keys());
   let program: string | undefined;
   if (opts.program !== undefined) {
-    if (!table) throw new UsageError('--program goes with -j (the programme is one of that table)');
+    if (!table) throw new UsageError('--program goes with -j (the programme is one of that table)', '--program 须与 -j 同用 (补贴项目是该地区表中的一项)');
     program = findProgram(table, opts.program)?.id;
-    if (!program) throw new UsageError(`programme "${opts.program}": ${unknownProgram(table, opts.program).en}`);
+    if (!program) throw programNotInTable(table, opts.program);
   }
   const columns = rosterColumns(table ? [table] : [...tables.values()], program);
   // Chinese headers are the ones the reader takes (FieldDef.zh), so a template filled in reads back as it is.
   const header = csvRow(columns.map((f) => (opts.lang === 'zh' ? FIELD_BY_NAME.get(f)!.zh : f)));
   if (opts.out) {
     // A file already there is most likely a roster being filled in: an empty template must not replace it.
-    if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists; a template is written only to a new file (choose another name)`);
+    if (existsSync(opts.out)) throw new UsageError(`${opts.out} already exists; a template is written only to a new file (choose another name)`, `${opts.out} 已存在; 模板只写入新文件 (请换一个文件名)`);
     // An old-format name would get CSV text Excel opens only after a warning: the formats written are .xlsx and CSV.
-    if (/\.(xls|xlsm|xlsb|et|ods)$/i.test(opts.out)) throw new UsageError(`${opts.out}: a template is written as .xlsx (a workbook) or as CSV; name the file .xlsx or .csv`);
+    if (/\.(xls|xlsm|xlsb|et|ods)$/i.test(opts.out)) throw new UsageError(`${opts.out}: a template is written as .xlsx (a workbook) or as CSV; name the file .xlsx or .csv`, `${opts.out}: 模板写为 .xlsx (工作簿) 或 CSV; 请把文件名取为 .xlsx 或 .csv`);
     if (/\.xlsx$/i.test(opts.out)) writeFileAtomic(opts.out, templateWorkbook(columns.map((f) => templateColumn(f, opts.lang, table ? [table] : [...tables.values()])), workbookText(opts.lang)));
     else writeFileAtomic(opts.out, BOM + header);
-    process.stderr.write(`wrote ${opts.out}: ${columns.length} columns${table ? ` for ${table.code}` : ''}${program ? ` (${program})` : ''}; values: subsidy tables show ${table?.code ?? '<code>'}\n`);
+    process.stderr.write(
+      opts.lang === 'zh'
+        ? `已写入 ${opts.out}: ${columns.length} 列${table ? `, ${table.code}` : ''}${program ? ` (${program})` : ''}; 可填的值: subsidy tables show ${table?.code ?? '<code>'}\n`
+        : `wrote ${opts.out}: ${columns.length} columns${table ? ` for ${table.code}` : ''}${program ? ` (${program})` : ''}; values: subsidy tables show ${table?.code ?? '<code>'}\n`,
+    );
   } else {
     // A BOM only into a file (a redirect): Excel needs it to read the Chinese headers; a terminal shows it as noise.
     process.stdout.write((process.stdout.isTTY ? '' : BOM) + header);
