@@ -135,7 +135,7 @@ export async function sheetToCsv(path: string, label: string, dest: string, o: S
   try {
     return await writeSheet(path, label, dest, entries, o);
   } catch (e) {
-    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`);
+    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`, `${label}: 无法读取的工作簿: ${e.zh}`);
     throw e;
   }
 }
@@ -158,7 +158,7 @@ export function worksheetsOf(path: string, label: string): { name: string; hidde
   try {
     return openBook(path, label, entries).sheets.map(({ name, hidden }) => ({ name, hidden }));
   } catch (e) {
-    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`);
+    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`, `${label}: 无法读取的工作簿: ${e.zh}`);
     throw e;
   }
 }
@@ -168,7 +168,7 @@ function entriesOf(path: string, label: string): Map<string, ZipEntry> {
   try {
     return zipEntries(path);
   } catch (e) {
-    if (e instanceof ZipError) throw new RosterError(`${label}: a zip file that cannot be read: ${e.message}`);
+    if (e instanceof ZipError) throw new RosterError(`${label}: a zip file that cannot be read: ${e.message}`, `${label}: 无法读取的 zip 文件: ${e.zh}`);
     throw e;
   }
 }
@@ -178,9 +178,9 @@ function openBook(path: string, label: string, entries: Map<string, ZipEntry>): 
   const book = byType(rootRels, 'officeDocument')?.target ?? 'xl/workbook.xml';
   const bookEntry = entries.get(book);
   if (!bookEntry) {
-    if (entries.has('xl/workbook.bin')) throw new RosterError(`${label}: a binary workbook (.xlsb), which is not read: save it as .xlsx (Excel 工作簿) or as CSV`);
-    if (entries.has('content.xml') && entries.has('mimetype')) throw new RosterError(`${label}: an OpenDocument spreadsheet (.ods), which is not read: save it as .xlsx or as CSV`);
-    throw new RosterError(`${label}: a zip file but not an Excel workbook (no ${book} in it)`);
+    if (entries.has('xl/workbook.bin')) throw new RosterError(`${label}: a binary workbook (.xlsb), which is not read: save it as .xlsx (Excel 工作簿) or as CSV`, `${label}: 二进制工作簿 (.xlsb), 不读取: 请另存为 .xlsx (Excel 工作簿) 或 CSV`);
+    if (entries.has('content.xml') && entries.has('mimetype')) throw new RosterError(`${label}: an OpenDocument spreadsheet (.ods), which is not read: save it as .xlsx or as CSV`, `${label}: OpenDocument 电子表格 (.ods), 不读取: 请另存为 .xlsx 或 CSV`);
+    throw new RosterError(`${label}: a zip file but not an Excel workbook (no ${book} in it)`, `${label}: 是 zip 文件, 但不是 Excel 工作簿 (其中没有 ${book})`);
   }
   const bookXml = readEntry(path, bookEntry).toString('utf8');
   const bp = prefixOf(bookXml, 'workbook') ?? '';
@@ -195,7 +195,7 @@ function openBook(path: string, label: string, entries: Map<string, ZipEntry>): 
     if (!rel || !rel.type.endsWith('/worksheet')) continue; // a chart sheet or a dialog sheet holds no rows
     sheets.push({ name: attr(s.attrs, 'name') ?? '', part: rel.target, hidden: (attr(s.attrs, 'state') ?? 'visible') !== 'visible' });
   }
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`);
+  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
   return { entries, rels, date1904, sheets };
 }
 
@@ -206,7 +206,10 @@ function chooseSheet(sheets: { name: string; hidden: boolean }[], want: string |
   let i = sheets.findIndex((s) => s.name === w);
   if (i < 0) i = sheets.findIndex((s) => s.name.trim().toLowerCase() === w.toLowerCase());
   if (i < 0 && /^[1-9]\d*$/.test(w) && Number(w) <= sheets.length) i = Number(w) - 1;
-  if (i < 0) throw new RosterError(`${label}: no sheet "${w}" (its sheets: ${sheets.map((s, k) => `${k + 1} ${s.name}`).join(', ')})`);
+  if (i < 0) {
+    const list = sheets.map((s, k) => `${k + 1} ${s.name}`).join(', ');
+    throw new RosterError(`${label}: no sheet "${w}" (its sheets: ${list})`, `${label}: 没有工作表"${w}" (其工作表: ${list})`);
+  }
   return i;
 }
 
@@ -214,7 +217,7 @@ async function writeSheet(path: string, label: string, dest: string, entries: Ma
   const { rels, date1904, sheets } = openBook(path, label, entries);
   const chosen = sheets[chooseSheet(sheets, o.sheet, label)]!;
   const sheetEntry = entries.get(chosen.part);
-  if (!sheetEntry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`);
+  if (!sheetEntry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`, `${label}: 文件中缺少工作表"${chosen.name}" (${chosen.part})`);
   const shared = await sharedStrings(path, entries, byType(rels, 'sharedStrings')?.target);
   const dates = dateStyles(path, entries, byType(rels, 'styles')?.target);
   return writeCopy(dest, label, async (out) => {
@@ -266,7 +269,12 @@ const cellList = (refs: string[]): CellList => ({ count: refs.length, first: ref
 /** A web page read for its tables, each a sheet; a page without one refused. */
 function pageOf(path: string, label: string): Page {
   const page = readPage(path);
-  if (!page.tables.length) throw new RosterError(`${label}: a web page (HTML) with no table in it, so no rows to read: open it in Excel or WPS, save it as .xlsx or as CSV, and give that file`);
+  if (!page.tables.length) {
+    throw new RosterError(
+      `${label}: a web page (HTML) with no table in it, so no rows to read: open it in Excel or WPS, save it as .xlsx or as CSV, and give that file`,
+      `${label}: 网页 (HTML) 中没有表格, 没有可读的行: 请在 Excel 或 WPS 中打开, 另存为 .xlsx 或 CSV, 再给出那个文件`,
+    );
+  }
   return page;
 }
 
@@ -329,7 +337,7 @@ export function readSheetWhole(path: string, label: string): WholeSheet {
     const { rels, date1904, sheets } = openBook(path, label, entries);
     const chosen = sheets[chooseSheet(sheets, undefined, label)]!;
     const entry = entries.get(chosen.part);
-    if (!entry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`);
+    if (!entry) throw new RosterError(`${label}: its sheet "${chosen.name}" is missing from the file (${chosen.part})`, `${label}: 文件中缺少工作表"${chosen.name}" (${chosen.part})`);
     const xml = readEntry(path, entry).toString('utf8');
     const prefix = prefixOf(xml, 'worksheet') ?? '';
     const sharedPart = byType(rels, 'sharedStrings')?.target;
@@ -347,7 +355,7 @@ export function readSheetWhole(path: string, label: string): WholeSheet {
     }
     return { entries, part: chosen.part, xml, prefix, rows };
   } catch (e) {
-    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`);
+    if (e instanceof ZipError) throw new RosterError(`${label}: a workbook that cannot be read: ${e.message}`, `${label}: 无法读取的工作簿: ${e.zh}`);
     throw e;
   }
 }
@@ -449,7 +457,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     }
     const given = attr(row.attrs, 'r');
     const r = given ? Number(given) : rows.next;
-    if (!Number.isInteger(r) || r < rows.next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`);
+    if (!Number.isInteger(r) || r < rows.next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`, `${c.label}: 行的次序在第 ${given} 行处错乱 (文件已损坏)`);
     const cells = rowCells(row.content, r, p, c, (where) => noteCell(unsavedFormulas, where), (where) => noteCell(errors, where)).map(csvCell);
     rows.add(r, cells, /^(1|true)$/.test(attr(row.attrs, 'hidden') ?? ''));
   }
@@ -466,7 +474,7 @@ function rowCells(content: string, r: number, p: string, c: CopyContext, unsaved
   for (const cell of elements(content, `${p}c`)) {
     const ref = attr(cell.attrs, 'r') ?? '';
     const at = ref ? columnOf(ref) : col + 1;
-    if (at <= col) throw new RosterError(`${c.label}: its cells are out of order at ${ref || `row ${r}`} (the file is damaged)`);
+    if (at <= col) throw new RosterError(`${c.label}: its cells are out of order at ${ref || `row ${r}`} (the file is damaged)`, `${c.label}: 单元格的次序在 ${ref || `第 ${r} 行`} 处错乱 (文件已损坏)`);
     col = at;
     const where = ref || `row ${r}`;
     const text = cellText(cell.attrs, cell.content, p, c, where, () => unsaved?.(where), () => error?.(where));
@@ -496,7 +504,12 @@ function cellText(attrs: string, content: string, p: string, c: CopyContext, ref
   switch (type) {
     case 's': {
       const s = c.shared[Number(value)];
-      if (s === undefined) throw new RosterError(`${c.label}: cell ${ref} refers to shared string ${value}, which the workbook does not have (the file is damaged)`);
+      if (s === undefined) {
+        throw new RosterError(
+          `${c.label}: cell ${ref} refers to shared string ${value}, which the workbook does not have (the file is damaged)`,
+          `${c.label}: 单元格 ${ref} 引用的共享字符串 ${value} 在工作簿中不存在 (文件已损坏)`,
+        );
+      }
       return s;
     }
     case 'str':

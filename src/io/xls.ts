@@ -66,7 +66,7 @@ function* records(data: Buffer, from: number, label: string): Generator<Rec> {
     const type = data.readUInt16LE(at);
     const length = data.readUInt16LE(at + 2);
     const start = at + 4;
-    if (start + length > data.length) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record at byte ${at} runs past the end of the workbook stream (the file is damaged)`);
+    if (start + length > data.length) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record at byte ${at} runs past the end of the workbook stream (the file is damaged)`, `${label}: 无法读取的 Excel 97–2003 工作簿 (.xls): 第 ${at} 字节处的记录超出了工作簿数据流的末尾 (文件已损坏)`);
     yield { type, start, end: start + length };
     at = start + length;
   }
@@ -151,6 +151,10 @@ class Pieces {
   }
 }
 
+/** An .xls file broken inside: the Chinese framing, the detail as it is (it is for whoever repairs the file). */
+const damagedXls = (label: string, what: string): RosterError =>
+  new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${what} (the file is damaged)`, `${label}: 无法读取的 Excel 97–2003 工作簿 (.xls): ${what} (文件已损坏)`);
+
 /** The text of a string at `at` (before `end`): its length in `lengthBytes` bytes, a flags byte, then its characters (XLUnicodeString, ShortXLUnicodeString). */
 function unicodeString(data: Buffer, at: number, end: number, lengthBytes: 1 | 2): string {
   const count = lengthBytes === 1 ? data[at]! : data.readUInt16LE(at);
@@ -178,16 +182,22 @@ function workbookStream(path: string, label: string): Buffer {
   try {
     streams = cfbStreams(path);
   } catch (e) {
-    if (e instanceof CfbError) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${e.message}`);
+    if (e instanceof CfbError) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${e.message}`, `${label}: 无法读取的 Excel 97–2003 工作簿 (.xls): ${e.zh}`);
     throw e;
   }
   if (streams.has('ENCRYPTEDPACKAGE') || streams.has('ENCRYPTIONINFO')) {
-    throw new RosterError(`${label}: a password-protected workbook, which is not read: open it, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, empty it) and save it again, or save the sheet as CSV`);
+    throw new RosterError(
+      `${label}: a password-protected workbook, which is not read: open it, remove the password (文件 → 信息 → 保护工作簿 → 用密码进行加密, empty it) and save it again, or save the sheet as CSV`,
+      `${label}: 设了密码的工作簿, 不读取: 请打开它, 去掉密码 (文件 → 信息 → 保护工作簿 → 用密码进行加密, 清空) 后重新保存, 或把工作表另存为 CSV`,
+    );
   }
   const book = streams.get('WORKBOOK') ?? streams.get('BOOK');
   if (!book) {
     const names = [...streams.values()].map((s) => s.name).join(', ');
-    throw new RosterError(`${label}: a compound (OLE2) file but not an Excel workbook (its streams: ${names || 'none'}): save the sheet as .xlsx or as CSV`);
+    throw new RosterError(
+      `${label}: a compound (OLE2) file but not an Excel workbook (its streams: ${names || 'none'}): save the sheet as .xlsx or as CSV`,
+      `${label}: 是复合文档 (OLE2), 但不是 Excel 工作簿 (其数据流: ${names || '无'}): 请把工作表另存为 .xlsx 或 CSV`,
+    );
   }
   return book.data;
 }
@@ -200,7 +210,7 @@ function guarded<T>(label: string, read: () => T): T {
   try {
     return read();
   } catch (e) {
-    if (e instanceof RangeError) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record ends before its contents do (the file is damaged)`);
+    if (e instanceof RangeError) throw new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: a record ends before its contents do (the file is damaged)`, `${label}: 无法读取的 Excel 97–2003 工作簿 (.xls): 有记录在其内容结束前就结束了 (文件已损坏)`);
     throw e;
   }
 }
@@ -211,7 +221,7 @@ export function openXls(path: string, label: string): XlsBook {
 }
 
 function readGlobals(data: Buffer, label: string): XlsBook {
-  const damaged = (what: string): RosterError => new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${what} (the file is damaged)`);
+  const damaged = (what: string): RosterError => damagedXls(label, what);
   let date1904 = false;
   const sheets: XlsBook['sheets'] = [];
   let shared: string[] = [];
@@ -224,7 +234,7 @@ function readGlobals(data: Buffer, label: string): XlsBook {
       const version = r.end - r.start >= 4 ? data.readUInt16LE(r.start) : 0;
       // BIFF5 (Excel 5.0/95) has this BOF with version 0x0500; BIFF2–4 (Excel 2.x–4.0) have BOFs of their own.
       const older = (r.type === R.BOF && version === 0x0500) || r.type === 0x0009 || r.type === 0x0209 || r.type === 0x0409;
-      if (older) throw new RosterError(`${label}: an Excel 5.0/95 or older workbook, which is not read: open it and save it as .xlsx (Excel 工作簿) or as CSV`);
+      if (older) throw new RosterError(`${label}: an Excel 5.0/95 or older workbook, which is not read: open it and save it as .xlsx (Excel 工作簿) or as CSV`, `${label}: Excel 5.0/95 或更早的工作簿, 不读取: 请打开并另存为 .xlsx (Excel 工作簿) 或 CSV`);
       if (r.type !== R.BOF || version !== BIFF8) throw damaged("it does not begin with an Excel 97–2003 workbook's first record");
       if (data.readUInt16LE(r.start + 2) !== GLOBALS) throw damaged('it does not begin with the workbook part');
       continue;
@@ -235,7 +245,7 @@ function readGlobals(data: Buffer, label: string): XlsBook {
     };
     switch (r.type) {
       case R.FILEPASS:
-        throw new RosterError(`${label}: a password-protected workbook, which is not read: open it, remove the password and save it again as .xlsx, or save the sheet as CSV`);
+        throw new RosterError(`${label}: a password-protected workbook, which is not read: open it, remove the password and save it again as .xlsx, or save the sheet as CSV`, `${label}: 设了密码的工作簿, 不读取: 请打开它, 去掉密码后另存为 .xlsx, 或把工作表另存为 CSV`);
       case R.DATEMODE:
         body(2);
         date1904 = data.readUInt16LE(r.start) === 1;
@@ -272,7 +282,7 @@ function readGlobals(data: Buffer, label: string): XlsBook {
       }
     }
   }
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`);
+  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
   const dates = xfFormats.map((f) => (formats.has(f) ? isDateFormat(formats.get(f)!) : BUILT_IN_DATES.has(f)));
   return { data, date1904, sheets, shared, dates };
 }
@@ -298,7 +308,7 @@ export function readXlsSheet(book: XlsBook, index: number, label: string): XlsSh
 function readSheet(book: XlsBook, index: number, label: string): XlsSheet {
   const { data } = book;
   const sheet = book.sheets[index]!;
-  const damaged = (what: string): RosterError => new RosterError(`${label}: an Excel 97–2003 workbook (.xls) that cannot be read: ${what} (the file is damaged)`);
+  const damaged = (what: string): RosterError => damagedXls(label, what);
   const byRow = new Map<number, string[]>();
   const hiddenRows = new Set<number>();
   const merges: string[] = [];

@@ -32,7 +32,7 @@ function readAt(fd: number, at: number, length: number): Buffer {
   let got = 0;
   while (got < length) {
     const n = readSync(fd, buf, got, length - got, at + got);
-    if (n === 0) throw new ZipError('the file ends early (cut short while copying?)');
+    if (n === 0) throw new ZipError('the file ends early (cut short while copying?)', '文件提前结束 (复制时被截断?)');
     got += n;
   }
   return buf;
@@ -55,24 +55,24 @@ export function zipEntries(path: string): Map<string, ZipEntry> {
         break;
       }
     }
-    if (end < 0) throw new ZipError('no zip directory at its end (the file is damaged or cut short)');
+    if (end < 0) throw new ZipError('no zip directory at its end (the file is damaged or cut short)', '文件末尾没有 zip 目录 (文件已损坏或被截断)');
     let count = tail.readUInt16LE(end + 10);
     let dirSize = tail.readUInt32LE(end + 12);
     let dirAt = tail.readUInt32LE(end + 16);
     // ZIP64: the real figures are in a record the locator just before the end record points to.
     if ((dirAt === 0xffffffff || count === 0xffff) && end >= 20 && tail.readUInt32LE(end - 20) === ZIP64_LOCATOR) {
       const z = readAt(fd, u64(tail, end - 20 + 8), 56);
-      if (z.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipError('its ZIP64 directory record is damaged');
+      if (z.readUInt32LE(0) !== ZIP64_EOCD) throw new ZipError('its ZIP64 directory record is damaged', '其 ZIP64 目录记录已损坏');
       count = u64(z, 32);
       dirSize = u64(z, 40);
       dirAt = u64(z, 48);
     }
-    if (dirAt + dirSize > size) throw new ZipError('its directory points past the end of the file (cut short?)');
+    if (dirAt + dirSize > size) throw new ZipError('its directory points past the end of the file (cut short?)', '其目录指向文件末尾之外 (被截断?)');
     const dir = readAt(fd, dirAt, dirSize);
     const entries = new Map<string, ZipEntry>();
     let at = 0;
     for (let i = 0; i < count; i++) {
-      if (at + 46 > dir.length || dir.readUInt32LE(at) !== CENTRAL) throw new ZipError('its directory is damaged');
+      if (at + 46 > dir.length || dir.readUInt32LE(at) !== CENTRAL) throw new ZipError('its directory is damaged', '其目录已损坏');
       const flags = dir.readUInt16LE(at + 8);
       const nameLength = dir.readUInt16LE(at + 28);
       const extraLength = dir.readUInt16LE(at + 30);
@@ -105,13 +105,13 @@ export function zipEntries(path: string): Map<string, ZipEntry> {
 /** Where an entry's data starts: after its local header, whose name and extra field may differ in length from the directory's. */
 function dataStart(fd: number, entry: ZipEntry): number {
   const local = readAt(fd, entry.headerAt, 30);
-  if (local.readUInt32LE(0) !== LOCAL) throw new ZipError(`its entry ${entry.name} is damaged`);
+  if (local.readUInt32LE(0) !== LOCAL) throw new ZipError(`its entry ${entry.name} is damaged`, `其中的 ${entry.name} 已损坏`);
   return entry.headerAt + 30 + local.readUInt16LE(26) + local.readUInt16LE(28);
 }
 
 function readable(entry: ZipEntry): void {
-  if (entry.encrypted) throw new ZipError(`its entry ${entry.name} is encrypted`);
-  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`its entry ${entry.name} is compressed in a way this reader does not take (method ${entry.method})`);
+  if (entry.encrypted) throw new ZipError(`its entry ${entry.name} is encrypted`, `其中的 ${entry.name} 已加密`);
+  if (entry.method !== 0 && entry.method !== 8) throw new ZipError(`its entry ${entry.name} is compressed in a way this reader does not take (method ${entry.method})`, `其中的 ${entry.name} 所用的压缩方式本程序不能读 (method ${entry.method})`);
 }
 
 /** An entry's data as it is stored (compressed or not), to copy into another zip file unchanged. */
@@ -133,7 +133,7 @@ export function readEntry(path: string, entry: ZipEntry): Buffer {
     return entry.method === 0 ? data : inflateRawSync(data);
   } catch (e) {
     if (e instanceof ZipError) throw e;
-    throw new ZipError(`its entry ${entry.name} cannot be read (${(e as Error).message})`);
+    throw new ZipError(`its entry ${entry.name} cannot be read (${(e as Error).message})`, `其中的 ${entry.name} 无法读取 (${(e as Error).message})`);
   } finally {
     closeSync(fd);
   }
@@ -156,7 +156,7 @@ export async function* streamEntry(path: string, entry: ZipEntry): AsyncGenerato
   try {
     for await (const chunk of source) yield chunk as Buffer;
   } catch (e) {
-    throw new ZipError(`its entry ${entry.name} cannot be read (${(e as Error).message})`);
+    throw new ZipError(`its entry ${entry.name} cannot be read (${(e as Error).message})`, `其中的 ${entry.name} 无法读取 (${(e as Error).message})`);
   } finally {
     raw.destroy();
     source.destroy();
