@@ -1,0 +1,91 @@
+// Errors in the language the command was given (--lang, or SUBSIDY_LANG): what stops a run is said in Chinese to a clerk working in Chinese.
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { residentId } from '../helpers.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const tmp = (): string => mkdtempSync(join(tmpdir(), 'subsidy-zh-'));
+
+function cli(args: string[], env: Record<string, string> = {}): { code: number; stdout: string; stderr: string } {
+  const r = spawnSync(process.execPath, [BIN, ...args], { cwd: ROOT, encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', SUBSIDY_LANG: '', CI: 'true', ...env } });
+  return { code: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('error messages follow --lang', () => {
+  it('calc: a roster without a 补贴项目 column is refused in English, in Chinese under --lang zh, and under SUBSIDY_LANG=zh without --lang', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'r.csv'), `身份证号码,结业日期,等级\n${residentId(1)},2020-06-10,L4\n`);
+    const en = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'en')]);
+    expect(en.code).toBe(1);
+    expect(en.stderr).toBe(`subsidy: ${join(dir, 'r.csv')}: no program column, so every row would be rejected; add it\n`);
+    const zh = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toBe(`subsidy: ${join(dir, 'r.csv')}: 没有 补贴项目 (program) 列, 每一行都会被拒绝; 请加上此列\n`);
+    const env = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'env')], { SUBSIDY_LANG: 'zh' });
+    expect(env.stderr).toBe(zh.stderr);
+    // --lang on the command line wins over the environment.
+    expect(cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'en2'), '--lang', 'en'], { SUBSIDY_LANG: 'zh' }).stderr).toBe(en.stderr);
+  });
+
+  it('calc: an unknown -j, a roster that is not there, --sheet of a CSV and an output folder that is a file', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'file'), 'x');
+    const cases: [string[], string][] = [
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji-city', '-o', join(dir, 'a')], 'subsidy: 未知地区"zhuji-city"; 可选: '],
+      [['calc', join(dir, 'none.csv'), '-j', 'zhuji', '-o', join(dir, 'b')], `subsidy: ${join(dir, 'none.csv')}: 文件不存在\n`],
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '--sheet', '2', '-o', join(dir, 'c')], 'subsidy: --sheet 选工作簿 (.xlsx, .xls) 的一个工作表; fixtures/zhuji/roster.csv 不是工作簿\n'],
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'file')], `subsidy: ${join(dir, 'file')} 是文件, 不是文件夹\n`],
+    ];
+    for (const [args, said] of cases) {
+      const r = cli([...args, '--lang', 'zh']);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr.startsWith(said), r.stderr).toBe(true);
+    }
+  });
+
+  it('ZJ-01: decisions that cannot be read name file, row, column and value in Chinese; nothing is written', () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'decisions.csv'), '文件,行号,补贴项目,审核结论\nfixtures/zhuji/roster.csv,10,cert_training,可以\nfixtures/zhuji/roster.csv,十,cert_training,同意\n');
+    const r = cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'out'), '--decisions', join(dir, 'decisions.csv'), '--lang', 'zh']);
+    expect(r.code).toBe(1);
+    expect(r.stderr).toBe(
+      'subsidy: 审核结论文件有问题 (未作任何决定, 未写入):\n' +
+        `${join(dir, 'decisions.csv')} 第 2 行, decision 列, 值"可以": 不是审核结论: 请写 同意 / approve 或 不同意 / deny\n` +
+        `${join(dir, 'decisions.csv')} 第 3 行, row 列, 值"十": 不是花名册的行号\n`,
+    );
+  });
+
+  it('ZJ-01: a ledger error raised in the run\'s own thread (a large roster under --memory-mb) crosses to the message in both languages', () => {
+    const dir = tmp();
+    const rows = ['身份证号码,姓名,补贴项目,结业日期,等级'];
+    for (let i = 1; i <= 6000; i++) rows.push(`${residentId(i)},学员${i},cert_training,2020-06-10,L4`);
+    writeFileSync(join(dir, 'r.csv'), rows.join('\n') + '\n');
+    const ledger = join(dir, 'ledger.db');
+    const first = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'first'), '--ledger', ledger, '--hash-ids'], { SUBSIDY_ID_SALT: 'salt-one' });
+    expect(first.code, first.stderr).toBe(0);
+    // ~300 KB of roster × 32 is past an 8 MB budget: the run (and the ledger's opening) is in a worker thread.
+    const args = ['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'again'), '--ledger', ledger, '--memory-mb', '8'];
+    expect(cli([...args, '--lang', 'zh'], { SUBSIDY_ID_SALT: 'salt-two' }).stderr).toBe('subsidy: SUBSIDY_ID_SALT 不是建此台账时所用的盐值\n');
+    expect(cli(args, { SUBSIDY_ID_SALT: 'salt-two' }).stderr).toBe('subsidy: SUBSIDY_ID_SALT is not the salt this ledger was created with\n');
+    expect(cli([...args, '--lang', 'zh']).stderr).toBe('subsidy: 此台账存的是散列后的身份证号: 请把 SUBSIDY_ID_SALT 设为建台账时所用的盐值\n');
+  });
+
+  it('check without a terminal, estimate with a --set it cannot apply, and ledger void of a run not there', () => {
+    const dir = tmp();
+    const check = cli(['check', '-j', 'zhuji', '--lang', 'zh']);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('subsidy: subsidy check 要逐项提问, 需要终端.');
+    const estimate = cli(['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '--set', 'cert_training.rate=40%', '-o', join(dir, 'est'), '--lang', 'zh']);
+    expect(estimate.code).toBe(1);
+    expect(estimate.stderr).toBe('subsidy: --set "cert_training.rate=40%": rate 是以元计的金额, 不是百分比\n');
+    const ledger = join(dir, 'ledger.db');
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger]).code).toBe(0);
+    const v = cli(['ledger', 'void', 'R-none', '--ledger', ledger], { SUBSIDY_LANG: 'zh' });
+    expect(v.code).toBe(1);
+    expect(v.stderr).toBe(`subsidy: ${ledger} 中没有批次"R-none" (见: subsidy ledger stats)\n`);
+  });
+});
