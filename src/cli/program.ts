@@ -25,6 +25,9 @@ const outEncoding = (value: string): OutputEncoding => {
   throw new InvalidArgumentError('give utf8 or gbk (gb18030)');
 };
 
+/** --lang: English or Chinese, SUBSIDY_LANG=zh making Chinese the default. */
+const langOption = (description: string): Option => new Option('--lang <lang>', description).choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en');
+
 /** Threads a large run uses unless told: one per core, at most 4 (each holds its own tables and a share of the memory budget). */
 const DEFAULT_WORKERS = Math.min(4, availableParallelism());
 
@@ -61,7 +64,7 @@ Exit codes:
     .option('--catalog <csv>', 'catalogue standards: occupation, level, standard [, program, jurisdiction] (repeatable)', collect, [])
     .option('--table <file>', 'an extra user-authored rate table, same schema as data/ (repeatable)', collect, [])
     .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
-    .addOption(new Option('--lang <lang>', 'language of headers and messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .addOption(langOption('language of headers and messages'))
     .option('--strict', 'exit 2 if any row was rejected', false)
     .option('--mask-ids', 'mask resident ID numbers in the breakdown (110105********0021)', false)
     .option('--decisions <csv>', "the office's decisions on lines under review: the last run's breakdown.csv with a decision column (审核结论: 同意 / 不同意; 核定金额 where the rules give no amount), or any CSV with file, row, program and decision")
@@ -94,7 +97,7 @@ Exit codes:
     .option('--json', 'print the result as JSON', false)
     .option('--ledger <file|url>', "count the person's claims already in this ledger (SQLite file or postgres://…) toward the limits; nothing is recorded")
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
-    .addOption(new Option('--lang <lang>', 'language of messages').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .addOption(langOption('language of messages'))
     .addHelpText(
       'after',
       `
@@ -127,7 +130,7 @@ Example answers file (case.json):
     .option('--encoding <name>', 'input encoding: auto, utf8, gbk, gb18030', 'auto')
     .option('--progress', 'show progress on stderr even when it is not a terminal')
     .option('--no-progress', 'never show progress')
-    .addOption(new Option('--lang <lang>', "language of estimate.csv's header, the table and the messages").choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .addOption(langOption("language of estimate.csv's header, the table and the messages"))
     .action(async (opts) => setExit(await (await commands.estimate()).estimateCommand(opts)));
 
   program
@@ -135,7 +138,7 @@ Example answers file (case.json):
     .description("an empty roster: the header row of the columns a jurisdiction's programmes read (UTF-8 with BOM, opens in Excel)")
     .option('-j, --jurisdiction <code>', 'jurisdiction (default: every table, with a jurisdiction column)')
     .option('--program <id>', 'only the columns of one programme (and its companions)')
-    .addOption(new Option('--lang <lang>', 'language of the headers (both are read back)').choices(['en', 'zh']).default(process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en'))
+    .addOption(langOption('language of the headers (both are read back)'))
     .option('-o, --out <file>', 'file to write: CSV, or a workbook to fill in when it ends in .xlsx (default: CSV to standard output)')
     .option('--table <file>', 'an extra user-authored rate table (repeatable)', collect, [])
     .action(async (opts) => setExit(await (await commands.template()).template(opts)));
@@ -147,6 +150,7 @@ Example answers file (case.json):
     .description("one person's (or unit's) claims, voided runs marked")
     .argument('<person_id>', "resident ID number, or a unit's organisation code (统一社会信用代码) or, without one, its name (hashed automatically if the ledger stores hashed IDs)")
     .addOption(ledgerOption())
+    .addOption(langOption('language of what is printed'))
     .action(async (id: string, opts) => setExit(await (await commands.ledger()).ledgerShow(id, opts)));
   ledger
     .command('export')
@@ -154,6 +158,7 @@ Example answers file (case.json):
     .addOption(ledgerOption())
     .requiredOption('-o, --out <file>', 'CSV file to write')
     .option('--out-encoding <name>', 'encoding of the CSV: utf8 (with BOM) or gbk (written as GB18030, no BOM)', outEncoding, 'utf8')
+    .addOption(langOption('language of what is printed (the CSV\'s header stays as the columns are named)'))
     .action(async (opts) => setExit(await (await commands.ledger()).ledgerExport(opts)));
   ledger
     .command('void')
@@ -161,11 +166,13 @@ Example answers file (case.json):
     .argument('<run-id>', 'run id as printed by calc and listed by stats')
     .addOption(ledgerOption())
     .option('--reason <text>', 'why the run is withdrawn', 'withdrawn')
+    .addOption(langOption('language of what is printed'))
     .action(async (runId: string, opts) => setExit(await (await commands.ledger()).ledgerVoid(runId, opts)));
   ledger
     .command('stats')
     .description('runs, and approved claims and amounts by year, jurisdiction and programme')
     .addOption(ledgerOption())
+    .addOption(langOption('language of what is printed'))
     .action(async (opts) => setExit(await (await commands.ledger()).ledgerStats(opts)));
 
   const tables = program.command('tables').description('list, show and validate rate tables');

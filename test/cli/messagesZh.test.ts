@@ -4,6 +4,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { displayWidth } from '../../src/cli/format.js';
 import { residentId } from '../helpers.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -87,5 +88,24 @@ describe('error messages follow --lang', () => {
     const v = cli(['ledger', 'void', 'R-none', '--ledger', ledger], { SUBSIDY_LANG: 'zh' });
     expect(v.code).toBe(1);
     expect(v.stderr).toBe(`subsidy: ${ledger} 中没有批次"R-none" (见: subsidy ledger stats)\n`);
+  });
+
+  it('ZJ-01/ZJ-06: ledger show and stats print in Chinese under --lang zh (3,500.00 and 750.00 for 王芳\'s 电工 L4, columns aligned by display width)', () => {
+    const dir = tmp();
+    const ledger = join(dir, 'ledger.db');
+    expect(cli(['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger]).code).toBe(0);
+    const show = cli(['ledger', 'show', '330681199001010015', '--ledger', ledger, '--lang', 'zh']);
+    expect(show.code, show.stderr).toBe(0);
+    const lines = show.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^2020-05-10  zhuji     cert_training              电工 L4              3,500\.00  批次 R\S+  fixtures\/zhuji\/roster\.csv 第 2 行$/);
+    expect(lines[1]).toMatch(/^2020-05-10  zhuji     living_allowance           电工 L4                750\.00  批次 /);
+    // 茶艺师 is three characters wide twice over: its amount still lines up with the others'.
+    const endOf = (line: string, amount: string): number => displayWidth(line.slice(0, line.indexOf(amount) + amount.length));
+    expect(endOf(lines[3]!, '900.00')).toBe(endOf(lines[0]!, '3,500.00'));
+    expect(lines.at(-1)).toBe('4 笔申请, 7,950.00 元 (已作废批次不计)');
+    const stats = cli(['ledger', 'stats', '--ledger', ledger], { SUBSIDY_LANG: 'zh' });
+    expect(stats.stdout).toContain('按年度, 地区, 补贴项目汇总的核准申请 (已作废批次不计)\n');
+    expect(stats.stdout).toContain('  2020  zhuji     living_allowance                   2 笔       2 人         1,350.00 元\n');
+    expect(cli(['ledger', 'show', '110105199001010021', '--ledger', ledger, '--lang', 'zh']).stdout).toBe(`${ledger} 中没有 110105199001010021 的申请\n`);
   });
 });

@@ -266,14 +266,27 @@ async function finish(tables: Map<string, Table>, table: Table, programs: Progra
       return row;
     });
     const { totalsLine, footerLine, withoutJurisdiction } = appendRows(opts.save, rows);
+    const zh = opts.lang === 'zh';
     process.stderr.write(
       totalsLine
-        ? `${opts.save}: ${rows.length} row(s) added above its totals row (now line ${totalsLine}), whose figures do not include them yet: bring them up to date\n`
+        ? zh
+          ? `${opts.save}: 已在合计行 (现为第 ${totalsLine} 行) 上方添加 ${rows.length} 行, 合计的数字尚未包括它们: 请更新\n`
+          : `${opts.save}: ${rows.length} row(s) added above its totals row (now line ${totalsLine}), whose figures do not include them yet: bring them up to date\n`
         : footerLine
-          ? `${opts.save}: ${rows.length} row(s) added above its sign-off rows (制表人 …, now from line ${footerLine})\n`
-          : `${opts.save}: ${rows.length} row(s) appended\n`,
+          ? zh
+            ? `${opts.save}: 已在签字行 (制表人 …, 现从第 ${footerLine} 行起) 上方添加 ${rows.length} 行\n`
+            : `${opts.save}: ${rows.length} row(s) added above its sign-off rows (制表人 …, now from line ${footerLine})\n`
+          : zh
+            ? `${opts.save}: 已追加 ${rows.length} 行\n`
+            : `${opts.save}: ${rows.length} row(s) appended\n`,
     );
-    if (withoutJurisdiction) process.stderr.write(`${opts.save}: no jurisdiction column, so the rows say none: read it with -j ${table.code}, as its other rows\n`);
+    if (withoutJurisdiction) {
+      process.stderr.write(
+        zh
+          ? `${opts.save}: 没有地区列, 所以这些行不写地区: 请像读它的其他行一样用 -j ${table.code} 读取\n`
+          : `${opts.save}: no jurisdiction column, so the rows say none: read it with -j ${table.code}, as its other rows\n`,
+      );
+    }
   }
   return 0;
 }
