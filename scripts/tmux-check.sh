@@ -16,7 +16,7 @@ wait_for() { # wait until the screen shows $1
 }
 
 tmux new-session -d -s "$session" -x 160 -y 60 "env -u CI NO_COLOR=1 node bin/subsidy.js check -j zhuji; echo EXIT=\$?; sleep 30"
-wait_for '补贴项目 / programme'
+wait_for 'programme / 补贴项目'
 send Down; send Enter                           # 职业资格(技能等级、专项能力)培训补贴 (cert_training)
 wait_for 'date / 日期';            send 2020-06-01 Enter
 wait_for 'resident ID number';     send 330681199001010015 Enter
@@ -35,7 +35,7 @@ tmux kill-session -t "$session"
 
 # Ctrl+C at a prompt: quiet exit with 130, no stack trace.
 tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI node bin/subsidy.js check -j zhuji; echo EXIT=\$?; sleep 30"
-wait_for '补贴项目 / programme'
+wait_for 'programme / 补贴项目'
 send C-c
 wait_for 'EXIT='
 screen > "$log"

@@ -54,13 +54,25 @@ describe('check asks only what matters', () => {
     expect(brief(r!)).toEqual([['cert_training', 'approved', '3500.00', 'ok'], ['living_allowance', 'approved', '750.00', 'ok']]);
   });
 
+  it('ZJ-06 zhuji under --lang zh: every prompt says the Chinese first, and the case is paid the same 3500 + 750', async () => {
+    const zhuji = TABLES.get('zhuji')!;
+    script = [['date', '2020-06-01'], ['resident ID', P1], ['level', 'L4'], ['occupation', '电工'], ['groups', ['two_after', 'rural']], ['employer flags', []], ['training days', '15'], ['claimed cost', '']];
+    const cells = await interview(zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], 'zh');
+    expect(asked).toContain('日期 / date (2021-03-01)');
+    expect(asked.find((m) => m.startsWith('人员类别'))).toBe('人员类别 / groups (空格选择, 回车确认 / space to select, enter to confirm)');
+    expect(asked.find((m) => m.includes('training days'))).toBe('培训天数 / training days — 可留空 / blank if not known');
+    const [r] = evaluateCase(TABLES, zhuji, [zhuji.programs.find((p) => p.id === 'cert_training')!], cells);
+    expect(brief(r!)).toEqual([['cert_training', 'approved', '3500.00', 'ok'], ['living_allowance', 'approved', '750.00', 'ok']]);
+  });
+
   it('SZ-08 suzhou, screening everything: a count nobody knows (the years of an apprenticeship never started) may be left blank, and only what needs it goes to review', async () => {
     const suzhou = TABLES.get('suzhou')!;
     const programs = screenablePrograms(suzhou);
     script = [['date', '2020-09-01'], ['resident ID', P1], ['employer flags', []], ['groups', ['enterprise_employee']], ['level', 'L3'], ['training type', 'pre_job'], ['paid by', 'individual'], ['certificate kind', '?'], ['issued locally', '?'], ['years', ''], ['months', ''], ['class hours', ''], ['training days', ''], ['claimed cost', ''], ['standard', ''], ['occupation', '']];
     const cells = await interview(suzhou, programs, 'en');
     const years = asked.find((m) => m.startsWith('years'))!;
-    expect(years).toBe('years / 年数 — 不清楚可留空, 需要它的项目待复核 / blank if not known: what needs it goes to review');
+    // Every part of the prompt in the order --lang chose (en: English first).
+    expect(years).toBe('years / 年数 — blank if not known: what needs it goes to review / 不清楚可留空, 需要它的项目待复核');
     // The date and the ID stay required: every line needs them.
     expect(asked.find((m) => m.startsWith('date'))).toBe('date / 日期 (2021-03-01)');
     expect(cells.has('years')).toBe(false);

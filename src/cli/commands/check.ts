@@ -102,8 +102,8 @@ export async function check(opts: CheckOptions): Promise<number> {
   const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m[opts.lang]}\n`)) : undefined;
   try {
     if (opts.answers !== undefined) return await fromAnswers(tables, opts, ledger);
-    const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables);
-    const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table);
+    const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables, opts.lang);
+    const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table, opts.lang);
     const cells = await interview(table, programs, opts.lang);
     if (saveColumns) await askPayees(table, programs, cells, opts.lang, saveColumns);
     return await finish(tables, table, programs, cells, opts, ledger);
@@ -125,22 +125,25 @@ function programOrFail(table: Table, name: string): Program {
   return p;
 }
 
-async function chooseTable(tables: Map<string, Table>): Promise<Table> {
+/** A prompt's text in both languages, the one --lang chose first (a clerk reads the first half). */
+const pair = (lang: Lang, zh: string, en: string): string => (lang === 'zh' ? `${zh} / ${en}` : `${en} / ${zh}`);
+
+async function chooseTable(tables: Map<string, Table>, lang: Lang): Promise<Table> {
   const choices: Choice<Table>[] = [...tables.values()].map((t) => ({
-    name: `${t.name.zh} ${t.name.en} (${t.code})${t.document.status === 'draft' ? ' — 征求意见稿 draft' : ''}`,
+    name: `${lang === 'zh' ? `${t.name.zh} ${t.name.en}` : `${t.name.en} ${t.name.zh}`} (${t.code})${t.document.status === 'draft' ? ` — ${pair(lang, '征求意见稿', 'draft')}` : ''}`,
     value: t,
     description: `${t.document.number ?? t.document.title}, ${t.document.valid_from ?? '…'} – ${t.document.valid_to ?? '…'}`,
   }));
-  return askSelect('地区 / jurisdiction', choices);
+  return askSelect(pair(lang, '地区', 'jurisdiction'), choices);
 }
 
-async function choosePrograms(table: Table): Promise<Program[]> {
+async function choosePrograms(table: Table, lang: Lang): Promise<Program[]> {
   const all = screenablePrograms(table);
   const choices: Choice<Program[]>[] = [
-    { name: '全部可申领项目 / everything this person may claim', value: all },
-    ...table.programs.map((p) => ({ name: `${p.name.zh} / ${p.name.en} (${p.id})`, value: [p], description: `${p.clauses.join(', ')} ${p.section}` })),
+    { name: pair(lang, '全部可申领项目', 'everything this person may claim'), value: all },
+    ...table.programs.map((p) => ({ name: `${pair(lang, p.name.zh, p.name.en)} (${p.id})`, value: [p], description: `${p.clauses.join(', ')} ${p.section}` })),
   ];
-  return askSelect('补贴项目 / programme', choices);
+  return askSelect(pair(lang, '补贴项目', 'programme'), choices);
 }
 
 /**
@@ -191,29 +194,33 @@ export async function askPayees(table: Table, programs: Program[], cells: Map<st
 
 /** One question in the field's own vocabulary; free input validated as typed. undefined = not known. */
 async function askField(f: FieldDef, optional: boolean, lang: Lang): Promise<string | undefined> {
-  const label = lang === 'zh' ? `${f.zh} / ${f.en}` : `${f.en} / ${f.zh}`;
-  const unknown: Choice<string> = { name: '不清楚 / not known', value: UNKNOWN };
+  const label = pair(lang, f.zh, f.en);
+  const unknown: Choice<string> = { name: pair(lang, '不清楚', 'not known'), value: UNKNOWN };
   if (f.kind === 'enum' || f.kind === 'level') {
     const v = await askSelect(label, [...(f.values ?? []).map((x) => ({ name: `${x.zh} (${x.code})`, value: x.code })), unknown]);
     return v === UNKNOWN ? undefined : v;
   }
   if (f.kind === 'bool') {
-    const v = await askSelect(label, [{ name: '是 / yes', value: 'yes' }, { name: '否 / no', value: 'no' }, unknown]);
+    const v = await askSelect(label, [{ name: pair(lang, '是', 'yes'), value: 'yes' }, { name: pair(lang, '否', 'no'), value: 'no' }, unknown]);
     return v === UNKNOWN ? undefined : v;
   }
   if (f.kind === 'set') {
-    const v = await askCheckbox(`${label} (空格选择, 回车确认 / space to select, enter to confirm)`, (f.values ?? []).map((x) => ({ name: `${x.zh} (${x.code})`, value: x.code })));
+    const v = await askCheckbox(`${label} (${pair(lang, '空格选择, 回车确认', 'space to select, enter to confirm')})`, (f.values ?? []).map((x) => ({ name: `${x.zh} (${x.code})`, value: x.code })));
     return v.join(';');
   }
-  const example = { date: ' (2021-03-01)', money: ' (元 yuan)', int: '', id: ' (18位 / 18 digits)', text: '', level: '', enum: '', set: '', bool: '' }[f.kind];
+  const example = { date: ' (2021-03-01)', money: ` (${pair(lang, '元', 'yuan')})`, int: '', id: ` (${pair(lang, '18位', '18 digits')})`, text: '', level: '', enum: '', set: '', bool: '' }[f.kind];
   // A count or text a programme needs may be left blank as a list's "not known" is: that programme then goes to
   // review naming it, where a required prompt made the clerk type a figure nobody gave (the years of an apprenticeship
   // the person never started, asked while screening everything). The date and the ID are needed by every line.
-  const blank = optional ? ' — 可留空 / blank if not known' : f.kind === 'date' || f.kind === 'id' ? '' : ' — 不清楚可留空, 需要它的项目待复核 / blank if not known: what needs it goes to review';
+  const blank = optional
+    ? ` — ${pair(lang, '可留空', 'blank if not known')}`
+    : f.kind === 'date' || f.kind === 'id'
+      ? ''
+      : ` — ${pair(lang, '不清楚可留空, 需要它的项目待复核', 'blank if not known: what needs it goes to review')}`;
   const text = await askInput(`${label}${example}${blank}`, (t) => {
-    if (t.trim() === '') return blank ? true : '必填 / required';
+    if (t.trim() === '') return blank ? true : pair(lang, '必填', 'required');
     const p = parseCell(f, t);
-    return p.ok ? true : `${p.reason.zh} / ${p.reason.en}`;
+    return p.ok ? true : pair(lang, p.reason.zh, p.reason.en);
   });
   return text.trim() === '' ? undefined : text.trim();
 }
