@@ -33,13 +33,13 @@ const ssAttr = (attrs: string, name: string): string | undefined => attr(attrs, 
 export function xmlWorksheets(path: string, label: string): XmlWorksheet[] {
   const text = xmlText(readFileSync(path));
   const p = prefixOf(text, 'Workbook');
-  if (p === undefined) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML) without its Workbook element (the file is damaged)`);
+  if (p === undefined) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML) without its Workbook element (the file is damaged)`, `${label}: XML 电子表格 (Excel 2003 XML) 缺少 Workbook 元素 (文件已损坏)`);
   const sheets = [...elements(text, `${p}Worksheet`)].map((w) => ({
     name: ssAttr(w.attrs, 'Name') ?? '',
     hidden: /<(?:[\w.-]+:)?Visible>\s*Sheet(?:Very)?Hidden\s*</.test(w.content),
     content: w.content,
   }));
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`);
+  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
   return sheets;
 }
 
@@ -59,14 +59,14 @@ export function xmlSheetCells(sheet: XmlWorksheet, label: string): XmlSheetCells
   for (const row of elements(table.content, `${p}Row`)) {
     const index = ssAttr(row.attrs, 'Index');
     const at = index ? Number(index) : r + 1;
-    if (!Number.isInteger(at) || at <= r) throw new RosterError(`${label}: its rows are out of order at row ${index} (the file is damaged)`);
+    if (!Number.isInteger(at) || at <= r) throw new RosterError(`${label}: its rows are out of order at row ${index} (the file is damaged)`, `${label}: 行的次序在第 ${index} 行处错乱 (文件已损坏)`);
     r = at;
     const cells: string[] = [];
     let c = 0; // the next cell's column, from 1
     for (const cell of elements(row.content, `${p}Cell`)) {
       const given = ssAttr(cell.attrs, 'Index');
       const col = given ? Number(given) : c + 1;
-      if (!Number.isInteger(col) || col <= c) throw new RosterError(`${label}: its cells are out of order at row ${r} (the file is damaged)`);
+      if (!Number.isInteger(col) || col <= c) throw new RosterError(`${label}: its cells are out of order at row ${r} (the file is damaged)`, `${label}: 单元格的次序在第 ${r} 行处错乱 (文件已损坏)`);
       const across = Number(ssAttr(cell.attrs, 'MergeAcross') ?? 0) || 0;
       const down = Number(ssAttr(cell.attrs, 'MergeDown') ?? 0) || 0;
       if (across > 0 || down > 0) merges.push(`${columnLetter(col)}${r}:${columnLetter(col + across)}${r + down}`);
