@@ -86,6 +86,9 @@ export class RosterError extends BilingualError {}
 /** A file with no header row (nothing but blank lines). */
 export const emptyFile = (label: string): RosterError => new RosterError(`${label}: empty file (no header row)`, `${label}: 空文件 (没有表头行)`);
 
+/** A workbook (of any kind read) without a sheet. */
+export const noWorksheet = (label: string): RosterError => new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
+
 /** A file the system would not read (permissions, a folder). */
 const cannotRead = (label: string, e: unknown): RosterError => new RosterError(`${label}: cannot read: ${(e as Error).message}`, `${label}: 无法读取: ${(e as Error).message}`);
 

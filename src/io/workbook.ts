@@ -5,7 +5,7 @@ import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './z
 import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
 import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
 import { type MergesRead, applyMerges, mergeNotes, mergesBelowHeader } from './sheetMerges.js';
-import { type NoteLang, RosterError } from './roster.js';
+import { type NoteLang, RosterError, noWorksheet } from './roster.js';
 import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValues.js';
 import { looksLikeCfb } from './cfb.js';
 import { openXls, readXlsSheet } from './xls.js';
@@ -195,7 +195,7 @@ function openBook(path: string, label: string, entries: Map<string, ZipEntry>): 
     if (!rel || !rel.type.endsWith('/worksheet')) continue; // a chart sheet or a dialog sheet holds no rows
     sheets.push({ name: attr(s.attrs, 'name') ?? '', part: rel.target, hidden: (attr(s.attrs, 'state') ?? 'visible') !== 'visible' });
   }
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
+  if (!sheets.length) throw noWorksheet(label);
   return { entries, rels, date1904, sheets };
 }
 

@@ -1,6 +1,6 @@
 // An Excel 97–2003 workbook (.xls, BIFF8 records in a compound file; WPS .et saved the same way): its sheets and one sheet's cells as text.
 import { CfbError, cfbStreams } from './cfb.js';
-import { RosterError, columnLetter } from './roster.js';
+import { RosterError, columnLetter, noWorksheet } from './roster.js';
 import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValues.js';
 
 /** Record types read ([MS-XLS] 2.3). */
@@ -282,7 +282,7 @@ function readGlobals(data: Buffer, label: string): XlsBook {
       }
     }
   }
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
+  if (!sheets.length) throw noWorksheet(label);
   const dates = xfFormats.map((f) => (formats.has(f) ? isDateFormat(formats.get(f)!) : BUILT_IN_DATES.has(f)));
   return { data, date1904, sheets, shared, dates };
 }

@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { numberText } from './cellValues.js';
 import { attr, elements, prefixOf, unescapeXml } from './xmlScan.js';
-import { RosterError, columnLetter, isGbCharset } from './roster.js';
+import { RosterError, columnLetter, isGbCharset, noWorksheet } from './roster.js';
 
 /** A worksheet of the file: its name, whether it is hidden, and its XML. */
 export interface XmlWorksheet {
@@ -39,7 +39,7 @@ export function xmlWorksheets(path: string, label: string): XmlWorksheet[] {
     hidden: /<(?:[\w.-]+:)?Visible>\s*Sheet(?:Very)?Hidden\s*</.test(w.content),
     content: w.content,
   }));
-  if (!sheets.length) throw new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
+  if (!sheets.length) throw noWorksheet(label);
   return sheets;
 }
 
