@@ -1,6 +1,7 @@
-// Readable one-line descriptions of amounts, conditions and limits, for `tables show`.
+// Readable one-line descriptions of amounts, conditions and limits, for `tables show` (and a limit's rule for estimate).
 import { valueLabel } from '../engine/fields.js';
 import { formatRate } from '../engine/money.js';
+import type { Bilingual } from '../engine/types.js';
 import type { Amount, Condition, Limit, Rate } from './schema.js';
 
 const y = (fen: number): string => `${formatRate(fen)}元`;
@@ -56,5 +57,18 @@ export function describeLimit(l: Limit): string {
     case 'once_ever': return `once per person ever ${on} (${l.clause})`;
     case 'highest_only': return `only the highest is paid ${on} (${l.clause})`;
     case 'not_combined': return `not combined, the larger is paid${l.same.length ? ` (same ${l.same.join('+')})` : ''} ${on} (${l.clause})`;
+  }
+}
+
+const LIMIT_KEYS_ZH: Record<string, string> = { occupation: '职业', level: '等级', year: '年度' };
+
+/** What a limit allows, in a few words in each language (without its programmes or clause). */
+export function limitRule(l: Limit): Bilingual {
+  switch (l.kind) {
+    case 'annual_cap': return { en: `at most ${l.max} per person per calendar year`, zh: `每人每年最多 ${l.max} 次` };
+    case 'no_repeat': return { en: `not twice for the same ${l.key.join(' and ')}`, zh: `同一${l.key.map((k) => LIMIT_KEYS_ZH[k]).join('和')}不重复` };
+    case 'once_ever': return { en: 'once per person ever', zh: '每人限一次' };
+    case 'highest_only': return { en: 'only the highest is paid', zh: '就高不重复' };
+    case 'not_combined': return { en: 'not combined, the larger is paid', zh: '不可重复享受, 按高者' };
   }
 }

@@ -123,6 +123,43 @@ describe('estimate on the seed plans', () => {
     expect(rows.find((x) => x.program === 'safety_training' && x.scenario === 'baseline')).toMatchObject({ cases: '2', central: '1000.00' });
   });
 
+  it('ZJ-16: an expected roster where one person takes five certificates in 2020 is estimated at 5 × 3500 but said to be an upper bound, naming the limits that could bind (calc pays 3 of them)', () => {
+    const dir = tmp();
+    const roster = join(dir, 'expected.csv');
+    const wang = '330681199001010015,王芳,cert_training';
+    writeFileSync(
+      roster,
+      [
+        '身份证号码,姓名,补贴项目,结业日期,等级,职业',
+        `${wang},2020-03-01,L4,电工`,
+        `${wang},2020-05-01,L3,电工`,
+        `${wang},2020-07-01,L4,焊工`,
+        `${wang},2020-09-01,L3,焊工`,
+        `${wang},2020-10-01,L4,电工`,
+        '330681198505050016,李四,cert_training,2020-05-01,L4,电工',
+        '330681198505050016,李四,cert_training,2021-05-01,L3,电工',
+      ].join('\n') + '\n',
+    );
+    const r = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    // ZJ-01: every row a case at the 3500 cap, as before; the figures do not change, they are said to be an upper bound.
+    expect(totalRow(dir)).toMatchObject({ central: '24500.00', high: '24500.00' });
+    expect(r.stdout.toString()).toContain(
+      'limits across rows are not applied to an estimate (each row is a case), so the figures for these rows are an upper bound; subsidy calc on the roster applies them:\n' +
+        // 王芳's five 2020 rows pass 3 a year; two of them are 电工 L4. 李四's two rows are in two years and two levels: neither limit binds.
+        '  ZJ-16 at most 3 per person per calendar year: it could bind 1 person(s) (5 rows)\n' +
+        '  ZJ-16 not twice for the same occupation and level: it could bind 1 person(s) (2 rows)\n',
+    );
+    const zh = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', join(dir, 'zh'), '--lang', 'zh']);
+    expect(zh.stdout.toString()).toContain('  ZJ-16 每人每年最多 3 次: 可能受限 1 人 (共 5 行)\n  ZJ-16 同一职业和等级不重复: 可能受限 1 人 (共 2 行)\n');
+    // calc applies them: 王芳's 10-01 电工 L4 repeats 03-01 and is a fourth in 2020; 09-01 is a fourth as well: 5 paid of 7.
+    const calc = run(['calc', roster, '-j', 'zhuji', '-o', join(dir, 'calc')]);
+    expect(calc.stdout.toString()).toContain('approved      5 lines  17,500.00 yuan');
+    // Without a person on enough rows, nothing is said.
+    writeFileSync(roster, ['身份证号码,补贴项目,结业日期,等级', '330681199001010015,cert_training,2020-03-01,L4', '330681198505050016,cert_training,2020-03-01,L4'].join('\n') + '\n');
+    expect(run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', join(dir, 'none')]).stdout.toString()).not.toContain('limits across rows');
+  });
+
   it('a plan line of another jurisdiction stops the estimate with file, row, column and value', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'plan.csv'), 'jurisdiction,program,planned\nzhuji,safety_training,10\nhengyang,safety_training,5\n');

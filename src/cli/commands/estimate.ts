@@ -9,6 +9,7 @@ import { FIELD_BY_NAME } from '../../engine/fields.js';
 import { findProgram, findTable, parseCell, parseDate, unknownProgram } from '../../engine/intake.js';
 import { formatYuan } from '../../engine/money.js';
 import { type RejectCounts, countReject, unknownProgramHints } from '../../engine/rejectCounts.js';
+import { type LimitRepeats, RepeatedPersons } from '../../engine/repeatedPersons.js';
 import type { Facts } from '../../engine/types.js';
 import { checkWritable, writeFileAtomic } from '../../io/atomic.js';
 import { readCatalogue } from '../../io/catalog.js';
@@ -19,6 +20,7 @@ import { SkippedRows, skippedNotes } from '../../io/rowKinds.js';
 import { SheetWatch } from '../../io/sheetChecks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../../tables/scenario.js';
+import { limitRule } from '../../tables/describe.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
 import { makeChalk, padEndWide, padStartWide, yuanGrouped } from '../format.js';
@@ -77,7 +79,7 @@ async function readCases(
   encoding: string,
   table: Table,
   tables: ReadonlyMap<string, Table>,
-  add: (c: PlanCase) => void,
+  add: (c: PlanCase, cells: ReadonlyMap<string, string>) => void,
   progress: Progress | undefined,
   copies: SheetCopies,
   lang: Lang,
@@ -202,7 +204,7 @@ async function readCases(
     delete facts.planned;
     delete facts.label;
     // Evaluated as read (a plan with a problem is refused below, before anything is written).
-    add({ file: rec.file, row: rec.row, label, program, planned, facts });
+    add({ file: rec.file, row: rec.row, label, program, planned, facts }, rec.cells);
     read++;
   }
   progress?.done();
@@ -317,10 +319,13 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const base = new Estimate(table, assumptions, evalOptions());
   const alternative = scenarioTable && new Estimate(scenarioTable, assumptions, evalOptions());
   const progress = showProgress ? progressBar(lang) : undefined;
+  // A roster's persons: an estimate applies no limit across rows, so it says where one could bind.
+  const repeated = opts.roster ? new RepeatedPersons(table) : undefined;
   for (const file of sources) {
-    await readCases(file, !!opts.plan, opts.encoding, table, tables, (c) => {
+    await readCases(file, !!opts.plan, opts.encoding, table, tables, (c, cells) => {
       base.add(c);
       alternative?.add(c);
+      repeated?.add(c.program, c.facts, cells);
     }, progress, copies, lang);
   }
   const baseline = base.rows();
@@ -335,8 +340,26 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang }));
   }
   printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang);
+  if (repeated) printRepeats(repeated.repeats(), lang);
   process.stdout.write(`${lang === 'zh' ? '已写出' : 'wrote'} ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
   return 0;
+}
+
+/** The limits across rows some person of the roster is on two rows or more of: an estimate's figures for them are an upper bound. */
+function printRepeats(repeats: LimitRepeats[], lang: Lang): void {
+  if (!repeats.length) return;
+  const zh = lang === 'zh';
+  const c = makeChalk();
+  const o = [
+    zh
+      ? '测算不适用跨行的限额 (每行作一人次), 以下各行的数字是上限; 对此花名册运行 subsidy calc 才按限额计算:'
+      : 'limits across rows are not applied to an estimate (each row is a case), so the figures for these rows are an upper bound; subsidy calc on the roster applies them:',
+  ];
+  for (const r of repeats) {
+    const rule = limitRule(r.limit)[lang];
+    o.push(zh ? `  ${r.limit.clause} ${rule}: 可能受限 ${r.persons} 人 (共 ${r.rows} 行)` : `  ${r.limit.clause} ${rule}: it could bind ${r.persons} person(s) (${r.rows} rows)`);
+  }
+  process.stdout.write(`${c.yellow(o.join('\n'))}\n`);
 }
 
 const cases100 = (x: number): string => (x % 100 === 0 ? String(x / 100) : (x / 100).toFixed(2));
