@@ -6,7 +6,7 @@ import { describeAmount, describeCondition, describeLimit } from '../../tables/d
 import { checkTableFile, formatProblem, loadTables } from '../../tables/load.js';
 import { listTableFiles } from '../../tables/files.js';
 import { UsageError, unknownJurisdiction } from '../errors.js';
-import { makeChalk } from '../format.js';
+import { makeChalk, padEndWide } from '../format.js';
 
 const period = (d: { valid_from: string | null; valid_to: string | null }): string => `${d.valid_from ?? '…'} – ${d.valid_to ?? '…'}`;
 
@@ -32,7 +32,8 @@ export function tablesList(extra: string[], opts: { on?: string } = {}): number 
   for (const t of loadTables(extra).values()) {
     const status = t.document.status === 'draft' ? c.yellow('DRAFT') : 'final';
     const when = on ? `  ${periodOn(t, on)}` : '';
-    process.stdout.write(`${c.bold(t.code.padEnd(10))} ${t.name.zh.padEnd(8)} ${(t.document.number ?? '(no number)').padEnd(20)} ${period(t.document).padEnd(25)} ${status}  ${t.programs.length} programmes${when}\n`);
+    // Padded by display width: a Chinese character takes two columns (杭州市西湖区 beside 衡阳市).
+    process.stdout.write(`${c.bold(t.code.padEnd(10))} ${padEndWide(t.name.zh, 12)} ${padEndWide(t.document.number ?? '(no number)', 22)} ${period(t.document).padEnd(25)} ${status}  ${t.programs.length} programmes${when}\n`);
   }
   return 0;
 }
