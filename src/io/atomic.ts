@@ -1,8 +1,8 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { BilingualError } from '../engine/bilingualError.js';
-import type { Bilingual } from '../engine/types.js';
 import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 import { REFUSALS } from './outputFolder.js';
 
 export interface AtomicFile {

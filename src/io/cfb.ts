@@ -1,6 +1,6 @@
 // Reading a compound file (OLE2, [MS-CFB]): the container of an Excel 97–2003 workbook (.xls), a WPS one (.et), and of a password-protected .xlsx.
-import { BilingualError } from '../engine/bilingualError.js';
 import { readFileSync } from 'node:fs';
+import { BilingualError } from '../engine/bilingualError.js';
 
 /** A file that is not a compound file that can be read (damaged or cut short). */
 export class CfbError extends BilingualError {}

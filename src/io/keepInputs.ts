@@ -1,8 +1,8 @@
 // Inputs are never overwritten: an output that is one of the run's input files, by any path or link, is refused first.
-import { BilingualError } from '../engine/bilingualError.js';
-import type { Bilingual } from '../engine/types.js';
 import { statSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 
 /** An output would replace an input (the CLI says so and exits 1, before anything is read or written). */
 export class OverwriteError extends BilingualError {}

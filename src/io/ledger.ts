@@ -1,6 +1,6 @@
 // Claims ledger: what earlier runs approved, so limits hold across rosters and offices (SQLite file or PostgreSQL).
-import { BilingualError } from '../engine/bilingualError.js';
 import * as crypto from 'node:crypto';
+import { BilingualError } from '../engine/bilingualError.js';
 import { FIELDS } from '../engine/fields.js';
 import { nfkc } from '../engine/intake.js';
 import type { Bilingual, PriorClaim, PriorRow } from '../engine/types.js';

@@ -1,8 +1,8 @@
 // The output folder (-o): made with its parents, or a plain error saying why not.
-import { BilingualError } from '../engine/bilingualError.js';
-import type { Bilingual } from '../engine/types.js';
 import { mkdirSync, rmdirSync, statSync, type Stats } from 'node:fs';
 import { dirname, resolve } from 'node:path';
+import { BilingualError } from '../engine/bilingualError.js';
+import type { Bilingual } from '../engine/types.js';
 
 /** Why the output folder cannot be made (the CLI says so and exits 1). */
 export class OutputFolderError extends BilingualError {}

@@ -1,10 +1,10 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
-import { BilingualError } from '../engine/bilingualError.js';
 import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
+import { BilingualError } from '../engine/bilingualError.js';
 import { markupKind } from './htmlTable.js';
 import { headerField, headerNote, suggestField } from '../engine/fields.js';
 import type { Bilingual } from '../engine/types.js';

@@ -1,7 +1,7 @@
 // Reading a zip file's entries (a workbook is one): the central directory, and an entry whole or as a stream.
-import { BilingualError } from '../engine/bilingualError.js';
 import { closeSync, createReadStream, fstatSync, openSync, readSync } from 'node:fs';
 import { createInflateRaw, inflateRawSync } from 'node:zlib';
+import { BilingualError } from '../engine/bilingualError.js';
 
 export interface ZipEntry {
   name: string;
