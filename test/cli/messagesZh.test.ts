@@ -1,6 +1,6 @@
 // Errors in the language the command was given (--lang, or SUBSIDY_LANG): what stops a run is said in Chinese to a clerk working in Chinese.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -107,5 +107,27 @@ describe('error messages follow --lang', () => {
     expect(stats.stdout).toContain('按年度, 地区, 补贴项目汇总的核准申请 (已作废批次不计)\n');
     expect(stats.stdout).toContain('  2020  zhuji     living_allowance                   2 笔       2 人         1,350.00 元\n');
     expect(cli(['ledger', 'show', '110105199001010021', '--ledger', ledger, '--lang', 'zh']).stdout).toBe(`${ledger} 中没有 110105199001010021 的申请\n`);
+  });
+
+  it('a file an option names that is not there, or is a folder, is said with the option, before any work (it was the system\'s ENOENT)', () => {
+    const dir = tmp();
+    const none = join(dir, 'none.csv');
+    const cases: [string[], string][] = [
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'a'), '--catalog', none], `subsidy: ${none}: no such file (--catalog)\n`],
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'b'), '--decisions', none], `subsidy: ${none}: no such file (--decisions)\n`],
+      [['estimate', '-j', 'zhuji', '--plan', none, '-o', join(dir, 'c')], `subsidy: ${none}: no such file (--plan)\n`],
+      [['estimate', '-j', 'zhuji', '--roster', dir, '-o', join(dir, 'd')], `subsidy: ${dir}: a folder, not a file (--roster)\n`],
+      [['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '--scenario', none, '-o', join(dir, 'e')], `subsidy: ${none}: no such file (--scenario)\n`],
+      [['check', '-j', 'zhuji', '--answers', none], `subsidy: ${none}: no such file (--answers)\n`],
+    ];
+    for (const [args, said] of cases) {
+      const r = cli(args);
+      expect(r.code, r.stderr).toBe(1);
+      expect(r.stderr).toBe(said);
+      // Nothing was written: the check comes before the output folder is made.
+      const out = args.indexOf('-o');
+      if (out >= 0) expect(existsSync(args[out + 1]!)).toBe(false);
+    }
+    expect(cli([...cases[1]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (--decisions)\n`);
   });
 });

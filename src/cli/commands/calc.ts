@@ -21,6 +21,7 @@ import { type Copied, copyWorkbooks } from '../workbooks.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
+import { requireFiles } from '../inputs.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
@@ -166,6 +167,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
     if (r !== '-' && !found) throw new UsageError(`${r}: no such file`, `${r}: 文件不存在`);
     if (found && !found.isFile()) throw new UsageError(`${r}: not a file (give a roster CSV)`, `${r}: 不是文件 (请给出花名册 CSV)`);
   }
+  requireFiles(opts.catalog, '--catalog');
+  if (opts.decisions) requireFiles([opts.decisions], '--decisions');
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once', '标准输入 (-) 只能读一次');
   // The same roster twice: each claim would meet itself (same_claim_twice), never what a clerk means.
   const given = new Map<string, string>();

@@ -12,6 +12,7 @@ import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
 import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError, programNotInTable, unknownJurisdiction } from '../errors.js';
+import { requireFiles } from '../inputs.js';
 import { makeChalk } from '../format.js';
 import { askCheckbox, askInput, askSelect, type Choice } from '../prompts.js';
 import { renderLines, resultJson } from '../render.js';
@@ -101,7 +102,10 @@ export async function check(opts: CheckOptions): Promise<number> {
   // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
   const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m[opts.lang]}\n`)) : undefined;
   try {
-    if (opts.answers !== undefined) return await fromAnswers(tables, opts, ledger);
+    if (opts.answers !== undefined) {
+      requireFiles([opts.answers], '--answers');
+      return await fromAnswers(tables, opts, ledger);
+    }
     const table = opts.jurisdiction ? tableOrFail(tables, opts.jurisdiction) : await chooseTable(tables, opts.lang);
     const programs = opts.program ? [programOrFail(table, opts.program)] : await choosePrograms(table, opts.lang);
     const cells = await interview(table, programs, opts.lang);

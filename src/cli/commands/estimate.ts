@@ -23,6 +23,7 @@ import { type ScenarioChange, ScenarioError, applyScenario, parseSet } from '../
 import { limitRule } from '../../tables/describe.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
+import { requireFiles } from '../inputs.js';
 import { makeChalk, padEndWide, padStartWide, yuanGrouped } from '../format.js';
 import { progressBar } from '../progress.js';
 import type { Progress } from '../../io/pipeline.js';
@@ -281,6 +282,9 @@ function scenarioChanges(opts: EstimateOptions): { name: string; changes: Scenar
 
 export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>', '--plan <csv> 与 --roster <csv> 须给且只给其一');
+  requireFiles([(opts.plan ?? opts.roster)!], opts.plan ? '--plan' : '--roster');
+  requireFiles(opts.catalog, '--catalog');
+  if (opts.scenario) requireFiles([opts.scenario], '--scenario');
   const tables = await loadRunTables(opts.table);
   const table = findTable(tables, opts.jurisdiction);
   if (!table) throw unknownJurisdiction(opts.jurisdiction, tables.keys());
