@@ -274,11 +274,22 @@ export function faultError(name: string): void {
 }
 
 /** `onWait`: told when the run waits for another one writing to the same SQLite file (PostgreSQL runs side by side). */
-export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: Bilingual) => void): Promise<Ledger> {
+/**
+ * `existing`: the command only reads the ledger (ledger show, check --ledger, a dry run): a location that holds none
+ * is refused rather than made, since an empty ledger made at a mistyped path would answer "no claims" for everyone.
+ */
+export async function openLedger(location: string, wantHashing: boolean, onWait?: (message: Bilingual) => void, existing = false): Promise<Ledger> {
   if (/^postgres(ql)?:\/\//.test(location)) {
     const { openPostgresLedger } = await import('./ledgerPostgres.js');
-    return openPostgresLedger(location, wantHashing);
+    return openPostgresLedger(location, wantHashing, existing);
   }
   const { openSqliteLedger } = await import('./ledgerSqlite.js');
-  return openSqliteLedger(location, wantHashing, onWait);
+  return openSqliteLedger(location, wantHashing, onWait, existing);
 }
+
+/** A reading command given a location that holds no ledger (openLedger's `existing`). */
+export const noLedger = (where: string): LedgerError =>
+  new LedgerError(
+    `${where}: no ledger there (a command that only reads does not start one: is the location right? calc --ledger starts one)`,
+    `${where}: 此处没有台账 (只读的命令不会新建台账: 位置是否写对? 用 calc --ledger 运行即可新建)`,
+  );

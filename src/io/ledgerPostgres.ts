@@ -19,6 +19,7 @@ import {
   byHash,
   decodeHistory,
   faultPoint,
+  noLedger,
   noSuchRun,
   resolveCodec,
   runView,
@@ -54,7 +55,7 @@ const view = (r: ClaimRow): LedgerClaimView => ({
 });
 const CLAIM_VIEW = `SELECT c.*, r.voided_at IS NOT NULL AS voided FROM claims c JOIN runs r USING (run_id)`;
 
-export async function openPostgresLedger(url: string, wantHashing: boolean): Promise<Ledger> {
+export async function openPostgresLedger(url: string, wantHashing: boolean, existing = false): Promise<Ledger> {
   const pool = new pg.Pool({ connectionString: url, max: 2 });
   const location = url.replace(/\/\/[^@/]*@/, '//…@');
   let codec!: KeyCodec;
@@ -64,6 +65,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean): Pro
       // Schema creation by two offices at once: serialise it with an advisory lock.
       await c.query('BEGIN');
       await c.query('SELECT pg_advisory_xact_lock(hashtext($1))', ['subsidy-ledger-schema']);
+      if (existing && !(await c.query(`SELECT to_regclass('meta') AS t`)).rows[0].t) throw noLedger(location);
       await c.query(SCHEMA);
       const meta = await c.query(`SELECT key, value FROM meta`);
       const get = (k: string): string | undefined => (meta.rows as { key: string; value: string }[]).find((r) => r.key === k)?.value;

@@ -30,7 +30,8 @@ export interface LedgerRunResult extends LedgerOutcome {
  * SQLite file's write lock.
  */
 export async function runWithLedger(job: LedgerJob, stream: (ledger: StreamLedger) => Promise<StreamResult>, onWait: (message: Bilingual) => void): Promise<LedgerRunResult> {
-  const ledger = await openLedger(job.location, job.hashIds, onWait);
+  // A dry run reads only: a ledger that is not there is refused, not made empty (and so found to hold nothing).
+  const ledger = await openLedger(job.location, job.hashIds, onWait, job.dryRun);
   try {
     const result = await stream({
       // The ledger's salt, not whatever the environment holds: a plain ledger's row hashes are unsalted, so that a

@@ -1,4 +1,5 @@
 // SQLite ledger (better-sqlite3): one file, WAL journal, one IMMEDIATE transaction per run.
+import { existsSync } from 'node:fs';
 import Database from 'better-sqlite3';
 import type { Bilingual, PriorClaim, PriorRow } from '../engine/types.js';
 import {
@@ -18,6 +19,7 @@ import {
   byHash,
   decodeHistory,
   faultPoint,
+  noLedger,
   noSuchRun,
   resolveCodec,
   runView,
@@ -69,7 +71,8 @@ const LOCK_WAIT_MS = 15 * 60 * 1000;
  * `onWait` is told once when another run holds the write lock and this one waits for it. SQLite's own errors (not a
  * database, disk full) come out as LedgerErrors naming the file.
  */
-export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (message: Bilingual) => void): Ledger {
+export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (message: Bilingual) => void, existing = false): Ledger {
+  if (existing && !existsSync(file)) throw noLedger(file);
   let db: Database.Database;
   try {
     db = new Database(file);
@@ -124,6 +127,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
       ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
       : undefined;
+    if (version === undefined && existing) throw noLedger(file);
     if (version !== undefined && Number(version) > SCHEMA_VERSION) {
       throw new LedgerError(`${file}: ledger schema version ${version} is newer than this program understands (${SCHEMA_VERSION})`, `${file}: 台账结构版本 ${version} 比本程序能读的 (${SCHEMA_VERSION}) 更新`);
     }

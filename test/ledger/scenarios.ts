@@ -216,6 +216,29 @@ export function ledgerScenarios(newLedger: () => string): void {
     expect(cli(['ledger', 'void', runIdOf(m), '--ledger', ledger]).stderr).toContain('already voided');
   });
 
+  it('ZJ-16: a command that only reads, given a location with no ledger (a mistyped path), refuses it and makes none, where an empty ledger would have answered "no claims" and passed a 4th training', () => {
+    const dir = tmp();
+    const ledger = newLedger();
+    const answers = join(dir, 'case.json');
+    writeFileSync(answers, JSON.stringify({ program: 'cert_training', person_id: PERSON, date: '2020-06-01', level: 'L4', occupation: '钳工' }));
+    const where = ledger.replace(/\/\/[^@/]*@/, '//…@');
+    const refusals = [
+      cli(['ledger', 'show', PERSON, '--ledger', ledger]),
+      cli(['ledger', 'stats', '--ledger', ledger]),
+      cli(['ledger', 'export', '--ledger', ledger, '-o', join(dir, 'claims.csv')]),
+      cli(['check', '-j', 'zhuji', '--answers', answers, '--ledger', ledger]),
+      calc(roster(dir, 'march.csv', march), ledger, ['--dry-run']),
+    ];
+    for (const r of refusals) {
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe(`subsidy: ${where}: no ledger there (a command that only reads does not start one: is the location right? calc --ledger starts one)\n`);
+    }
+    expect(cli(['ledger', 'stats', '--ledger', ledger, '--lang', 'zh']).stderr).toBe(`subsidy: ${where}: 此处没有台账 (只读的命令不会新建台账: 位置是否写对? 用 calc --ledger 运行即可新建)\n`);
+    // Still none: a run that records starts it, and then the reading commands read it.
+    expect(statuses(calc(roster(dir, 'march.csv', march), ledger))).toEqual(['approved:ok', 'approved:ok', 'approved:ok']);
+    expect(cli(['ledger', 'show', PERSON, '--ledger', ledger]).stdout).toContain('3 claim(s), 10,500.00 yuan');
+  });
+
   it('--dry-run evaluates against the ledger and records nothing', () => {
     const dir = tmp();
     const ledger = newLedger();

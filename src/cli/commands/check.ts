@@ -100,7 +100,7 @@ export async function check(opts: CheckOptions): Promise<number> {
   // Before any question too: a save that cannot be made (a workbook, no such folder) is said before the interview.
   const saveColumns = opts.save ? checkSaveTarget(opts.save) : undefined;
   // Opened before any question: a wrong salt or an unreachable database fails before the interview, not after it.
-  const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m[opts.lang]}\n`)) : undefined;
+  const ledger = opts.ledger ? await openLedger(opts.ledger, false, (m) => process.stderr.write(`${m[opts.lang]}\n`), true) : undefined;
   try {
     if (opts.answers !== undefined) {
       requireFiles([opts.answers], '--answers');

@@ -10,7 +10,7 @@ import type { Lang } from '../../engine/types.js';
 import { displayWidth, makeChalk, yuanGrouped } from '../format.js';
 
 async function withLedger<T>(location: string, lang: Lang, fn: (l: Ledger) => Promise<T>): Promise<T> {
-  const ledger = await openLedger(location, false, (m) => process.stderr.write(`${m[lang]}\n`));
+  const ledger = await openLedger(location, false, (m) => process.stderr.write(`${m[lang]}\n`), true);
   try {
     return await fn(ledger);
   } finally {
