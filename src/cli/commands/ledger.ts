@@ -1,7 +1,7 @@
 // `subsidy ledger show | export | void | stats`: what the claims ledger holds, and withdrawing a run.
 import { stringify } from 'csv-stringify/sync';
 import { formatYuan } from '../../engine/money.js';
-import { openAtomic } from '../../io/atomic.js';
+import { checkWritable, openAtomic } from '../../io/atomic.js';
 import { BOM, safeCell } from '../../io/csvOut.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
 import { type OutputEncoding, reencodeOutputs } from '../../io/outputEncoding.js';
@@ -43,6 +43,8 @@ export async function ledgerShow(personId: string, opts: { ledger: string; lang?
 export async function ledgerExport(opts: { ledger: string; out: string; outEncoding?: OutputEncoding; lang?: Lang }): Promise<number> {
   // -o naming the ledger file itself would replace every claim with their CSV.
   refuseOverwritingInputs([opts.ledger], [opts.out], { en: 'give -o another file', zh: '请给 -o 另一个文件' });
+  // Before the ledger: an -o that cannot be written is said first, whatever the ledger.
+  checkWritable(opts.out);
   return withLedger(opts.ledger, opts.lang ?? 'en', async (l) => {
     const header = ['run_id', 'voided', 'file', 'row', 'person_key', 'jurisdiction', 'program', 'occupation', 'level', 'date', 'year', 'amount', 'payee', 'recorded_at'];
     const csv = (rows: (string | number)[][]): string => stringify(rows.map((r) => r.map((v) => (typeof v === 'string' ? safeCell(v) : v))), { record_delimiter: '\r\n' });
