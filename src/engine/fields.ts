@@ -23,6 +23,8 @@ export interface FieldDef {
    * rows recorded before the column was read are the same rows, and a claim sent again under another name is too.
    */
   hashed?: false;
+  /** A count a plan may write in 万, ten thousand (2.25万人次 is 22,500): a roster's counts (training days) are never so large. */
+  tenThousands?: true;
 }
 
 /**
@@ -205,7 +207,7 @@ export const FIELDS: FieldDef[] = [
     ],
   },
   // Plan-only columns (estimate): how many cases a plan line stands for, and what it is.
-  { name: 'planned', kind: 'int', zh: '计划人次', en: 'planned cases', headers: ['计划数', '计划人数'] },
+  { name: 'planned', kind: 'int', zh: '计划人次', en: 'planned cases', headers: ['计划数', '计划人数'], tenThousands: true },
   { name: 'label', kind: 'text', zh: '说明', en: 'label', headers: ['部门', '任务'] },
   { name: 'count_l3', kind: 'int', zh: '高级工人数', en: 'L3 trained' },
   { name: 'count_l2', kind: 'int', zh: '技师人数', en: 'L2 trained' },

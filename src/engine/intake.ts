@@ -261,9 +261,12 @@ export function parseCell(field: FieldDef, raw: string): Parsed {
     }
     case 'int': {
       // A unit after it (15天), thousands separators (1,200) and zero decimals (15.0, as some systems export counts).
-      let s = t.replace(/(天|课时|个月|月|年|人|次|个)$/, '');
+      let s = t.replace(/(天|课时|个月|月|年|人次|人|次|个)$/, '');
       if (/^\d{1,3}(,\d{3})+$/.test(s)) s = s.replace(/,/g, '');
       s = s.replace(/^(\d+)\.0+$/, '$1');
+      // In 万 (ten thousand), as a plan writes its counts (2.25万人次): exact with at most four decimals, else no whole number.
+      const wan = field.tenThousands ? /^(\d+)(?:\.(\d{1,4}))?万$/.exec(s) : null;
+      if (wan) s = String(Number(wan[1]) * 10000 + Number((wan[2] ?? '').padEnd(4, '0')));
       return /^\d+$/.test(s) && Number.isSafeInteger(Number(s)) ? { ok: true, value: Number(s) } : bad('bad_number', '应为非负整数', 'expected a whole number ≥ 0');
     }
     case 'money': {

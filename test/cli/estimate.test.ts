@@ -160,6 +160,18 @@ describe('estimate on the seed plans', () => {
     expect(run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', join(dir, 'none')]).stdout.toString()).not.toContain('limits across rows');
   });
 
+  it("ZJ-01: a plan's counts written as a plan writes them (1.2万, 3,000人次) are 15,000 L4 certificates at most 3500 each; a count in 万 that is no whole number is said once, by its value", () => {
+    const dir = tmp();
+    writeFileSync(join(dir, 'plan.csv'), 'program,planned,level\ncert_training,1.2万,L4\ncert_training,"3,000人次",L4\n');
+    const r = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'plan.csv'), '-o', dir]);
+    expect(r.status, r.stderr.toString()).toBe(0);
+    expect(totalRow(dir)).toMatchObject({ central: '52500000.00', high: '52500000.00' });
+    writeFileSync(join(dir, 'bad.csv'), 'program,planned,level\ncert_training,1.23456万,L4\n');
+    const bad = run(['estimate', '-j', 'zhuji', '--plan', join(dir, 'bad.csv'), '-o', join(dir, 'bad')]);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr.toString()).toBe(`subsidy: cannot estimate from ${join(dir, 'bad.csv')}:\n${join(dir, 'bad.csv')} row 2, column planned, value "1.23456万": expected a whole number ≥ 0\n`);
+  });
+
   it('a plan line of another jurisdiction stops the estimate with file, row, column and value', () => {
     const dir = tmp();
     writeFileSync(join(dir, 'plan.csv'), 'jurisdiction,program,planned\nzhuji,safety_training,10\nhengyang,safety_training,5\n');

@@ -52,6 +52,12 @@ describe('counts', () => {
     for (const [text, n] of [['15', 15], ['15天', 15], ['1,200', 1200], ['12,345,678', 12345678], ['15.0', 15], ['15.00', 15]] as const) expect(parseCell(days, text), text).toEqual({ ok: true, value: n });
     for (const text of ['15.5', '1,20', '12,3456', '-3', '1.2万', '十五']) expect(parseCell(days, text).ok, text).toBe(false);
   });
+
+  it("a plan's planned count may be written in 万 (the Zhuji plan's 2.25万人次 is 22,500), exactly or not at all", () => {
+    const planned = FIELD_BY_NAME.get('planned')!;
+    for (const [text, n] of [['2.25万人次', 22500], ['1.2万', 12000], ['3万人', 30000], ['0.0001万', 1], ['22500人次', 22500]] as const) expect(parseCell(planned, text), text).toEqual({ ok: true, value: n });
+    for (const text of ['1.23456万', '万', '1.2千', '-1万']) expect(parseCell(planned, text).ok, text).toBe(false);
+  });
 });
 
 describe('dates', () => {

@@ -173,7 +173,8 @@ async function readCases(
     }
     const planned = isPlan ? (facts.planned as number | undefined) : 1;
     if (planned === undefined) {
-      problems.push(`${at(rec.row)}: ${zh ? '计划行须填 "计划人次" (planned)' : 'a plan line needs "planned" (计划人次)'}`);
+      // (A planned cell that cannot be read is said above, by its value.)
+      if (problems.length === before) problems.push(`${at(rec.row)}: ${zh ? '计划行须填 "计划人次" (planned)' : 'a plan line needs "planned" (计划人次)'}`);
       continue;
     }
     const given = String(facts.program ?? '');
