@@ -5,8 +5,8 @@ import type { Limit, Table } from '../tables/schema.js';
 import type { Facts } from './types.js';
 
 /**
- * Two FNV-1a-style 32-bit hashes, taken on from a key's first part to the next (a NUL between parts), then given as
- * 52 bits: a false match is about one in ten thousand among a million keys.
+ * Two FNV-1a-style 32-bit hashes, taken on from a key's first part to the next (a step between parts, so that 电工|L4
+ * and 电|工L4 differ), then given as 52 bits: a false match is about one in ten thousand among a million keys.
  */
 class Hash {
   a = 0x811c9dc5;

@@ -350,7 +350,7 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   return 0;
 }
 
-/** The limits across rows some person of the roster is on two rows or more of: an estimate's figures for them are an upper bound. */
+/** The limits across rows some person of the roster is on more rows of than they let through: the estimate's figures for those rows are an upper bound. */
 function printRepeats(repeats: LimitRepeats[], lang: Lang): void {
   if (!repeats.length) return;
   const zh = lang === 'zh';
