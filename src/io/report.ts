@@ -15,6 +15,8 @@ export interface ReportInput {
   scenario?: { name: string; rows: EstimateRow[] };
   /** The page's words (estimate --lang); codes, figures and citations are the same in both. */
   lang?: Lang;
+  /** Where a limit across rows could bind persons of an expected roster, so that its figures are an upper bound: a heading, then a line per limit. */
+  bounds?: string[];
 }
 
 /** The page's words in each language. */
@@ -111,7 +113,7 @@ ${rowsHtml}
 <li>${esc(w.casesAre(r.assumptions.takeUp, r.assumptions.passRate, r.assumptions.on))}</li>
 <li>${esc(ASSUMPTION_TEXT.ceiling[lang])}; ${w.lowShare}: ${r.assumptions.lowShare}</li>
 <li>${esc(ASSUMPTION_TEXT.floor[lang])}</li><li>${esc(ASSUMPTION_TEXT.fixed[lang])}</li><li>${esc(ASSUMPTION_TEXT.unquantified[lang])}</li>
-<li>${w.noLimits}</li>
+<li>${w.noLimits}${r.bounds?.length ? `<br>${esc(r.bounds[0]!)}<ul>${r.bounds.slice(1).map((b) => `<li>${esc(b)}</li>`).join('')}</ul>` : ''}</li>
 ${notes.map((n) => `<li class="cite">${esc(n)}</li>`).join('\n')}
 </ul>
 <script>${chartJs()}</script>

@@ -140,10 +140,13 @@ describe('estimate on the seed plans', () => {
         '330681198505050016,李四,cert_training,2021-05-01,L3,电工',
       ].join('\n') + '\n',
     );
-    const r = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', dir]);
+    const r = run(['estimate', '-j', 'zhuji', '--roster', roster, '-o', dir, '--report', join(dir, 'report.html')]);
     expect(r.status, r.stderr.toString()).toBe(0);
-    // ZJ-01: every row a case at the 3500 cap, as before; the figures do not change, they are said to be an upper bound.
+    // ZJ-01: every row a case at the 3500 cap, as before; the figures do not change, they are said to be an upper bound,
+    // with them wherever they go: estimate.csv's TOTAL row and the report too.
     expect(totalRow(dir)).toMatchObject({ central: '24500.00', high: '24500.00' });
+    expect(totalRow(dir).assumptions).toContain('upper bound; subsidy calc on the roster applies them: | ZJ-16 at most 3 per person per calendar year: it could bind 1 person(s) (5 rows) | ');
+    expect(readFileSync(join(dir, 'report.html'), 'utf8')).toContain('<li>ZJ-16 not twice for the same occupation and level: it could bind 1 person(s) (2 rows)</li>');
     expect(r.stdout.toString()).toContain(
       'limits across rows are not applied to an estimate (each row is a case), so the figures for these rows are an upper bound; subsidy calc on the roster applies them:\n' +
         // 王芳's five 2020 rows pass 3 a year; two of them are 电工 L4. 李四's two rows are in two years and two levels: neither limit binds.

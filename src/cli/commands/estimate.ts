@@ -336,35 +336,39 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   const baseline = base.rows();
   const scenarioRows = alternative?.rows();
 
+  // Said with the figures wherever they go: on the terminal, in estimate.csv's TOTAL rows and in the report.
+  const bounds = repeatLines(repeated?.repeats() ?? [], lang);
+
   const out = resolve(opts.out);
   makeOutputFolder(out);
   const csvFile = join(out, 'estimate.csv');
-  writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang));
+  writeFileAtomic(csvFile, estimateCsv(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang, bounds));
   reencodeOutputs([csvFile], opts.outEncoding ?? 'utf8');
   if (opts.report) {
-    writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang }));
+    writeFileAtomic(opts.report, renderReport({ table, planLabel: source, assumptions, baseline, scenario: scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang, bounds }));
   }
   printTable(table, baseline, scenario && scenarioRows ? { name: scenario.name, rows: scenarioRows } : undefined, lang);
-  if (repeated) printRepeats(repeated.repeats(), lang);
+  if (bounds.length) process.stdout.write(`${makeChalk().yellow(bounds.map((l, i) => (i ? `  ${l}` : l)).join('\n'))}\n`);
   process.stdout.write(`${lang === 'zh' ? '已写出' : 'wrote'} ${csvFile}${opts.report ? `, ${opts.report}` : ''}\n`);
   return 0;
 }
 
-/** The limits across rows some person of the roster is on more rows of than they let through: the estimate's figures for those rows are an upper bound. */
-function printRepeats(repeats: LimitRepeats[], lang: Lang): void {
-  if (!repeats.length) return;
+/**
+ * The limits across rows some person of the roster is on more rows of than they let through: the estimate's figures
+ * for those rows are an upper bound. A heading, then a line per limit; none when no limit could bind.
+ */
+function repeatLines(repeats: LimitRepeats[], lang: Lang): string[] {
+  if (!repeats.length) return [];
   const zh = lang === 'zh';
-  const c = makeChalk();
-  const o = [
+  return [
     zh
       ? '测算不适用跨行的限额 (每行作一人次), 以下各行的数字是上限; 对此花名册运行 subsidy calc 才按限额计算:'
       : 'limits across rows are not applied to an estimate (each row is a case), so the figures for these rows are an upper bound; subsidy calc on the roster applies them:',
+    ...repeats.map((r) => {
+      const rule = limitRule(r.limit)[lang];
+      return zh ? `${r.limit.clause} ${rule}: 可能受限 ${r.persons} 人 (共 ${r.rows} 行)` : `${r.limit.clause} ${rule}: it could bind ${r.persons} person(s) (${r.rows} rows)`;
+    }),
   ];
-  for (const r of repeats) {
-    const rule = limitRule(r.limit)[lang];
-    o.push(zh ? `  ${r.limit.clause} ${rule}: 可能受限 ${r.persons} 人 (共 ${r.rows} 行)` : `  ${r.limit.clause} ${rule}: it could bind ${r.persons} person(s) (${r.rows} rows)`);
-  }
-  process.stdout.write(`${c.yellow(o.join('\n'))}\n`);
 }
 
 const cases100 = (x: number): string => (x % 100 === 0 ? String(x / 100) : (x / 100).toFixed(2));
@@ -376,13 +380,14 @@ const ESTIMATE_COLUMNS: [string, string][] = [
   ['assumptions', '假设'], ['citation', '政策依据'],
 ];
 
-function estimateCsv(table: Table, baseline: EstimateRow[], scenario: { name: string; rows: EstimateRow[] } | undefined, lang: Lang): string {
+/** `bounds`: repeatLines, in the TOTAL rows' assumptions. */
+function estimateCsv(table: Table, baseline: EstimateRow[], scenario: { name: string; rows: EstimateRow[] } | undefined, lang: Lang, bounds: string[]): string {
   const header = ESTIMATE_COLUMNS.map(([en, zh]) => (lang === 'zh' ? zh : en));
   const line = (name: string, r: EstimateRow): string =>
     csvRow([name, table.code, table.document.status, r.program, r.label, r.programName.zh, r.payee, cases100(r.casesX100), formatYuan(r.low), formatYuan(r.central), formatYuan(r.high), cases100(r.unquantifiedX100), r.notes.map((n) => n[lang]).join(' | '), r.citation]);
   const total = (name: string, rows: EstimateRow[]): string => {
     const t = totals(rows);
-    return csvRow([name, table.code, table.document.status, 'TOTAL', '', '', '', '', formatYuan(t.low), formatYuan(t.central), formatYuan(t.high), cases100(t.unquantifiedX100), '', '']);
+    return csvRow([name, table.code, table.document.status, 'TOTAL', '', '', '', '', formatYuan(t.low), formatYuan(t.central), formatYuan(t.high), cases100(t.unquantifiedX100), bounds.join(' | '), '']);
   };
   const parts = [BOM + csvRow(header), ...baseline.map((r) => line('baseline', r)), total('baseline', baseline)];
   if (scenario) parts.push(...scenario.rows.map((r) => line(scenario.name, r)), total(scenario.name, scenario.rows));
