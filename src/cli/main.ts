@@ -10,7 +10,7 @@ import { OutputFolderError } from '../io/outputFolder.js';
 import { OverwriteError } from '../io/keepInputs.js';
 import { TableError } from '../tables/files.js';
 import { UsageError } from './errors.js';
-import { buildProgram } from './program.js';
+import { buildProgram, helpLanguage } from './program.js';
 
 // A reader that stops early (`subsidy tables show zhuji | head`) closes the pipe: what is left to print has nowhere
 // to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row).
@@ -34,6 +34,7 @@ const program = buildProgram(
   (l) => {
     lang = l;
   },
+  helpLanguage(process.argv),
 ).exitOverride();
 
 try {

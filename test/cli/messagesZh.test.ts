@@ -130,4 +130,19 @@ describe('error messages follow --lang', () => {
     }
     expect(cli([...cases[1]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (--decisions)\n`);
   });
+
+  it('--help is in Chinese under --lang zh (before or after it, --lang=zh too) or SUBSIDY_LANG=zh, headings and exit codes included; English otherwise', () => {
+    const zh = cli(['calc', '--help', '--lang', 'zh']);
+    expect(zh.code).toBe(0);
+    expect(zh.stdout).toContain('用法: subsidy calc [选项] <rosters...>');
+    expect(zh.stdout).toMatch(/\n {2}-o, --out <dir> +输出文件夹 \(默认: "subsidy-out"\)\n/);
+    expect(zh.stdout).toContain('表头和提示的语言 (可选: "en", "zh", 默认: "en")');
+    expect(cli(['calc', '--lang=zh', '--help']).stdout).toBe(zh.stdout);
+    const root = cli(['--help'], { SUBSIDY_LANG: 'zh' });
+    expect(root.stdout).toContain('\n退出码:\n  0  完成 (被拒绝的行, 如有, 在 rejects.csv 中)\n');
+    expect(root.stdout).toMatch(/\n {2}ledger +申领台账中的内容 \(--ledger 同 calc\)\n/);
+    // --lang en on the command line wins over the environment; without either, English as before.
+    expect(cli(['ledger', 'show', '--help', '--lang', 'en'], { SUBSIDY_LANG: 'zh' }).stdout).toContain("one person's (or unit's) claims, voided runs marked");
+    expect(cli(['--help']).stdout).toContain('Usage: subsidy [options] [command]');
+  });
 });
