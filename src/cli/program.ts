@@ -47,6 +47,21 @@ export function helpLanguage(argv: readonly string[]): Lang {
 /** Commander's own headings and notes, in Chinese. */
 const TITLES_ZH: Record<string, string> = { 'Usage:': '用法:', 'Options:': '选项:', 'Commands:': '命令:', 'Arguments:': '参数:' };
 
+/** Commander's errors in the command line itself, in Chinese (the names and values in them as given). */
+const ERRORS_ZH: [RegExp, string][] = [
+  [/^error: unknown option '(.*?)'/, "错误: 未知选项 '$1'"],
+  [/^error: unknown command '(.*?)'/, "错误: 未知命令 '$1'"],
+  [/^error: missing required argument '(.*?)'/, "错误: 缺少必需的参数 '$1'"],
+  [/^error: option '(.*?)' argument missing/, "错误: 选项 '$1' 缺少取值"],
+  [/^error: required option '(.*?)' not specified/, "错误: 未给出必需的选项 '$1'"],
+  [/^error: option '(.*?)' argument '(.*?)' is invalid\./, "错误: 选项 '$1' 的取值 '$2' 无效."],
+  [/^error: too many arguments(?: for '(.*?)')?\. Expected (\d+) arguments? but got (\d+)\./, '错误: $1 的参数过多: 应为 $2 个, 给了 $3 个.'],
+  [/Allowed choices are (.*)\./, '可选: $1.'],
+  [/\(Did you mean one of (.*)\?\)/, '(是否想用其中之一: $1?)'],
+  [/\(Did you mean (.*)\?\)/, '(是否想用 $1?)'],
+  [/give utf8 or gbk \(gb18030\)/, '请给 utf8 或 gbk (gb18030)'],
+];
+
 /**
  * `setLang`: told the language of the command about to run (its --lang, or SUBSIDY_LANG), for the messages of its
  * errors. `helpLang`: the language of the help, known before the command line is parsed (helpLanguage).
@@ -79,7 +94,8 @@ Exit codes:
       ),
     );
   if (helpLang === 'zh') {
-    // Inherited by every command added below (copyInheritedSettings).
+    // Both inherited by every command added below (copyInheritedSettings).
+    program.configureOutput({ outputError: (text, write) => write(ERRORS_ZH.reduce((s, [pattern, zh]) => s.replace(pattern, zh), text)) });
     const notes = (text: string): string => text.replace('(choices: ', '(可选: ').replace(/([(]|, )default: /, '$1默认: ');
     const placeholders = (text: string): string => text.replace('[options]', '[选项]').replace('[command]', '[命令]');
     program.configureHelp({

@@ -145,4 +145,18 @@ describe('error messages follow --lang', () => {
     expect(cli(['ledger', 'show', '--help', '--lang', 'en'], { SUBSIDY_LANG: 'zh' }).stdout).toContain("one person's (or unit's) claims, voided runs marked");
     expect(cli(['--help']).stdout).toContain('Usage: subsidy [options] [command]');
   });
+
+  it("the command line's own errors (commander's) are in Chinese too under --lang zh, with what was typed; English otherwise", () => {
+    const said = (args: string[], env: Record<string, string> = {}): string => {
+      const r = cli(args, env);
+      expect(r.code).toBe(1);
+      return r.stderr;
+    };
+    expect(said(['calc', 'fixtures/zhuji/roster.csv', '--stirct', '--lang', 'zh'])).toBe("错误: 未知选项 '--stirct'\n(是否想用 --strict?)\n(用 --help 查看用法)\n");
+    expect(said(['calc', '--lang', 'zh'])).toBe("错误: 缺少必需的参数 'rosters'\n(用 --help 查看用法)\n");
+    expect(said(['estimate', '--plan', 'p.csv'], { SUBSIDY_LANG: 'zh' })).toBe("错误: 未给出必需的选项 '-j, --jurisdiction <code>'\n(用 --help 查看用法)\n");
+    expect(said(['calc', 'r.csv', '--lang', 'fr'], { SUBSIDY_LANG: 'zh' })).toBe("错误: 选项 '--lang <lang>' 的取值 'fr' 无效. 可选: en, zh.\n(用 --help 查看用法)\n");
+    expect(said(['calc', 'r.csv', '--workers', '0', '--lang', 'zh'])).toBe("错误: 选项 '--workers <n>' 的取值 '0' 无效. 1 到 64 的整数\n(用 --help 查看用法)\n");
+    expect(said(['calc', 'fixtures/zhuji/roster.csv', '--stirct'])).toBe("error: unknown option '--stirct'\n(Did you mean --strict?)\n(run with --help for usage)\n");
+  });
 });
