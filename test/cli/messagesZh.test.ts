@@ -157,6 +157,7 @@ describe('error messages follow --lang', () => {
     expect(said(['estimate', '--plan', 'p.csv'], { SUBSIDY_LANG: 'zh' })).toBe("错误: 未给出必需的选项 '-j, --jurisdiction <code>'\n(用 --help 查看用法)\n");
     expect(said(['calc', 'r.csv', '--lang', 'fr'], { SUBSIDY_LANG: 'zh' })).toBe("错误: 选项 '--lang <lang>' 的取值 'fr' 无效. 可选: en, zh.\n(用 --help 查看用法)\n");
     expect(said(['calc', 'r.csv', '--workers', '0', '--lang', 'zh'])).toBe("错误: 选项 '--workers <n>' 的取值 '0' 无效. 1 到 64 的整数\n(用 --help 查看用法)\n");
+    expect(said(['tables', 'show', 'zhuji', 'xihu'], { SUBSIDY_LANG: 'zh' })).toBe("错误: 'show' 的参数过多: 应为 1 个, 给了 2 个.\n(用 --help 查看用法)\n");
     expect(said(['calc', 'fixtures/zhuji/roster.csv', '--stirct'])).toBe("error: unknown option '--stirct'\n(Did you mean --strict?)\n(run with --help for usage)\n");
   });
 });
