@@ -25,8 +25,8 @@ process.on('SIGINT', () => {
 });
 
 let exitCode = 0;
-// Until a command starts (a usage error commander finds), SUBSIDY_LANG; then the command's --lang.
-let lang: Lang = process.env.SUBSIDY_LANG === 'zh' ? 'zh' : 'en';
+// Until a command starts, the --lang written on the line (or SUBSIDY_LANG), as for help; then the command's parsed --lang.
+let lang: Lang = helpLanguage(process.argv);
 const program = buildProgram(
   (code) => {
     exitCode = code;
@@ -34,7 +34,7 @@ const program = buildProgram(
   (l) => {
     lang = l;
   },
-  helpLanguage(process.argv),
+  lang,
 ).exitOverride();
 
 try {

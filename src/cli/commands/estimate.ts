@@ -283,7 +283,8 @@ function scenarioChanges(opts: EstimateOptions): { name: string; changes: Scenar
 
 export async function estimateCommand(opts: EstimateOptions): Promise<number> {
   if (!!opts.plan === !!opts.roster) throw new UsageError('give exactly one of --plan <csv> or --roster <csv>', '--plan <csv> 与 --roster <csv> 须给且只给其一');
-  requireFiles([(opts.plan ?? opts.roster)!], opts.plan ? '--plan' : '--roster');
+  const source = (opts.plan ?? opts.roster)!;
+  requireFiles([source], opts.plan ? '--plan' : '--roster');
   requireFiles(opts.catalog, '--catalog');
   if (opts.scenario) requireFiles([opts.scenario], '--scenario');
   const tables = await loadRunTables(opts.table);
@@ -301,7 +302,6 @@ export async function estimateCommand(opts: EstimateOptions): Promise<number> {
     if (e instanceof ScenarioError) throw new UsageError(e.message, e.zh);
     throw e;
   }
-  const source = (opts.plan ?? opts.roster)!;
   // Before the cases are read: an input the results would replace, or a report that cannot be written, should not cost a whole estimate first.
   const inputs = [source, ...opts.catalog, ...opts.table, ...(opts.scenario ? [opts.scenario] : [])];
   refuseOverwritingInputs(inputs, [join(opts.out, 'estimate.csv'), ...(opts.report ? [opts.report] : [])], { en: 'choose another -o or --report', zh: '请另选 -o 或 --report' });
