@@ -1,9 +1,10 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BilingualError } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
 import { REFUSALS } from './outputFolder.js';
+import { writeAll } from './writeAll.js';
 
 export interface AtomicFile {
   write(text: string): void;
@@ -70,7 +71,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
   };
   const flush = (): void => {
     if (pending.length === 0) return;
-    written(writeSync(fd, pending.join(''), null, encoding));
+    written(writeAll(fd, Buffer.from(pending.join(''), encoding)));
     pending = [];
     size = 0;
   };
@@ -82,9 +83,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     },
     writeBytes(bytes) {
       flush();
-      let done = 0;
-      while (done < bytes.length) done += writeSync(fd, bytes, done, bytes.length - done);
-      written(done);
+      written(writeAll(fd, bytes));
     },
     commit() {
       flush();

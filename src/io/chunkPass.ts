@@ -1,5 +1,5 @@
 // Pass A of a large run on one byte range: every row evaluated once; breakdown lines, rejects and limit records spilled.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { findTable, unreadableRow } from '../engine/intake.js';
@@ -12,6 +12,8 @@ import { RawShapes } from './rawShapes.js';
 import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
 import { type SkippedLists, SkippedRows } from './rowKinds.js';
 import { RowShapes } from './rowShapes.js';
+import { PartWriter } from './spillParts.js';
+import { writeAll } from './writeAll.js';
 
 /** Positions inside a chunk are numbered from chunk × 2³²: one number orders lines and rows across the whole run. */
 export const CHUNK_STRIDE = 2 ** 32;
@@ -39,6 +41,8 @@ export interface ChunkResult {
   /** The rejected rows' problems by column and code. */
   rejectCounts: RejectCounts;
   lines: number;
+  /** How many parts its breakdown lines were spilled in (breakdownPart). */
+  breakdownParts: number;
   /** Codes of the tables this chunk's rows used, for the limits pass. */
   usedCodes: string[];
   /** Where each partition's limit records are in the chunk's records file. */
@@ -49,7 +53,10 @@ export interface ChunkResult {
   decisionsMet: string[];
 }
 
-export const breakdownPart = (work: string, chunk: number): string => join(work, `b${chunk}.csv`);
+/** A chunk's breakdown lines are spilled in parts (spillParts.ts), each removed once the last pass has copied it out. */
+export const breakdownPart = (work: string, chunk: number) => (part: number): string => join(work, `b${chunk}.${part}.csv`);
+/** About this much a part (~46 parts at 1M rows): at most this much of a chunk's spill is left on disk once copied. */
+const BREAKDOWN_PART_BYTES = 8 << 20;
 /** Per breakdown line: its person's partition (1 byte) and its length in bytes (4 bytes, little-endian). */
 export const lineMapPart = (work: string, chunk: number): string => join(work, `m${chunk}.bin`);
 export const rejectsPart = (work: string, chunk: number): string => join(work, `r${chunk}.csv`);
@@ -67,7 +74,8 @@ const MAP_BLOCK = 64 * 1024;
 /** Evaluate one chunk. `tick` reports rows and bytes read so far. */
 export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?: (rows: number, bytes: number) => void): Promise<ChunkResult> {
   const { work, chunk, partitions } = job;
-  const breakdown = new Appender(openSync(breakdownPart(work, chunk), 'w'), 256 * 1024);
+  const breakdownParts = new PartWriter(breakdownPart(work, chunk), BREAKDOWN_PART_BYTES);
+  const breakdown = new Appender(breakdownParts, 256 * 1024);
   const rejects = new Appender(openSync(rejectsPart(work, chunk), 'w'));
   // Small buffers per partition: there are up to 256 of them, and together they are most of this thread's heap.
   const records = new PartitionedSpill(openSync(recordsPart(work, chunk), 'w'), partitions, 16 * 1024);
@@ -85,7 +93,7 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
     map[mapped * MAP_ENTRY] = p;
     map.writeUInt32LE(length, mapped * MAP_ENTRY + 1);
     if (++mapped === MAP_BLOCK) {
-      writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
+      writeAll(mapFd, map, 0, mapped * MAP_ENTRY);
       mapped = 0;
     }
   };
@@ -167,14 +175,14 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
   };
   try {
     await readRosterPart(job.path, job.encoding, job.part, sink, (b) => tick?.(rows, b));
-    writeSync(mapFd, map, 0, mapped * MAP_ENTRY);
+    writeAll(mapFd, map, 0, mapped * MAP_ENTRY);
   } finally {
     closeSync(mapFd);
     breakdown.close();
     rejects.close();
     segments = records.close();
   }
-  return { chunk, rows, rejected, rejectCounts, lines, usedCodes: [...used], records: segments, skipped: skipped.lists, decisionsMet };
+  return { chunk, rows, rejected, rejectCounts, lines, breakdownParts: breakdownParts.parts, usedCodes: [...used], records: segments, skipped: skipped.lists, decisionsMet };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

@@ -1,9 +1,10 @@
 // Pass C of a large run: the spilled breakdown copied out in input order, lines a limit changed rewritten on the way; person rows merged.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync } from 'node:fs';
 import type { AtomicFile } from './atomic.js';
 import { CHUNK_STRIDE, LineMapReader, breakdownPart, lineMapPart } from './chunkPass.js';
 import { patchBreakdownRecord } from './csvOut.js';
 import { linesByIndex } from './indexedLines.js';
+import { PartReader } from './spillParts.js';
 import { OverrideReader, type OverrideSpan, overrideFile, personsFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
@@ -29,7 +30,15 @@ class ByteSink {
  * file of the limits thread that decided it), in line order; the chunk's line map says which partition a
  * line's person is in and how long the line is.
  */
-export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSpan[], out: AtomicFile, tick?: (lines: number) => void): void {
+export function mergeBreakdown(
+  work: string,
+  chunks: { chunk: number; breakdownParts: number }[],
+  spans: OverrideSpan[],
+  out: AtomicFile,
+  /** Remove each part of the spill once copied (not when the copy may be made again: a ledger transaction retried). */
+  removeCopied: boolean,
+  tick?: (lines: number) => void,
+): void {
   const threads = new Set(spans.map((s) => s.thread));
   const fds = new Map([...threads].map((t) => [t, openSync(overrideFile(work, t), 'r')]));
   // Up to 256 partitions' overrides are read side by side: small blocks each (256 × 32 KB). Each reader holds
@@ -41,16 +50,14 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
   const entry = { partition: 0, bytes: 0 };
   let written = 0;
   try {
-    for (const chunk of chunks) {
-      const text = openSync(breakdownPart(work, chunk), 'r');
+    for (const { chunk, breakdownParts } of chunks) {
+      const text = new PartReader(breakdownPart(work, chunk), breakdownParts, removeCopied);
       const lines = new LineMapReader(openSync(lineMapPart(work, chunk), 'r'));
-      let fileAt = 0;
       let carry = 0; // bytes of unfinished lines kept at the start of buf
       let pending = lines.next(entry);
       let local = 0;
       for (;;) {
-        const n = readSync(text, buf, carry, buf.length - carry, fileAt);
-        fileAt += n;
+        const n = text.read(buf, carry, buf.length - carry);
         const avail = carry + n;
         let copied = 0; // buf[0, copied) is out
         let at = 0; // start of the current line in buf
@@ -79,7 +86,7 @@ export function mergeBreakdown(work: string, chunks: number[], spans: OverrideSp
         } else buf.copy(buf, 0, at, avail);
       }
       lines.close();
-      closeSync(text);
+      text.close();
     }
     sink.flush();
   } finally {

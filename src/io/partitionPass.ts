@@ -1,5 +1,5 @@
 // Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes, summary and person rows out.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
@@ -8,6 +8,8 @@ import { Interner, type Override, type RecordLines, clean, fromRecords, override
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
+import { type ByteTarget, fileTarget } from './spillParts.js';
+import { writeAll } from './writeAll.js';
 import { type Lang, type Patch, patchOf, personRow, personRowBound, putPersonRow, putWhole } from './csvOut.js';
 import type { Table } from '../tables/schema.js';
 import type { Line, PriorClaim, PriorRow, Status } from '../engine/types.js';
@@ -20,11 +22,10 @@ import type { Line, PriorClaim, PriorRow, Status } from '../engine/types.js';
 export class Appender {
   private readonly buf: Buffer;
   private used = 0;
-  /** `limit`: bytes held before writing. */
-  constructor(
-    private readonly fd: number,
-    limit = 64 * 1024,
-  ) {
+  private readonly target: ByteTarget;
+  /** `to`: a file descriptor, or parts (spillParts.ts); `limit`: bytes held before writing. */
+  constructor(to: number | ByteTarget, limit = 64 * 1024) {
+    this.target = typeof to === 'number' ? fileTarget(to) : to;
     this.buf = Buffer.allocUnsafe(limit);
   }
   /** Append `text`; returns its length in UTF-8 bytes. */
@@ -32,7 +33,11 @@ export class Appender {
     // A UTF-16 code unit is at most 3 bytes of UTF-8.
     if (this.used + text.length * 3 > this.buf.length) {
       this.flush();
-      if (text.length * 3 > this.buf.length) return writeSync(this.fd, text);
+      if (text.length * 3 > this.buf.length) {
+        const bytes = Buffer.from(text, 'utf8');
+        this.target.put(bytes, 0, bytes.length);
+        return bytes.length;
+      }
     }
     const n = this.buf.write(text, this.used, 'utf8');
     this.used += n;
@@ -44,7 +49,7 @@ export class Appender {
     if (this.used + n > this.buf.length) {
       this.flush();
       if (n > this.buf.length) {
-        for (let at = from; at < to; ) at += writeSync(this.fd, src, at, to - at);
+        this.target.put(src, from, to);
         return n;
       }
     }
@@ -71,12 +76,12 @@ export class Appender {
     this.used += n;
   }
   flush(): void {
-    for (let at = 0; at < this.used; ) at += writeSync(this.fd, this.buf, at, this.used - at);
+    if (this.used) this.target.put(this.buf, 0, this.used);
     this.used = 0;
   }
   close(): void {
     this.flush();
-    closeSync(this.fd);
+    this.target.close();
   }
 }
 
@@ -131,7 +136,7 @@ export class PartitionedSpill {
     this.used[p] = 0;
   }
   private put(p: number, bytes: Buffer, length: number): void {
-    for (let at = 0; at < length; ) at += writeSync(this.fd, bytes, at, length - at, this.end + at);
+    writeAll(this.fd, bytes, 0, length, this.end);
     this.segments[p]!.push(this.end, length);
     this.end += length;
   }

@@ -225,7 +225,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       staged.push(breakdown);
       breakdown.write(breakdownHeader(o.lang));
       o.progress?.start('writing', totalLines, 0);
-      mergeBreakdown(work, jobs.map((j) => j.chunk), decided.map((d) => d.span), breakdown, (lines) => o.progress?.tick(lines, 0));
+      mergeBreakdown(work, chunks, decided.map((d) => d.span), breakdown, !o.ledger, (lines) => o.progress?.tick(lines, 0));
       o.progress?.done();
       lap('writing');
 

@@ -1,5 +1,6 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
-import { closeSync, createReadStream, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
+import { writeAll } from './writeAll.js';
 import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
 import Papa from 'papaparse';
@@ -756,7 +757,7 @@ export function transcodeToUtf8(src: string, dest: string): void {
   const decoder = decoderFor('gb18030');
   const put = (text: string): void => {
     const n = out.write(text, 0, 'utf8');
-    for (let at = 0; at < n; ) at += writeSync(to, out, at, n - at);
+    writeAll(to, out, 0, n);
   };
   try {
     for (let n = readSync(from, block); n > 0; n = readSync(from, block)) put(decoder.write(block.subarray(0, n)));

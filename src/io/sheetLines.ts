@@ -1,5 +1,6 @@
 // The lines of a sheet's CSV copy (a row per line, no line break inside a cell, cells quoted only when they must be), and reading a UTF-8 file in pieces or lines.
-import { closeSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
+import { writeAll } from './writeAll.js';
 import { StringDecoder } from 'node:string_decoder';
 import { headerIn } from './roster.js';
 
@@ -66,7 +67,7 @@ export class LineFile {
   flush(): void {
     if (!this.held.length) return;
     const buf = Buffer.from(this.held.join(''), 'utf8');
-    for (let at = 0; at < buf.length; ) at += writeSync(this.fd, buf, at, buf.length - at);
+    writeAll(this.fd, buf);
     this.held = [];
     this.heldLength = 0;
   }

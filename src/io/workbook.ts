@@ -1,5 +1,6 @@
 // An Excel or WPS workbook (.xlsx, .xlsm; .xls and .et through xls.ts) read as a roster: one sheet written out as a UTF-8 CSV, each row on its sheet row's line.
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
+import { writeAll } from './writeAll.js';
 import { posix } from 'node:path';
 import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './zip.js';
 import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
@@ -547,7 +548,7 @@ function padHead(dest: string, head: string[][], headBytes: number, width: numbe
     for (let at = headBytes; ; ) {
       const n = readSync(src, buf, 0, buf.length, at);
       if (n === 0) break;
-      for (let w = 0; w < n; ) w += writeSync(out, buf, w, n - w);
+      writeAll(out, buf, 0, n);
       at += n;
     }
   } finally {

@@ -1,9 +1,9 @@
 // Lines written from their bytes (rawShapes.ts) are byte for byte what the text path writes, and what evaluating each row writes when shapes start afresh.
 import { closeSync, mkdtempSync, openSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
+import { breakdownPart, evaluateChunk, recordsPart } from '../../src/io/chunkPass.js';
 import { readSegmentBytes } from '../../src/io/partitionPass.js';
 import { evaluateRow } from '../../src/engine/batch.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
@@ -73,6 +73,10 @@ async function spills(path: string, newline: '\n' | '\r\n', lang: Lang, maskIds:
   const job = { work, chunk: 0, fileIndex: 0, path, partitions: 13, encoding: 'auto' as const, lang, maskIds, part, rawLines, ...(rowHashes ? { rowHashes } : {}) };
   const { records, ...result } = await evaluateChunk(job, { tables, ...(rowHashes ? { defaultJurisdiction: 'zhuji' } : {}), ...(catalogue && { catalogue }) });
   const files = new Map(readdirSync(work).map((f) => [f, readFileSync(join(work, f))]));
+  // The breakdown is spilled in parts (spillParts.ts), cut wherever a write filled one: compared as one file.
+  const parts = Array.from({ length: result.breakdownParts }, (_, k) => breakdownPart(work, 0)(k));
+  for (const part of parts) files.delete(basename(part));
+  files.set('b0.csv', Buffer.concat(parts.map((part) => readFileSync(part))));
   const fd = openSync(recordsPart(work, 0), 'r');
   files.set(recordsPart('', 0), Buffer.concat(records.map((segments) => Buffer.concat([readSegmentBytes(fd, segments), Buffer.from('|')]))));
   closeSync(fd);
