@@ -55,8 +55,11 @@ export interface ChunkResult {
 
 /** A chunk's breakdown lines are spilled in parts (spillParts.ts), each removed once the last pass has copied it out. */
 export const breakdownPart = (work: string, chunk: number) => (part: number): string => join(work, `b${chunk}.${part}.csv`);
-/** About this much a part (~46 parts at 1M rows): at most this much of a chunk's spill is left on disk once copied. */
-const BREAKDOWN_PART_BYTES = 8 << 20;
+/**
+ * About this much a part (~46 parts at 1M rows): at most this much of a chunk's spill is left on disk once copied.
+ * Tests lower it (SUBSIDY_PART_BYTES) to copy small rosters' spills from many parts.
+ */
+const BREAKDOWN_PART_BYTES = Number(process.env.SUBSIDY_PART_BYTES) || 8 << 20;
 /** Per breakdown line: its person's partition (1 byte) and its length in bytes (4 bytes, little-endian). */
 export const lineMapPart = (work: string, chunk: number): string => join(work, `m${chunk}.bin`);
 export const rejectsPart = (work: string, chunk: number): string => join(work, `r${chunk}.csv`);

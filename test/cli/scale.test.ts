@@ -34,13 +34,15 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     closeSync(fd);
   });
 
-  it('1 worker and 3 workers write byte-identical breakdown, summary and rejects, in this thread or the capped one', () => {
+  it('1 worker and 3 workers write byte-identical breakdown, summary and rejects, in this thread or the capped one, the spill in one part or many', () => {
     const said = calc('w1', ['--workers', '1']);
     const said3 = calc('w3', ['--workers', '3']);
     // Under a 64 MB budget the roster is not small beside it (2.3 MB × 32): the run goes through the capped thread
     // and its helpers get their shares, as a large roster's would.
     const saidCapped = calc('w3-capped', ['--workers', '3', '--memory-mb', '64']);
-    for (const out of ['w3', 'w3-capped']) for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file(out, name).equals(file('w1', name))).toBe(true);
+    // Each thread's breakdown spilled in parts of ~4 KB (~7.5 MB in all: ~1,800 parts), copied out part by part.
+    calc('w3-parts', ['--workers', '3'], { SUBSIDY_PART_BYTES: '4096' });
+    for (const out of ['w3', 'w3-capped', 'w3-parts']) for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file(out, name).equals(file('w1', name))).toBe(true);
     // The closing lines too, the rejects' problems counted across the threads' chunks.
     const closing = (stdout: string): string => stdout.slice(0, stdout.indexOf('wrote'));
     expect(closing(said)).toMatch(/rejected rows: \d+ \(see rejects.csv\), by column and reason:\n {2}\S+ \S+ +\d+\n/);
@@ -230,7 +232,8 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(dry).toContain('dry run: nothing recorded');
 
     // Recorded for real: the same claims and rows, in input order, as the in-memory run would record.
-    const real = calc('ledger-real', ['--ledger', db, '--workers', '3']);
+    // In small parts of spill too: a ledger run keeps them (its transaction may be tried again and copy again).
+    const real = calc('ledger-real', ['--ledger', db, '--workers', '3'], { SUBSIDY_PART_BYTES: '4096' });
     for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv'] as const) expect(file('ledger-real', name).toString()).toBe(reference.files[name]);
     const r = reference.result;
     const paid = new Set(r.lines.filter((l) => l.status === 'approved').map((l) => l.seq));
