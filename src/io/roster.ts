@@ -1,8 +1,8 @@
 // Roster reading: encoding detection (UTF-8 ± BOM, GBK/GB18030), CSV records, header aliases → raw cells by field.
 import { closeSync, createReadStream, openSync, readSync } from 'node:fs';
-import { writeAll } from './writeAll.js';
 import { Readable } from 'node:stream';
 import { isAscii } from 'node:buffer';
+import { writeAll } from './writeAll.js';
 import Papa from 'papaparse';
 import iconv from 'iconv-lite';
 import { BilingualError } from '../engine/bilingualError.js';

@@ -1,7 +1,7 @@
 // The lines of a sheet's CSV copy (a row per line, no line break inside a cell, cells quoted only when they must be), and reading a UTF-8 file in pieces or lines.
 import { closeSync, openSync, readSync } from 'node:fs';
-import { writeAll } from './writeAll.js';
 import { StringDecoder } from 'node:string_decoder';
+import { writeAll } from './writeAll.js';
 import { headerIn } from './roster.js';
 
 /** A cell as CSV: quoted when it holds a comma or a quote. A line break in a cell (Alt+Enter) is a space: a row stays one line. */

@@ -1,7 +1,7 @@
 // An Excel or WPS workbook (.xlsx, .xlsm; .xls and .et through xls.ts) read as a roster: one sheet written out as a UTF-8 CSV, each row on its sheet row's line.
 import { closeSync, openSync, readSync, renameSync, writeSync } from 'node:fs';
-import { writeAll } from './writeAll.js';
 import { posix } from 'node:path';
+import { writeAll } from './writeAll.js';
 import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './zip.js';
 import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
 import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
