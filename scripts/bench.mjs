@@ -21,17 +21,17 @@ const workers = opt('--workers'); // unset: calc's default (one thread per core,
 const repeat = Math.max(1, Number(opt('--repeat', 1)));
 const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 
-/** Run a command, return wall seconds and peak RSS in MB (from GNU time when present). */
+/** Run a command, return wall seconds, peak RSS in MB and CPU seconds (user + system; from GNU time when present). */
 function measure(cmd, cmdArgs) {
   const started = process.hrtime.bigint();
   // SUBSIDY_TIMINGS: calc reports each pass's wall time on stderr, shown under its line.
   const how = { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SUBSIDY_TIMINGS: '1' } };
-  const r = TIME ? spawnSync(TIME, ['-f', '%M', cmd, ...cmdArgs], how) : spawnSync(cmd, cmdArgs, how);
+  const r = TIME ? spawnSync(TIME, ['-f', '%M %U %S', cmd, ...cmdArgs], how) : spawnSync(cmd, cmdArgs, how);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
-  const kb = TIME ? Number(r.stderr.trim().split('\n').pop()) : NaN;
+  const [kb, user, system] = TIME ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
   const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing|other outputs) [\d.]+ s$/.test(l));
-  return { seconds, rssMb: kb / 1024, stdout: r.stdout, passes };
+  return { seconds, rssMb: kb / 1024, cpu: user + system, stdout: r.stdout, passes };
 }
 
 function pandasPython() {
@@ -68,10 +68,12 @@ for (const n of sizes) {
   const reconciliation = /rows read .*/.exec(calc.stdout)?.[0] ?? '';
   results.push({ n, calc, floor, pandas, reconciliation });
   const f = (x) => x.toFixed(2);
+  // CPU seconds beside the wall time: calc uses every core it is given, the pandas script one.
+  const cpu = (m) => (Number.isNaN(m.cpu) ? '' : `, CPU ${f(m.cpu)} s`);
   console.log(
-    `rows ${n.toLocaleString('en')}${repeat > 1 ? ` (best of ${repeat})` : ''}: calc ${f(calc.seconds)} s (${Math.round(n / calc.seconds).toLocaleString('en')} rows/s, peak RSS ${Math.round(calc.rssMb)} MB)` +
+    `rows ${n.toLocaleString('en')}${repeat > 1 ? ` (best of ${repeat})` : ''}: calc ${f(calc.seconds)} s (${Math.round(n / calc.seconds).toLocaleString('en')} rows/s, peak RSS ${Math.round(calc.rssMb)} MB${cpu(calc)})` +
       ` | CSV floor ${f(floor.seconds)} s (calc/floor ${f(calc.seconds / floor.seconds)}×)` +
-      (pandas ? ` | pandas ${f(pandas.seconds)} s (calc/pandas ${f(calc.seconds / pandas.seconds)}×)` : ' | pandas skipped') +
+      (pandas ? ` | pandas ${f(pandas.seconds)} s (calc/pandas ${f(calc.seconds / pandas.seconds)}×${cpu(pandas)})` : ' | pandas skipped') +
       `\n    ${reconciliation}` +
       (calc.passes.length ? `\n    passes: ${calc.passes.join(', ')}` : ''),
   );
