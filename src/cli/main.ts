@@ -6,6 +6,7 @@ import { RosterError } from '../io/roster.js';
 import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
 import { OutputFileError } from '../io/atomic.js';
+import { DiskFullError } from '../io/diskFull.js';
 import { OutputFolderError } from '../io/outputFolder.js';
 import { OverwriteError } from '../io/keepInputs.js';
 import { TableError } from '../tables/files.js';
@@ -50,7 +51,7 @@ try {
   } else if (e instanceof TableError) {
     process.stderr.write(`${lang === 'zh' ? '费率表有问题' : 'rate table problems'}:\n${e.message}\n`);
     process.exitCode = 1;
-  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError || e instanceof OverwriteError) {
+  } else if (e instanceof UsageError || e instanceof RosterError || e instanceof SaveError || e instanceof LedgerError || e instanceof OutputFolderError || e instanceof OutputFileError || e instanceof OverwriteError || e instanceof DiskFullError) {
     process.stderr.write(`subsidy: ${messageIn(e, lang)}\n`);
     process.exitCode = 1;
   } else if ((e as NodeJS.ErrnoException).code && (e as NodeJS.ErrnoException).syscall) {

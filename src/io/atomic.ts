@@ -4,6 +4,7 @@ import { basename, dirname, join } from 'node:path';
 import { BilingualError } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
 import { REFUSALS } from './outputFolder.js';
+import { faultDiskFull } from './diskFull.js';
 import { writeAll } from './writeAll.js';
 
 export interface AtomicFile {
@@ -69,11 +70,26 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     unsynced = 0;
     fdatasync(fd, () => undefined);
   };
+  // A write the system refuses (the disk full, the quota used up) names the file the user gave, not Node's bare
+  // "ENOSPC: no space left on device, write".
+  const refused = <T>(io: () => T): T => {
+    try {
+      return io();
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      throw code ? cannotWrite(target, code, (e as Error).message) : e;
+    }
+  };
+  const put = (bytes: Uint8Array): number => {
+    faultDiskFull('output-disk-full');
+    return writeAll(fd, bytes);
+  };
   const flush = (): void => {
     if (pending.length === 0) return;
-    written(writeAll(fd, Buffer.from(pending.join(''), encoding)));
+    const bytes = Buffer.from(pending.join(''), encoding);
     pending = [];
     size = 0;
+    written(refused(() => put(bytes)));
   };
   return {
     write(text) {
@@ -83,11 +99,11 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     },
     writeBytes(bytes) {
       flush();
-      written(writeAll(fd, bytes));
+      written(refused(() => put(bytes)));
     },
     commit() {
       flush();
-      fsyncSync(fd);
+      refused(() => fsyncSync(fd));
       closeSync(fd);
       open = false;
       renameSync(tmp, target);

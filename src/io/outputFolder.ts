@@ -14,6 +14,7 @@ export const REFUSALS: Readonly<Record<string, Bilingual>> = {
   EROFS: { en: 'read-only file system', zh: '文件系统只读' },
   ENOTDIR: { en: 'a part of the path is a file', zh: '路径中有一段是文件' },
   ENOSPC: { en: 'no space left', zh: '磁盘空间不足' },
+  EDQUOT: { en: 'disk quota used up', zh: '磁盘配额已用完' },
 };
 
 // A folder whose parent exists yet is refused with ENOENT: some file systems do (see makeOutputFolder).

@@ -1,5 +1,6 @@
 // A spill file written as numbered parts, so that its reader can remove each part as soon as it has read it.
 import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { faultDiskFull } from './diskFull.js';
 import { writeAll } from './writeAll.js';
 
 /** Where buffered spill bytes go (Appender): one file, or numbered parts. */
@@ -33,6 +34,7 @@ export class PartWriter implements ByteTarget {
     this.fd = openSync(pathOf(0), 'w');
   }
   put(src: Buffer, from: number, to: number): void {
+    faultDiskFull('spill-disk-full');
     writeAll(this.fd, src, from, to);
     this.inPart += to - from;
     if (this.inPart < this.partBytes) return;

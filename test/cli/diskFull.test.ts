@@ -1,0 +1,64 @@
+// A disk that fills up mid-run: the run says where (its temporary folder, or the output file it was writing) and what to do, exits 1, and leaves nothing behind.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticRoster } from '../../src/bench/synthetic.js';
+import { workFolderFull } from '../../src/io/diskFull.js';
+import { BilingualError } from '../../src/engine/bilingualError.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const dir = mkdtempSync(join(tmpdir(), 'subsidy-full-'));
+const roster = join(dir, 'roster.csv');
+const fixture = join(ROOT, 'fixtures', 'zhuji', 'roster.csv');
+
+/** calc with a write refused for want of room at `fault`, its temporary files in a folder of their own (TMPDIR). */
+function calcFull(fault: string, input: string, out: string, extra: string[] = []): { status: number | null; stderr: string; temp: string } {
+  const temp = mkdtempSync(join(dir, 'tmp-'));
+  // 64 KB ranges: the 5,000-row roster is cut for three threads, so a helper meets the full disk too.
+  const env = { ...process.env, NO_COLOR: '1', TMPDIR: temp, SUBSIDY_FAULT: fault, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+  const r = spawnSync(process.execPath, [BIN, 'calc', input, '-j', 'zhuji', '-o', join(dir, out), '--no-progress', '--workers', '3', ...extra], { env });
+  return { status: r.status, stderr: r.stderr.toString(), temp };
+}
+
+describe('a full disk', { timeout: 60_000 }, () => {
+  beforeAll(() => {
+    const fd = openSync(roster, 'w');
+    for (const chunk of syntheticRoster(5_000, 3)) writeSync(fd, chunk);
+    closeSync(fd);
+  });
+
+  it("while a large run spills: names the run's temporary folder and TMPDIR, in English or Chinese; no outputs, no temporary files left", () => {
+    const en = calcFull('spill-disk-full', roster, 'spill-en');
+    expect(en.status).toBe(1);
+    expect(en.stderr).toBe(
+      `subsidy: no space left for the run's temporary files in ${en.temp} (ENOSPC): a large run keeps up to about five times the roster's size there (the 1M-row bench roster, 114 MB: ~560 MB); free some room, or set TMPDIR to a folder on a disk with room\n`,
+    );
+    expect(readdirSync(en.temp)).toEqual([]);
+    expect(existsSync(join(dir, 'spill-en'))).toBe(false);
+    const zh = calcFull('spill-disk-full', roster, 'spill-zh', ['--lang', 'zh']);
+    expect(zh.status).toBe(1);
+    expect(zh.stderr).toBe(`subsidy: 临时文件夹 ${zh.temp} 所在磁盘空间不足 (ENOSPC): 大批量运行时的临时文件最多约为花名册大小的五倍 (100 万行的基准花名册 114 MB: 约 560 MB); 请腾出空间, 或将 TMPDIR 设为空间充足的磁盘上的文件夹\n`);
+    expect(readdirSync(zh.temp)).toEqual([]);
+  });
+
+  it('while an output is written: names the output file (a large run and a small one); the output folder it made is gone, no temporary file left', () => {
+    for (const [input, out] of [[roster, 'out-large'], [fixture, 'out-small']] as const) {
+      const r = calcFull('output-disk-full', input, out);
+      expect(r.status).toBe(1);
+      expect(r.stderr).toBe(`subsidy: cannot write ${join(dir, out, 'breakdown.csv')}: no space left (ENOSPC)\n`);
+      expect(existsSync(join(dir, out))).toBe(false);
+      expect(readdirSync(r.temp)).toEqual([]);
+    }
+    const zh = calcFull('output-disk-full', fixture, 'out-zh', ['--lang', 'zh']);
+    expect(zh.stderr).toBe(`subsidy: 无法写入 ${join(dir, 'out-zh', 'breakdown.csv')}: 磁盘空间不足 (ENOSPC)\n`);
+  });
+
+  it('only a write refused for want of room (ENOSPC, EDQUOT) is said as the temporary folder full; other errors pass as they are', () => {
+    const errno = (code: string): Error => Object.assign(new Error(`${code}: refused, write`), { code, syscall: 'write' });
+    for (const code of ['ENOSPC', 'EDQUOT']) expect((workFolderFull(errno(code), '/var/tmp/subsidy-run-x') as Error).message).toMatch(new RegExp(`^no space left for the run's temporary files in /var/tmp \\(${code}\\)`));
+    for (const e of [errno('EACCES'), errno('EIO'), new Error('no code'), new BilingualError('said already', '已说明')]) expect(workFolderFull(e, '/var/tmp/subsidy-run-x')).toBe(e);
+  });
+});
