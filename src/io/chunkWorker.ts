@@ -5,7 +5,7 @@ import { textsOf } from '../engine/bilingualError.js';
 import { type Decision, Decisions } from '../engine/decisions.js';
 import type { Bilingual } from '../engine/types.js';
 import { readCatalogue } from './catalog.js';
-import { workFolderFull } from './diskFull.js';
+import { tempFolderFull } from './diskFull.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk } from './chunkPass.js';
 import { type Decided, type LedgerContexts, type OutputFormat, PartitionQueue, type Segments, decidePartitions } from './partitionPass.js';
 import type { EncodingChoice, SheetCopies } from './roster.js';
@@ -62,7 +62,7 @@ port.on('message', (request: HelperRequest) => {
       const used = j.usedCodes.map((c) => setup.tables.get(c)!);
       post({ kind: 'decided', decided: decidePartitions(j.work, j.thread, new PartitionQueue(j.partitions, j.queue), j.chunkRecords, setup.tables, used, j.labels, j.format, undefined, j.contexts, j.pieceBytes) });
     } catch (e) {
-      post({ kind: 'failed', message: textsOf(workFolderFull(e, j.work)) });
+      post({ kind: 'failed', message: textsOf(tempFolderFull(e)) });
     }
     return;
   }
@@ -70,6 +70,6 @@ port.on('message', (request: HelperRequest) => {
   evaluateChunk(job, options, (rows, bytes) => post({ kind: 'tick', chunk: job.chunk, rows, bytes })).then(
     (result) => post({ kind: 'done', result }),
     // Error classes do not cross threads: the message does, and the run reports it as its own.
-    (e: Error) => post({ kind: 'failed', message: textsOf(workFolderFull(e, job.work)) }),
+    (e: Error) => post({ kind: 'failed', message: textsOf(tempFolderFull(e)) }),
   );
 });

@@ -21,7 +21,7 @@ import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
 import { lookUpPartitions, newLedgerContexts, recordRun } from './ledgerPass.js';
 import { type EncodingChoice, type RosterHead, type RosterHeader, RosterError, type SheetCopies, readHeader, sourceOf, transcodeToUtf8 } from './roster.js';
 import { SkippedRows } from './rowKinds.js';
-import { workFolderFull } from './diskFull.js';
+import { tempFolderFull } from './diskFull.js';
 import { type RejectCounts, mergeRejectCounts } from '../engine/rejectCounts.js';
 
 export interface StreamOptions extends BatchOptions {
@@ -281,7 +281,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     await stopHelpers();
     for (const f of staged) f.abort();
     rmSync(work, { recursive: true, force: true });
-    throw workFolderFull(e, work);
+    throw tempFolderFull(e);
   }
 }
 

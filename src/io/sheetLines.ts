@@ -1,6 +1,7 @@
 // The lines of a sheet's CSV copy (a row per line, no line break inside a cell, cells quoted only when they must be), and reading a UTF-8 file in pieces or lines.
 import { closeSync, openSync, readSync } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
+import { faultDiskFull } from './diskFull.js';
 import { writeAll } from './writeAll.js';
 import { headerIn } from './roster.js';
 
@@ -67,6 +68,7 @@ export class LineFile {
   flush(): void {
     if (!this.held.length) return;
     const buf = Buffer.from(this.held.join(''), 'utf8');
+    faultDiskFull('temp-disk-full'); // a sheet's copy is a temporary file
     writeAll(this.fd, buf);
     this.held = [];
     this.heldLength = 0;

@@ -2,6 +2,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { textsOf } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
+import { isDiskFull, tempFolderFull } from './diskFull.js';
 import { RosterError } from './roster.js';
 import { type SheetRead, sheetToCsv } from './workbook.js';
 
@@ -24,5 +25,6 @@ try {
   post({ kind: 'done', read });
 } catch (e) {
   // Error classes do not cross threads: the message does, and whether it is the reader's (exit 1) or a fault.
-  post({ kind: 'failed', message: textsOf(e), roster: e instanceof RosterError });
+  // A copy the disk has no room for is said as the temporary folder full, as a run's spill is.
+  post({ kind: 'failed', message: textsOf(tempFolderFull(e)), roster: e instanceof RosterError || isDiskFull(e) });
 }

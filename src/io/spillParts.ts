@@ -34,7 +34,7 @@ export class PartWriter implements ByteTarget {
     this.fd = openSync(pathOf(0), 'w');
   }
   put(src: Buffer, from: number, to: number): void {
-    faultDiskFull('spill-disk-full');
+    faultDiskFull('temp-disk-full');
     writeAll(this.fd, src, from, to);
     this.inPart += to - from;
     if (this.inPart < this.partBytes) return;

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
-import { workFolderFull } from '../../src/io/diskFull.js';
+import { tempFolderFull } from '../../src/io/diskFull.js';
 import { BilingualError } from '../../src/engine/bilingualError.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -30,18 +30,24 @@ describe('a full disk', { timeout: 60_000 }, () => {
     closeSync(fd);
   });
 
-  it("while a large run spills: names the run's temporary folder and TMPDIR, in English or Chinese; no outputs, no temporary files left", () => {
-    const en = calcFull('spill-disk-full', roster, 'spill-en');
+  it("while a large run spills, or a workbook's sheet is copied: names the temporary folder (TMPDIR), in English or Chinese; no outputs, no temporary files left", () => {
+    const en = calcFull('temp-disk-full', roster, 'spill-en');
     expect(en.status).toBe(1);
     expect(en.stderr).toBe(
       `subsidy: no space left for the run's temporary files in ${en.temp} (ENOSPC): a large run keeps up to about five times the roster's size there (the 1M-row bench roster, 114 MB: ~560 MB); free some room, or set TMPDIR to a folder on a disk with room\n`,
     );
     expect(readdirSync(en.temp)).toEqual([]);
     expect(existsSync(join(dir, 'spill-en'))).toBe(false);
-    const zh = calcFull('spill-disk-full', roster, 'spill-zh', ['--lang', 'zh']);
+    const zh = calcFull('temp-disk-full', roster, 'spill-zh', ['--lang', 'zh']);
     expect(zh.status).toBe(1);
     expect(zh.stderr).toBe(`subsidy: 临时文件夹 ${zh.temp} 所在磁盘空间不足 (ENOSPC): 大批量运行时的临时文件最多约为花名册大小的五倍 (100 万行的基准花名册 114 MB: 约 560 MB); 请腾出空间, 或将 TMPDIR 设为空间充足的磁盘上的文件夹\n`);
     expect(readdirSync(zh.temp)).toEqual([]);
+    // A workbook's sheet is copied to the temporary folder first: the same.
+    const book = calcFull('temp-disk-full', join(ROOT, 'fixtures', 'zhuji', 'roster.xlsx'), 'book');
+    expect(book.status).toBe(1);
+    expect(book.stderr).toContain(`subsidy: no space left for the run's temporary files in ${book.temp} (ENOSPC)`);
+    expect(readdirSync(book.temp)).toEqual([]);
+    expect(existsSync(join(dir, 'book'))).toBe(false);
   });
 
   it('while an output is written: names the output file (a large run and a small one); the output folder it made is gone, no temporary file left', () => {
@@ -58,7 +64,7 @@ describe('a full disk', { timeout: 60_000 }, () => {
 
   it('only a write refused for want of room (ENOSPC, EDQUOT) is said as the temporary folder full; other errors pass as they are', () => {
     const errno = (code: string): Error => Object.assign(new Error(`${code}: refused, write`), { code, syscall: 'write' });
-    for (const code of ['ENOSPC', 'EDQUOT']) expect((workFolderFull(errno(code), '/var/tmp/subsidy-run-x') as Error).message).toMatch(new RegExp(`^no space left for the run's temporary files in /var/tmp \\(${code}\\)`));
-    for (const e of [errno('EACCES'), errno('EIO'), new Error('no code'), new BilingualError('said already', '已说明')]) expect(workFolderFull(e, '/var/tmp/subsidy-run-x')).toBe(e);
+    for (const code of ['ENOSPC', 'EDQUOT']) expect((tempFolderFull(errno(code)) as Error).message).toMatch(new RegExp(`^no space left for the run's temporary files in .+ \\(${code}\\)`));
+    for (const e of [errno('EACCES'), errno('EIO'), new Error('no code'), new BilingualError('said already', '已说明')]) expect(tempFolderFull(e)).toBe(e);
   });
 });
