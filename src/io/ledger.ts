@@ -184,6 +184,24 @@ export interface Ledger {
 
 export class LedgerError extends BilingualError {}
 
+/** SQLite's and PostgreSQL's codes for a database that could not grow: its disk full, or (PostgreSQL) a quota reached. */
+const NO_ROOM = new Set(['SQLITE_FULL', '53100']);
+
+/**
+ * The ledger's database refused a command (SQLite's or PostgreSQL's own words kept): as a LedgerError naming the
+ * ledger. Refused for want of room, it says so and what became of the command: its transaction was rolled back, so
+ * nothing was recorded and a calc run wrote no outputs (they appear only once the ledger has committed).
+ */
+export function ledgerRefused(where: string, e: { code?: unknown; message: string }): LedgerError {
+  const code = String(e.code ?? '');
+  if (!NO_ROOM.has(code)) return new LedgerError(`${where}: ${e.message}`, `${where}: 台账数据库出错: ${e.message}`);
+  const said = code === '53100' ? 'disk_full 53100' : code;
+  return new LedgerError(
+    `${where}: no space left for the ledger (${said}): nothing was recorded, the ledger is as it was and a calc run wrote no outputs; free some room on the ledger's disk and run again`,
+    `${where}: 台账所在磁盘空间不足 (${said}): 未记入任何内容, 台账保持原样, calc 也未写出结果文件; 请腾出空间后重新运行`,
+  );
+}
+
 /** `ledger void` of a run the ledger does not hold (`where`: the file, or the server without its password). */
 export const noSuchRun = (runId: string, where: string): LedgerError =>
   new LedgerError(`no run "${runId}" in ${where} (see: subsidy ledger stats)`, `${where} 中没有批次"${runId}" (见: subsidy ledger stats)`);

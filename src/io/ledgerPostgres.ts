@@ -18,6 +18,7 @@ import {
   alreadyVoided,
   byHash,
   decodeHistory,
+  ledgerRefused,
   faultPoint,
   noLedger,
   noSuchRun,
@@ -83,6 +84,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean, exis
   } catch (e) {
     await pool.end();
     if (e instanceof LedgerError) throw e;
+    if (e instanceof pg.DatabaseError && e.code === '53100') throw ledgerRefused(location, e);
     throw new LedgerError(`${location}: cannot open the ledger: ${(e as Error).message}`, `${location}: 无法打开台账: ${(e as Error).message}`);
   }
 
@@ -154,7 +156,7 @@ export async function openPostgresLedger(url: string, wantHashing: boolean, exis
             const code = (e as { code?: string }).code;
             if (!code || !RETRYABLE.has(code) || attempt >= MAX_ATTEMPTS) {
               // The server's own errors (a dropped connection, a full disk) name the ledger, as a wrong salt does.
-              throw e instanceof pg.DatabaseError ? new LedgerError(`${location}: ${e.message}`) : e;
+              throw e instanceof pg.DatabaseError ? ledgerRefused(location, e) : e;
             }
             // Another office committed first: decide this run again against what it wrote.
             await new Promise((r) => setTimeout(r, Math.random() * 20 * attempt));

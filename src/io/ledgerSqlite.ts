@@ -18,7 +18,9 @@ import {
   alreadyVoided,
   byHash,
   decodeHistory,
+  faultAt,
   faultPoint,
+  ledgerRefused,
   noLedger,
   noSuchRun,
   resolveCodec,
@@ -79,7 +81,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
   } catch (e) {
     throw new LedgerError(`${file}: cannot open the ledger: ${(e as Error).message}`, `${file}: 无法打开台账: ${(e as Error).message}`);
   }
-  const sqliteError = (e: unknown): unknown => (e instanceof Database.SqliteError ? new LedgerError(`${file}: ${e.message}`) : e);
+  const sqliteError = (e: unknown): unknown => (e instanceof Database.SqliteError ? ledgerRefused(file, e) : e);
 
   /**
    * Take the write lock (BEGIN IMMEDIATE), waiting for a run that holds it: one run on a file is decided after the
@@ -145,6 +147,7 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     }
   } catch (e) {
     db.close();
+    if (e instanceof Database.SqliteError && e.code === 'SQLITE_FULL') throw ledgerRefused(file, e);
     if (e instanceof Database.SqliteError) {
       const notLedger = e.code === 'SQLITE_NOTADB';
       throw new LedgerError(
@@ -154,6 +157,10 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     }
     throw e;
   }
+
+  // Test-only: the file may not grow by another page, as on a full disk, so SQLite refuses the run's recording with
+  // SQLITE_FULL (no test can fill a disk).
+  if (faultAt('ledger-disk-full')) db.pragma(`max_page_count = ${Number(db.pragma('page_count', { simple: true }))}`);
 
   let recordedAt = '';
   const historyOf = db

@@ -1,4 +1,4 @@
-// A disk that fills up mid-run: the run says where (its temporary folder, or the output file it was writing) and what to do, exits 1, and leaves nothing behind.
+// A disk that fills up mid-run: the run says where (its temporary folder, the output file it was writing, or the ledger) and what to do, exits 1, and leaves nothing behind.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -6,6 +6,7 @@ import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { tempFolderFull } from '../../src/io/diskFull.js';
+import { ledgerRefused } from '../../src/io/ledger.js';
 import { BilingualError } from '../../src/engine/bilingualError.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
@@ -66,5 +67,15 @@ describe('a full disk', { timeout: 60_000 }, () => {
     const errno = (code: string): Error => Object.assign(new Error(`${code}: refused, write`), { code, syscall: 'write' });
     for (const code of ['ENOSPC', 'EDQUOT']) expect((tempFolderFull(errno(code)) as Error).message).toMatch(new RegExp(`^no space left for the run's temporary files in .+ \\(${code}\\)`));
     for (const e of [errno('EACCES'), errno('EIO'), new Error('no code'), new BilingualError('said already', '已说明')]) expect(tempFolderFull(e)).toBe(e);
+  });
+
+  it("a ledger's database refusing for want of room (SQLite's SQLITE_FULL, PostgreSQL's disk_full 53100) says so; its other refusals keep the database's words, framed in Chinese too", () => {
+    const where = 'postgres://…@db.example:5432/subsidy';
+    const full = ledgerRefused(where, { code: '53100', message: 'could not extend file "base/16384/16390": No space left on device' });
+    expect(full.message).toBe(`${where}: no space left for the ledger (disk_full 53100): nothing was recorded, the ledger is as it was and a calc run wrote no outputs; free some room on the ledger's disk and run again`);
+    expect(full.zh).toBe(`${where}: 台账所在磁盘空间不足 (disk_full 53100): 未记入任何内容, 台账保持原样, calc 也未写出结果文件; 请腾出空间后重新运行`);
+    expect(ledgerRefused('l.db', { code: 'SQLITE_FULL', message: 'database or disk is full' }).message).toMatch(/^l\.db: no space left for the ledger \(SQLITE_FULL\)/);
+    const dropped = ledgerRefused(where, { code: '57P01', message: 'terminating connection due to administrator command' });
+    expect([dropped.message, dropped.zh]).toEqual([`${where}: terminating connection due to administrator command`, `${where}: 台账数据库出错: terminating connection due to administrator command`]);
   });
 });

@@ -8,19 +8,47 @@ import { PERSON, ROOT, calc, roster, tmp } from './harness.js';
 import { residentId } from '../helpers.js';
 import { ledgerScenarios } from './scenarios.js';
 
+/** Everything a SQLite ledger holds. */
+function snapshotOf(ledger: string): unknown {
+  const db = new Database(ledger, { readonly: true });
+  const s = { runs: db.prepare('SELECT * FROM runs ORDER BY run_id').all(), claims: db.prepare('SELECT * FROM claims ORDER BY rowid').all(), rows: db.prepare('SELECT * FROM rows ORDER BY rowid').all() };
+  db.close();
+  return s;
+}
+
 describe('SQLite ledger', () => {
   ledgerScenarios(() => join(tmp(), 'ledger.db'));
+
+  it("ZJ-16: a ledger whose disk is full says so, in English or Chinese: nothing recorded, the ledger as it was, no outputs; with room again the run records", () => {
+    const dir = tmp();
+    const ledger = join(dir, 'ledger.db');
+    calc(roster(dir, 'first.csv', [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4']]), ledger);
+    const before = snapshotOf(ledger);
+    const many = roster(dir, 'many.csv', Array.from({ length: 500 }, (_, i) => [residentId(i), 'cert_training', '2020-06-01', '电工', 'L4']));
+    // SUBSIDY_FAULT=ledger-disk-full: the file may not grow by a page, and SQLite refuses with SQLITE_FULL as on a full disk.
+    const full = { SUBSIDY_FAULT: 'ledger-disk-full' };
+    const en = calc(many, ledger, [], full);
+    expect(en.code).toBe(1);
+    expect(en.stderr).toBe(
+      `subsidy: ${ledger}: no space left for the ledger (SQLITE_FULL): nothing was recorded, the ledger is as it was and a calc run wrote no outputs; free some room on the ledger's disk and run again\n`,
+    );
+    expect(en.lines).toEqual([]);
+    expect(snapshotOf(ledger)).toEqual(before);
+    const zh = calc(many, ledger, ['--lang', 'zh'], full);
+    expect(zh.stderr).toBe(`subsidy: ${ledger}: 台账所在磁盘空间不足 (SQLITE_FULL): 未记入任何内容, 台账保持原样, calc 也未写出结果文件; 请腾出空间后重新运行\n`);
+    expect(snapshotOf(ledger)).toEqual(before);
+    // Room again: the same roster is recorded whole, at the L4 cap, 3,500 yuan each, no cost claimed (ZJ-01).
+    const again = calc(many, ledger);
+    expect(again.code).toBe(0);
+    expect(again.stdout).toContain('recorded 500 approved line(s)');
+    expect(again.lines.filter((l) => l.program === 'cert_training').map((l) => `${l.status} ${l.amount}`)).toEqual(Array(500).fill('approved 3500.00'));
+  });
 
   it('a run killed with SIGKILL between writing and committing leaves the ledger exactly as before', () => {
     const dir = tmp();
     const ledger = join(dir, 'ledger.db');
     calc(roster(dir, 'first.csv', [[PERSON, 'cert_training', '2020-03-01', '电工', 'L4']]), ledger);
-    const snapshot = (): unknown => {
-      const db = new Database(ledger, { readonly: true });
-      const s = { runs: db.prepare('SELECT * FROM runs ORDER BY run_id').all(), claims: db.prepare('SELECT * FROM claims ORDER BY rowid').all(), rows: db.prepare('SELECT * FROM rows ORDER BY rowid').all() };
-      db.close();
-      return s;
-    };
+    const snapshot = (): unknown => snapshotOf(ledger);
     const before = snapshot();
     const many = Array.from({ length: 2000 }, (_, i) => [PERSON, 'cert_training', `2021-0${1 + (i % 9)}-1${i % 9}`, `工种${i}`, 'L5']);
     const r = spawnSync(process.execPath, [join(ROOT, 'bin', 'subsidy.js'), 'calc', roster(dir, 'big.csv', many), '-j', 'zhuji', '-o', join(dir, 'out'), '--ledger', ledger], {
