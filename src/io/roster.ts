@@ -209,7 +209,25 @@ const SAVE_AS_CSV: Bilingual = {
   zh: '请把工作表另存为 CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), 或 CSV), 再给出那个文件',
 };
 
-/** Refuse a file that is no CSV (NOT_CSV, or markup), saying how to save it as one. */
+/** How many of a file's first bytes are looked through for control bytes (controlBytes). */
+const TEXT_PROBE = 4096;
+
+/**
+ * The control bytes among the sample's first TEXT_PROBE, when they are more than 1% of them (and more than four): no
+ * text file. A CSV in UTF-8 or GBK holds none but tabs, line breaks and the odd stray one (a form feed, an old
+ * system's Ctrl-Z end mark); read as one, a binary file's header came out as a wall of garbage "columns nobody reads".
+ */
+function controlBytes(sample: Buffer): { count: number; of: number } | undefined {
+  const of = Math.min(sample.length, TEXT_PROBE);
+  let count = 0;
+  for (let i = 0; i < of; i++) {
+    const b = sample[i]!;
+    if ((b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x1a) || b === 0x7f) count++;
+  }
+  return count > Math.max(4, of / 100) ? { count, of } : undefined;
+}
+
+/** Refuse a file that is no CSV (NOT_CSV, markup, or no text at all), saying how to save it as one. */
 export function refuseNotCsv(label: string, sample: Buffer): void {
   // A web page or an XML spreadsheet named as a file is read (workbook.ts) before any of this; through standard input it is not.
   const markup = markupKind(sample);
@@ -222,7 +240,14 @@ export function refuseNotCsv(label: string, sample: Buffer): void {
   }
   if (markup) throw new RosterError(`${label}: an XML spreadsheet (Excel 2003 XML), not a CSV file: ${WORKBOOK_FIX.en}`, `${label}: XML 电子表格 (Excel 2003 XML), 不是 CSV 文件: ${WORKBOOK_FIX.zh}`);
   const found = NOT_CSV.find(({ magic }) => sample.length >= magic.length && magic.every((b, i) => sample[i] === b));
-  if (!found) return;
+  if (!found) {
+    const control = controlBytes(sample);
+    if (control === undefined) return;
+    throw new RosterError(
+      `${label}: not a text file (${control.count} control bytes in its first ${control.of}: a program, an archive, an image, a Word document, or UTF-16 text without its byte-order mark?), not a CSV file: ${SAVE_AS_CSV.en}`,
+      `${label}: 不是文本文件 (开头 ${control.of} 个字节中有 ${control.count} 个控制字符: 程序、压缩包、图片、Word 文档, 或没有字节顺序标记的 UTF-16 文本?), 不是 CSV 文件: ${SAVE_AS_CSV.zh}`,
+    );
+  }
   const fix = (label === '(stdin)' ? found.stdinFix : undefined) ?? found.fix ?? SAVE_AS_CSV;
   throw new RosterError(`${label}: ${found.what.en}, not a CSV file: ${fix.en}`, `${label}: ${found.what.zh}, 不是 CSV 文件: ${fix.zh}`);
 }

@@ -755,6 +755,29 @@ describe('encodings and headers', () => {
     }
   });
 
+  it('a file that is no text (a program, an image, UTF-16 without its mark) is refused as such, from a file or standard input, in English or Chinese, rather than read as one column of garbage; a CSV with a stray control byte (NUL in a name) is read', () => {
+    const dir = tmp();
+    // Every byte value in turn: 28 of each 256 are control bytes no text holds (not tab, line breaks, form feed, Ctrl-Z).
+    const binary = Buffer.from(Array.from({ length: 8192 }, (_, i) => i % 256));
+    writeFileSync(join(dir, 'r.csv'), binary);
+    const fix = 'save the sheet as CSV (另存为 → CSV UTF-8 (逗号分隔)(*.csv), or CSV) and give that file';
+    const said = '(448 control bytes in its first 4096: a program, an archive, an image, a Word document, or UTF-16 text without its byte-order mark?)';
+    const r = cli(['calc', join(dir, 'r.csv'), '-j', 'zhuji', '-o', join(dir, 'out')]);
+    expect([r.code, r.stderr]).toEqual([1, `subsidy: ${join(dir, 'r.csv')}: not a text file ${said}, not a CSV file: ${fix}\n`]);
+    const piped = cli(['calc', '-', '-j', 'zhuji', '-o', join(dir, 'out')], binary);
+    expect([piped.code, piped.stderr]).toEqual([1, `subsidy: (stdin): not a text file ${said}, not a CSV file: ${fix}\n`]);
+    const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8');
+    writeFileSync(join(dir, 'u16.csv'), iconv.encode(csv, 'utf16le'));
+    const zh = cli(['calc', join(dir, 'u16.csv'), '-j', 'zhuji', '-o', join(dir, 'out'), '--lang', 'zh']);
+    expect(zh.code).toBe(1);
+    expect(zh.stderr).toMatch(new RegExp(`^subsidy: ${join(dir, 'u16.csv')}: 不是文本文件 \\(开头 4096 个字节中有 \\d+ 个控制字符: 程序、压缩包、图片、Word 文档, 或没有字节顺序标记的 UTF-16 文本\\?\\), 不是 CSV 文件: 请把工作表另存为 CSV`));
+    expect(existsSync(join(dir, 'out'))).toBe(false);
+    writeFileSync(join(dir, 'nul.csv'), csv.replace('王芳', '王\u0000芳'));
+    const stray = cli(['calc', join(dir, 'nul.csv'), '-j', 'zhuji', '-o', join(dir, 'nul')]);
+    expect(stray.code, stray.stderr).toBe(0);
+    expect(stray.stdout).toContain('rows read 32 = evaluated 29 + rejected 3');
+  });
+
   it('ZJ-01/ZJ-06: a sheet saved as Excel\'s "Unicode text" (UTF-16, tab-separated; little- or big-endian) is read from a UTF-8 copy: the outputs are the CSV\'s, by calc and estimate', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8').replace(/^\uFEFF/, '');
