@@ -244,8 +244,8 @@ export function refuseNotCsv(label: string, sample: Buffer): void {
     const control = controlBytes(sample);
     if (control === undefined) return;
     throw new RosterError(
-      `${label}: not a text file (${control.count} control bytes in its first ${control.of}: a program, an archive, an image, a Word document, or UTF-16 text without its byte-order mark?), not a CSV file: ${SAVE_AS_CSV.en}`,
-      `${label}: 不是文本文件 (开头 ${control.of} 个字节中有 ${control.count} 个控制字符: 程序、压缩包、图片、Word 文档, 或没有字节顺序标记的 UTF-16 文本?), 不是 CSV 文件: ${SAVE_AS_CSV.zh}`,
+      `${label}: not a text file (${control.count} control bytes in its first ${control.of}: a program, an archive, an image, or UTF-16 text without its byte-order mark?), not a CSV file: ${SAVE_AS_CSV.en}`,
+      `${label}: 不是文本文件 (开头 ${control.of} 个字节中有 ${control.count} 个控制字符: 程序、压缩包、图片, 或没有字节顺序标记的 UTF-16 文本?), 不是 CSV 文件: ${SAVE_AS_CSV.zh}`,
     );
   }
   const fix = (label === '(stdin)' ? found.stdinFix : undefined) ?? found.fix ?? SAVE_AS_CSV;
