@@ -632,6 +632,8 @@ async function* generalBatches(
 function recordOf(file: string, row: number, header: Pick<RosterHeader, 'fields' | 'labels'>, cells: readonly (string | undefined)[], count: number, raw?: string): RosterRecord {
   const { fields } = header;
   if (count > fields.length) return { file, row, cells: new Map(), unreadable: tooManyCells(count, fields.length), raw };
+  // A lone Ctrl-Z, the end-of-file mark some old systems' exports still end with: no claim, a row with nothing in it.
+  if (count === 1 && cells[0]?.trim() === '\x1a') return { file, row, cells: new Map(), skipped: 'empty' };
   const byField = cellsByField(fields, cells);
   const kind = notAClaim(header, cells, byField);
   if (kind) return { file, row, cells: kind.skipped === 'header' ? new Map() : byField, ...kind };

@@ -778,6 +778,20 @@ describe('encodings and headers', () => {
     expect(stray.stdout).toContain('rows read 32 = evaluated 29 + rejected 3');
   });
 
+  it('ZJ-01/ZJ-06: a roster ending in a Ctrl-Z, the end-of-file mark of some old systems\' exports, is paid as the roster without it; the mark is an empty row skipped, not a rejected claim', () => {
+    const dir = tmp();
+    const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8');
+    for (const [name, end] of [['z.csv', '\x1a'], ['zcrlf.csv', '\x1a\r\n']] as const) {
+      writeFileSync(join(dir, name), csv + end);
+      const r = cli(['calc', join(dir, name), '-j', 'zhuji', '-o', join(dir, `${name}-out`)]);
+      expect(r.code, r.stderr).toBe(0);
+      expect(r.stdout).toContain('rows read 32 = evaluated 29 + rejected 3');
+      expect(r.stderr).toContain(`${join(dir, name)}: 1 empty row(s) skipped, every column read blank (row 34)`);
+      // ZJ-01 3500 at the cap, ZJ-06 50 × 15 days: the fixture's breakdown but for the file named in it.
+      expect(readFileSync(join(dir, `${name}-out`, 'breakdown.csv'), 'utf8')).toBe(readFileSync(join(ROOT, 'fixtures', 'zhuji', 'breakdown.csv'), 'utf8').replaceAll('fixtures/zhuji/roster.csv', join(dir, name)));
+    }
+  });
+
   it('ZJ-01/ZJ-06: a sheet saved as Excel\'s "Unicode text" (UTF-16, tab-separated; little- or big-endian) is read from a UTF-8 copy: the outputs are the CSV\'s, by calc and estimate', () => {
     const dir = tmp();
     const csv = readFileSync(join(ROOT, 'fixtures', 'zhuji', 'roster.csv'), 'utf8').replace(/^\uFEFF/, '');
