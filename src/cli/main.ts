@@ -7,6 +7,7 @@ import { SaveError } from '../io/saveRow.js';
 import { LedgerError } from '../io/ledger.js';
 import { OutputFileError } from '../io/atomic.js';
 import { DiskFullError } from '../io/diskFull.js';
+import { undoAll } from '../io/interrupt.js';
 import { OutputFolderError } from '../io/outputFolder.js';
 import { OverwriteError } from '../io/keepInputs.js';
 import { TableError } from '../tables/files.js';
@@ -19,10 +20,15 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
 });
 
+let interrupted = false;
 process.on('SIGINT', () => {
-  // Outputs are staged in temp files, so stopping here leaves no half-written file behind.
+  // A second Ctrl+C while the first is tidying up stops at once.
+  if (interrupted) process.exit(130);
+  interrupted = true;
   process.stderr.write('\ninterrupted\n');
-  process.exit(130);
+  // Outputs are staged in temp files, so stopping here leaves no half-written file behind; those temp files, a
+  // large run's temporary folder (~5x the roster) and an output folder the run made are removed first (interrupt.ts).
+  void undoAll().finally(() => process.exit(130));
 });
 
 let exitCode = 0;

@@ -3,6 +3,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { type LedgerOutcome, ledgerHasRun } from '../io/ledgerRun.js';
+import { undoOnInterrupt } from '../io/interrupt.js';
 import { type StreamResult, YOUNG_MB } from '../io/pipeline.js';
 import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
 import { progressBar } from './progress.js';
@@ -12,6 +13,14 @@ export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string
 
 class OutOfBudget extends Error {}
 
+/** What a run's thread that died or was stopped leaves: its temporary folder, and its staged outputs (named by this process). */
+function removeLeftovers(job: PipelineJob, workDir: string | undefined): void {
+  if (workDir) rmSync(workDir, { recursive: true, force: true, maxRetries: 2 });
+  const outDir = dirname(job.out.breakdown);
+  const mine = new RegExp(`^\\.(${[job.out.breakdown, job.out.summary, job.out.persons, job.out.rejects].map((f) => basename(f).replace('.', '\\.')).join('|')})\\.tmp-${process.pid}-`);
+  for (const f of readdirSync(outDir)) if (mine.test(f)) rmSync(join(outDir, f), { force: true });
+}
+
 function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResult> {
   const bar = job.progress ? progressBar(job.lang) : undefined;
   let workDir: string | undefined;
@@ -20,7 +29,13 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
       workerData: { ...job, heapMb },
       resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined,
     });
+    // Interrupted (Ctrl+C): the thread is stopped (its helpers with it), then what it left is removed.
+    const stopped = undoOnInterrupt(async () => {
+      await worker.terminate();
+      removeLeftovers(job, workDir);
+    });
     let settled = false;
+    worker.once('exit', stopped);
     worker.on('message', (m: PipelineMessage) => {
       if (m.kind === 'header') process.stderr.write(`${m.text}\n`);
       else if (m.kind === 'workdir') workDir = m.path;
@@ -44,10 +59,7 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
       settled = true;
       if (e.code === 'ERR_WORKER_OUT_OF_MEMORY') {
         // The worker died mid-run: remove what it left, then let the caller decide.
-        if (workDir) rmSync(workDir, { recursive: true, force: true });
-        const outDir = dirname(job.out.breakdown);
-        const mine = new RegExp(`^\\.(${[job.out.breakdown, job.out.summary, job.out.rejects].map((f) => basename(f).replace('.', '\\.')).join('|')})\\.tmp-${process.pid}-`);
-        for (const f of readdirSync(outDir)) if (mine.test(f)) rmSync(join(outDir, f), { force: true });
+        removeLeftovers(job, workDir);
         fail(new OutOfBudget());
       } else fail(e);
     });

@@ -5,6 +5,7 @@ import { BilingualError } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
 import { REFUSALS } from './outputFolder.js';
 import { faultDiskFull } from './diskFull.js';
+import { undoOnInterrupt } from './interrupt.js';
 import { writeAll } from './writeAll.js';
 
 export interface AtomicFile {
@@ -61,6 +62,12 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
   let pending: string[] = [];
   let size = 0;
   let open = true;
+  // Interrupted (Ctrl+C) before it is committed or given up, the temp file goes.
+  const undone = undoOnInterrupt(() => {
+    if (open) closeSync(fd);
+    open = false;
+    rmSync(tmp, { force: true });
+  });
   let unsynced = 0;
   // A large output is handed to the disk as it grows (fdatasync on libuv's pool, not waited for): the fsync at
   // commit then finds little left. A 370 MB breakdown took ~0.5 s to fsync here when it was all left to the end.
@@ -107,11 +114,13 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       closeSync(fd);
       open = false;
       renameSync(tmp, target);
+      undone();
     },
     abort() {
       if (open) closeSync(fd);
       open = false;
       rmSync(tmp, { force: true });
+      undone();
     },
   };
 }

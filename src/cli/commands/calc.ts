@@ -23,6 +23,7 @@ import type { Table } from '../../tables/schema.js';
 import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
 import { requireFiles } from '../inputs.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
+import { undoOnInterrupt } from '../../io/interrupt.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
 import { refuseOverwritingInputs } from '../../io/keepInputs.js';
 import { APPROVED_ON_REVIEW, Decisions, decisionKey } from '../../engine/decisions.js';
@@ -215,6 +216,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   const onNamedOtherwise = (persons: number): void => void err.write(`${namedOtherwiseNote(persons, opts.lang)}\n`);
   // A run refused at standard input's header, or failing before its files are in place, leaves no folder it made.
   const made = makeOutputFolder(out);
+  // Interrupted (Ctrl+C), the folders made for the run go too, once what was staged in them is gone (interrupt.ts).
+  const madeRemoved = undoOnInterrupt(() => removeMadeFolders(made));
   // The outputs once in place: their workbooks made from the UTF-8 files (--xlsx), then the CSV files re-encoded (--out-encoding).
   const finish = (csvFiles: string[]): string[] => {
     const all = withWorkbooks(csvFiles, opts, progress);
@@ -268,6 +271,8 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   } catch (e) {
     removeMadeFolders(made);
     throw e;
+  } finally {
+    madeRemoved();
   }
 }
 

@@ -1,0 +1,53 @@
+// Ctrl+C during a run: exit 130, and nothing left behind: no staged output, no temporary folder, no output folder the run made.
+import { spawnSync } from 'node:child_process';
+import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { syntheticRoster } from '../../src/bench/synthetic.js';
+
+const ROOT = resolve(import.meta.dirname, '..', '..');
+const BIN = join(ROOT, 'bin', 'subsidy.js');
+const dir = mkdtempSync(join(tmpdir(), 'subsidy-interrupt-'));
+const roster = join(dir, 'roster.csv');
+
+/**
+ * calc interrupted at `point` (a test hook sends the Ctrl+C there: SUBSIDY_FAULT), its temporary files in a folder of
+ * their own (TMPDIR). `viaStdin`: the roster piped in, so the run is on the main thread; else from the file, on a
+ * thread of its own under a small memory budget, with helpers for its byte ranges.
+ */
+function interrupted(point: 'limits' | 'staged', out: string, viaStdin: boolean): { status: number | null; stderr: string; temp: string } {
+  const temp = mkdtempSync(join(dir, 'tmp-'));
+  const env = { ...process.env, NO_COLOR: '1', TMPDIR: temp, SUBSIDY_FAULT: `interrupt-${point}`, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+  const args = [BIN, 'calc', viaStdin ? '-' : roster, '-o', out, '--no-progress', '--workers', '2', '--memory-mb', '16'];
+  const r = spawnSync(process.execPath, args, { env, input: viaStdin ? readFileSync(roster) : undefined, timeout: 30_000 });
+  return { status: r.status, stderr: r.stderr.toString(), temp };
+}
+
+describe('Ctrl+C during a run', { timeout: 60_000 }, () => {
+  beforeAll(() => {
+    const fd = openSync(roster, 'w');
+    for (const chunk of syntheticRoster(5_000, 7)) writeSync(fd, chunk);
+    closeSync(fd);
+  });
+
+  for (const viaStdin of [false, true]) {
+    const how = viaStdin ? 'piped in (the main thread)' : 'from a file (a thread of its own, with helpers)';
+    it(`a roster ${how}: interrupted while limits are decided or once the outputs are staged, exits 130 leaving no temporary file, no staged output and no folder it made; a folder given stays, empty`, () => {
+      for (const point of ['limits', 'staged'] as const) {
+        const made = join(dir, `made-${point}-${viaStdin}`, 'deeper');
+        const r = interrupted(point, made, viaStdin);
+        expect(r.status, r.stderr).toBe(130);
+        expect(r.stderr).toBe('\ninterrupted\n');
+        expect(readdirSync(r.temp)).toEqual([]);
+        expect(existsSync(join(dir, `made-${point}-${viaStdin}`))).toBe(false);
+        const given = join(dir, `given-${point}-${viaStdin}`);
+        mkdirSync(given);
+        const g = interrupted(point, given, viaStdin);
+        expect(g.status, g.stderr).toBe(130);
+        expect(readdirSync(g.temp)).toEqual([]);
+        expect(readdirSync(given)).toEqual([]);
+      }
+    });
+  }
+});
