@@ -20,16 +20,19 @@ process.stdout.on('error', (e: NodeJS.ErrnoException) => {
   if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
 });
 
-let interrupted = false;
-process.on('SIGINT', () => {
-  // A second Ctrl+C while the first is tidying up stops at once.
-  if (interrupted) process.exit(130);
-  interrupted = true;
-  process.stderr.write('\ninterrupted\n');
-  // Outputs are staged in temp files, so stopping here leaves no half-written file behind; those temp files, a
-  // large run's temporary folder (~5x the roster) and an output folder the run made are removed first (interrupt.ts).
-  void undoAll().finally(() => process.exit(130));
-});
+// Ctrl+C, and a stop sent by a scheduler (SIGTERM) or a closed terminal (SIGHUP): exit 128 + the signal's number.
+let stopping = false;
+for (const [signal, code, said] of [['SIGINT', 130, 'interrupted'], ['SIGTERM', 143, 'stopped (SIGTERM)'], ['SIGHUP', 129, 'stopped (SIGHUP)']] as const) {
+  process.on(signal, () => {
+    // A second signal while the first is tidying up stops at once.
+    if (stopping) process.exit(code);
+    stopping = true;
+    process.stderr.write(`\n${said}\n`);
+    // Outputs are staged in temp files, so stopping here leaves no half-written file behind; those temp files, a
+    // large run's temporary folder (~5x the roster) and an output folder the run made are removed first (interrupt.ts).
+    void undoAll().finally(() => process.exit(code));
+  });
+}
 
 let exitCode = 0;
 // Until a command starts, the --lang written on the line (or SUBSIDY_LANG), as for help; then the command's parsed --lang.

@@ -84,14 +84,14 @@ Exit codes:
   1  usage error, unreadable input, a rate table that does not validate, a ledger
      that cannot be opened, or check without a terminal or --answers
   2  with --strict: done, but some rows were rejected
-  130 interrupted (Ctrl+C)`,
+  130 interrupted (Ctrl+C); 143, 129 stopped by SIGTERM, SIGHUP: nothing left behind`,
         `
 退出码:
   0  完成 (被拒绝的行, 如有, 在 rejects.csv 中)
   1  用法错误, 输入无法读取, 费率表未通过校验, 台账无法打开,
      或 check 既无终端也无 --answers
   2  加 --strict 时: 已完成, 但有行被拒绝
-  130 被中断 (Ctrl+C)`,
+  130 被中断 (Ctrl+C); 143, 129 被 SIGTERM, SIGHUP 终止: 不留下任何文件`,
       ),
     );
   if (helpLang === 'zh') {

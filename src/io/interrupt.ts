@@ -32,12 +32,13 @@ export async function undoAll(): Promise<void> {
 }
 
 /**
- * Test-only fault injection: a Ctrl+C at this point of a run (SUBSIDY_FAULT=interrupt-<point>), the run then held
- * there as a long pass would be, so that the interrupt meets it mid-way whichever thread it runs in. No test can
- * time a real Ctrl+C to a pass.
+ * Test-only fault injection: a stop at this point of a run, SUBSIDY_FAULT=<signal>-at-<point> (SIGINT-at-limits is a
+ * Ctrl+C while limits are decided), the run then held there as a long pass would be, so that the signal meets it
+ * mid-way whichever thread it runs in. No test can time a real Ctrl+C to a pass.
  */
 export async function faultInterrupt(point: 'limits' | 'staged'): Promise<void> {
-  if (process.env.SUBSIDY_FAULT !== `interrupt-${point}`) return;
-  process.kill(process.pid, 'SIGINT');
+  const fault = /^(SIGINT|SIGTERM|SIGHUP)-at-(\w+)$/.exec(process.env.SUBSIDY_FAULT ?? '');
+  if (fault?.[2] !== point) return;
+  process.kill(process.pid, fault[1] as NodeJS.Signals);
   await new Promise((wake) => setTimeout(wake, 60_000));
 }

@@ -1,4 +1,4 @@
-// Ctrl+C during a run: exit 130, and nothing left behind: no staged output, no temporary folder, no output folder the run made.
+// Ctrl+C (or SIGTERM, SIGHUP) during a run: exit 130 (143, 129), and nothing left behind: no staged output, no temporary folder, no output folder the run made.
 import { spawnSync } from 'node:child_process';
 import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,13 +12,13 @@ const dir = mkdtempSync(join(tmpdir(), 'subsidy-interrupt-'));
 const roster = join(dir, 'roster.csv');
 
 /**
- * calc interrupted at `point` (a test hook sends the Ctrl+C there: SUBSIDY_FAULT), its temporary files in a folder of
+ * calc interrupted at `point` (a test hook sends the Ctrl+C, or `signal`, there: SUBSIDY_FAULT), its temporary files in a folder of
  * their own (TMPDIR). `viaStdin`: the roster piped in, so the run is on the main thread; else from the file, on a
  * thread of its own under a small memory budget, with helpers for its byte ranges.
  */
-function interrupted(point: 'limits' | 'staged', out: string, viaStdin: boolean): { status: number | null; stderr: string; temp: string } {
+function interrupted(point: 'limits' | 'staged', out: string, viaStdin: boolean, signal = 'SIGINT'): { status: number | null; stderr: string; temp: string } {
   const temp = mkdtempSync(join(dir, 'tmp-'));
-  const env = { ...process.env, NO_COLOR: '1', TMPDIR: temp, SUBSIDY_FAULT: `interrupt-${point}`, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
+  const env = { ...process.env, NO_COLOR: '1', TMPDIR: temp, SUBSIDY_FAULT: `${signal}-at-${point}`, SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) };
   const args = [BIN, 'calc', viaStdin ? '-' : roster, '-o', out, '--no-progress', '--workers', '2', '--memory-mb', '16'];
   const r = spawnSync(process.execPath, args, { env, input: viaStdin ? readFileSync(roster) : undefined, timeout: 30_000 });
   return { status: r.status, stderr: r.stderr.toString(), temp };
@@ -50,4 +50,15 @@ describe('Ctrl+C during a run', { timeout: 60_000 }, () => {
       }
     });
   }
+
+  it('stopped by a scheduler (SIGTERM) or a closed terminal (SIGHUP): exits 143 or 129, leaving nothing behind as a Ctrl+C does', () => {
+    for (const [signal, code] of [['SIGTERM', 143], ['SIGHUP', 129]] as const) {
+      const made = join(dir, `made-${signal}`, 'deeper');
+      const r = interrupted('staged', made, false, signal);
+      expect(r.status, r.stderr).toBe(code);
+      expect(r.stderr).toBe(`\nstopped (${signal})\n`);
+      expect(readdirSync(r.temp)).toEqual([]);
+      expect(existsSync(join(dir, `made-${signal}`))).toBe(false);
+    }
+  });
 });
