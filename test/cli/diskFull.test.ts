@@ -1,13 +1,13 @@
 // A disk that fills up mid-run: the run says where (its temporary folder, the output file it was writing, or the ledger) and what to do, exits 1, and leaves nothing behind.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, writeSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRoster } from '../../src/bench/synthetic.js';
 import { tempFolderFull } from '../../src/io/diskFull.js';
 import { ledgerRefused } from '../../src/io/ledger.js';
 import { BilingualError } from '../../src/engine/bilingualError.js';
+import { writeSyntheticRoster } from '../syntheticFile.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -25,11 +25,7 @@ function calcFull(fault: string, input: string, out: string, extra: string[] = [
 }
 
 describe('a full disk', { timeout: 60_000 }, () => {
-  beforeAll(() => {
-    const fd = openSync(roster, 'w');
-    for (const chunk of syntheticRoster(5_000, 3)) writeSync(fd, chunk);
-    closeSync(fd);
-  });
+  beforeAll(() => writeSyntheticRoster(roster, 5_000, 3));
 
   it("while a large run spills, or a workbook's sheet is copied: names the temporary folder (TMPDIR), in English or Chinese; no outputs, no temporary files left", () => {
     const en = calcFull('temp-disk-full', roster, 'spill-en');

@@ -1,10 +1,10 @@
 // Ctrl+C (or SIGTERM, SIGHUP) during a run: exit 130 (143, 129), and nothing left behind: no staged output, no temporary folder, no output folder the run made.
 import { spawnSync } from 'node:child_process';
-import { closeSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { syntheticRoster } from '../../src/bench/synthetic.js';
+import { writeSyntheticRoster } from '../syntheticFile.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -25,11 +25,7 @@ function interrupted(point: 'limits' | 'staged', out: string, viaStdin: boolean,
 }
 
 describe('Ctrl+C during a run', { timeout: 60_000 }, () => {
-  beforeAll(() => {
-    const fd = openSync(roster, 'w');
-    for (const chunk of syntheticRoster(5_000, 7)) writeSync(fd, chunk);
-    closeSync(fd);
-  });
+  beforeAll(() => writeSyntheticRoster(roster, 5_000, 7));
 
   for (const viaStdin of [false, true]) {
     const how = viaStdin ? 'piped in (the main thread)' : 'from a file (a thread of its own, with helpers)';

@@ -1,11 +1,11 @@
 // Large runs: outputs do not depend on worker threads, and the streaming path decides exactly as the in-memory one.
 import { spawnSync } from 'node:child_process';
-import { closeSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, writeFileSync, writeSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { COLUMNS, syntheticRoster } from '../../src/bench/synthetic.js';
+import { COLUMNS } from '../../src/bench/synthetic.js';
 import { Batch, type BatchResult } from '../../src/engine/batch.js';
 import { breakdownHeader, breakdownRow, personRow, personsHeader, rejectRow, rejectsHeader, summaryHeader, summaryRow } from '../../src/io/csvOut.js';
 import { type Ledger, type LedgerClaimView, type LedgerTx, rowHash } from '../../src/io/ledger.js';
@@ -13,6 +13,7 @@ import { openSqliteLedger } from '../../src/io/ledgerSqlite.js';
 import { readRoster } from '../../src/io/roster.js';
 import { loadRunTables } from '../../src/tables/shipped.js';
 import { residentId } from '../helpers.js';
+import { writeSyntheticRoster } from '../syntheticFile.js';
 
 const ROOT = resolve(import.meta.dirname, '..', '..');
 const BIN = join(ROOT, 'bin', 'subsidy.js');
@@ -28,11 +29,7 @@ const file = (out: string, name: string): Buffer => readFileSync(join(dir, out, 
 
 // Each test runs calc several times on 20k rows: ~15–20 s alone, more on a loaded machine (the default is 30 s).
 describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
-  beforeAll(() => {
-    const fd = openSync(roster, 'w');
-    for (const chunk of syntheticRoster(20_000, 7)) writeSync(fd, chunk);
-    closeSync(fd);
-  });
+  beforeAll(() => writeSyntheticRoster(roster, 20_000, 7));
 
   it('1 worker and 3 workers write byte-identical breakdown, summary and rejects, in this thread or the capped one, the spill in one part or many', () => {
     const said = calc('w1', ['--workers', '1']);
