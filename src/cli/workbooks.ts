@@ -1,12 +1,12 @@
 // Workbooks given as rosters or catalogues: the sheet read from each is copied to a UTF-8 CSV in a folder removed at exit.
-import { closeSync, createReadStream, createWriteStream, mkdtempSync, openSync, readSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import iconv from 'iconv-lite';
 import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
 import { isWorkbookFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';
+import { makeTempFolder } from '../io/tempFolders.js';
 import { UsageError } from './errors.js';
 import { progressBar } from './progress.js';
 
@@ -27,7 +27,7 @@ let folder: string | undefined;
 /** The folder the copies go to, made once per process and removed when it exits (Ctrl+C included). */
 function copiesFolder(): string {
   if (folder) return folder;
-  const made = mkdtempSync(join(tmpdir(), 'subsidy-sheets-'));
+  const made = makeTempFolder('sheets');
   process.once('exit', () => rmSync(made, { recursive: true, force: true }));
   folder = made;
   return made;

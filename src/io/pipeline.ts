@@ -1,8 +1,7 @@
 // Large runs in bounded memory, on every core: each byte range of the roster is evaluated once (breakdown lines
 // spilled in input order, limit records by person), limits are decided per person partition, and the spilled
 // breakdown is copied out with the lines a limit changed rewritten.
-import { closeSync, createWriteStream, mkdtempSync, openSync, readSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { closeSync, createWriteStream, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { type ResourceLimits, Worker } from 'node:worker_threads';
@@ -16,6 +15,7 @@ import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup, HelperRequest, LimitsJob } from './chunkWorker.js';
 import { breakdownHeader, type Lang, personsHeader, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { faultInterrupt, undoOnInterrupt } from './interrupt.js';
+import { makeTempFolder } from './tempFolders.js';
 import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
@@ -119,7 +119,7 @@ export interface OutputFiles {
 }
 
 export async function runStreaming(rosters: string[], out: OutputFiles, o: StreamOptions): Promise<StreamResult> {
-  const work = mkdtempSync(join(tmpdir(), 'subsidy-run-'));
+  const work = makeTempFolder('run');
   o.onWorkDir?.(work);
   const staged: AtomicFile[] = [];
   let stopHelpers = async (): Promise<void> => undefined;
