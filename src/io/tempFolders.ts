@@ -35,15 +35,26 @@ export function sweepStaleTempFolders(now = Date.now()): void {
     return;
   }
   for (const name of names) {
-    const pid = Number(NAMED.exec(name)?.[2]);
-    if (!pid || pid === process.pid || running(pid)) continue;
+    const path = join(folder, name);
+    if (!leftBehind(Number(NAMED.exec(name)?.[2]), path, now)) continue;
     try {
-      const path = join(folder, name);
-      if (now - statSync(path).mtimeMs < STALE_MS) continue;
       rmSync(path, { recursive: true, force: true });
     } catch {
       // Another user's folder, or one removed meanwhile: not ours to insist on.
     }
+  }
+}
+
+/**
+ * Whether `path`, made by process `pid` (from its name), was left behind by a run killed outright: not this process,
+ * not a running one, and unchanged for an hour (STALE_MS). False for anything that cannot be looked at.
+ */
+export function leftBehind(pid: number, path: string, now = Date.now()): boolean {
+  if (!pid || pid === process.pid || running(pid)) return false;
+  try {
+    return now - statSync(path).mtimeMs >= STALE_MS;
+  } catch {
+    return false;
   }
 }
 

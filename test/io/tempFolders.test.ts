@@ -1,9 +1,10 @@
-// Temporary folders named by their process, and those of runs killed outright (SIGKILL, out of memory) swept up by a later run.
+// Temporary folders and staged outputs named by their process, and those of runs killed outright (SIGKILL, out of memory) swept up by a later run.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
+import { writeFileAtomic } from '../../src/io/atomic.js';
 import { makeTempFolder, sweepStaleTempFolders } from '../../src/io/tempFolders.js';
 
 const given = process.env.TMPDIR;
@@ -42,5 +43,21 @@ describe('temporary folders', () => {
     sweepStaleTempFolders();
     process.env.TMPDIR = join(temp, 'missing');
     expect(() => sweepStaleTempFolders()).not.toThrow();
+  });
+
+  it("an output's hidden temp file that a killed run left beside it goes when the output is next written; a recent one, this process's and another output's stay", () => {
+    const out = mkdtempSync(join(tmpdir(), 'subsidy-out-'));
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    const hourAgo = (Date.now() - 61 * 60 * 1000) / 1000;
+    const file = (name: string, old: boolean): string => {
+      writeFileSync(join(out, name), 'half a breakdown');
+      if (old) utimesSync(join(out, name), hourAgo, hourAgo);
+      return name;
+    };
+    const killed = file(`.breakdown.csv.tmp-${dead}-mwv7uvuk`, true);
+    const kept = [file(`.breakdown.csv.tmp-${dead}-mwv7zzzz`, false), file(`.breakdown.csv.tmp-${process.pid}-mwv70000`, true), file(`.summary.csv.tmp-${dead}-mwv7uvuk`, true)];
+    writeFileAtomic(join(out, 'breakdown.csv'), 'file,row\r\n');
+    expect(existsSync(join(out, killed))).toBe(false);
+    expect(readdirSync(out).sort()).toEqual([...kept, 'breakdown.csv'].sort());
   });
 });
