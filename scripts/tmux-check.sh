@@ -41,4 +41,28 @@ wait_for 'EXIT='
 screen > "$log"
 grep -q 'EXIT=130' "$log" || { echo "tmux-check: Ctrl+C did not exit 130" >&2; cat "$log" >&2; exit 1; }
 if grep -q '    at ' "$log"; then echo "tmux-check: stack trace after Ctrl+C" >&2; cat "$log" >&2; exit 1; fi
-echo "tmux-check: ok (ZJ-06 750.00 line shown; Ctrl+C exits 130)"
+tmux kill-session -t "$session"
+
+# A large run stopped mid-way, by Ctrl+C and by its terminal closing (SIGHUP): nothing left behind, neither its
+# temporary folder (its own TMPDIR here) nor the output folder it made.
+work=$(mktemp -d)
+trap 'tmux kill-session -t "$session" 2>/dev/null || true; rm -f "$log"; rm -rf "$work"' EXIT
+node -e "import('./dist/bench/synthetic.js').then(({ syntheticRoster }) => { const fs = require('node:fs'); const fd = fs.openSync(process.argv[1], 'w'); for (const c of syntheticRoster(400000, 5)) fs.writeSync(fd, c); fs.closeSync(fd); })" "$work/roster.csv"
+mkdir "$work/tmp"
+left() { # what a stopped run left: its temporary files, and the output folder
+  ls -A "$work/tmp"; ls -d "$work/out" 2>/dev/null || true
+}
+tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI TMPDIR=$work/tmp node bin/subsidy.js calc $work/roster.csv -o $work/out/x; echo EXIT=\$?; sleep 30"
+wait_for 'evaluating'
+send C-c
+wait_for 'EXIT='
+screen > "$log"
+grep -q 'EXIT=130' "$log" || { echo "tmux-check: Ctrl+C during calc did not exit 130" >&2; cat "$log" >&2; exit 1; }
+[ -z "$(left)" ] || { echo "tmux-check: Ctrl+C during calc left: $(left)" >&2; exit 1; }
+tmux kill-session -t "$session"
+tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI TMPDIR=$work/tmp node bin/subsidy.js calc $work/roster.csv -o $work/out/x; sleep 30"
+wait_for 'evaluating'
+tmux kill-session -t "$session"
+for _ in $(seq 1 50); do pgrep -f "calc $work/roster.csv" >/dev/null || break; sleep 0.2; done
+[ -z "$(left)" ] || { echo "tmux-check: calc in a terminal that closed left: $(left)" >&2; exit 1; }
+echo "tmux-check: ok (ZJ-06 750.00 line shown; Ctrl+C exits 130; a large calc stopped by Ctrl+C or a closed terminal leaves nothing)"

@@ -27,6 +27,8 @@ for (const [signal, code, said] of [['SIGINT', 130, 'interrupted'], ['SIGTERM', 
     // A second signal while the first is tidying up stops at once.
     if (stopping) process.exit(code);
     stopping = true;
+    // A closed terminal refuses every write (EIO): that must not end the process before it has tidied up.
+    for (const stream of [process.stdout, process.stderr]) stream.removeAllListeners('error').on('error', () => undefined);
     process.stderr.write(`\n${said}\n`);
     // Outputs are staged in temp files, so stopping here leaves no half-written file behind; those temp files, a
     // large run's temporary folder (~5x the roster) and an output folder the run made are removed first (interrupt.ts).
