@@ -1,4 +1,4 @@
-// What a command would leave behind if stopped (Ctrl+C): undone by the entry point, last made first, before it exits 130.
+// What a command would leave behind if stopped (Ctrl+C, SIGTERM, SIGHUP): undone by the entry point, last made first, before it exits.
 
 /** Removes something the command made (a temporary folder, a staged output); may first stop a thread still writing there. */
 export type Undo = () => void | Promise<void>;
@@ -6,7 +6,7 @@ export type Undo = () => void | Promise<void>;
 const undos: Undo[] = [];
 
 /**
- * Have `undo` run if the command is interrupted. Returns the function that drops it again: call it once the thing is
+ * Have `undo` run if the command is stopped by a signal. Returns the function that drops it again: call it once the thing is
  * gone or in its place (the run removed its temporary folder, an output was committed).
  */
 export function undoOnInterrupt(undo: Undo): () => void {
