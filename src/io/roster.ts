@@ -90,6 +90,12 @@ export const emptyFile = (label: string): RosterError => new RosterError(`${labe
 /** A workbook (of any kind read) without a sheet. */
 export const noWorksheet = (label: string): RosterError => new RosterError(`${label}: the workbook has no worksheet`, `${label}: 工作簿中没有工作表`);
 
+/** A sheet whose rows or cells go backwards, at a row (its number as written) or a cell (its reference): the file is damaged. */
+export function outOfOrder(label: string, what: 'rows' | 'cells', place: { row: string } | { cell: string }): RosterError {
+  const [en, zh] = 'cell' in place ? [place.cell, ` ${place.cell} `] : [`row ${place.row}`, `第 ${place.row} 行`];
+  return new RosterError(`${label}: its ${what} are out of order at ${en} (the file is damaged)`, `${label}: ${what === 'rows' ? '行' : '单元格'}的次序在${zh}处错乱 (文件已损坏)`);
+}
+
 /** A file the system would not read (permissions, a folder). */
 const cannotRead = (label: string, e: unknown): RosterError => new RosterError(`${label}: cannot read: ${(e as Error).message}`, `${label}: 无法读取: ${(e as Error).message}`);
 

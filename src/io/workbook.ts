@@ -6,7 +6,7 @@ import { type ZipEntry, ZipError, readEntry, streamEntry, zipEntries } from './z
 import { attr, elementStream, elements, findElement, prefixOf, textOf, unescapeXml } from './xmlScan.js';
 import { LineFile, columnOf, csvCell, padded } from './sheetLines.js';
 import { type MergesRead, applyMerges, mergeNotes, mergesBelowHeader } from './sheetMerges.js';
-import { type NoteLang, RosterError, noWorksheet } from './roster.js';
+import { type NoteLang, RosterError, noWorksheet, outOfOrder } from './roster.js';
 import { BUILT_IN_DATES, isDateFormat, numberText, serialDate } from './cellValues.js';
 import { looksLikeCfb } from './cfb.js';
 import { openXls, readXlsSheet } from './xls.js';
@@ -458,7 +458,7 @@ async function copySheet(path: string, entry: ZipEntry, out: LineFile, c: CopyCo
     }
     const given = attr(row.attrs, 'r');
     const r = given ? Number(given) : rows.next;
-    if (!Number.isInteger(r) || r < rows.next) throw new RosterError(`${c.label}: its rows are out of order at row ${given} (the file is damaged)`, `${c.label}: 行的次序在第 ${given} 行处错乱 (文件已损坏)`);
+    if (!Number.isInteger(r) || r < rows.next) throw outOfOrder(c.label, 'rows', { row: given ?? String(r) });
     const cells = rowCells(row.content, r, p, c, (where) => noteCell(unsavedFormulas, where), (where) => noteCell(errors, where)).map(csvCell);
     rows.add(r, cells, /^(1|true)$/.test(attr(row.attrs, 'hidden') ?? ''));
   }
@@ -475,7 +475,7 @@ function rowCells(content: string, r: number, p: string, c: CopyContext, unsaved
   for (const cell of elements(content, `${p}c`)) {
     const ref = attr(cell.attrs, 'r') ?? '';
     const at = ref ? columnOf(ref) : col + 1;
-    if (at <= col) throw new RosterError(`${c.label}: its cells are out of order at ${ref || `row ${r}`} (the file is damaged)`, `${c.label}: 单元格的次序在 ${ref || `第 ${r} 行`} 处错乱 (文件已损坏)`);
+    if (at <= col) throw outOfOrder(c.label, 'cells', ref ? { cell: ref } : { row: String(r) });
     col = at;
     const where = ref || `row ${r}`;
     const text = cellText(cell.attrs, cell.content, p, c, where, () => unsaved?.(where), () => error?.(where));

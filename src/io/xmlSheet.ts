@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import iconv from 'iconv-lite';
 import { numberText } from './cellValues.js';
 import { attr, elements, prefixOf, unescapeXml } from './xmlScan.js';
-import { RosterError, columnLetter, isGbCharset, noWorksheet } from './roster.js';
+import { RosterError, columnLetter, isGbCharset, noWorksheet, outOfOrder } from './roster.js';
 
 /** A worksheet of the file: its name, whether it is hidden, and its XML. */
 export interface XmlWorksheet {
@@ -59,14 +59,14 @@ export function xmlSheetCells(sheet: XmlWorksheet, label: string): XmlSheetCells
   for (const row of elements(table.content, `${p}Row`)) {
     const index = ssAttr(row.attrs, 'Index');
     const at = index ? Number(index) : r + 1;
-    if (!Number.isInteger(at) || at <= r) throw new RosterError(`${label}: its rows are out of order at row ${index} (the file is damaged)`, `${label}: 行的次序在第 ${index} 行处错乱 (文件已损坏)`);
+    if (!Number.isInteger(at) || at <= r) throw outOfOrder(label, 'rows', { row: index ?? String(at) });
     r = at;
     const cells: string[] = [];
     let c = 0; // the next cell's column, from 1
     for (const cell of elements(row.content, `${p}Cell`)) {
       const given = ssAttr(cell.attrs, 'Index');
       const col = given ? Number(given) : c + 1;
-      if (!Number.isInteger(col) || col <= c) throw new RosterError(`${label}: its cells are out of order at row ${r} (the file is damaged)`, `${label}: 单元格的次序在第 ${r} 行处错乱 (文件已损坏)`);
+      if (!Number.isInteger(col) || col <= c) throw outOfOrder(label, 'cells', { row: String(r) });
       const across = Number(ssAttr(cell.attrs, 'MergeAcross') ?? 0) || 0;
       const down = Number(ssAttr(cell.attrs, 'MergeDown') ?? 0) || 0;
       if (across > 0 || down > 0) merges.push(`${columnLetter(col)}${r}:${columnLetter(col + across)}${r + down}`);

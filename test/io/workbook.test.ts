@@ -7,6 +7,7 @@ import { isDateFormat, numberText, serialDate } from '../../src/io/cellValues.js
 import { type SheetRead, sheetNotes, sheetToCsv } from '../../src/io/workbook.js';
 import { readCatalogue } from '../../src/io/catalog.js';
 import { cellsOf, csvCell } from '../../src/io/sheetLines.js';
+import { RosterError } from '../../src/io/roster.js';
 import { row, workbook, zipFile, type WorkbookSpec } from '../xlsxBuilder.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'subsidy-workbook-'));
@@ -210,5 +211,36 @@ describe('an .xlsx sheet read as a roster', () => {
     const copy = join(dir, 'catalogue.csv');
     await sheetToCsv(file, file, copy);
     await expect(readCatalogue([file], 'auto', new Map([[file, copy]]))).rejects.toThrow(`${file} row 3, column standard, value "abc"`);
+  });
+});
+
+describe('a sheet whose rows or cells go backwards', () => {
+  it('is refused as damaged, naming the row or the cell, in English and Chinese: an .xlsx sheet and an Excel 2003 XML one alike', async () => {
+    const refused = async (file: string, label: string): Promise<[string, string]> => {
+      const e = (await sheetToCsv(file, label, join(dir, `back${++n}.csv`)).catch((x: unknown) => x)) as RosterError;
+      expect(e).toBeInstanceOf(RosterError);
+      return [e.message, e.zh];
+    };
+    const xlsx = (rows: string): string => {
+      const file = join(dir, `back${++n}.xlsx`);
+      writeFileSync(file, workbook({ sheets: [{ name: 'S', rows }] }));
+      return file;
+    };
+    expect(await refused(xlsx(`${row(3, ['i:a'])}${row(2, ['i:b'])}`), 'r.xlsx')).toEqual(['r.xlsx: its rows are out of order at row 2 (the file is damaged)', 'r.xlsx: 行的次序在第 2 行处错乱 (文件已损坏)']);
+    expect(await refused(xlsx('<row r="1"><c r="B1" t="inlineStr"><is><t>b</t></is></c><c r="A1" t="inlineStr"><is><t>a</t></is></c></row>'), 'r.xlsx')).toEqual([
+      'r.xlsx: its cells are out of order at A1 (the file is damaged)',
+      'r.xlsx: 单元格的次序在 A1 处错乱 (文件已损坏)',
+    ]);
+    const xml = (table: string): string => {
+      const file = join(dir, `back${++n}.xml`);
+      writeFileSync(
+        file,
+        `<?xml version="1.0"?>\n<?mso-application progid="Excel.Sheet"?>\n<Workbook xmlns="urn:schemas-microsoft-com:office:spreadsheet" xmlns:ss="urn:schemas-microsoft-com:office:spreadsheet"><Worksheet ss:Name="S"><Table>${table}</Table></Worksheet></Workbook>\n`,
+      );
+      return file;
+    };
+    const cell = (text: string, index = ''): string => `<Cell${index && ` ss:Index="${index}"`}><Data ss:Type="String">${text}</Data></Cell>`;
+    expect(await refused(xml(`<Row ss:Index="3">${cell('a')}</Row><Row ss:Index="2">${cell('b')}</Row>`), 'r.xml')).toEqual(['r.xml: its rows are out of order at row 2 (the file is damaged)', 'r.xml: 行的次序在第 2 行处错乱 (文件已损坏)']);
+    expect(await refused(xml(`<Row>${cell('b', '2')}${cell('a', '1')}</Row>`), 'r.xml')).toEqual(['r.xml: its cells are out of order at row 1 (the file is damaged)', 'r.xml: 单元格的次序在第 1 行处错乱 (文件已损坏)']);
   });
 });
