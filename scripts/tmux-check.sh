@@ -33,15 +33,20 @@ grep -q 'Living allowance during training.*750.00 yuan' "$log" || { echo "tmux-c
 grep -q '50 yuan/day × 15 day = 750.00 yuan' "$log"
 tmux kill-session -t "$session"
 
-# Ctrl+C at a prompt: quiet exit with 130, no stack trace.
-tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI node bin/subsidy.js check -j zhuji; echo EXIT=\$?; sleep 30"
-wait_for 'programme / 补贴项目'
-send C-c
-wait_for 'EXIT='
-screen > "$log"
-grep -q 'EXIT=130' "$log" || { echo "tmux-check: Ctrl+C did not exit 130" >&2; cat "$log" >&2; exit 1; }
-if grep -q '    at ' "$log"; then echo "tmux-check: stack trace after Ctrl+C" >&2; cat "$log" >&2; exit 1; fi
-tmux kill-session -t "$session"
+# Start command $1 in a terminal, wait for $2 on the screen, press Ctrl+C: a quiet exit with 130, no stack trace.
+ctrl_c() {
+  tmux new-session -d -s "$session" -x 160 -y 30 "$1; echo EXIT=\$?; sleep 30"
+  wait_for "$2"
+  send C-c
+  wait_for 'EXIT='
+  screen > "$log"
+  grep -q 'EXIT=130' "$log" || { echo "tmux-check: Ctrl+C did not exit 130: $1" >&2; cat "$log" >&2; exit 1; }
+  if grep -q '    at ' "$log"; then echo "tmux-check: stack trace after Ctrl+C: $1" >&2; cat "$log" >&2; exit 1; fi
+  tmux kill-session -t "$session"
+}
+
+# Ctrl+C at a prompt.
+ctrl_c "env -u CI node bin/subsidy.js check -j zhuji" 'programme / 补贴项目'
 
 # A large run stopped mid-way, by Ctrl+C and by its terminal closing (SIGHUP): nothing left behind, neither its
 # temporary folder (its own TMPDIR here) nor the output folder it made.
@@ -52,14 +57,8 @@ mkdir "$work/tmp"
 left() { # what a stopped run left: its temporary files, and the output folder
   ls -A "$work/tmp"; ls -d "$work/out" 2>/dev/null || true
 }
-tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI TMPDIR=$work/tmp node bin/subsidy.js calc $work/roster.csv -o $work/out/x; echo EXIT=\$?; sleep 30"
-wait_for 'evaluating'
-send C-c
-wait_for 'EXIT='
-screen > "$log"
-grep -q 'EXIT=130' "$log" || { echo "tmux-check: Ctrl+C during calc did not exit 130" >&2; cat "$log" >&2; exit 1; }
+ctrl_c "env -u CI TMPDIR=$work/tmp node bin/subsidy.js calc $work/roster.csv -o $work/out/x" 'evaluating'
 [ -z "$(left)" ] || { echo "tmux-check: Ctrl+C during calc left: $(left)" >&2; exit 1; }
-tmux kill-session -t "$session"
 tmux new-session -d -s "$session" -x 160 -y 30 "env -u CI TMPDIR=$work/tmp node bin/subsidy.js calc $work/roster.csv -o $work/out/x; sleep 30"
 wait_for 'evaluating'
 tmux kill-session -t "$session"

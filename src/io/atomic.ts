@@ -1,12 +1,12 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { type Stats, closeSync, fdatasync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BilingualError } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
 import { REFUSALS } from './outputFolder.js';
 import { faultDiskFull } from './diskFull.js';
 import { undoOnInterrupt } from './interrupt.js';
-import { leftBehind } from './tempFolders.js';
+import { removeLeftBehind } from './tempFolders.js';
 import { writeAll } from './writeAll.js';
 
 export interface AtomicFile {
@@ -132,24 +132,8 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
  * as large as the breakdown. Removed once their process is gone and they are an hour old (tempFolders.ts).
  */
 function removeStaleTemps(target: string): void {
-  const folder = dirname(target);
   const mine = `.${basename(target)}.tmp-`;
-  let names: string[];
-  try {
-    names = readdirSync(folder);
-  } catch {
-    return;
-  }
-  for (const name of names) {
-    if (!name.startsWith(mine)) continue;
-    const path = join(folder, name);
-    if (!leftBehind(Number(/^(\d+)-/.exec(name.slice(mine.length))?.[1]), path)) continue;
-    try {
-      rmSync(path, { force: true });
-    } catch {
-      // Not ours to remove (another user's): left as it is.
-    }
-  }
+  removeLeftBehind(dirname(target), (name) => (name.startsWith(mine) ? Number(/^(\d+)-/.exec(name.slice(mine.length))?.[1]) : NaN));
 }
 
 /** `latin1` lets a caller pass bytes it already encoded (e.g. GBK) through unchanged. */

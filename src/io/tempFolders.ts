@@ -1,4 +1,4 @@
-// A run's temporary folders, named by its process: made here, and those of a run that was killed outright swept up later.
+// A run's temporary folders, named by its process, and what runs killed outright left (these folders, staged outputs) swept up later.
 import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -23,11 +23,18 @@ export function makeTempFolder(kind: TempKind): string {
 
 /**
  * Remove the temporary folders of runs killed outright (SIGKILL, the kernel's out-of-memory killer, a power cut
- * mid-run on a /tmp that outlives it): a 1M-row run leaves ~550 MB. A folder is taken only when its process is not
- * running and it has not changed for an hour; anything that cannot be read or removed is left as it is.
+ * mid-run on a /tmp that outlives it): a 1M-row run leaves ~550 MB.
  */
 export function sweepStaleTempFolders(now = Date.now()): void {
-  const folder = tmpdir();
+  removeLeftBehind(tmpdir(), (name) => Number(NAMED.exec(name)?.[2]), now);
+}
+
+/**
+ * Remove what runs killed outright left in `folder`: each entry that `pidOf` names a process for (NaN: not one of
+ * the program's), when that process is not this one nor running and the entry has not changed for an hour
+ * (STALE_MS). Anything that cannot be read or removed (another user's, removed meanwhile) is left as it is.
+ */
+export function removeLeftBehind(folder: string, pidOf: (name: string) => number, now = Date.now()): void {
   let names: string[];
   try {
     names = readdirSync(folder);
@@ -35,26 +42,14 @@ export function sweepStaleTempFolders(now = Date.now()): void {
     return;
   }
   for (const name of names) {
+    const pid = pidOf(name);
+    if (!pid || pid === process.pid || running(pid)) continue;
     const path = join(folder, name);
-    if (!leftBehind(Number(NAMED.exec(name)?.[2]), path, now)) continue;
     try {
-      rmSync(path, { recursive: true, force: true });
+      if (now - statSync(path).mtimeMs >= STALE_MS) rmSync(path, { recursive: true, force: true });
     } catch {
-      // Another user's folder, or one removed meanwhile: not ours to insist on.
+      // Not ours to insist on.
     }
-  }
-}
-
-/**
- * Whether `path`, made by process `pid` (from its name), was left behind by a run killed outright: not this process,
- * not a running one, and unchanged for an hour (STALE_MS). False for anything that cannot be looked at.
- */
-export function leftBehind(pid: number, path: string, now = Date.now()): boolean {
-  if (!pid || pid === process.pid || running(pid)) return false;
-  try {
-    return now - statSync(path).mtimeMs >= STALE_MS;
-  } catch {
-    return false;
   }
 }
 
