@@ -1,8 +1,8 @@
 // Large runs inside a worker thread with a capped heap: memory stays within a budget whatever the roster's length.
-import { readdirSync, rmSync } from 'node:fs';
-import { basename, dirname, join } from 'node:path';
+import { rmSync } from 'node:fs';
 import { Worker } from 'node:worker_threads';
 import { type LedgerOutcome, ledgerHasRun } from '../io/ledgerRun.js';
+import { removeStagedHere } from '../io/atomic.js';
 import { undoOnInterrupt } from '../io/interrupt.js';
 import { type StreamResult, YOUNG_MB } from '../io/pipeline.js';
 import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
@@ -13,12 +13,10 @@ export type RunResult = Omit<StreamResult, 'commit' | 'abort'> & { files: string
 
 class OutOfBudget extends Error {}
 
-/** What a run's thread that died or was stopped leaves: its temporary folder, and its staged outputs (named by this process). */
+/** What a run's thread that died or was stopped leaves: its temporary folder, and its staged outputs. */
 function removeLeftovers(job: PipelineJob, workDir: string | undefined): void {
   if (workDir) rmSync(workDir, { recursive: true, force: true, maxRetries: 2 });
-  const outDir = dirname(job.out.breakdown);
-  const mine = new RegExp(`^\\.(${[job.out.breakdown, job.out.summary, job.out.persons, job.out.rejects].map((f) => basename(f).replace('.', '\\.')).join('|')})\\.tmp-${process.pid}-`);
-  for (const f of readdirSync(outDir)) if (mine.test(f)) rmSync(join(outDir, f), { force: true });
+  for (const output of Object.values(job.out)) removeStagedHere(output);
 }
 
 function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResult> {

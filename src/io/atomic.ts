@@ -1,5 +1,5 @@
 // Atomic output files: write to a temp file beside the target, rename on success, remove on failure.
-import { type Stats, closeSync, fdatasync, fsyncSync, openSync, renameSync, rmSync, statSync } from 'node:fs';
+import { type Stats, closeSync, fdatasync, fsyncSync, openSync, readdirSync, renameSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { BilingualError } from '../engine/bilingualError.js';
 import type { Bilingual } from '../engine/types.js';
@@ -54,7 +54,7 @@ export function checkWritable(target: string): void {
 export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): AtomicFile {
   checkWritable(target);
   removeStaleTemps(target);
-  const tmp = join(dirname(target), `.${basename(target)}.tmp-${process.pid}-${Date.now().toString(36)}`);
+  const tmp = join(dirname(target), `${stagedPrefix(target)}${process.pid}-${Date.now().toString(36)}`);
   let fd: number;
   try {
     fd = openSync(tmp, 'w');
@@ -127,13 +127,31 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
   };
 }
 
+/** The hidden name a temp file of `target` starts with, before its process's ID: `.breakdown.csv.tmp-<pid>-<time>`. */
+const stagedPrefix = (target: string): string => `.${basename(target)}.tmp-`;
+
+/** For a file name in `target`'s folder: the ID of the process that staged it as a temp file of `target`, else NaN. */
+function stagerOf(target: string): (name: string) => number {
+  const prefix = stagedPrefix(target);
+  return (name) => (name.startsWith(prefix) ? Number(/^(\d+)-/.exec(name.slice(prefix.length))?.[1]) : NaN);
+}
+
 /**
  * Temp files of `target` that a run killed outright (SIGKILL, out of memory) left beside it, hidden: a breakdown's is
  * as large as the breakdown. Removed once their process is gone and they are an hour old (tempFolders.ts).
  */
 function removeStaleTemps(target: string): void {
-  const mine = `.${basename(target)}.tmp-`;
-  removeLeftBehind(dirname(target), (name) => (name.startsWith(mine) ? Number(/^(\d+)-/.exec(name.slice(mine.length))?.[1]) : NaN));
+  removeLeftBehind(dirname(target), stagerOf(target));
+}
+
+/**
+ * Temp files of `target` that this process staged and left: a run's own thread, stopped or out of memory, could not
+ * commit or give them up itself.
+ */
+export function removeStagedHere(target: string): void {
+  const folder = dirname(target);
+  const stager = stagerOf(target);
+  for (const name of readdirSync(folder)) if (stager(name) === process.pid) rmSync(join(folder, name), { force: true });
 }
 
 /** `latin1` lets a caller pass bytes it already encoded (e.g. GBK) through unchanged. */
