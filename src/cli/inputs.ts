@@ -1,9 +1,14 @@
 // Files a command reads, checked before any work: one that is not there, or is a folder, is said plainly with the option that named it.
 import { statSync } from 'node:fs';
+import type { Bilingual } from '../engine/types.js';
 import { UsageError } from './errors.js';
 
-/** Refuse the first of `files` (given by `option`) that is not a readable file; standard input (-) is taken as given. */
-export function requireFiles(files: readonly string[], option: string): void {
+/**
+ * Refuse the first of `files` that is not a readable file; standard input (-) is taken as given. `given`: what named
+ * them, said after the file: an option (`--catalog`), or words in both languages for an argument (calc's rosters).
+ */
+export function requireFiles(files: readonly string[], given: string | Bilingual): void {
+  const { en, zh } = typeof given === 'string' ? { en: given, zh: given } : given;
   for (const file of files) {
     if (file === '-') continue;
     let found;
@@ -12,9 +17,9 @@ export function requireFiles(files: readonly string[], option: string): void {
     } catch (e) {
       // A file in the path (ENOTDIR), a folder not to be read (EACCES): said with the system's word for it.
       const code = (e as NodeJS.ErrnoException).code ?? '';
-      throw new UsageError(`${file}: cannot be read (${code}; ${option})`, `${file}: 无法读取 (${code}; ${option})`);
+      throw new UsageError(`${file}: cannot be read (${code}; ${en})`, `${file}: 无法读取 (${code}; ${zh})`);
     }
-    if (!found) throw new UsageError(`${file}: no such file (${option})`, `${file}: 文件不存在 (${option})`);
-    if (!found.isFile()) throw new UsageError(`${file}: a folder, not a file (${option})`, `${file}: 是文件夹, 不是文件 (${option})`);
+    if (!found) throw new UsageError(`${file}: no such file (${en})`, `${file}: 文件不存在 (${zh})`);
+    if (!found.isFile()) throw new UsageError(`${file}: a folder, not a file (${en})`, `${file}: 是文件夹, 不是文件 (${zh})`);
   }
 }

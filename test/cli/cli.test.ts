@@ -959,7 +959,7 @@ describe('exit codes and errors', () => {
     expect(r2.stderr).not.toContain('    at ');
     const folder = cli(['calc', 'fixtures', '-o', tmp()]);
     expect(folder.code).toBe(1);
-    expect(folder.stderr).toContain('fixtures: not a file');
+    expect(folder.stderr).toContain('fixtures: a folder, not a file');
     const r3 = cli(['calc']);
     expect(r3.code).toBe(1);
   });

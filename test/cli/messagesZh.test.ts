@@ -37,7 +37,7 @@ describe('error messages follow --lang', () => {
     writeFileSync(join(dir, 'file'), 'x');
     const cases: [string[], string][] = [
       [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji-city', '-o', join(dir, 'a')], 'subsidy: 未知地区"zhuji-city"; 可选: '],
-      [['calc', join(dir, 'none.csv'), '-j', 'zhuji', '-o', join(dir, 'b')], `subsidy: ${join(dir, 'none.csv')}: 文件不存在\n`],
+      [['calc', join(dir, 'none.csv'), '-j', 'zhuji', '-o', join(dir, 'b')], `subsidy: ${join(dir, 'none.csv')}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`],
       [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '--sheet', '2', '-o', join(dir, 'c')], 'subsidy: --sheet 选工作簿 (.xlsx, .xls) 的一个工作表; fixtures/zhuji/roster.csv 不是工作簿\n'],
       [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'file')], `subsidy: ${join(dir, 'file')} 是文件, 不是文件夹\n`],
     ];
@@ -109,7 +109,7 @@ describe('error messages follow --lang', () => {
     expect(cli(['ledger', 'show', '110105199001010021', '--ledger', ledger, '--lang', 'zh']).stdout).toBe(`${ledger} 中没有 110105199001010021 的申请\n`);
   });
 
-  it('a file an option names that is not there, or is a folder, is said with the option, before any work (it was the system\'s ENOENT)', () => {
+  it('a file an option or calc\'s arguments name that is not there, or is a folder, is said with the option, before any work (it was the system\'s ENOENT)', () => {
     const dir = tmp();
     const none = join(dir, 'none.csv');
     const cases: [string[], string][] = [
@@ -119,6 +119,11 @@ describe('error messages follow --lang', () => {
       [['estimate', '-j', 'zhuji', '--roster', dir, '-o', join(dir, 'd')], `subsidy: ${dir}: a folder, not a file (--roster)\n`],
       [['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '--scenario', none, '-o', join(dir, 'e')], `subsidy: ${none}: no such file (--scenario)\n`],
       [['check', '-j', 'zhuji', '--answers', none], `subsidy: ${none}: no such file (--answers)\n`],
+      // calc's rosters are its arguments: said with what it wants in their place.
+      [['calc', none, '-j', 'zhuji', '-o', join(dir, 'f')], `subsidy: ${none}: no such file (give a roster CSV or workbook)\n`],
+      [['calc', dir, '-j', 'zhuji', '-o', join(dir, 'g')], `subsidy: ${dir}: a folder, not a file (give a roster CSV or workbook)\n`],
+      // A file where a folder should be: the system's code, not its bare error (it was "ENOTDIR: not a directory, stat …").
+      [['calc', 'package.json/roster.csv', '-j', 'zhuji', '-o', join(dir, 'h')], `subsidy: package.json/roster.csv: cannot be read (ENOTDIR; give a roster CSV or workbook)\n`],
     ];
     for (const [args, said] of cases) {
       const r = cli(args);
@@ -129,6 +134,8 @@ describe('error messages follow --lang', () => {
       if (out >= 0) expect(existsSync(args[out + 1]!)).toBe(false);
     }
     expect(cli([...cases[1]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (--decisions)\n`);
+    expect(cli([...cases[6]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`);
+    expect(cli([...cases[8]![0], '--lang', 'zh']).stderr).toBe('subsidy: package.json/roster.csv: 无法读取 (ENOTDIR; 请给出花名册 CSV 或工作簿)\n');
   });
 
   it('--help is in Chinese under --lang zh (before or after it, --lang=zh too) or SUBSIDY_LANG=zh, headings and exit codes included; English otherwise', () => {

@@ -163,11 +163,7 @@ export async function calc(rosters: string[], opts: CalcOptions): Promise<number
   // The ledger too: a new one named out/breakdown.csv would be made, then replaced by the breakdown.
   // And the decisions: most often the last run's breakdown.csv, with a decision column added, in this -o.
   refuseOverwritingInputs([...rosters, ...opts.catalog, ...opts.table, ...(opts.ledger ? [opts.ledger] : []), ...(opts.decisions ? [opts.decisions] : [])], outputs, { en: 'choose another -o', zh: '请另选 -o' });
-  for (const r of rosters) {
-    const found = r === '-' ? undefined : statSync(r, { throwIfNoEntry: false });
-    if (r !== '-' && !found) throw new UsageError(`${r}: no such file`, `${r}: 文件不存在`);
-    if (found && !found.isFile()) throw new UsageError(`${r}: not a file (give a roster CSV)`, `${r}: 不是文件 (请给出花名册 CSV)`);
-  }
+  requireFiles(rosters, { en: 'give a roster CSV or workbook', zh: '请给出花名册 CSV 或工作簿' });
   requireFiles(opts.catalog, '--catalog');
   if (opts.decisions) requireFiles([opts.decisions], '--decisions');
   if (rosters.filter((r) => r === '-').length > 1) throw new UsageError('standard input (-) can be read only once', '标准输入 (-) 只能读一次');
