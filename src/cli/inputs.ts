@@ -1,6 +1,8 @@
 // Files a command reads, checked before any work: one that is not there, or is a folder, is said plainly with the option that named it.
 import { statSync } from 'node:fs';
 import type { Bilingual } from '../engine/types.js';
+import { loadRunTables } from '../tables/shipped.js';
+import type { Table } from '../tables/schema.js';
 import { UsageError } from './errors.js';
 
 /**
@@ -22,4 +24,10 @@ export function requireFiles(files: readonly string[], given: string | Bilingual
     if (!found) throw new UsageError(`${file}: no such file (${en})`, `${file}: 文件不存在 (${zh})`);
     if (!found.isFile()) throw new UsageError(`${file}: a folder, not a file (${en})`, `${file}: 是文件夹, 不是文件 (${zh})`);
   }
+}
+
+/** The shipped rate tables and those --table adds, its files checked as above first. */
+export async function runTables(extra: readonly string[]): Promise<Map<string, Table>> {
+  requireFiles(extra, '--table');
+  return loadRunTables([...extra]);
 }

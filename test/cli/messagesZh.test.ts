@@ -119,6 +119,8 @@ describe('error messages follow --lang', () => {
       [['estimate', '-j', 'zhuji', '--roster', dir, '-o', join(dir, 'd')], `subsidy: ${dir}: a folder, not a file (--roster)\n`],
       [['estimate', '-j', 'zhuji', '--plan', 'fixtures/estimate/zhuji-departments.csv', '--scenario', none, '-o', join(dir, 'e')], `subsidy: ${none}: no such file (--scenario)\n`],
       [['check', '-j', 'zhuji', '--answers', none], `subsidy: ${none}: no such file (--answers)\n`],
+      [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'i'), '--table', none], `subsidy: ${none}: no such file (--table)\n`],
+      [['template', '-j', 'zhuji', '--table', dir], `subsidy: ${dir}: a folder, not a file (--table)\n`],
       // calc's rosters are its arguments: said with what it wants in their place.
       [['calc', none, '-j', 'zhuji', '-o', join(dir, 'f')], `subsidy: ${none}: no such file (give a roster CSV or workbook)\n`],
       [['calc', dir, '-j', 'zhuji', '-o', join(dir, 'g')], `subsidy: ${dir}: a folder, not a file (give a roster CSV or workbook)\n`],
@@ -134,8 +136,8 @@ describe('error messages follow --lang', () => {
       if (out >= 0) expect(existsSync(args[out + 1]!)).toBe(false);
     }
     expect(cli([...cases[1]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (--decisions)\n`);
-    expect(cli([...cases[6]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`);
-    expect(cli([...cases[8]![0], '--lang', 'zh']).stderr).toBe('subsidy: package.json/roster.csv: 无法读取 (ENOTDIR; 请给出花名册 CSV 或工作簿)\n');
+    expect(cli([...cases[8]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`);
+    expect(cli([...cases[10]![0], '--lang', 'zh']).stderr).toBe('subsidy: package.json/roster.csv: 无法读取 (ENOTDIR; 请给出花名册 CSV 或工作簿)\n');
   });
 
   it('--help is in Chinese under --lang zh (before or after it, --lang=zh too) or SUBSIDY_LANG=zh, headings and exit codes included; English otherwise', () => {

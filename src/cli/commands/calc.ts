@@ -18,10 +18,9 @@ import { sameBytesPairs } from '../../io/sameBytes.js';
 import { runWithinBudget } from '../memoryBudget.js';
 import { progressBar } from '../progress.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
-import { loadRunTables } from '../../tables/shipped.js';
 import type { Table } from '../../tables/schema.js';
 import { UsageError, sheetAndAllSheets, unknownJurisdiction } from '../errors.js';
-import { requireFiles } from '../inputs.js';
+import { requireFiles, runTables } from '../inputs.js';
 import { STATUS_ZH, displayWidth, makeChalk, paintStatus, yuanGrouped } from '../format.js';
 import { undoOnInterrupt } from '../../io/interrupt.js';
 import { makeOutputFolder, removeMadeFolders } from '../../io/outputFolder.js';
@@ -76,7 +75,7 @@ export async function prepare(
   copies?: SheetCopies,
 ): Promise<{ tables: Map<string, Table>; catalogue?: Catalogue; defaultJurisdiction?: string; encoding: EncodingChoice }> {
   const encoding = parseEncoding(opts.encoding);
-  const tables = await loadRunTables(opts.table);
+  const tables = await runTables(opts.table);
   let defaultJurisdiction: string | undefined;
   if (opts.jurisdiction) {
     const t = findTable(tables, opts.jurisdiction);

@@ -9,10 +9,9 @@ import type { Facts, FactValue, PriorClaim } from '../../engine/types.js';
 import type { Lang } from '../../io/csvOut.js';
 import { type Ledger, openLedger } from '../../io/ledger.js';
 import { appendRows, checkSaveTarget } from '../../io/saveRow.js';
-import { loadRunTables } from '../../tables/shipped.js';
 import type { Program, Table } from '../../tables/schema.js';
 import { UsageError, programNotInTable, unknownJurisdiction } from '../errors.js';
-import { requireFiles } from '../inputs.js';
+import { requireFiles, runTables } from '../inputs.js';
 import { makeChalk } from '../format.js';
 import { askCheckbox, askInput, askSelect, type Choice } from '../prompts.js';
 import { renderLines, resultJson } from '../render.js';
@@ -95,7 +94,7 @@ function merge(results: BatchResult[]): BatchResult {
 }
 
 export async function check(opts: CheckOptions): Promise<number> {
-  const tables = await loadRunTables(opts.table);
+  const tables = await runTables(opts.table);
   if (opts.answers === undefined && (!process.stdin.isTTY || process.env.CI === 'true')) throw NOT_INTERACTIVE;
   // Before any question too: a save that cannot be made (a workbook, no such folder) is said before the interview.
   const saveColumns = opts.save ? checkSaveTarget(opts.save) : undefined;

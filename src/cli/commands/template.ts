@@ -7,7 +7,7 @@ import { writeFileAtomic } from '../../io/atomic.js';
 import { BOM, csvRow, type Lang } from '../../io/csvOut.js';
 import { type TemplateColumn, templateWorkbook } from '../../io/templateBook.js';
 import type { Table } from '../../tables/schema.js';
-import { loadRunTables } from '../../tables/shipped.js';
+import { runTables } from '../inputs.js';
 import { UsageError, programNotInTable, unknownJurisdiction } from '../errors.js';
 
 export interface TemplateOptions {
@@ -19,7 +19,7 @@ export interface TemplateOptions {
 }
 
 export async function template(opts: TemplateOptions): Promise<number> {
-  const tables = await loadRunTables(opts.table);
+  const tables = await runTables(opts.table);
   const table = opts.jurisdiction === undefined ? undefined : findTable(tables, opts.jurisdiction);
   if (opts.jurisdiction !== undefined && !table) throw unknownJurisdiction(opts.jurisdiction, tables.keys());
   let program: string | undefined;
