@@ -59,7 +59,7 @@ const view = (r: ClaimRow): LedgerClaimView => ({
 const CLAIM_VIEW = `SELECT c.*, CASE WHEN r.voided_at IS NULL THEN 0 ELSE 1 END AS voided FROM claims c JOIN runs r USING (run_id)`;
 
 /** The page cache while a run looks up its persons and rows (KB), and while it records (see startRun). */
-const LOOKUP_CACHE_KB = 16 * 1024;
+const LOOKUP_CACHE_KB = 2 * 1024;
 const RECORDING_CACHE_KB = 64 * 1024;
 
 /** Claims per batch of an export. */
@@ -123,8 +123,9 @@ export function openSqliteLedger(file: string, wantHashing: boolean, onWait?: (m
     db.pragma('journal_mode = WAL');
     db.pragma(`busy_timeout = ${LOCK_ATTEMPT_MS}`);
     db.pragma('foreign_keys = ON');
-    // Looking up a run's persons and rows probes the indexes at random places, which a larger cache hardly helps (a 1M
-    // re-run's lookups took as long with 16 MB as with 64 MB, which cost ~50 MB of memory): the recording has its own.
+    // Looking up a run's persons and rows probes the indexes at random places, which a larger cache hardly helps: a 1M
+    // re-run's lookups took as long with 64, 16 or 2 MB (SQLite's default; ~10 s), and 16 MB raised its peak memory
+    // from ~255 to ~265 MB. The recording has its own.
     db.pragma(`cache_size = -${LOOKUP_CACHE_KB}`);
     const version = db.prepare(`SELECT name FROM sqlite_master WHERE type='table' AND name='meta'`).get()
       ? (db.prepare(`SELECT value FROM meta WHERE key='schema_version'`).get() as { value: string } | undefined)?.value
