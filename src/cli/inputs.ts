@@ -1,4 +1,4 @@
-// Files a command reads, checked before any work: one that is not there, or is a folder, is said plainly with the option that named it.
+// Files a command reads, checked before any work: one that is not there, or is a folder, is said plainly with the option (or argument) that named it.
 import { statSync } from 'node:fs';
 import type { Bilingual } from '../engine/types.js';
 import { loadRunTables } from '../tables/shipped.js';
