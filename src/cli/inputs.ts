@@ -29,5 +29,5 @@ export function requireFiles(files: readonly string[], given: string | Bilingual
 /** The shipped rate tables and those --table adds, its files checked as above first. */
 export async function runTables(extra: readonly string[]): Promise<Map<string, Table>> {
   requireFiles(extra, '--table');
-  return loadRunTables([...extra]);
+  return loadRunTables(extra);
 }

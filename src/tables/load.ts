@@ -56,7 +56,7 @@ export function loadTableFile(file: string): Table {
 }
 
 /** All shipped tables, plus user tables (--table), keyed by code. A user table may not shadow a shipped one silently. */
-export function loadTables(extra: string[] = [], dir = DATA_DIR): Map<string, Table> {
+export function loadTables(extra: readonly string[] = [], dir = DATA_DIR): Map<string, Table> {
   const tables = new Map<string, Table>();
   const problems: TableProblem[] = [];
   for (const file of listTableFiles(dir)) {

@@ -62,7 +62,7 @@ export async function writeShipped(dir = DATA_DIR, file = SHIPPED_FILE): Promise
  * given; then everything is parsed and validated as before (loadTables checks a user table does not shadow a
  * shipped one), and only then are the YAML parser and zod loaded.
  */
-export async function loadRunTables(extra: string[] = []): Promise<Map<string, Table>> {
+export async function loadRunTables(extra: readonly string[] = []): Promise<Map<string, Table>> {
   if (extra.length === 0) {
     const shipped = readShipped();
     if (shipped) return shipped;
