@@ -24,13 +24,13 @@ const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 /** Run a command, return wall seconds, peak RSS in MB and CPU seconds (user + system; from GNU time when present). */
 function measure(cmd, cmdArgs) {
   const started = process.hrtime.bigint();
-  // SUBSIDY_TIMINGS: calc reports each pass's wall time on stderr, shown under its line.
+  // SUBSIDY_TIMINGS: calc reports each pass's wall time (and the process's CPU seconds in it) on stderr, shown under its line.
   const how = { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SUBSIDY_TIMINGS: '1' } };
   const r = TIME ? spawnSync(TIME, ['-f', '%M %U %S', cmd, ...cmdArgs], how) : spawnSync(cmd, cmdArgs, how);
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   if (r.status !== 0) throw new Error(`${cmd} ${cmdArgs.join(' ')} failed:\n${r.stderr}`);
   const [kb, user, system] = TIME ? r.stderr.trim().split('\n').pop().split(' ').map(Number) : [NaN, NaN, NaN];
-  const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing|other outputs) [\d.]+ s$/.test(l));
+  const passes = r.stderr.split('\n').filter((l) => /^(evaluating|limits|writing|other outputs) [\d.]+ s( cpu [\d.]+)?$/.test(l));
   return { seconds, rssMb: kb / 1024, cpu: user + system, stdout: r.stdout, passes };
 }
 

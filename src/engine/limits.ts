@@ -51,15 +51,19 @@ type ChooseLarger = Extract<Limit, { kind: 'not_combined' | 'highest_only' }>;
  */
 function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   const same = limit.kind === 'not_combined' ? limit.same : [];
-  const groups = new Map<string, Line[]>();
+  // A person's one line is kept as itself, not in a list of one: most persons have one (no garbage per line).
+  const groups = new Map<string, Line | Line[]>();
   for (const l of lines) {
     if (!live(l) || !limit.programs.includes(l.program) || l.subject !== 'person') continue;
-    const key = same.length ? [l.personKey, ...same.map((f) => keyPart(l, f))].join('|') : l.personKey;
+    let key = l.personKey;
+    for (const f of same) key += `|${keyPart(l, f)}`;
     const group = groups.get(key);
-    if (group) group.push(l);
-    else groups.set(key, [l]);
+    if (group === undefined) groups.set(key, l);
+    else if (Array.isArray(group)) group.push(l);
+    else groups.set(key, [group, l]);
   }
   for (const group of groups.values()) {
+    if (!Array.isArray(group)) continue;
     if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
     const value = (l: Line): number => worth(l) ?? 0;
     // What the ledger already paid cannot be taken back: it wins against any new line.
@@ -115,7 +119,8 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
   // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
   // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
-  const persons = new Map<string, { seen: Map<number | string, Line>; counted: Map<number, Line[]>; named?: [number, Line][] }>();
+  // A person's maps are made when a limit first records in them (a person with one line often needs one of them).
+  const persons = new Map<string, { seen?: Map<number | string, Line>; counted?: Map<number, Line[]>; named?: { at: number[]; lines: Line[] } }>();
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
   const seenKeys: (number | string)[] = [];
@@ -132,8 +137,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
     const limits = countedOf.get(line.program);
     if (limits) {
       let person = persons.get(line.personKey);
-      if (!person) persons.set(line.personKey, (person = { seen: new Map(), counted: new Map() }));
-      const { seen, counted } = person;
+      if (!person) persons.set(line.personKey, (person = {}));
       seenKeys.length = 0;
       countLists.length = 0;
       let namedAt = -1;
@@ -141,11 +145,11 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
         if (!live(line)) break;
         if (limit.kind === 'once_ever') {
           const k = i;
-          const prior = seen.get(k);
+          const prior = person.seen?.get(k);
           if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
           else seenKeys.push(k);
         } else if (limit.kind === 'no_repeat') {
-          let k = `${i}`;
+          let k = keyPrefix(i);
           let named = true;
           for (const f of limit.key) {
             const part = keyPart(line, f);
@@ -153,7 +157,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
             k += `|${part}`;
           }
           if (!named) continue; // nothing to compare: the line names no occupation/level
-          const prior = seen.get(k);
+          const prior = person.seen?.get(k);
           if (prior && !line.runId) {
             const what = `${line.occupation} ${valueLabel('level', line.level)}`;
             block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
@@ -161,11 +165,12 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
             seenKeys.push(k);
             if (!limit.key.includes('occupation')) continue;
             namedAt = i;
-            const alike = line.runId || checked(line) ? undefined : person.named?.find(([at, l]) => at === i && resemblingOccupation(l, line, limit.key));
-            if (alike) occupationAlike(line, alike[1], limit.clause);
+            const alike = line.runId || checked(line) || !person.named ? undefined : namedAlike(person.named, i, line, limit.key);
+            if (alike) occupationAlike(line, alike, limit.clause);
           }
         } else {
           const k = i * 10_000 + line.year;
+          const counted = (person.counted ??= new Map<number, Line[]>());
           let already = counted.get(k);
           if (!already) counted.set(k, (already = []));
           if (already.length >= limit.max && !line.runId) {
@@ -178,9 +183,16 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
       }
       if (!live(line)) continue;
       // Recorded as it stands: a twin sent to review below is seen under review by the limits (lists hold the line).
-      for (const k of seenKeys) seen.set(k, line);
+      if (seenKeys.length) {
+        const seen = (person.seen ??= new Map<number | string, Line>());
+        for (const k of seenKeys) seen.set(k, line);
+      }
       for (const list of countLists) list.push(line);
-      if (namedAt >= 0) (person.named ??= []).push([namedAt, line]);
+      if (namedAt >= 0) {
+        const named = (person.named ??= { at: [], lines: [] });
+        named.at.push(namedAt);
+        named.lines.push(line);
+      }
     }
     // What the text's limits let through, one more check: the very same claim twice.
     if (!line.runId) twins.check(line, !checked(line));
@@ -200,6 +212,16 @@ function resemblingOccupation(first: Line, later: Line, key: readonly ('occupati
   const b = later.occupation.replace(/\s+/g, '');
   return Math.min(a.length, b.length) >= 2 && (a.includes(b) || b.includes(a));
 }
+
+/** The first line a no-repeat limit (at position `at`) recorded whose occupation resembles `line`'s (resemblingOccupation). */
+function namedAlike(named: { at: number[]; lines: Line[] }, at: number, line: Line, key: readonly ('occupation' | 'level' | 'year')[]): Line | undefined {
+  for (let j = 0; j < named.at.length; j++) if (named.at[j] === at && resemblingOccupation(named.lines[j]!, line, key)) return named.lines[j];
+  return undefined;
+}
+
+/** A no-repeat limit's key starts with its position: the text of it, made once. */
+const keyPrefixes: string[] = [];
+const keyPrefix = (i: number): string => (keyPrefixes[i] ??= `${i}`);
 
 /**
  * A no-repeat limit cannot tell whether a line's occupation is one already paid at its level under another name
@@ -259,11 +281,13 @@ function sameClaimTwice(line: Line, first: Line): void {
 
 /**
  * Finds a run line's twin (isTwin) among the lines of its person checked before it on its date, or among the
- * ledger's. The run's lines come in date order, so only one date's are held: a million lines decided hold a day's.
+ * ledger's. The run's lines come in date order, so a person's lines of an earlier date are never looked at again:
+ * each person keeps only their last date's, replaced when a later date comes (no map emptied and filled again per
+ * date, which was a twentieth of a large run's limits pass in garbage).
  */
 class TwinFinder {
-  private day = '';
-  private readonly today = new Map<string, Line | Line[]>();
+  /** Per person, their lines of the last date checked: one line, or a list. */
+  private readonly last = new Map<string, Line | Line[]>();
   /** The ledger's claims by person and date (few: a partition's persons' history). */
   private readonly paid = new Map<string, Line[]>();
 
@@ -278,19 +302,15 @@ class TwinFinder {
 
   /** Send `line` to review when it is a twin of an earlier one (unless not to `hold` it); then it is one of its day's lines. */
   check(line: Line, hold: boolean): void {
-    if (line.date !== this.day) {
-      this.day = line.date;
-      this.today.clear();
-    }
-    const before = this.today.get(line.personKey);
+    const before = this.last.get(line.personKey);
     let twin: Line | undefined;
-    if (before === undefined) this.today.set(line.personKey, line);
+    if (before === undefined || (Array.isArray(before) ? before[0]! : before).date !== line.date) this.last.set(line.personKey, line);
     else if (Array.isArray(before)) {
       twin = before.find((l) => isTwin(l, line));
       before.push(line);
     } else {
       twin = isTwin(before, line) ? before : undefined;
-      this.today.set(line.personKey, [before, line]);
+      this.last.set(line.personKey, [before, line]);
     }
     twin ??= this.paid.size ? this.paid.get(`${line.personKey}|${line.date}`)?.find((l) => isTwin(l, line)) : undefined;
     if (twin && hold) sameClaimTwice(line, twin);
@@ -324,20 +344,26 @@ function countingLimitsOf(table: Table): Map<string, [number, CountingLimit][]> 
  * comparison per step of a sort (a large run decides a million lines).
  */
 function inDecisionOrder(lines: Line[]): Line[] {
-  for (let i = 1; i < lines.length; i++) if (lines[i]!.seq < lines[i - 1]!.seq) return lines.sort(compareLines);
-  // Keyed by the date as a number (YYYYMMDD): a small integer key, where a date string is hashed at every lookup.
-  const byDate = new Map<number, Line[]>();
-  for (const l of lines) {
-    const day = dayNumber(l.date);
-    const same = byDate.get(day);
-    if (same) same.push(l);
-    else byDate.set(day, [l]);
+  const n = lines.length;
+  for (let i = 1; i < n; i++) if (lines[i]!.seq < lines[i - 1]!.seq) return lines.sort(compareLines);
+  if (n >= POSITIONS) return lines.sort(compareLines);
+  // Each line as one number, its date (YYYYMMDD) then its position: sorted as numbers, with no comparison called
+  // and no list per date (which was a twentieth of a large run's limits pass in garbage).
+  const keys = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    const day = dayNumber(lines[i]!.date);
+    // Not an ISO date (the day number would not order as the text does): compared as text.
+    if (lines[i]!.date.length !== 10 || day > 99_991_231) return lines.sort(compareLines);
+    keys[i] = day * POSITIONS + i;
   }
-  const days = [...byDate.keys()].sort((a, b) => a - b);
-  const out: Line[] = [];
-  for (const d of days) for (const l of byDate.get(d)!) out.push(l);
+  keys.sort();
+  const out: Line[] = new Array(n);
+  for (let j = 0; j < n; j++) out[j] = lines[keys[j]! % POSITIONS]!;
   return out;
 }
+
+/** Lines inDecisionOrder orders by one number each: a day number (< 2^27) times this, plus a position, stays exact. */
+const POSITIONS = 2 ** 24;
 
 /** A companion of a training not paid is not paid either. */
 function companionDenied(c: Line, parent: Line): void {

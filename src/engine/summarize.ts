@@ -43,22 +43,51 @@ const byGroup =
 
 interface Group {
   row: SummaryRow;
-  persons: Set<string>;
+  /** The group's place in `all` (summarize): distinct persons are counted by it. */
+  id: number;
 }
 
+/**
+ * Groups a summary can have at most (its rows: jurisdiction × programme × payee × payee's name × status). A person
+ * and a group are counted once as one number, person × GROUP_SPAN + group, exact below 2^53: ~4 billion persons.
+ */
+const GROUP_SPAN = 2 ** 21;
+
 export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
-  // Looked up by nested maps, not a joined key: a large run summarises a million lines, and building and
-  // hashing a fresh key string for each was a tenth of its limits pass.
+  // Looked up by nested maps, not a joined key, and no closure per lookup: a large run summarises a million lines
+  // in its limits pass, and what each line allocated (a key string, a Set entry per group) was most of that pass's
+  // garbage (~480 MB at 1M rows).
   const groups = new Map<string, Map<string, Map<string, Map<string, Map<Status, Group>>>>>();
   const totals = new Map<string, Group>();
-  const count = (x: Group, l: Line): void => {
+  const all: Group[] = [];
+  const group = (row: SummaryRow): Group => {
+    if (all.length >= GROUP_SPAN) throw new Error(`more than ${GROUP_SPAN} summary rows`);
+    const g = { row, id: all.length };
+    all.push(g);
+    return g;
+  };
+  // Distinct persons per group: each line's person (numbered in order met) with its group and its total, as one
+  // number each; sorted, a group counts the distinct numbers that name it.
+  const personOf = new Map<string, number>();
+  let pairs = new Float64Array(1024);
+  let paired = 0;
+  const reasonKeys = new Map<string, Map<string, string>>();
+  const count = (x: Group, l: Line, person: number): void => {
     x.row.claims += 1;
     // Approved lines only when a clerk approved them (--decisions): what a run paid by hand is said apart.
     if (x.row.reasons && (l.status !== 'approved' || l.reasonCode === APPROVED_ON_REVIEW)) {
-      const key = `${l.status}\t${l.reasonCode}`;
+      let byCode = reasonKeys.get(l.status);
+      if (!byCode) reasonKeys.set(l.status, (byCode = new Map()));
+      let key = byCode.get(l.reasonCode);
+      if (key === undefined) byCode.set(l.reasonCode, (key = `${l.status}\t${l.reasonCode}`));
       x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
     }
-    x.persons.add(l.personKey);
+    if (paired === pairs.length) {
+      const more = new Float64Array(pairs.length * 2);
+      more.set(pairs);
+      pairs = more;
+    }
+    pairs[paired++] = person * GROUP_SPAN + x.id;
     if (l.status === 'approved') x.row.amountFen += l.amountFen;
     else if (l.status === 'review') {
       if (l.exposureFen === null) x.row.unquantified += 1;
@@ -66,30 +95,36 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
     }
   };
   for (const l of lines) {
-    const byProgram = getOr(groups, l.jurisdiction, () => new Map());
-    const byPayee = getOr(byProgram, l.program, () => new Map());
-    const byName = getOr(byPayee, l.payee, () => new Map());
-    const byStatus = getOr(byName, l.payeeName, () => new Map());
-    count(getOr(byStatus, l.status, () => ({ row: blank(l, l.program, l.programName, l.payee, l.payeeName, l.status), persons: new Set<string>() })), l);
-    count(getOr(totals, l.jurisdiction, () => ({ row: { ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} }, persons: new Set<string>() })), l);
+    let byProgram = groups.get(l.jurisdiction);
+    if (!byProgram) groups.set(l.jurisdiction, (byProgram = new Map()));
+    let byPayee = byProgram.get(l.program);
+    if (!byPayee) byProgram.set(l.program, (byPayee = new Map()));
+    let byName = byPayee.get(l.payee);
+    if (!byName) byPayee.set(l.payee, (byName = new Map()));
+    let byStatus = byName.get(l.payeeName);
+    if (!byStatus) byName.set(l.payeeName, (byStatus = new Map()));
+    let g = byStatus.get(l.status);
+    if (!g) byStatus.set(l.status, (g = group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
+    let t = totals.get(l.jurisdiction);
+    if (!t) totals.set(l.jurisdiction, (t = group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} })));
+    let person = personOf.get(l.personKey);
+    if (person === undefined) personOf.set(l.personKey, (person = personOf.size));
+    count(g, l, person);
+    count(t, l, person);
   }
+  const sorted = pairs.subarray(0, paired).sort();
+  for (let i = 0; i < paired; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) all[sorted[i]! % GROUP_SPAN]!.row.persons += 1;
   const rows: SummaryRow[] = [];
   for (const byProgram of groups.values())
     for (const byPayee of byProgram.values())
       for (const byName of byPayee.values())
-        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push({ ...g.row, persons: g.persons.size });
+        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push({ ...g.row });
   rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
   for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row, persons: t.persons.size });
+    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row });
   }
   return out;
-}
-
-function getOr<K, V>(m: Map<K, V>, key: K, make: () => V): V {
-  let v = m.get(key);
-  if (v === undefined) m.set(key, (v = make()));
-  return v;
 }
 
 function blank(l: Line, program: string, programName: Bilingual, payee: string, payeeName: string, status: Status | ''): SummaryRow {

@@ -296,13 +296,16 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
   }
 }
 
-/** With SUBSIDY_TIMINGS set, each pass's wall time goes to stderr (for the bench and for tuning). */
+/** With SUBSIDY_TIMINGS set, each pass's wall time and the CPU seconds of the whole process in it (every thread) go to stderr (for the bench and for tuning). */
 function stopwatch(): (pass: string) => void {
   let last = process.hrtime.bigint();
+  let cpu = process.cpuUsage();
   return (pass) => {
     const now = process.hrtime.bigint();
-    if (process.env.SUBSIDY_TIMINGS) process.stderr.write(`${pass} ${(Number(now - last) / 1e9).toFixed(2)} s\n`);
+    const c = process.cpuUsage(cpu);
+    if (process.env.SUBSIDY_TIMINGS) process.stderr.write(`${pass} ${(Number(now - last) / 1e9).toFixed(2)} s cpu ${((c.user + c.system) / 1e6).toFixed(2)}\n`);
     last = now;
+    cpu = process.cpuUsage();
   };
 }
 
