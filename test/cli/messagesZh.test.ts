@@ -121,6 +121,10 @@ describe('error messages follow --lang', () => {
       [['check', '-j', 'zhuji', '--answers', none], `subsidy: ${none}: no such file (--answers)\n`],
       [['calc', 'fixtures/zhuji/roster.csv', '-j', 'zhuji', '-o', join(dir, 'i'), '--table', none], `subsidy: ${none}: no such file (--table)\n`],
       [['template', '-j', 'zhuji', '--table', dir], `subsidy: ${dir}: a folder, not a file (--table)\n`],
+      // Reading tables only, as the run commands do (it was the loader's "cannot read: ENOENT: no such file or directory, open …").
+      [['tables', 'list', '--table', none], `subsidy: ${none}: no such file (--table)\n`],
+      [['tables', 'show', 'zhuji', '--table', none], `subsidy: ${none}: no such file (--table)\n`],
+      [['rates', '--table', dir], `subsidy: ${dir}: a folder, not a file (--table)\n`],
       // calc's rosters are its arguments: said with what it wants in their place.
       [['calc', none, '-j', 'zhuji', '-o', join(dir, 'f')], `subsidy: ${none}: no such file (give a roster CSV or workbook)\n`],
       [['calc', dir, '-j', 'zhuji', '-o', join(dir, 'g')], `subsidy: ${dir}: a folder, not a file (give a roster CSV or workbook)\n`],
@@ -136,8 +140,8 @@ describe('error messages follow --lang', () => {
       if (out >= 0) expect(existsSync(args[out + 1]!)).toBe(false);
     }
     expect(cli([...cases[1]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (--decisions)\n`);
-    expect(cli([...cases[8]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`);
-    expect(cli([...cases[10]![0], '--lang', 'zh']).stderr).toBe('subsidy: package.json/roster.csv: 无法读取 (ENOTDIR; 请给出花名册 CSV 或工作簿)\n');
+    expect(cli([...cases[11]![0], '--lang', 'zh']).stderr).toBe(`subsidy: ${none}: 文件不存在 (请给出花名册 CSV 或工作簿)\n`);
+    expect(cli([...cases[13]![0], '--lang', 'zh']).stderr).toBe('subsidy: package.json/roster.csv: 无法读取 (ENOTDIR; 请给出花名册 CSV 或工作簿)\n');
   });
 
   it('--help is in Chinese under --lang zh (before or after it, --lang=zh too) or SUBSIDY_LANG=zh, headings and exit codes included; English otherwise', () => {

@@ -5,6 +5,7 @@ import type { Table } from '../../tables/schema.js';
 import { describeAmount, describeCondition, describeLimit } from '../../tables/describe.js';
 import { checkTableFile, formatProblem, loadTables } from '../../tables/load.js';
 import { listTableFiles } from '../../tables/files.js';
+import { requireFiles } from '../inputs.js';
 import { UsageError, unknownJurisdiction } from '../errors.js';
 import { makeChalk, padEndWide } from '../format.js';
 
@@ -29,6 +30,7 @@ function periodOn(t: Table, on: string): string {
 export function tablesList(extra: string[], opts: { on?: string } = {}): number {
   const c = makeChalk();
   const on = dateOption(opts.on);
+  requireFiles(extra, '--table');
   for (const t of loadTables(extra).values()) {
     const status = t.document.status === 'draft' ? c.yellow('DRAFT') : 'final';
     const when = on ? `  ${periodOn(t, on)}` : '';
@@ -40,6 +42,7 @@ export function tablesList(extra: string[], opts: { on?: string } = {}): number 
 
 export function tablesShow(code: string, extra: string[], opts: { on?: string } = {}): number {
   const c = makeChalk();
+  requireFiles(extra, '--table');
   const tables = loadTables(extra);
   const t = findTable(tables, code);
   if (!t) throw unknownJurisdiction(code, tables.keys());
@@ -88,6 +91,7 @@ function clausesCited(value: unknown, into = new Set<string>()): Set<string> {
 
 /** `subsidy rates`: one table with -j, else every table, one after another. */
 export function ratesCommand(opts: { jurisdiction?: string; table: string[]; on?: string }): number {
+  requireFiles(opts.table, '--table');
   if (opts.jurisdiction !== undefined) return tablesShow(opts.jurisdiction, opts.table, opts);
   let first = true;
   for (const code of loadTables(opts.table).keys()) {
