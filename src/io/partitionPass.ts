@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
 import { PaidRows } from '../engine/paidRows.js';
-import { Interner, type Override, type RecordLines, clean, fromRecords, overrideOf, piecesOf, recordNames } from '../engine/partition.js';
+import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart } from './chunkPass.js';
@@ -332,7 +332,7 @@ export function decidePartition(
   used: Table[],
   labels: readonly string[],
   format: OutputFormat,
-  interner = new Interner(),
+  reuse: RecordReuse = newRecordReuse(),
   ledger?: PartitionLedger,
   pieceBytes = PIECE_BYTES,
 ): { summary: SummaryRow[]; overrideBytes: number; personBytes: number; eventBytes: number; namedOtherwise: number } {
@@ -351,7 +351,7 @@ export function decidePartition(
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
     const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], buffers: [] };
-    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, interner, read, starts?.[c]![piece]));
+    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece]));
     return read;
   };
   if (pieces === 1) {
@@ -558,8 +558,8 @@ export function decidePartitions(
   const events = contexts && new Appender(openSync(eventsFile(work, thread), 'w'));
   const contextFd = contexts && openSync(contexts.file, 'r');
   const fileIndex = new Map(labels.map((label, i) => [label, i]));
-  // One for all of this thread's partitions: they repeat the same dates, occupations and codes.
-  const interner = new Interner();
+  // One for all of this thread's partitions: they repeat the same dates, occupations and codes, and reuse its lines.
+  const reuse = newRecordReuse();
   let at = 0;
   let personsAt = 0;
   let eventsAt = 0;
@@ -573,7 +573,7 @@ export function decidePartitions(
         const paid = stored.recordedRows.length ? new PaidRows(new Map(stored.recordedRows), stored.history) : undefined;
         ledger = { history: stored.history, paid, events: events!, fileIndex };
       }
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, interner, ledger, pieceBytes);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, reuse, ledger, pieceBytes);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
       const personSpan = { thread, start: personsAt, end: personsAt + r.personBytes };
