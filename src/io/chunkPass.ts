@@ -1,5 +1,5 @@
 // Pass A of a large run on one byte range: every row evaluated once; breakdown lines, rejects and limit records spilled.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
 import { findTable, unreadableRow } from '../engine/intake.js';
@@ -9,7 +9,7 @@ import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
-import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart } from './roster.js';
+import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart, transcodeToUtf8 } from './roster.js';
 import { type SkippedLists, SkippedRows } from './rowKinds.js';
 import { RowShapes } from './rowShapes.js';
 import { PartWriter } from './spillParts.js';
@@ -32,6 +32,11 @@ export interface ChunkJob {
   rawLines?: boolean;
   /** A ledger run: each line's record ends with its row's content hash (rowHash; ByteRowHasher on the byte path). */
   rowHashes?: { salt?: string };
+  /**
+   * The range is GB18030: this thread copies it as UTF-8 first (transcodeToUtf8) and reads the copy, so that the copy
+   * of a large roster is made by every thread, each its own range, rather than whole by one before the others start.
+   */
+  transcode?: boolean;
 }
 
 export interface ChunkResult {
@@ -75,7 +80,8 @@ const MAP_ENTRY = 5;
 const MAP_BLOCK = 64 * 1024;
 
 /** Evaluate one chunk. `tick` reports rows and bytes read so far. */
-export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?: (rows: number, bytes: number) => void): Promise<ChunkResult> {
+export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick?: (rows: number, bytes: number) => void): Promise<ChunkResult> {
+  const { job, bytesOf, done } = utf8Job(given);
   const { work, chunk, partitions } = job;
   const breakdownParts = new PartWriter(breakdownPart(work, chunk), BREAKDOWN_PART_BYTES);
   const breakdown = new Appender(breakdownParts, 256 * 1024);
@@ -177,15 +183,41 @@ export async function evaluateChunk(job: ChunkJob, options: BatchOptions, tick?:
       }),
   };
   try {
-    await readRosterPart(job.path, job.encoding, job.part, sink, (b) => tick?.(rows, b));
+    await readRosterPart(job.path, job.encoding, job.part, sink, (b) => tick?.(rows, bytesOf(b)));
     writeAll(mapFd, map, 0, mapped * MAP_ENTRY);
   } finally {
     closeSync(mapFd);
     breakdown.close();
     rejects.close();
     segments = records.close();
+    done();
   }
   return { chunk, rows, rejected, rejectCounts, lines, breakdownParts: breakdownParts.parts, usedCodes: [...used], records: segments, skipped: skipped.lists, decisionsMet };
+}
+
+/**
+ * The job as it is read: a GB18030 range (ChunkJob.transcode) copied as UTF-8 into the run's folder, and read from the
+ * copy as the hand cutter reads a UTF-8 range, its rows numbered as in the original. `bytesOf` turns bytes of the copy
+ * read into bytes of the original (progress is told in the roster's bytes); `done` removes the copy.
+ */
+function utf8Job(job: ChunkJob): { job: ChunkJob; bytesOf: (read: number) => number; done: () => void } {
+  if (!job.transcode) return { job, bytesOf: (read) => read, done: () => undefined };
+  const { range, header, format } = job.part;
+  const copy = join(job.work, `utf8-${job.chunk}.csv`);
+  transcodeToUtf8(job.path, copy, range);
+  const size = statSync(copy).size;
+  const scale = size ? (range.end - range.start) / size : 0;
+  return {
+    job: {
+      ...job,
+      path: copy,
+      encoding: 'utf8',
+      part: { ...job.part, range: { start: 0, end: size, firstRow: range.firstRow }, format: format && { ...format, encoding: 'utf8' }, header: header && { ...header, encoding: 'utf8' } },
+      transcode: false,
+    },
+    bytesOf: (read) => Math.round(read * scale),
+    done: () => rmSync(copy, { force: true }),
+  };
 }
 
 /** Reads a chunk's line map back in blocks: partition and byte length of each line, in order. */

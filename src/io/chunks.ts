@@ -37,14 +37,21 @@ const COMMA = 0x2c;
  * exactly as one reader would number them. Anything else is read whole, as before.
  * UTF-8 and GB18030 never use the bytes of " or LF inside a multi-byte character, so byte-level scanning is safe.
  */
-export function planChunks(path: string, pieces: number, minBytes: number, head: Pick<RosterHead, 'encoding' | 'delimiter' | 'linebreak'>): ChunkPlan {
+export function planChunks(
+  path: string,
+  pieces: number,
+  minBytes: number,
+  head: Pick<RosterHead, 'encoding' | 'delimiter' | 'linebreak'>,
+  /** Each range of this GB18030 file is read from a UTF-8 copy of it (ChunkJob.transcode): one range is then cut by hand too. */
+  copiedAsUtf8 = false,
+): ChunkPlan {
   const size = statSync(path).size;
   const whole: ChunkPlan = { ranges: [{ start: 0, end: size, firstRow: 1 }] };
   const want = Math.min(pieces, Math.floor(size / minBytes));
   const format = splitFormat(head);
   if (!format) return whole;
   // One range of a regular UTF-8 file is cut by hand too (roster.ts), which hands any irregular record to the general reader.
-  if (want < 2) return format.encoding === 'utf8' ? { ...whole, format } : whole;
+  if (want < 2) return format.encoding === 'utf8' || copiedAsUtf8 ? { ...whole, format } : whole;
   const fd = openSync(path, 'r');
   try {
     const buf = Buffer.alloc(BLOCK);

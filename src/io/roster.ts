@@ -778,22 +778,31 @@ async function* decode(bytes: AsyncGenerator<Buffer>, encodingOf: () => 'utf8' |
 /**
  * A GBK/GB18030 roster written out as UTF-8 (`dest`), decoded exactly as the general reader decodes it (a BOM
  * dropped, a bad byte a replacement character, line breaks kept): a large run then reads the copy with the
- * hand cutter and row shapes from bytes, which take UTF-8 only.
+ * hand cutter and row shapes from bytes, which take UTF-8 only. With `range`, only bytes [start, end): a byte
+ * range of a split file (chunks.ts), which begins and ends at a line break, where no character is cut (a BOM is
+ * then dropped only at the file's start, as the general reader drops it).
  */
-export function transcodeToUtf8(src: string, dest: string): void {
+export function transcodeToUtf8(src: string, dest: string, range?: { start: number; end: number }): void {
   const from = openSync(src, 'r');
   const to = openSync(dest, 'w');
   // Blocks read and written through the same two buffers: a buffer a block left behind each time grew the heap.
   const block = Buffer.allocUnsafe(1 << 16);
   // A byte of GB18030 decodes to at most one UTF-16 unit (3 bytes of UTF-8); the decoder may add a few bytes it held.
   const out = Buffer.allocUnsafe(3 * (block.length + 16));
-  const decoder = decoderFor('gb18030');
+  const decoder = range && range.start > 0 ? iconv.getDecoder('gb18030', { stripBOM: false }) : decoderFor('gb18030');
   const put = (text: string): void => {
     const n = out.write(text, 0, 'utf8');
     writeAll(to, out, 0, n);
   };
+  let at = range?.start ?? 0;
+  const end = range?.end ?? Infinity;
+  const next = (): number => {
+    const n = readSync(from, block, 0, Math.min(block.length, end - at), at);
+    at += n;
+    return n;
+  };
   try {
-    for (let n = readSync(from, block); n > 0; n = readSync(from, block)) put(decoder.write(block.subarray(0, n)));
+    for (let n = next(); n > 0; n = next()) put(decoder.write(block.subarray(0, n)));
     put(decoder.end() ?? '');
   } finally {
     closeSync(from);

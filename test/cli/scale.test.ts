@@ -4,6 +4,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, readdir
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import iconv from 'iconv-lite';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { COLUMNS } from '../../src/bench/synthetic.js';
 import { Batch, type BatchResult } from '../../src/engine/batch.js';
@@ -45,6 +46,28 @@ describe('20k-row synthetic roster', { timeout: 120_000 }, () => {
     expect(closing(said)).toMatch(/rejected rows: \d+ \(see rejects.csv\), by column and reason:\n {2}\S+ \S+ +\d+\n/);
     expect(closing(said3)).toBe(closing(said));
     expect(closing(saidCapped)).toBe(closing(said));
+  });
+
+  it('a GBK copy of the roster (as Excel saves a CSV on Chinese Windows), on one thread or cut into ranges that three threads each copy as UTF-8 first, writes what the UTF-8 roster writes', () => {
+    // Both named roster.csv, each in a folder of its own: the file's name is in the breakdown and rejects.
+    const run = (folder: string, workers: string): string => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', 'roster.csv', '-o', `out-${workers}`, '--no-progress', '--workers', workers], { cwd: folder, env: { ...process.env, NO_COLOR: '1', SUBSIDY_MIN_CHUNK_BYTES: String(64 * 1024) } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      return r.stderr.toString();
+    };
+    const utf8 = join(dir, 'utf8');
+    const gbk = join(dir, 'gbk');
+    mkdirSync(utf8);
+    mkdirSync(gbk);
+    copyFileSync(roster, join(utf8, 'roster.csv'));
+    writeFileSync(join(gbk, 'roster.csv'), iconv.encode(readFileSync(roster, 'utf8'), 'gb18030'));
+    run(utf8, '1');
+    expect(run(gbk, '1')).toContain('roster.csv: read as GBK/GB18030');
+    run(gbk, '3');
+    for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) {
+      expect(readFileSync(join(gbk, 'out-1', name)).equals(readFileSync(join(utf8, 'out-1', name))), name).toBe(true);
+      expect(readFileSync(join(gbk, 'out-3', name)).equals(readFileSync(join(utf8, 'out-1', name))), name).toBe(true);
+    }
   });
 
   it('a roster that needs more than the memory budget is run again without it, with the same output and no leftovers', () => {

@@ -204,6 +204,27 @@ describe('transcodeToUtf8', () => {
   });
 });
 
+describe('transcodeToUtf8 of a byte range', () => {
+  it("copies each range of a split GB18030 file as the whole file's copy has it; a U+FEFF opening a later range's first cell is kept (only the file's BOM is dropped)", () => {
+    const path = join(dir, 'gbk-ranges.csv');
+    const rows = Array.from({ length: 3_000 }, (_, i) => `${i === 1_500 ? '\uFEFF' : ''}${i},学员${i},${i % 5 ? '电工' : '𠀀'}\n`).join('');
+    writeFileSync(path, Buffer.concat([iconv.encode('\uFEFF', 'gb18030'), iconv.encode(`person_id,name,occupation\n${rows}`, 'gb18030')]));
+    const whole = join(dir, 'gbk-ranges.whole.csv');
+    transcodeToUtf8(path, whole);
+    // Cut where the U+FEFF row begins, and at two other line starts.
+    const bytes = readFileSync(path);
+    const at = bytes.indexOf(iconv.encode('\uFEFF1500,', 'gb18030'));
+    const cuts = [0, bytes.indexOf(0x0a, 1_000) + 1, at, bytes.indexOf(0x0a, at + 20_000) + 1, bytes.length];
+    const copies = cuts.slice(1).map((end, k) => {
+      const copy = join(dir, `gbk-ranges.${k}.csv`);
+      transcodeToUtf8(path, copy, { start: cuts[k]!, end });
+      return readFileSync(copy);
+    });
+    expect(Buffer.concat(copies).equals(readFileSync(whole))).toBe(true);
+    expect(copies[2]!.toString('utf8').startsWith('\uFEFF1500,学员1500,')).toBe(true);
+  });
+});
+
 describe('OverrideReader', () => {
   it('reads back every override a limits thread wrote, across block ends and past its block size, then stops', () => {
     const path = join(dir, 'overrides.bin');
