@@ -2,7 +2,7 @@
 import { closeSync, createReadStream, createWriteStream, openSync, readSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import iconv from 'iconv-lite';
+import { iconv } from '../io/commonJs.js';
 import { type NoteLang, RosterError, type SheetCopies } from '../io/roster.js';
 import { isWorkbookFile, sheetNotes, worksheetsOf } from '../io/workbook.js';
 import { sheetToCsvApart } from '../io/sheetThread.js';

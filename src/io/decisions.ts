@@ -2,7 +2,7 @@
 import { createReadStream, openSync, readSync, closeSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { parse } from 'csv-parse';
-import iconv from 'iconv-lite';
+import { iconv } from './commonJs.js';
 import type { Decision } from '../engine/decisions.js';
 import { normaliseToken } from '../engine/fields.js';
 import { parseYuan } from '../engine/money.js';

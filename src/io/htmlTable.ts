@@ -1,6 +1,6 @@
 // A web page saved under a spreadsheet name (the 导出Excel of many web systems: an HTML table that Excel opens as a sheet), read as a workbook whose sheets are its tables.
 import { readFileSync } from 'node:fs';
-import iconv from 'iconv-lite';
+import { iconv } from './commonJs.js';
 import { columnLetter, detectEncoding, isGbCharset } from './roster.js';
 
 /** What a file of markup is, by its first characters (its first 4 KB): a web page, Excel 2003's XML sheet, or neither. */

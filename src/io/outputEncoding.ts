@@ -1,6 +1,6 @@
 // CSV outputs for systems that read only the Chinese Windows code page: the UTF-8 files rewritten as GB18030, each whole.
 import { closeSync, openSync, readSync } from 'node:fs';
-import iconv from 'iconv-lite';
+import { iconv } from './commonJs.js';
 import { openAtomic } from './atomic.js';
 
 /**

@@ -1,6 +1,6 @@
 // Append answered cases to a roster (check --save): a CSV (created with headers if absent) or a workbook (workbookAppend.ts), in the columns calc reads.
 import { existsSync, readFileSync } from 'node:fs';
-import iconv from 'iconv-lite';
+import { iconv } from './commonJs.js';
 import { FIELDS } from '../engine/fields.js';
 import { checkWritable, writeFileAtomic } from './atomic.js';
 import { BOM, csvRow } from './csvOut.js';

@@ -1,6 +1,6 @@
 // An Excel 2003 XML spreadsheet (SpreadsheetML, as some web systems export "xls"): its worksheets and one sheet's cells as text.
 import { readFileSync } from 'node:fs';
-import iconv from 'iconv-lite';
+import { iconv } from './commonJs.js';
 import { numberText } from './cellValues.js';
 import { attr, elements, prefixOf, unescapeXml } from './xmlScan.js';
 import { RosterError, columnLetter, isGbCharset, noWorksheet, outOfOrder } from './roster.js';
