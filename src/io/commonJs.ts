@@ -1,5 +1,5 @@
-// The CommonJS packages the program reads files with, loaded by require: imported as ES modules, Node first scans
-// each one's source for its exports (papaparse ~8 ms, iconv-lite ~2-12 ms more than require), in every thread of a run.
+// The CommonJS packages the program reads and encodes files with, loaded by require: imported as ES modules, Node first
+// scans each one's source for its exports (papaparse ~8 ms, iconv-lite ~2-12 ms more than require), in every thread of a run.
 import { createRequire } from 'node:module';
 import type * as IconvLite from 'iconv-lite';
 import type * as PapaParse from 'papaparse';
