@@ -149,7 +149,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
           if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
           else seenKeys.push(k);
         } else if (limit.kind === 'no_repeat') {
-          let k = keyPrefix(i);
+          let k = `${i}`;
           let named = true;
           for (const f of limit.key) {
             const part = keyPart(line, f);
@@ -218,10 +218,6 @@ function namedAlike(named: { at: number[]; lines: Line[] }, at: number, line: Li
   for (let j = 0; j < named.at.length; j++) if (named.at[j] === at && resemblingOccupation(named.lines[j]!, line, key)) return named.lines[j];
   return undefined;
 }
-
-/** A no-repeat limit's key starts with its position: the text of it, made once. */
-const keyPrefixes: string[] = [];
-const keyPrefix = (i: number): string => (keyPrefixes[i] ??= `${i}`);
 
 /**
  * A no-repeat limit cannot tell whether a line's occupation is one already paid at its level under another name

@@ -118,11 +118,11 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
   for (const byProgram of groups.values())
     for (const byPayee of byProgram.values())
       for (const byName of byPayee.values())
-        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push({ ...g.row });
+        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push(g.row);
   rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
   for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), { ...t.row });
+    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), t.row);
   }
   return out;
 }
