@@ -13,10 +13,22 @@ export interface AtomicFile {
   write(text: string): void;
   /** Bytes already encoded (e.g. copied from a spill file), written after any pending text. */
   writeBytes(bytes: Uint8Array): void;
+  /**
+   * Hand the rest of the file to another thread of this process (continueAtomic): what was written is flushed, and this
+   * object writes no more but still commits or aborts the file once that thread is done.
+   */
+  handOver(): HandedOver;
   /** Flush, fsync and rename into place. */
   commit(): void;
   /** Drop the temp file; the target is untouched. */
   abort(): void;
+}
+
+/** Where another thread goes on writing an output (AtomicFile.handOver): its temp file, from byte `at`. */
+export interface HandedOver {
+  target: string;
+  tmp: string;
+  at: number;
 }
 
 const SYNC_BEHIND = 32 << 20;
@@ -64,6 +76,9 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
   let pending: string[] = [];
   let size = 0;
   let open = true;
+  /** Bytes written to the temp file so far. */
+  let offset = 0;
+  let handedOver = false;
   // Interrupted (Ctrl+C) before it is committed or given up, the temp file goes.
   const undone = undoOnInterrupt(() => {
     if (open) closeSync(fd);
@@ -90,8 +105,10 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     }
   };
   const put = (bytes: Uint8Array): number => {
+    if (handedOver) throw new Error(`${target}: written after it was handed to another thread`);
     faultDiskFull('output-disk-full');
-    return writeAll(fd, bytes);
+    offset += writeAll(fd, bytes);
+    return bytes.length;
   };
   const flush = (): void => {
     if (pending.length === 0) return;
@@ -110,6 +127,11 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       flush();
       written(refused(() => put(bytes)));
     },
+    handOver() {
+      flush();
+      handedOver = true;
+      return { target, tmp, at: offset };
+    },
     commit() {
       flush();
       refused(() => fsyncSync(fd));
@@ -123,6 +145,36 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       open = false;
       rmSync(tmp, { force: true });
       undone();
+    },
+  };
+}
+
+/**
+ * An output another thread handed over (AtomicFile.handOver), written on from where it stopped through a descriptor
+ * of this thread's own: the owner's closing its descriptor (an abort, an interrupt) cannot leave this one writing to
+ * a file that took its number. `close` says how far it got; the owner commits or aborts the file.
+ */
+export function continueAtomic(h: HandedOver): { writeBytes(bytes: Uint8Array): void; close(): void } {
+  let fd: number;
+  try {
+    fd = openSync(h.tmp, 'r+');
+  } catch (e) {
+    throw cannotWrite(h.target, (e as NodeJS.ErrnoException).code ?? '', (e as Error).message);
+  }
+  let at = h.at;
+  return {
+    writeBytes(bytes) {
+      try {
+        faultDiskFull('output-disk-full');
+        faultDiskFull('persons-disk-full');
+        at += writeAll(fd, bytes, 0, bytes.length, at);
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        throw code ? cannotWrite(h.target, code, (e as Error).message) : e;
+      }
+    },
+    close() {
+      closeSync(fd);
     },
   };
 }

@@ -25,8 +25,9 @@ export function tempFolderFull(e: unknown): unknown {
 
 /**
  * Test-only fault injection (as ledger.ts's faultAt): a write refused for want of room here, as a full disk refuses
- * it, when a test set SUBSIDY_FAULT to `name`. No test can fill a disk.
+ * it, when a test set SUBSIDY_FAULT to `name`. No test can fill a disk. `persons-disk-full`: only where persons.csv is
+ * written by a thread of its own (continueAtomic).
  */
-export function faultDiskFull(name: 'temp-disk-full' | 'output-disk-full'): void {
+export function faultDiskFull(name: 'temp-disk-full' | 'output-disk-full' | 'persons-disk-full'): void {
   if (process.env.SUBSIDY_FAULT === name) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', errno: -28, syscall: 'write' });
 }

@@ -4,7 +4,7 @@ import type { OverrideSpan } from './partitionPass.js';
 
 /** The lines of one partition (bytes [start, end) of a thread's file), one text line at a time. */
 export class IndexedLineReader {
-  private buf = Buffer.allocUnsafe(64 * 1024);
+  private buf: Buffer;
   private from = 0;
   private held = 0;
   private at: number;
@@ -19,7 +19,10 @@ export class IndexedLineReader {
     private readonly span: OverrideSpan,
     /** What the lines are, for an error. */
     private readonly what: string,
+    /** Bytes read at a time (a longer line gets a larger buffer). */
+    block = 64 * 1024,
   ) {
+    this.buf = Buffer.allocUnsafe(block);
     this.at = span.start;
   }
 
@@ -110,12 +113,12 @@ class ByIndex {
   }
 }
 
-/** Every line of the spans (each in index order) in index order, as its reader. `fds` by thread (the caller's to close). */
-export function* linesByIndex(fds: ReadonlyMap<number, number>, spans: readonly OverrideSpan[], what: string): Generator<IndexedLineReader> {
+/** Every line of the spans (each in index order) in index order, as its reader. `fds` by thread (the caller's to close); `block`: see IndexedLineReader. */
+export function* linesByIndex(fds: ReadonlyMap<number, number>, spans: readonly OverrideSpan[], what: string, block?: number): Generator<IndexedLineReader> {
   const queue = new ByIndex();
   for (const s of spans) {
     if (s.end === s.start) continue;
-    const reader = new IndexedLineReader(fds.get(s.thread)!, s, what);
+    const reader = new IndexedLineReader(fds.get(s.thread)!, s, what, block);
     if (reader.next()) queue.push(reader);
   }
   while (queue.size) {

@@ -13,6 +13,7 @@ import { type AtomicFile, openAtomic } from './atomic.js';
 import { type ChunkJob, type ChunkResult, evaluateChunk, rejectsPart } from './chunkPass.js';
 import { planChunks } from './chunks.js';
 import type { ChunkWorkerMessage, ChunkWorkerSetup, HelperRequest, LimitsJob } from './chunkWorker.js';
+import type { PersonsJob, PersonsMessage } from './personsWorker.js';
 import { breakdownHeader, type Lang, personsHeader, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { faultInterrupt, undoOnInterrupt } from './interrupt.js';
 import { makeTempFolder } from './tempFolders.js';
@@ -231,7 +232,17 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       // Pass C: the spilled breakdown copied out in input order; a line a limit changed is rewritten on the way.
       const breakdown = openAtomic(out.breakdown);
       staged.push(breakdown);
-      breakdown.write(breakdownHeader(o.lang));
+      // Written at once: the breakdown is the first output a run writes to, and a disk refusing it is met there first.
+      breakdown.writeBytes(Buffer.from(breakdownHeader(o.lang)));
+      // persons.csv beside it, by a thread of its own (personsWorker.ts): at 1M rows ~0.15-0.25 s that this thread
+      // spent after the breakdown, whose copy is bound by the page cache more than by the CPU. A thread that only
+      // merges starts in ~50 ms and holds little; a limits helper kept for it held ~20 MB more at the peak. A run
+      // on one thread merges it itself.
+      const persons = openAtomic(out.persons);
+      staged.push(persons);
+      persons.write(personsHeader(o.lang));
+      const personsSpans = decided.map((d) => d.persons);
+      const personsWritten = threads > 1 ? helpers.besides(new URL('./personsWorker.js', import.meta.url), { work, spans: personsSpans, out: persons.handOver() } satisfies PersonsJob) : undefined;
       o.progress?.start('writing', totalLines, 0);
       mergeBreakdown(work, chunks, decided.map((d) => d.span), breakdown, !o.ledger, (lines) => o.progress?.tick(lines, 0));
       o.progress?.done();
@@ -249,10 +260,9 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       staged.push(summaryFile);
       summaryFile.write(summaryHeader(o.lang));
       for (const row of summary) summaryFile.write(summaryRow(row, o.lang));
-      const persons = openAtomic(out.persons);
-      staged.push(persons);
-      persons.write(personsHeader(o.lang));
-      mergePersons(work, decided.map((d) => d.persons), persons);
+      if (personsWritten) await Promise.race([personsWritten, helpers.failed]);
+      else mergePersons(work, personsSpans, persons);
+      await helpers.stop();
       lap('other outputs');
       await faultInterrupt('staged');
 
@@ -321,7 +331,7 @@ function copyRange(fd: number, from: number, to: number, out: AtomicFile, buf: B
 /** A helper thread of the run (chunkWorker.ts): the pass it works for sets what its messages go to. */
 interface Helper {
   worker: Worker;
-  listen: (m: ChunkWorkerMessage) => void;
+  listen: (m: ChunkWorkerMessage | PersonsMessage) => void;
   /** Set when the run stops it: its exit is then expected. */
   stopping: boolean;
 }
@@ -340,13 +350,29 @@ class Helpers {
   take(n: number, limits: ResourceLimits | undefined): Helper[] {
     while (this.threads.length < n) {
       const worker = new Worker(new URL('./chunkWorker.js', import.meta.url), { workerData: this.setup, resourceLimits: limits });
-      const helper: Helper = { worker, listen: () => undefined, stopping: false };
-      worker.on('message', (m: ChunkWorkerMessage) => (m.kind === 'failed' ? this.failure!(new RosterError(m.message.en, m.message.zh)) : helper.listen(m)));
-      worker.once('error', (e) => this.failure!(e));
-      worker.once('exit', (code) => code !== 0 && !helper.stopping && this.failure!(new Error(`helper thread stopped with code ${code}`)));
-      this.threads.push(helper);
+      this.watch({ worker, listen: () => undefined, stopping: false });
     }
     return this.threads.slice(0, n);
+  }
+
+  /**
+   * A thread for one job (`script`, given `data`) beside the run's: settles when it says it is done ('written'), fails
+   * the pass as a helper does. `stop` stops it with the helpers.
+   */
+  besides(script: URL, data: unknown): Promise<void> {
+    return new Promise<void>((done) => {
+      const worker = new Worker(script, { workerData: data });
+      const helper: Helper = { worker, listen: (m) => m.kind === 'written' && done(), stopping: false };
+      this.watch(helper);
+    });
+  }
+
+  private watch(helper: Helper): void {
+    const { worker } = helper;
+    worker.on('message', (m: ChunkWorkerMessage | PersonsMessage) => (m.kind === 'failed' ? this.failure!(new RosterError(m.message.en, m.message.zh)) : helper.listen(m)));
+    worker.once('error', (e) => this.failure!(e));
+    worker.once('exit', (code) => code !== 0 && !helper.stopping && this.failure!(new Error(`helper thread stopped with code ${code}`)));
+    this.threads.push(helper);
   }
 
   async stop(): Promise<void> {

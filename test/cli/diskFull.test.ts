@@ -59,6 +59,14 @@ describe('a full disk', { timeout: 60_000 }, () => {
     expect(zh.stderr).toBe(`subsidy: 无法写入 ${join(dir, 'out-zh', 'breakdown.csv')}: 磁盘空间不足 (ENOSPC)\n`);
   });
 
+  it('while persons.csv is written by a thread of its own, beside the breakdown: names persons.csv; no outputs, no temporary file left', () => {
+    const r = calcFull('persons-disk-full', roster, 'persons-full');
+    expect(r.status).toBe(1);
+    expect(r.stderr).toBe(`subsidy: cannot write ${join(dir, 'persons-full', 'persons.csv')}: no space left (ENOSPC)\n`);
+    expect(existsSync(join(dir, 'persons-full'))).toBe(false);
+    expect(readdirSync(r.temp)).toEqual([]);
+  });
+
   it('only a write refused for want of room (ENOSPC, EDQUOT) is said as the temporary folder full; other errors pass as they are', () => {
     const errno = (code: string): Error => Object.assign(new Error(`${code}: refused, write`), { code, syscall: 'write' });
     for (const code of ['ENOSPC', 'EDQUOT']) expect((tempFolderFull(errno(code)) as Error).message).toMatch(new RegExp(`^no space left for the run's temporary files in .+ \\(${code}\\)`));
