@@ -69,9 +69,10 @@ describe('patchBreakdownRecord', () => {
     });
   }
 
-  it('refuses a record without the breakdown’s 22 cells', () => {
+  it('refuses a record without the breakdown’s cells from status on (nine), or with a quote left open among them', () => {
     const o: Override = { status: 'denied', reasonCode: 'x', reason: { zh: 'x', en: 'x' }, amountFen: 0, exposureFen: null, denied: true };
-    expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/3 cells, not 23/);
+    expect(() => patched('a,b,c\r\n', o, 'en')).toThrow(/fewer than the 9 cells from status on/);
+    expect(() => patched(`${'x,'.repeat(14)}approved,ok,"eligible,1.00,fixed,f,c,,\r\n`, o, 'en')).toThrow(/fewer than the 9 cells from status on/);
   });
 });
 
