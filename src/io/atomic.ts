@@ -152,7 +152,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
 /**
  * An output another thread handed over (AtomicFile.handOver), written on from where it stopped through a descriptor
  * of this thread's own: the owner's closing its descriptor (an abort, an interrupt) cannot leave this one writing to
- * a file that took its number. `close` says how far it got; the owner commits or aborts the file.
+ * a file that took its number. `close` closes that descriptor; the owner commits or aborts the file.
  */
 export function continueAtomic(h: HandedOver): { writeBytes(bytes: Uint8Array): void; close(): void } {
   let fd: number;

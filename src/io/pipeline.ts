@@ -361,9 +361,12 @@ class Helpers {
    */
   besides(script: URL, data: unknown): Promise<void> {
     return new Promise<void>((done) => {
+      let written = false;
       const worker = new Worker(script, { workerData: data });
-      const helper: Helper = { worker, listen: (m) => m.kind === 'written' && done(), stopping: false };
+      const helper: Helper = { worker, listen: (m) => m.kind === 'written' && ((written = true), done()), stopping: false };
       this.watch(helper);
+      // Its job is its whole life: ending without saying it is done (and not stopped by the run) fails the pass.
+      worker.once('exit', (code) => code === 0 && !written && !helper.stopping && this.failure!(new Error('helper thread ended before its job was done')));
     });
   }
 
