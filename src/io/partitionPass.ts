@@ -280,8 +280,8 @@ export function programOrderOf(tables: Iterable<Table>): (jurisdiction: string, 
 
 /**
  * Records of a partition decided at a time, at most (~8,000 lines; a partition of the 1M-row bench roster has
- * ~4,700 and is decided whole). Partitions stop at 256 (the line map keeps a line's partition in a byte), so past
- * ~1M rows they grow with the roster: ~40,000 lines each at 10M rows. Decided in pieces, the 10M-row roster's
+ * ~4,000 and is decided whole). Partitions stop at 256 (the line map keeps a line's partition in a byte), so past
+ * ~600k rows they grow with the roster: ~40,000 lines each at 10M rows. Decided in pieces, the 10M-row roster's
  * limits pass took 28–33 s instead of 38–46 s, and peak RSS was 259–261 MB instead of 281–286 MB. Smaller
  * pieces cost more than they save: the 1M roster in pieces of 128 or 256 KB, limits ~2.4 → ~3.1 s.
  */

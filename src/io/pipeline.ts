@@ -88,9 +88,11 @@ export interface StreamResult {
 /**
  * Roster bytes per person partition (at most 256 partitions: the line map spends one byte on it). A limits thread
  * holds one partition at a time; at 2 MB (~18k lines) that was ~25 MB live, and a capped heap spent its limits
- * pass in full collections (1M rows: limits 6.7 s at 2 MB, 5.1 s at 512 KB).
+ * pass in full collections (1M rows: limits 6.7 s at 2 MB, 5.1 s at 512 KB). Smaller is quicker still: at 1M rows
+ * 256 partitions (256 KB or less) decided in 1.46-1.60 s against 1.35-1.72 s for 218 (512 KB) and 1.74-1.93 s for
+ * 109 (1 MB), interleaved (2026-11-25); 100k rows alike.
  */
-const PARTITION_BYTES = 512 * 1024;
+const PARTITION_BYTES = 256 * 1024;
 /**
  * Below this a byte range is not worth a thread of its own: a thread starts cold (its code not yet compiled)
  * and shares the machine. Measured here, 100k rows (11 MB) ran ~0.5 s quicker on one thread than cut in two;
