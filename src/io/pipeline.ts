@@ -244,7 +244,9 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       staged.push(persons);
       persons.write(personsHeader(o.lang));
       const personsSpans = decided.map((d) => d.persons);
-      const personsWritten = threads > 1 ? helpers.besides(new URL('./personsWorker.js', import.meta.url), { work, spans: personsSpans, out: persons.handOver() } satisfies PersonsJob) : undefined;
+      // Its heap under the budget too, though it holds little (its readers' blocks are outside the heap).
+      const personsLimits = o.heapMb ? { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 8 } : undefined;
+      const personsWritten = threads > 1 ? helpers.besides(new URL('./personsWorker.js', import.meta.url), { work, spans: personsSpans, out: persons.handOver() } satisfies PersonsJob, personsLimits) : undefined;
       o.progress?.start('writing', totalLines, 0);
       mergeBreakdown(work, chunks, decided.map((d) => d.span), breakdown, !o.ledger, (lines) => o.progress?.tick(lines, 0));
       o.progress?.done();
@@ -358,13 +360,13 @@ class Helpers {
   }
 
   /**
-   * A thread for one job (`script`, given `data`) beside the run's: settles when it says it is done ('written'), fails
+   * A thread for one job (`script`, given `data`, its heap within `limits`) beside the run's: settles when it says it is done ('written'), fails
    * the pass as a helper does. `stop` stops it with the helpers.
    */
-  besides(script: URL, data: unknown): Promise<void> {
+  besides(script: URL, data: unknown, limits: ResourceLimits | undefined): Promise<void> {
     return new Promise<void>((done) => {
       let written = false;
-      const worker = new Worker(script, { workerData: data });
+      const worker = new Worker(script, { workerData: data, resourceLimits: limits });
       const helper: Helper = { worker, listen: (m) => m.kind === 'written' && ((written = true), done()), stopping: false };
       this.watch(helper);
       // Its job is its whole life: ending without saying it is done (and not stopped by the run) fails the pass.
