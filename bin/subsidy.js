@@ -13,4 +13,7 @@ import { setFlagsFromString } from 'node:v8';
 
 setFlagsFromString('--no-turbo-inlining');
 setFlagsFromString('--no-allocation-site-pretenuring');
+// A large calc's run thread starts now, beside the main thread's loading the program (dist/cli/warmRun.js).
+const { warmRunThread } = await import('../dist/cli/warmRun.js');
+warmRunThread(process.argv.slice(2));
 await import('../dist/cli/main.js');

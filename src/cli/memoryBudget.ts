@@ -4,7 +4,9 @@ import { Worker } from 'node:worker_threads';
 import { type LedgerOutcome, ledgerHasRun } from '../io/ledgerRun.js';
 import { removeStagedHere } from '../io/atomic.js';
 import { undoOnInterrupt } from '../io/interrupt.js';
-import { type StreamResult, YOUNG_MB } from '../io/pipeline.js';
+import type { StreamResult } from '../io/pipeline.js';
+import { runThreadLimits } from '../io/threadHeaps.js';
+import { takeWarmRunThread } from './warmRun.js';
 import type { PipelineJob, PipelineMessage } from '../io/pipelineWorker.js';
 import { progressBar } from './progress.js';
 import { UsageError } from './errors.js';
@@ -23,10 +25,11 @@ function runOnce(job: PipelineJob, heapMb: number | undefined): Promise<RunResul
   const bar = job.progress ? progressBar(job.lang) : undefined;
   let workDir: string | undefined;
   return new Promise<RunResult>((done, fail) => {
-    const worker = new Worker(new URL('../io/pipelineWorker.js', import.meta.url), {
-      workerData: { ...job, heapMb },
-      resourceLimits: heapMb ? { maxOldGenerationSizeMb: heapMb, maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined,
-    });
+    // The thread bin/subsidy.js started ahead for this run (warmRun.ts) is given its job; otherwise one starts now.
+    const warm = takeWarmRunThread(heapMb);
+    warm?.postMessage({ ...job, heapMb } satisfies PipelineJob);
+    if (warm && process.env.SUBSIDY_TIMINGS) process.stderr.write('run thread started ahead\n');
+    const worker = warm ?? new Worker(new URL('../io/pipelineWorker.js', import.meta.url), { workerData: { ...job, heapMb }, resourceLimits: runThreadLimits(heapMb) });
     // Interrupted (Ctrl+C): the thread is stopped (its helpers with it), then what it left is removed.
     const stopped = undoOnInterrupt(async () => {
       await worker.terminate();

@@ -4,6 +4,7 @@ import { Command, Help, InvalidArgumentError, Option } from 'commander';
 import type { Lang } from '../engine/types.js';
 import { displayWidth } from './format.js';
 import type { OutputEncoding } from '../io/outputEncoding.js';
+import { DEFAULT_MEMORY_MB } from '../io/threadHeaps.js';
 
 // Each command's module is loaded when it runs: loading them all (the ledger's drivers, zod for estimate's inputs,
 // the YAML parser for tables) took ~0.1 s of every start.
@@ -147,7 +148,7 @@ Exit codes:
       const n = Number(v);
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError(t('a whole number of MB, or 0', '以 MB 计的整数, 或 0'));
       return n;
-    }, 128)
+    }, DEFAULT_MEMORY_MB)
     .option('--ledger <path|url>', t('claims ledger: an SQLite file (created on first use) or postgres://… shared by several offices', '申领台账: SQLite 文件 (首次使用时新建) 或多个经办机构共用的 postgres://…'))
     .option('--dry-run', t('evaluate against the ledger without recording anything', '对照台账计算, 不记入任何内容'), false)
     .option('--hash-ids', t('store resident IDs in a new ledger as HMAC-SHA256 under the salt in SUBSIDY_ID_SALT', '在新台账中以 HMAC-SHA256 (盐值取自 SUBSIDY_ID_SALT) 存放身份证号'), false)

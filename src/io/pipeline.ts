@@ -17,6 +17,7 @@ import type { PersonsJob, PersonsMessage } from './personsWorker.js';
 import { breakdownHeader, type Lang, personsHeader, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { faultInterrupt, undoOnInterrupt } from './interrupt.js';
 import { makeTempFolder } from './tempFolders.js';
+import { YOUNG_MB } from './threadHeaps.js';
 import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
@@ -102,13 +103,6 @@ const MIN_CHUNK_BYTES = Number(process.env.SUBSIDY_MIN_CHUNK_BYTES) || 8 << 20;
 /** Records of a partition decided at a time (partitionPass.ts). Tests lower it (SUBSIDY_PIECE_BYTES) to decide small partitions in pieces. */
 const PIECE_BYTES_RUN = Number(process.env.SUBSIDY_PIECE_BYTES) || PIECE_BYTES;
 const COPY_BLOCK = 4 << 20;
-/**
- * Young generation of a capped thread, by what it runs. A limits thread holds a partition's lines (a few MB) while
- * it makes more: with 16 MB they outlived two collections and were promoted; 32 MB took the 1M-row limits pass
- * from ~2.7 to ~2.1 s for ~12 MB more peak RSS. Evaluating gained nothing from it. The run's own thread, which
- * does both, gets the larger (memoryBudget.ts).
- */
-export const YOUNG_MB = { evaluating: 16, limits: 32 };
 
 /** Fields every row needs that a sheet often merges over a block of rows (MergedCellsHint). */
 const MERGED_FIELDS = ['jurisdiction', 'program', 'date'];

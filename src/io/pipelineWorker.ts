@@ -1,4 +1,5 @@
 // Runs a large calc in a worker thread whose heap is capped, so the whole run stays within a memory budget.
+import { once } from 'node:events';
 import { parentPort, workerData } from 'node:worker_threads';
 import { textsOf } from '../engine/bilingualError.js';
 import { findTable } from '../engine/intake.js';
@@ -43,7 +44,8 @@ export type PipelineMessage =
   | { kind: 'out-of-memory' }
   | { kind: 'result'; result: Omit<StreamResult, 'commit' | 'abort'>; files: string[]; ledger?: LedgerOutcome };
 
-const job = workerData as PipelineJob;
+// Its job comes with it, or, for a thread started ahead (cli/warmRun.ts), as its first message.
+const job = (workerData as PipelineJob | null) ?? ((await once(parentPort!, 'message'))[0] as PipelineJob);
 const post = (m: PipelineMessage): void => parentPort!.postMessage(m);
 try {
   await run();

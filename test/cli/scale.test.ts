@@ -443,3 +443,20 @@ async function inMemory(path: string, tx?: LedgerTx): Promise<{ result: BatchRes
     },
   };
 }
+
+describe('a roster of 4 MB or more under the default budget', { timeout: 120_000 }, () => {
+  const big = join(dir, 'big.csv');
+  beforeAll(() => writeSyntheticRoster(big, 45_000, 11));
+
+  it("its run thread, started as the process starts (warmRun.ts), writes what a run in the main thread writes; a run given --memory-mb starts its thread when it runs", () => {
+    const run = (out: string, extra: string[]): string => {
+      const r = spawnSync(process.execPath, [BIN, 'calc', big, '-o', join(dir, out), '--no-progress', ...extra], { env: { ...process.env, NO_COLOR: '1', SUBSIDY_TIMINGS: '1' } });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      return r.stderr.toString();
+    };
+    expect(run('ahead', [])).toContain('run thread started ahead');
+    expect(run('here', ['--memory-mb', '0'])).not.toContain('run thread started ahead');
+    expect(run('capped', ['--memory-mb', '128'])).not.toContain('run thread started ahead');
+    for (const out of ['ahead', 'capped']) for (const name of ['breakdown.csv', 'summary.csv', 'persons.csv', 'rejects.csv']) expect(file(out, name).equals(file('here', name)), `${out}/${name}`).toBe(true);
+  });
+});

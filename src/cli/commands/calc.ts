@@ -16,6 +16,7 @@ import { type EncodingChoice, type RosterHeader, type SheetCopies, headerNotes, 
 import { type SkippedRows, skippedNotes } from '../../io/rowKinds.js';
 import { sameBytesPairs } from '../../io/sameBytes.js';
 import { runWithinBudget } from '../memoryBudget.js';
+import { BUDGET_PER_BYTE } from '../../io/threadHeaps.js';
 import { progressBar } from '../progress.js';
 import { type Copied, copyWorkbooks } from '../workbooks.js';
 import type { Table } from '../../tables/schema.js';
@@ -56,11 +57,6 @@ export interface CalcOptions {
   hashIds: boolean;
 }
 
-/**
- * A roster (all files together) whose bytes times this are under the memory budget runs in the command's own
- * thread: a streaming run holds a small part of its roster at a time, and such a run stays far inside the budget.
- */
-const BUDGET_PER_BYTE = 32;
 
 export function parseEncoding(text: string): EncodingChoice {
   const t = text.toLowerCase().replace(/[-_]/g, '');
