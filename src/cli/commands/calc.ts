@@ -57,7 +57,6 @@ export interface CalcOptions {
   hashIds: boolean;
 }
 
-
 export function parseEncoding(text: string): EncodingChoice {
   const t = text.toLowerCase().replace(/[-_]/g, '');
   if (t === 'auto') return 'auto';
