@@ -94,16 +94,6 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     unsynced = 0;
     fdatasync(fd, () => undefined);
   };
-  // A write the system refuses (the disk full, the quota used up) names the file the user gave, not Node's bare
-  // "ENOSPC: no space left on device, write".
-  const refused = <T>(io: () => T): T => {
-    try {
-      return io();
-    } catch (e) {
-      const code = (e as NodeJS.ErrnoException).code;
-      throw code ? cannotWrite(target, code, (e as Error).message) : e;
-    }
-  };
   const put = (bytes: Uint8Array): number => {
     if (handedOver) throw new Error(`${target}: written after it was handed to another thread`);
     faultDiskFull('output-disk-full');
@@ -115,7 +105,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     const bytes = Buffer.from(pending.join(''), encoding);
     pending = [];
     size = 0;
-    written(refused(() => put(bytes)));
+    written(refusedAs(target, () => put(bytes)));
   };
   return {
     write(text) {
@@ -125,7 +115,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     },
     writeBytes(bytes) {
       flush();
-      written(refused(() => put(bytes)));
+      written(refusedAs(target, () => put(bytes)));
     },
     handOver() {
       flush();
@@ -134,7 +124,7 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     },
     commit() {
       flush();
-      refused(() => fsyncSync(fd));
+      refusedAs(target, () => fsyncSync(fd));
       closeSync(fd);
       open = false;
       renameSync(tmp, target);
@@ -147,6 +137,19 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
       undone();
     },
   };
+}
+
+/**
+ * `io` on `target`'s temp file: a write the system refuses (the disk full, the quota used up) names the file the user
+ * gave, not Node's bare "ENOSPC: no space left on device, write".
+ */
+function refusedAs<T>(target: string, io: () => T): T {
+  try {
+    return io();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    throw code ? cannotWrite(target, code, (e as Error).message) : e;
+  }
 }
 
 /**
@@ -164,14 +167,11 @@ export function continueAtomic(h: HandedOver): { writeBytes(bytes: Uint8Array): 
   let at = h.at;
   return {
     writeBytes(bytes) {
-      try {
+      refusedAs(h.target, () => {
         faultDiskFull('output-disk-full');
         faultDiskFull('persons-disk-full');
         at += writeAll(fd, bytes, 0, bytes.length, at);
-      } catch (e) {
-        const code = (e as NodeJS.ErrnoException).code;
-        throw code ? cannotWrite(h.target, code, (e as Error).message) : e;
-      }
+      });
     },
     close() {
       closeSync(fd);
