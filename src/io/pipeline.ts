@@ -17,7 +17,7 @@ import type { PersonsJob, PersonsMessage } from './personsWorker.js';
 import { breakdownHeader, type Lang, personsHeader, rejectsHeader, summaryHeader, summaryRow } from './csvOut.js';
 import { faultInterrupt, undoOnInterrupt } from './interrupt.js';
 import { makeTempFolder } from './tempFolders.js';
-import { YOUNG_MB } from './threadHeaps.js';
+import { PERSONS_HEAP, YOUNG_MB } from './threadHeaps.js';
 import { mergeBreakdown, mergePersons } from './mergePass.js';
 import { type Decided, type LedgerContexts, PIECE_BYTES, PartitionQueue, decidePartitions, programOrderOf } from './partitionPass.js';
 import type { LedgerTx, RunRecord, RunTotals } from './ledger.js';
@@ -238,9 +238,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       staged.push(persons);
       persons.write(personsHeader(o.lang));
       const personsSpans = decided.map((d) => d.persons);
-      // Its heap under the budget too, though it holds little (its readers' blocks are outside the heap).
-      const personsLimits = o.heapMb ? { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 8 } : undefined;
-      const personsWritten = threads > 1 ? helpers.besides(new URL('./personsWorker.js', import.meta.url), { work, spans: personsSpans, out: persons.handOver() } satisfies PersonsJob, personsLimits) : undefined;
+      const personsWritten = threads > 1 ? helpers.besides(new URL('./personsWorker.js', import.meta.url), { work, spans: personsSpans, out: persons.handOver() } satisfies PersonsJob, o.heapMb ? PERSONS_HEAP : undefined) : undefined;
       o.progress?.start('writing', totalLines, 0);
       mergeBreakdown(work, chunks, decided.map((d) => d.span), breakdown, !o.ledger, (lines) => o.progress?.tick(lines, 0));
       o.progress?.done();

@@ -8,6 +8,9 @@
  */
 export const YOUNG_MB = { evaluating: 16, limits: 32 };
 
+/** The thread that writes persons.csv beside the breakdown (personsWorker.ts), under a budget: it holds little (its readers' blocks are outside the heap). */
+export const PERSONS_HEAP = { maxOldGenerationSizeMb: 16, maxYoungGenerationSizeMb: 8 };
+
 /** The heap budget of a large run unless `--memory-mb` says otherwise. */
 export const DEFAULT_MEMORY_MB = 128;
 

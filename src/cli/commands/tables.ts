@@ -91,8 +91,8 @@ function clausesCited(value: unknown, into = new Set<string>()): Set<string> {
 
 /** `subsidy rates`: one table with -j, else every table, one after another. */
 export function ratesCommand(opts: { jurisdiction?: string; table: string[]; on?: string }): number {
+  if (opts.jurisdiction !== undefined) return tablesShow(opts.jurisdiction, opts.table, opts); // which checks the files
   requireFiles(opts.table, '--table');
-  if (opts.jurisdiction !== undefined) return tablesShow(opts.jurisdiction, opts.table, opts);
   let first = true;
   for (const code of loadTables(opts.table).keys()) {
     if (!first) process.stdout.write('\n');
