@@ -1,7 +1,7 @@
 // Rejects counted by column and reason code: what a run's closing lines say its rejects.csv holds.
 import type { Table } from '../tables/schema.js';
 import { closestPrograms } from './closestProgram.js';
-import { findProgram, type Reject } from './intake.js';
+import { findProgram, findTable, type IntakeOptions, type Reject } from './intake.js';
 import type { Bilingual } from './types.js';
 
 /**
@@ -30,6 +30,15 @@ export function countReject(counts: RejectCounts, r: Pick<Reject, 'column' | 'co
     distinctValues.set(counts, distinct + 1);
     counts[byValue] = 1;
   }
+}
+
+/**
+ * The jurisdiction a reject is counted under besides its column and code (countReject): an unknown programme's, the
+ * table the row's jurisdiction cell (or -j) names; none for any other reject.
+ */
+export function rejectJurisdiction(x: Pick<Reject, 'code'>, cells: ReadonlyMap<string, string>, options: IntakeOptions): string | undefined {
+  // Read under the wrong jurisdiction, a roster names another's programmes (unknownProgramHints).
+  return x.code === 'unknown_program' ? findTable(options.tables, cells.get('jurisdiction') ?? options.defaultJurisdiction ?? '')?.code : undefined;
 }
 
 export function mergeRejectCounts(parts: readonly RejectCounts[]): RejectCounts {

@@ -2,16 +2,16 @@
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
-import { findTable, unreadableRow } from '../engine/intake.js';
+import { type Reject, unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
-import { type RejectCounts, countReject } from '../engine/rejectCounts.js';
+import { type RejectCounts, countReject, rejectJurisdiction } from '../engine/rejectCounts.js';
 import { breakdownRow, type Lang, rejectRow } from './csvOut.js';
 import { ByteRowHasher, rowHash } from './ledger.js';
 import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
 import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart, transcodeToUtf8 } from './roster.js';
 import { type SkippedLists, SkippedRows } from './rowKinds.js';
-import { RowShapes } from './rowShapes.js';
+import { RowShapes, type TemplateReject } from './rowShapes.js';
 import { PartWriter } from './spillParts.js';
 import { writeAll } from './writeAll.js';
 
@@ -112,10 +112,19 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
     records.write(p, hash ? withRowHash(record, hash) : record);
     mapLine(p, breakdown.write(text) + (tail ? breakdown.writeBytes(tail, tailStart, tailEnd) : 0));
   };
+  // One problem of a rejected row out: counted, and its line in the rejects.
+  const reject = (x: Reject, jurisdiction: string | undefined): void => {
+    countReject(rejectCounts, x, jurisdiction);
+    rejects.write(rejectRow(x, job.lang));
+  };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
   const hashing = job.rowHashes;
   const hasher = hashing && new ByteRowHasher(options.defaultJurisdiction, hashing.salt);
-  const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine, hasher);
+  const rawRejects = (xs: readonly TemplateReject[]): void => {
+    rejected++;
+    for (const x of xs) reject(x.reject, x.jurisdiction);
+  };
+  const raw = job.rawLines === false ? undefined : new RawShapes(shapes, job.maskIds, partitions, records, breakdown, mapLine, rawRejects, hasher);
   // When half a window of rows found no template for want of room, the shapes start afresh (RowShapes.reset).
   let cappedBefore = 0;
   const counted = (): void => {
@@ -136,9 +145,7 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
       counted();
       if (rec.unreadable !== undefined) {
         rejected++;
-        const x = unreadableRow(job.part.label, rec.row, rec.unreadable, rec.raw);
-        countReject(rejectCounts, x);
-        rejects.write(rejectRow(x, job.lang));
+        reject(unreadableRow(job.part.label, rec.row, rec.unreadable, rec.raw), undefined);
         return;
       }
       if (hashing) hash = rowHash(rec.cells, options.defaultJurisdiction, hashing.salt);
@@ -159,12 +166,7 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
       if ('decided' in r && r.decided) decisionsMet.push(...r.decided);
       if ('rejects' in r) {
         rejected++;
-        for (const x of r.rejects) {
-          // An unknown programme is counted by its jurisdiction too: read under the wrong one, a roster names another's (unknownProgramHints).
-          const jurisdiction = x.code === 'unknown_program' ? findTable(options.tables, rec.cells.get('jurisdiction') ?? options.defaultJurisdiction ?? '')?.code : undefined;
-          countReject(rejectCounts, x, jurisdiction);
-          rejects.write(rejectRow(x, job.lang));
-        }
+        for (const x of r.rejects) reject(x, rejectJurisdiction(x, rec.cells, options));
         return;
       }
       used.add(r.table.code);

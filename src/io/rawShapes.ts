@@ -1,10 +1,10 @@
 // Row shapes from bytes: a plain roster line finds its template (rowShapes.ts) by its bytes and is written out without being decoded or cut into cells.
-import { isoDate, validResidentIdBytes } from '../engine/intake.js';
+import { isoDate, parseCellMemo, validResidentIdBytes } from '../engine/intake.js';
 import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { ByteRowHasher } from './ledger.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
-import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, shapeIn, shapeKey } from './rowShapes.js';
+import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, type TemplateReject, shapeIn, shapeKey } from './rowShapes.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -52,6 +52,9 @@ const SLOT_ROOM = 18;
 /** Room for a record's row hash: a tab and 64 hex digits (the line break is the record's own). */
 const HASH_ROOM = 65;
 
+/** Longer than this, bytes go by one native copy; shorter, by a loop (a call costs ~50 ns, a byte ~1 ns). */
+const LOOP_BYTES = 32;
+
 function byteText(t: Shaped): ByteText {
   const pieces = t.pieces.map((p) => Buffer.from(p, 'utf8'));
   const ends = new Int32Array(pieces.length);
@@ -59,9 +62,6 @@ function byteText(t: Shaped): ByteText {
   pieces.forEach((p, i) => (ends[i] = at += p.length));
   return { bytes: Buffer.concat(pieces), ends, slots: Int32Array.from(t.slots) };
 }
-
-/** Longer than this, bytes go by one native copy; shorter, by a loop (a call costs ~50 ns, a byte ~1 ns). */
-const LOOP_BYTES = 32;
 
 /** Slots a record may have, and a breakdown line (a shape with another is no shape for bytes: see `bytesOf`). */
 const RECORD_SLOTS = new Set<number>([SLOT.INDEX, SLOT.SEQ, SLOT.ROW, SLOT.KEY, SLOT.DATE, SLOT.OCCUPATION, SLOT.RECORD_NAME]);
@@ -227,10 +227,14 @@ export class RawShapes {
     private readonly breakdown: Appender,
     /** Told each line's partition and breakdown bytes (the line map). */
     private readonly mapLine: (partition: number, bytes: number) => void,
+    /** Told a rejected row's problems, as the text path finds them (see `rejectsOf`). */
+    private readonly rejectRow: (rejects: readonly TemplateReject[]) => void,
     /** A ledger run: each record ends with its row's content hash, made from the line's cells. */
     private readonly hasher?: ByteRowHasher,
   ) {}
 
+  /** Whether the ID's column comes before the date's: the text path gives a row's problems in column order. */
+  private idBeforeDate = true;
   /** Per column, where the line `write` last looked at has its cell (quotes taken off); -1 past its last cell. */
   private cellStarts = new Int32Array(0);
   private cellEnds = new Int32Array(0);
@@ -242,6 +246,7 @@ export class RawShapes {
     this.role = new Uint8Array(header.fields.length);
     const occupation = this.shapes.occupationSlot ? 5 : 0;
     header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : f === 'occupation' ? occupation : 0));
+    this.idBeforeDate = header.fields.indexOf('person_id') < header.fields.indexOf('date');
     this.lastRead = header.fields.reduce((last, f, i) => (f === '' ? last : i), -1);
   }
 
@@ -330,7 +335,6 @@ export class RawShapes {
       return -1;
     }
     const template = t.template;
-    if (template.rejected) return -1;
     // Spaces around a cell, as typed into a spreadsheet, go as the text path trims them (other blanks decline below).
     while (idStart < idEnd && buf[idStart] === 0x20) idStart++;
     while (idEnd > idStart && buf[idEnd - 1] === 0x20) idEnd--;
@@ -351,9 +355,9 @@ export class RawShapes {
       this.idCopy[17] = 0x58;
       [id, idAt] = [this.idCopy, 0];
     }
-    if (!validResidentIdBytes(id, idAt)) return -1;
+    const idValid = validResidentIdBytes(id, idAt);
     const iso = isoDateOfCell(buf, dateStart, dateEnd, this.isoOf);
-    if (iso === undefined) return -1;
+    if (template.rejected || !idValid || iso === undefined) return this.rejectsOf(template, buf, row, idValid ? -1 : idStart, idEnd, iso === undefined ? dateStart : -1, dateEnd);
     // A template a catalogue may price keeps a shape per occupation (plain text here: its bytes are its text).
     const key = template.byOccupation ? shapeKey(template, iso, occStart < occEnd ? buf.toString('utf8', occStart, occEnd) : '') : template.bandOf(iso);
     if (key !== t.key) {
@@ -415,6 +419,41 @@ export class RawShapes {
       this.mapLine(p, at - lineStart);
     }
     return lines.length;
+  }
+
+  /**
+   * A row of `template` that is a reject, written as the text path would write it: returns 0, or -1 to leave it to
+   * the text path. The ID's cell is bytes [idStart, idEnd) of `buf` when it failed its check (else idStart is -1), the
+   * date's [dateStart, dateEnd) when it was no date read from bytes; the name was plain text. A template whose other
+   * cells are a reject gives its problems (Template.rejects) to a row with a good ID and date. A template whose other
+   * cells are good gives none: the row's problems are its ID's and its date's, each read as the text path reads the
+   * cell alone (parseCellMemo). That takes cells of printable ASCII only, none a formula (="…"), as the text path
+   * reads those cells just as they are (cellsByField trims nothing else from them, and unwraps nothing).
+   */
+  private rejectsOf(template: Template, buf: Buffer, row: number, idStart: number, idEnd: number, dateStart: number, dateEnd: number): number {
+    if (template.rejected) {
+      if (idStart >= 0 || dateStart >= 0) return -1; // a row with more problems than the template's
+      this.rejectRow(template.rejects.map((x) => ({ reject: { ...x.reject, row }, jurisdiction: x.jurisdiction })));
+      return 0;
+    }
+    const problems: TemplateReject[] = [];
+    const read = (field: string, start: number, end: number): void => {
+      if (start < 0) return;
+      if (end <= start || buf[start] === 0x3d) return;
+      for (let i = start; i < end; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return;
+      const value = buf.toString('latin1', start, end);
+      const p = parseCellMemo(field, value);
+      if (!p.ok) problems.push({ reject: { file: this.shapes.file, row, column: field, value, code: p.code, reason: p.reason }, jurisdiction: undefined });
+    };
+    const cells: [string, number, number][] = [['person_id', idStart, idEnd], ['date', dateStart, dateEnd]];
+    if (!this.idBeforeDate) cells.reverse();
+    for (const [field, start, end] of cells) read(field, start, end);
+    // Neither cell is a problem when read as text (it was only not one the bytes could be read as), or one of them
+    // was no printable ASCII: the text path reads the row.
+    const expected = (idStart >= 0 ? 1 : 0) + (dateStart >= 0 ? 1 : 0);
+    if (problems.length !== expected) return -1;
+    this.rejectRow(problems);
+    return 0;
   }
 
   private slot(slot: number, source: Buffer, from: number, to: number): void {

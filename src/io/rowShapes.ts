@@ -1,7 +1,8 @@
 // Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation).
 import { type BatchOptions, evaluateRow, occupationOnlyQuoted, occupationPriced } from '../engine/batch.js';
 import { dateBands } from '../engine/dateBands.js';
-import { flatCopy, parseCellMemo } from '../engine/intake.js';
+import { flatCopy, parseCellMemo, type Reject } from '../engine/intake.js';
+import { rejectJurisdiction } from '../engine/rejectCounts.js';
 import { clean, partitionOf, toRecord } from '../engine/partition.js';
 import type { Line } from '../engine/types.js';
 import type { Table } from '../tables/schema.js';
@@ -69,15 +70,24 @@ export interface ShapeLine {
   tailEnd: number;
 }
 
+/** A problem a template's other cells give every row of it, and the jurisdiction it is counted under (rejectJurisdiction). */
+export interface TemplateReject {
+  reject: Reject;
+  jurisdiction: string | undefined;
+}
+
 /**
  * A template: rows with the same cells but ID, name, date and occupation (`fields`/`values`, in column order), and
  * their shapes by `shapeKey`: most templates meet one, kept in place (`key`, `shape`); others in `moreShapes`. A
- * shape null: not shaped. `rejected`: the other cells already make the row a reject.
+ * shape null: not shaped. `rejected`: the other cells already make the row a reject, for the problems in `rejects`
+ * (those of the row the template was made from, whose ID, name, date and occupation were read without one: a row
+ * of it whose own are as good has these problems and no other, as intakeRow finds each cell's alone).
  */
 export interface Template {
   fields: string[];
   values: string[];
   rejected: boolean;
+  rejects: readonly TemplateReject[];
   bandOf: (date: string) => number;
   /** A catalogue may price these rows (occupationPriced): their shapes are per occupation, which is no slot in them. */
   byOccupation: boolean;
@@ -160,7 +170,7 @@ export class RowShapes {
   private tailsUsed = 0;
 
   constructor(
-    private readonly file: string,
+    readonly file: string,
     private readonly fileIndex: number,
     private readonly lang: Lang,
     private readonly maskIds: boolean,
@@ -284,6 +294,7 @@ export class RowShapes {
         // Copies: a cell is cut from the reader's block, and a kept slice would keep the whole block.
         values: this.cellValues.slice(0, this.others).map(flatCopy),
         rejected: !table,
+        rejects: 'rejects' in evaluated ? evaluated.rejects.map((x) => ({ reject: { ...x, value: flatCopy(x.value) }, jurisdiction: rejectJurisdiction(x, cells, this.options) })) : [],
         bandOf: bandOf ?? (() => 0),
         byOccupation: this.occupationSlot && table !== undefined && occupationPriced(this.options, table, program ?? ''),
         key: -1,

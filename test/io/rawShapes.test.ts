@@ -114,7 +114,8 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
       writeFileSync(path, roster(newline, 3_000, quoteAll));
       const write = vi.spyOn(RawShapes.prototype, 'write');
       const bytes = await spills(path, newline, lang, mask, true, rowHashes);
-      const taken = write.mock.results.filter((r) => (r.value as number) >= 0).length;
+      // Rows whose lines were written from bytes (a reject written so has none).
+      const taken = write.mock.results.filter((r) => (r.value as number) > 0).length;
       write.mockClear();
       const text = await spills(path, newline, lang, mask, false, rowHashes);
       if (rowHashes) expect(text.get(recordsPart('', 0))!.toString('utf8')).toMatch(/\tperson\t[^\t\n]*\t[0-9a-f]{64}\n/);
@@ -127,6 +128,49 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
       expect(text.get('b0.csv')!.toString('utf8')).toContain('王芳');
     });
   }
+
+  it('write a rejected row from its bytes as the text path writes it: a bad ID or date under good other cells, or other cells that are a reject (ZJ-01 levels)', async () => {
+    // Kinds that repeat: two good ones, a level ZJ-01 does not have, a programme Suzhou does not have.
+    const kinds = [SHAPE_KINDS[0]!, SHAPE_KINDS[1]!, { ...SHAPE_KINDS[0]!, level: 'L9' }, { jurisdiction: 'suzhou', program: 'nope' }];
+    const bad = residentId(9).slice(0, 17) + (residentId(9).endsWith('0') ? '1' : '0');
+    const xId = (() => {
+      for (let n = 0; ; n++) if (residentId(n).endsWith('X')) return residentId(n);
+    })();
+    // Bad IDs the bytes may take (a check digit, a lower-case x after a wrong digit, letters) and ones they leave to the
+    // text path (17 digits, a no-break space after one, a formula); likewise dates.
+    const ids = [residentId(1), residentId(2), bad, `${xId.slice(0, 16)}${xId[16] === '9' ? '0' : '9'}x`, 'ABCDEFGHIJKLMNOPQR', ` ${bad} `, bad.slice(1), `${bad}\u00a0`, `="${bad}"`];
+    const dates = ['2020-06-01', '2021/3/5', '2020-13-40', ' 2020-13-40 ', '2021-02-29', "'2020-13-40", '="2020-13-40"', '2020-13-40\u00a0', '2020年13月1日', 'soon', ''];
+    let seed = 11;
+    const pick = <T>(list: readonly T[]): T => {
+      seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+      return list[(seed >>> 8) % list.length]!;
+    };
+    const lines = [COLUMNS.join(',')];
+    for (let i = 0; i < 3_000; i++) {
+      const cells: Record<string, string> = { ...pick(kinds), person_id: pick(ids), name: pick(['王芳', '赵六', 'Li Lei']), date: pick(dates) };
+      lines.push(COLUMNS.map((c) => quoted(cells[c] ?? '')).join(','));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'raw-rejects-'));
+    const path = join(dir, 'r.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const rejectsOf = vi.spyOn(RawShapes.prototype as unknown as { rejectsOf: () => number }, 'rejectsOf');
+    const bytes = await spills(path, '\n', 'zh', false, true);
+    const fromBytes = rejectsOf.mock.results.filter((r) => r.value === 0).length;
+    const leftToText = rejectsOf.mock.results.filter((r) => r.value === -1).length;
+    vi.restoreAllMocks();
+    const text = await spills(path, '\n', 'zh', false, false);
+    expect([...bytes.keys()].sort()).toEqual([...text.keys()].sort());
+    for (const [name, content] of text) expect(bytes.get(name)!.equals(content), name).toBe(true);
+    // The rejects and their counts by column and code (in `result`) are the text path's; most were written from bytes.
+    const rejects = text.get('r0.csv')!.toString('utf8');
+    expect(rejects).toContain(`r.csv,`);
+    expect(rejects).toMatch(/,person_id,ABCDEFGHIJKLMNOPQR,bad_id,/);
+    expect(rejects).toMatch(/,date,2020-13-40,bad_date,/);
+    expect(rejects).toMatch(/,level,L9,/);
+    expect(rejects).toMatch(/,program,nope,unknown_program,/);
+    expect(fromBytes).toBeGreaterThan(400);
+    expect(leftToText).toBeGreaterThan(400);
+  });
 
   it('with a catalogue (HY-01 priced by occupation), write the same spill files as the text path: those rows per occupation, the others with the occupation as a slot', async () => {
     const catalogue = new Catalogue([
