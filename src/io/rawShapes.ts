@@ -30,6 +30,8 @@ interface ByteText {
   bytes: Buffer;
   ends: Int32Array;
   slots: Int32Array;
+  /** Per piece longer than LOOP_BYTES, a view of its bytes, made once: a view made per row was garbage per row. */
+  views: (Uint8Array | undefined)[];
 }
 
 /** One shaped line as bytes. `partition`: a fixed key's, or -1 when the key is the row's ID. */
@@ -60,7 +62,9 @@ function byteText(t: Shaped): ByteText {
   const ends = new Int32Array(pieces.length);
   let at = 0;
   pieces.forEach((p, i) => (ends[i] = at += p.length));
-  return { bytes: Buffer.concat(pieces), ends, slots: Int32Array.from(t.slots) };
+  const bytes = Buffer.concat(pieces);
+  const views = pieces.map((p, i) => (p.length > LOOP_BYTES ? bytes.subarray(ends[i]! - p.length, ends[i]) : undefined));
+  return { bytes, ends, slots: Int32Array.from(t.slots), views };
 }
 
 /** Slots a record may have, and a breakdown line (a shape with another is no shape for bytes: see `bytesOf`). */
@@ -464,13 +468,13 @@ export class RawShapes {
 
   /** `t` with the row's values in its slots, written into `dst` at `at`: returns the end. */
   private fill(t: ByteText, dst: Buffer, at: number): number {
-    const { bytes, ends, slots } = t;
+    const { bytes, ends, slots, views } = t;
     const { source, from, to } = this;
     let p = 0;
     for (let i = 0; ; i++) {
       const e = ends[i]!;
       if (e - p > LOOP_BYTES) {
-        dst.set(bytes.subarray(p, e), at);
+        dst.set(views[i]!, at);
         at += e - p;
       } else for (let j = p; j < e; j++) dst[at++] = bytes[j]!;
       p = e;
