@@ -49,6 +49,21 @@ export function toRecord(line: Line, index: number, fileIndex: number): string {
   return `${index}\t${l.seq}\t${fileIndex}\t${l.row}\t${l.jurisdiction}\t${l.program}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${l.level}\t${l.status}\t${l.reasonCode}\t${l.amountFen}\t${l.exposureFen ?? ''}\t${l.companionOf}\t${clean(l.payeeName)}\t${l.subject}\t${clean(l.name)}`;
 }
 
+/**
+ * A shaped line's record (rowShapes.ts), compact: `s` and the number of its shape in its chunk's shapes file, whose
+ * line of that number is the shape's full record (toRecord), read once by each limits thread for the cells that
+ * every line of the shape has alike; then only the cells that differ from line to line (index, seq, row, person
+ * key, date, occupation, name). A limits thread read ~10 cells of every full record through the interner, and
+ * those cells were most of its reading.
+ */
+export function toShapedRecord(line: Line, index: number, shape: number): string {
+  const l = line;
+  return `s${shape}\t${index}\t${l.seq}\t${l.row}\t${clean(l.personKey)}\t${l.date}\t${clean(l.occupation)}\t${clean(l.name)}`;
+}
+
+/** The first byte of a shaped record (toShapedRecord); a full record starts with a digit. */
+const SHAPED = 0x73;
+
 const programIndex = new WeakMap<Table, Map<string, Table['programs'][number]>>();
 function programsOf(table: Table): Map<string, Table['programs'][number]> {
   let m = programIndex.get(table);
@@ -198,6 +213,7 @@ export const newRecordReuse = (): RecordReuse => ({ interner: new Interner(), li
  * the breakdown keeps them from the first evaluation. Names come from the table. The cells are read in place
  * from the bytes: numbers digit by digit, repeated values through `reuse.interner`, only the person key decoded anew;
  * the lines are `reuse.lines` written over, as far as there are any, and the lines of an earlier call are then gone.
+ * A shaped record (toShapedRecord) takes the cells it does not have from its shape's line in `shapes` (readShapes).
  */
 export function fromRecords(
   buf: Buffer,
@@ -208,6 +224,8 @@ export function fromRecords(
   into: RecordLines,
   /** Only the records that start at these offsets (a piece of the partition: see piecesOf). */
   only?: readonly number[],
+  /** The lines of the shapes of the chunk whose records these are, by number (readShapes). */
+  shapes?: readonly Line[],
 ): void {
   const { interner } = reuse;
   let at = 0;
@@ -245,39 +263,67 @@ export function fromRecords(
     at++;
     return negative ? -n : n;
   };
+  // Person keys hardly repeat across a partition's records: decoded, not remembered.
+  const keyCell = (): string => {
+    const keyEnd = cellEnd();
+    let ascii = true;
+    for (let i = at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
+    const key = buf.toString(ascii ? 'latin1' : 'utf8', at, keyEnd);
+    at = keyEnd + 1;
+    return key;
+  };
+  const hashes = into.hashes;
   for (let next = 0; only ? next < only.length : at < end; next++) {
     if (only) at = only[next]!;
     else if (buf[at] === 10) {
       at++;
       continue;
     }
-    const index = numberCell();
-    const seq = numberCell();
-    const file = files[numberCell()]!;
-    const row = numberCell();
-    const table = tables.get(cell())!;
-    const programs = programsOf(table);
-    const program = programs.get(cell())!;
-    // Person keys hardly repeat across a partition's records: decoded, not remembered.
-    const keyEnd = cellEnd();
-    let ascii = true;
-    for (let i = at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
-    const personKey = buf.toString(ascii ? 'latin1' : 'utf8', at, keyEnd);
-    at = keyEnd + 1;
-    const dateStart = at;
-    const date = cell();
-    const year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
-    const occupation = cell();
-    const level = cell();
-    const status = cell() as Status;
-    const reasonCode = cell();
-    const amountFen = numberCell();
-    const exposure = numberCell();
-    const companionOf = cell();
-    const payeeName = cell();
-    const hashes = into.hashes;
-    const subject = interner.cell(buf, at, end, 9) as Line['subject'];
-    at = interner.stopped + 1;
+    // The line's cells, from the record or its shape.
+    let index: number, seq: number, row: number, personKey: string, date: string, year: number, occupation: string; // prettier-ignore
+    let file: string, jurisdiction: string, documentStatus: Line['documentStatus'], program: string, programName: Line['programName'], payee: Line['payee']; // prettier-ignore
+    let payeeName: string, subject: Line['subject'], level: string, status: Status, reasonCode: string, amountFen: number, exposureFen: number | null, companionOf: string; // prettier-ignore
+    if (buf[at] === SHAPED) {
+      at++;
+      const shape = shapes![numberCell()]!;
+      index = numberCell();
+      seq = numberCell();
+      row = numberCell();
+      personKey = keyCell();
+      const dateStart = at;
+      date = cell();
+      year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
+      occupation = cell();
+      ({ file, jurisdiction, documentStatus, program, programName, payee, payeeName, subject, level, status, reasonCode, amountFen, exposureFen, companionOf } = shape);
+    } else {
+      index = numberCell();
+      seq = numberCell();
+      file = files[numberCell()]!;
+      row = numberCell();
+      const table = tables.get(cell())!;
+      const programs = programsOf(table);
+      const p = programs.get(cell())!;
+      jurisdiction = table.code;
+      documentStatus = table.document.status;
+      program = p.id;
+      programName = p.name;
+      payee = p.payee;
+      personKey = keyCell();
+      const dateStart = at;
+      date = cell();
+      year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
+      occupation = cell();
+      level = cell();
+      status = cell() as Status;
+      reasonCode = cell();
+      amountFen = numberCell();
+      const exposure = numberCell();
+      exposureFen = Number.isNaN(exposure) ? null : exposure;
+      const companion = cell();
+      companionOf = companion ? programs.get(companion)!.id : '';
+      payeeName = cell();
+      subject = cell() as Line['subject'];
+    }
     // The name (for persons.csv): where it is, decoded only when a person's row is made (nameOf).
     into.nameAt.push(bufferAt + at);
     while (at < end && buf[at] !== 10 && buf[at] !== 9) at++;
@@ -293,21 +339,21 @@ export function fromRecords(
     const reused = reuse.lines[into.lines.length];
     if (reused === undefined) {
       const l: Line = {
-        file, row, seq, jurisdiction: table.code, documentStatus: table.document.status,
-        program: program.id, programName: program.name, payee: program.payee, payeeName, subject, personKey, personId: '', name: '',
+        file, row, seq, jurisdiction, documentStatus,
+        program, programName, payee, payeeName, subject, personKey, personId: '', name: '',
         date, year, occupation, level, status, reasonCode,
         reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
-        exposureFen: Number.isNaN(exposure) ? null : exposure, companionOf: companionOf ? programs.get(companionOf)!.id : '',
+        exposureFen, companionOf,
       };
       reuse.lines.push(l);
       into.lines.push(l);
     } else {
       const l = reused;
-      l.file = file; l.row = row; l.seq = seq; l.jurisdiction = table.code; l.documentStatus = table.document.status;
-      l.program = program.id; l.programName = program.name; l.payee = program.payee; l.payeeName = payeeName; l.subject = subject; l.personKey = personKey; l.personId = ''; l.name = '';
+      l.file = file; l.row = row; l.seq = seq; l.jurisdiction = jurisdiction; l.documentStatus = documentStatus;
+      l.program = program; l.programName = programName; l.payee = payee; l.payeeName = payeeName; l.subject = subject; l.personKey = personKey; l.personId = ''; l.name = '';
       l.date = date; l.year = year; l.occupation = occupation; l.level = level; l.status = status; l.reasonCode = reasonCode;
       l.reason = NO_TEXT; l.amountFen = amountFen; l.basis = 'none'; l.formula = NO_TEXT; l.citation = '';
-      l.exposureFen = Number.isNaN(exposure) ? null : exposure; l.companionOf = companionOf ? programs.get(companionOf)!.id : '';
+      l.exposureFen = exposureFen; l.companionOf = companionOf;
       into.lines.push(l);
     }
   }
@@ -315,7 +361,8 @@ export function fromRecords(
 
 /**
  * Where each piece's records start in bytes [0, end) of `buf` (a partition's records), the partition's persons
- * shared out among `pieces` by pieceOfKey: the person key is a record's seventh cell (toRecord).
+ * shared out among `pieces` by pieceOfKey: the person key is a full record's seventh cell (toRecord), a shaped
+ * one's fifth (toShapedRecord).
  */
 export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
   const starts: number[][] = Array.from({ length: pieces }, () => []);
@@ -326,7 +373,8 @@ export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
       continue;
     }
     const start = at;
-    for (let tabs = 0; tabs < 6 && at < end; at++) if (buf[at] === 9) tabs++;
+    const before = buf[at] === SHAPED ? 4 : 6;
+    for (let tabs = 0; tabs < before && at < end; at++) if (buf[at] === 9) tabs++;
     const keyStart = at;
     while (at < end && buf[at] !== 9) at++;
     starts[pieceOfKey(buf, keyStart, at, pieces)]!.push(start);
@@ -334,6 +382,18 @@ export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
     at++;
   }
   return starts;
+}
+
+/**
+ * The lines of a chunk's shapes, by number, from its shapes file's bytes (one full record per shape, in the order
+ * numbered: see toShapedRecord). Their cells that each line has of its own (index, row, person key, date …) are
+ * slots, and read as nothing here.
+ */
+export function readShapes(buf: Buffer, tables: ReadonlyMap<string, Table>, files: readonly string[]): Line[] {
+  const read: RecordLines = { lines: [], indexes: [], nameAt: [], buffers: [] };
+  // Lines of their own, not written over by the partitions' records (newRecordReuse).
+  fromRecords(buf, buf.length, tables, files, newRecordReuse(), read);
+  return read.lines;
 }
 
 /** The number the digits [start, end) of `buf` spell. */

@@ -70,6 +70,13 @@ export const lineMapPart = (work: string, chunk: number): string => join(work, `
 export const rejectsPart = (work: string, chunk: number): string => join(work, `r${chunk}.csv`);
 /** Limit records of one chunk, every partition's in blocks (see PartitionedSpill). */
 export const recordsPart = (work: string, chunk: number): string => join(work, `p${chunk}.tsv`);
+/** The full records of one chunk's row shapes, one line per shape in the order numbered (toShapedRecord). */
+export const shapesPart = (work: string, chunk: number): string => join(work, `s${chunk}.tsv`);
+/**
+ * Shapes a chunk keeps full records of, at most: each limits thread reads every chunk's (readShapes), ~0.3 KB of its
+ * heap each. A roster grouped by class makes new shapes all along (RowShapes.reset); past this, full records again.
+ */
+const MAX_SHAPE_RECORDS = 16_384;
 
 /**
  * Rows over which the row shapes' misses for want of room are counted (see RowShapes.reset). A shuffled roster
@@ -117,8 +124,16 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
     countReject(rejectCounts, x, jurisdiction);
     rejects.write(rejectRow(x, job.lang));
   };
-  const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions);
   const hashing = job.rowHashes;
+  // A ledger run keeps full records: its lookups read their cells (ledgerLookups), and a row's hash follows them.
+  const shapeRecords = new Appender(openSync(shapesPart(work, chunk), 'w'));
+  let shapeCount = 0;
+  const numberShape = (record: string): number | undefined => {
+    if (hashing || shapeCount >= MAX_SHAPE_RECORDS) return undefined;
+    shapeRecords.write(`${record}\n`);
+    return shapeCount++;
+  };
+  const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions, numberShape);
   const hasher = hashing && new ByteRowHasher(options.defaultJurisdiction, hashing.salt);
   const rawRejects = (xs: readonly TemplateReject[]): void => {
     rejected++;
@@ -189,6 +204,7 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
     writeAll(mapFd, map, 0, mapped * MAP_ENTRY);
   } finally {
     closeSync(mapFd);
+    shapeRecords.close();
     breakdown.close();
     rejects.close();
     segments = records.close();

@@ -1,13 +1,13 @@
 // Pass B of a large run: one partition's lines (all of its persons'), limits decided, changes, summary and person rows out.
-import { closeSync, openSync, readSync } from 'node:fs';
+import { closeSync, openSync, readFileSync, readSync } from 'node:fs';
 import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
 import { PaidRows } from '../engine/paidRows.js';
-import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, recordNames } from '../engine/partition.js';
+import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, readShapes, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
-import { recordsPart } from './chunkPass.js';
+import { recordsPart, shapesPart } from './chunkPass.js';
 import { type ByteTarget, fileTarget } from './spillParts.js';
 import { writeAll } from './writeAll.js';
 import { type Lang, type Patch, patchOf, personRow, personRowBound, putPersonRow, putWhole } from './csvOut.js';
@@ -335,6 +335,8 @@ export function decidePartition(
   reuse: RecordReuse = newRecordReuse(),
   ledger?: PartitionLedger,
   pieceBytes = PIECE_BYTES,
+  /** Per chunk, the lines of its shapes (readShapes), for its shaped records. */
+  shapes: readonly (readonly Line[])[] = [],
 ): { summary: SummaryRow[]; overrideBytes: number; personBytes: number; eventBytes: number; namedOtherwise: number } {
   const { lang } = format;
   let namedOtherwise = 0;
@@ -351,7 +353,7 @@ export function decidePartition(
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
     const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], buffers: [] };
-    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece]));
+    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece], shapes[c]));
     return read;
   };
   if (pieces === 1) {
@@ -553,6 +555,7 @@ export function decidePartitions(
   pieceBytes = PIECE_BYTES,
 ): Decided[] {
   const fds = chunkRecords.map((_, c) => openSync(recordsPart(work, c), 'r'));
+  const shapes = chunkRecords.map((_, c) => readShapes(readFileSync(shapesPart(work, c)), tables, labels));
   const out = new Appender(openSync(overrideFile(work, thread), 'w'));
   const persons = new Appender(openSync(personsFile(work, thread), 'w'));
   const events = contexts && new Appender(openSync(eventsFile(work, thread), 'w'));
@@ -573,7 +576,7 @@ export function decidePartitions(
         const paid = stored.recordedRows.length ? new PaidRows(new Map(stored.recordedRows), stored.history) : undefined;
         ledger = { history: stored.history, paid, events: events!, fileIndex };
       }
-      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, reuse, ledger, pieceBytes);
+      const r = decidePartition(fds, chunkRecords.map((segments) => segments[p]!), { overrides: out, persons }, tables, used, labels, format, reuse, ledger, pieceBytes, shapes);
       const span = { thread, start: at, end: at + r.overrideBytes };
       at = span.end;
       const personSpan = { thread, start: personsAt, end: personsAt + r.personBytes };

@@ -3,7 +3,7 @@ import { type BatchOptions, evaluateRow, occupationOnlyQuoted, occupationPriced 
 import { dateBands } from '../engine/dateBands.js';
 import { flatCopy, parseCellMemo, type Reject } from '../engine/intake.js';
 import { rejectJurisdiction } from '../engine/rejectCounts.js';
-import { clean, partitionOf, toRecord } from '../engine/partition.js';
+import { clean, partitionOf, toRecord, toShapedRecord } from '../engine/partition.js';
 import type { Line } from '../engine/types.js';
 import type { Table } from '../tables/schema.js';
 import { breakdownRow, csvCell, type Lang, maskId } from './csvOut.js';
@@ -177,6 +177,11 @@ export class RowShapes {
     private readonly options: BatchOptions,
     private readonly emit: (partition: number, record: string, breakdown: string, tail: Buffer, tailStart: number, tailEnd: number) => void,
     private readonly partitions: number,
+    /**
+     * Keeps a shape line's full record (its slots unfilled) and says its number, or undefined when it keeps no more:
+     * the line's rows then get shaped records (toShapedRecord) rather than full ones. None: full records only.
+     */
+    private readonly numberShape?: (record: string) => number | undefined,
   ) {
     this.occupationSlot = occupationOnlyQuoted(options);
   }
@@ -374,19 +379,20 @@ export class RowShapes {
       else if (a.personKey === p.name && b.personKey === PROBE_NAME) keyFrom = { from: 'name' };
       else if (a.personKey === b.personKey) keyFrom = { from: 'fixed', key: a.personKey };
       else return null;
+      const slottedOf = (l: Line): Line => ({
+        ...l,
+        personId: SLOT_CHARS[ID]!,
+        name: SLOT_CHARS[NAME]!,
+        personKey: keyFrom.from === 'fixed' ? l.personKey : SLOT_CHARS[KEY]!,
+        date: SLOT_CHARS[DATE]!,
+        // Numbers in a Line; the formatters write them with String(), as they write a slot.
+        row: SLOT_CHARS[ROW] as unknown as number,
+        seq: SLOT_CHARS[SEQ] as unknown as number,
+        year: SLOT_CHARS[YEAR] as unknown as number,
+        ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
+      });
       const texts = [a, b].map((l) => {
-        const slotted: Line = {
-          ...l,
-          personId: SLOT_CHARS[ID]!,
-          name: SLOT_CHARS[NAME]!,
-          personKey: keyFrom.from === 'fixed' ? l.personKey : SLOT_CHARS[KEY]!,
-          date: SLOT_CHARS[DATE]!,
-          // Numbers in a Line; the formatters write them with String(), as they write a slot.
-          row: SLOT_CHARS[ROW] as unknown as number,
-          seq: SLOT_CHARS[SEQ] as unknown as number,
-          year: SLOT_CHARS[YEAR] as unknown as number,
-          ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
-        };
+        const slotted = slottedOf(l);
         return {
           record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
           breakdown: breakdownRow(slotted, this.lang, this.maskIds),
@@ -397,9 +403,17 @@ export class RowShapes {
       // A text quoting the date (a period reason) differs within a band.
       if (mine.record.includes(p.date) || mine.breakdown.includes(p.date)) return null;
       const slotted = slotOccupation ? 1 : 0;
-      const record = compile(`${mine.record}\n`, (keyFrom.from === 'fixed' ? 5 : 6) + slotted);
+      const recordSlots = (keyFrom.from === 'fixed' ? 5 : 6) + slotted;
+      let record = compile(`${mine.record}\n`, recordSlots);
       const breakdown = compile(mine.breakdown, 5 + slotted);
       if (!record || !breakdown) return null;
+      // The shape's full record kept once, and its rows' records only what differs (toShapedRecord), as long as the
+      // chunk keeps shapes' records. The same slots.
+      const number = this.numberShape?.(mine.record);
+      if (number !== undefined) {
+        record = compile(`${toShapedRecord({ ...slottedOf(a), name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, number)}\n`, recordSlots);
+        if (!record) throw new Error('a shaped record without the slots of its full record');
+      }
       const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);
       breakdown.pieces.push('');
       // Pieces are slices of the whole text, and each would keep all of it: kept as copies, one per distinct piece.

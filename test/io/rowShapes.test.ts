@@ -1,7 +1,7 @@
 // Row shapes write exactly what evaluating each row would: across date bands, period reasons, unit keys, quoting, masking.
 import { describe, expect, it } from 'vitest';
 import { evaluateRow } from '../../src/engine/batch.js';
-import { partitionOf, toRecord } from '../../src/engine/partition.js';
+import { type RecordLines, fromRecords, nameOf, newRecordReuse, partitionOf, readShapes, toRecord } from '../../src/engine/partition.js';
 import { breakdownRow, type Lang } from '../../src/io/csvOut.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
 import { TABLES, residentId } from '../helpers.js';
@@ -86,5 +86,39 @@ describe('row shapes (rowShapes.ts)', () => {
     expect(priced.shaped).toBeGreaterThan(250);
     // The catalogue changed some lines (so an occupation slot would have written them wrong).
     expect(priced.breakdown.filter((l, i) => l !== plain.breakdown[i]).length).toBeGreaterThan(0);
+  });
+
+  it("shaped records (a shape's full record kept once, then each row's own cells) read back as the lines' full records do", () => {
+    const options = { tables };
+    const kept: string[] = [];
+    const records: { got: string; expected: string }[] = [];
+    let got: string[] = [];
+    const shapes = new RowShapes('r.csv', 0, 'en', false, options, (_p, record) => got.push(record), 13, (record) => (kept.length < 20 ? kept.push(record) - 1 : undefined));
+    let lines = 0;
+    rows().forEach((cells, i) => {
+      const r = evaluateRow('r.csv', i + 2, i, cells, options);
+      const expected = 'lines' in r ? r.lines.map((l, k) => `${toRecord(l, lines + k, 0)}\n`) : [];
+      got = [];
+      if (shapes.write(i + 2, i, cells, lines) >= 0) got.forEach((record, k) => records.push({ got: record, expected: expected[k]! }));
+      else shapes.learn(i + 2, i, cells, evaluateRow('r.csv', i + 2, i, cells, options));
+      lines += expected.length;
+    });
+    const shapeLines = readShapes(Buffer.from(kept.join('\n') + '\n'), tables, ['r.csv']);
+    // Each record read alone: its line's fields (but those limits never read) and its name.
+    const read = (record: string): unknown => {
+      const bytes = Buffer.from(record);
+      const into: RecordLines = { lines: [], indexes: [], nameAt: [], buffers: [] };
+      fromRecords(bytes, bytes.length, tables, ['r.csv'], newRecordReuse(), into, undefined, shapeLines);
+      return { ...into.lines[0], index: into.indexes[0], name: nameOf(into, 0) };
+    };
+    const shaped = records.filter((r) => r.got.startsWith('s'));
+    // Twenty shapes kept records: rows of those got shaped records, rows of later shapes full ones (toRecord's).
+    expect(shaped.length).toBeGreaterThan(100);
+    expect(records.length - shaped.length).toBeGreaterThan(50);
+    for (const r of records.filter((r) => !r.got.startsWith('s'))) expect(r.got).toBe(r.expected);
+    for (const r of shaped) expect(read(r.got), r.got).toEqual(read(r.expected));
+    // Among them a unit grant keyed by its organisation code (a fixed key) and a living allowance (a companion's).
+    expect(shaped.some((r) => r.expected.includes('\t91330681MA2B000000\t'))).toBe(true);
+    expect(shaped.some((r) => r.expected.includes('\tcert_training\t'))).toBe(true);
   });
 });
