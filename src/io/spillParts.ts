@@ -1,5 +1,5 @@
 // A spill file written as numbered parts, so that its reader can remove each part as soon as it has read it.
-import { closeSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, openSync, readSync, unlink } from 'node:fs';
 import { faultDiskFull } from './diskFull.js';
 import { writeAll } from './writeAll.js';
 
@@ -80,7 +80,9 @@ export class PartReader {
   }
   private closePart(): void {
     this.close();
-    if (this.removeRead) unlinkSync(this.pathOf(this.part));
+    // Removed by libuv's threads while this one reads on: removing a part of 8 MB took ~1.5 ms here, ~75 ms of the
+    // last pass at 1M rows. A part left by a failed removal goes with the run's folder.
+    if (this.removeRead) unlink(this.pathOf(this.part), () => undefined);
     this.part++;
     this.at = 0;
   }
