@@ -78,18 +78,20 @@ export interface RecordLines {
   /** Given for a ledger run, whose records end with their row's content hash: each line's. */
   hashes?: string[];
   /**
-   * Where each line's name starts: in records buffer `floor(nameAt[i] / 2^32)` of `buffers`, at the rest. Decoded only
-   * for the rows of persons.csv (recordNames): a person's first line's, and any other name a later line gives.
+   * Where each line's name starts: in records buffer `nameIn[i]` of `buffers`, at byte `nameAt[i]`. Decoded only for
+   * the rows of persons.csv (recordNames): a person's first line's, and any other name a later line gives. (Two small
+   * numbers: one number per name, the buffer times 2³² plus the place, was no small integer past the first buffer,
+   * and threw away fromRecords's optimised code.)
    */
   nameAt: number[];
+  nameIn: number[];
   buffers: Buffer[];
 }
 
 /** Line i's name, from its record (see RecordLines). */
 export function nameOf(read: RecordLines, i: number): string {
-  const at = read.nameAt[i]!;
-  const buf = read.buffers[Math.floor(at / 2 ** 32)]!;
-  const from = at % 2 ** 32;
+  const buf = read.buffers[read.nameIn[i]!]!;
+  const from = read.nameAt[i]!;
   let to = from;
   let ascii = true;
   for (let c = buf[to]; to < buf.length && c !== 9 && c !== 10; c = buf[++to]) if (c! >= 0x80) ascii = false;
@@ -98,13 +100,11 @@ export function nameOf(read: RecordLines, i: number): string {
 
 /** Whether lines i and j give their names in the same bytes (see RecordLines): no string decoded. */
 export function sameNameBytes(read: RecordLines, i: number, j: number): boolean {
-  const a = read.nameAt[i]!;
-  const b = read.nameAt[j]!;
-  if (a === b) return true;
-  const bufA = read.buffers[Math.floor(a / 2 ** 32)]!;
-  const bufB = read.buffers[Math.floor(b / 2 ** 32)]!;
-  let x = a % 2 ** 32;
-  let y = b % 2 ** 32;
+  const bufA = read.buffers[read.nameIn[i]!]!;
+  const bufB = read.buffers[read.nameIn[j]!]!;
+  let x = read.nameAt[i]!;
+  let y = read.nameAt[j]!;
+  if (x === y && bufA === bufB) return true;
   for (;;) {
     const c = x < bufA.length ? bufA[x]! : 10;
     const d = y < bufB.length ? bufB[y]! : 10;
@@ -201,11 +201,97 @@ export class Interner {
  * 1.87-2.06 s).
  */
 export interface RecordReuse {
-  interner: Interner;
+  reader: RecordReader;
   lines: Line[];
 }
 
-export const newRecordReuse = (): RecordReuse => ({ interner: new Interner(), lines: [] });
+export const newRecordReuse = (): RecordReuse => ({ reader: new RecordReader(new Interner()), lines: [] });
+
+/**
+ * Reads a record's cells one after another, from `at` in bytes [0, end) of `buf` (see fromRecords). One per thread,
+ * its methods the same functions for every partition: as closures made per call, each partition's were new call
+ * targets to the optimised fromRecords, which V8 then threw away (14 compiles of it a 1M run, ~250 ms of CPU).
+ */
+export class RecordReader {
+  private buf: Buffer = Buffer.alloc(0);
+  private end = 0;
+  at = 0;
+  constructor(private readonly interner: Interner) {}
+
+  start(buf: Buffer, end: number): this {
+    this.buf = buf;
+    this.end = end;
+    this.at = 0;
+    return this;
+  }
+
+  private cellEnd(): number {
+    const { buf, end } = this;
+    let e = this.at;
+    while (e < end && buf[e] !== 9) e++;
+    return e;
+  }
+
+  /** A cell through the interner (repeated values: dates, occupations, codes). */
+  cell(): string {
+    const s = this.interner.cell(this.buf, this.at, this.end, 9);
+    this.at = this.interner.stopped + 1;
+    return s;
+  }
+
+  /** A whole number read in place; an empty cell is NaN. Anything else falls back to Number(). */
+  numberCell(): number {
+    const buf = this.buf;
+    const start = this.at;
+    let at = start;
+    let n = 0;
+    let c = buf[at]!;
+    const negative = c === 45;
+    if (negative) c = buf[++at]!;
+    while (c >= 48 && c <= 57) {
+      n = n * 10 + (c - 48);
+      c = buf[++at]!;
+    }
+    if (c !== 9 || at === start + (negative ? 1 : 0)) {
+      this.at = start;
+      const e = this.cellEnd();
+      const s = buf.toString('utf8', start, e);
+      this.at = e + 1;
+      return s === '' ? NaN : Number(s);
+    }
+    this.at = at + 1;
+    return negative ? -n : n;
+  }
+
+  /** The person key: hardly repeated across a partition's records, so decoded, not remembered. */
+  keyCell(): string {
+    const buf = this.buf;
+    const keyEnd = this.cellEnd();
+    let ascii = true;
+    for (let i = this.at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
+    const key = buf.toString(ascii ? 'latin1' : 'utf8', this.at, keyEnd);
+    this.at = keyEnd + 1;
+    return key;
+  }
+
+  /** Past the current cell and its tab, or to the next line when it is the line's last. */
+  skipLine(): void {
+    const { buf, end } = this;
+    let at = this.at;
+    while (at < end && buf[at] !== 10 && buf[at] !== 9) at++;
+    this.at = at + 1;
+  }
+
+  /** The rest of the line (a ledger run's row hash), and on to the next line. */
+  restOfLine(): string {
+    const { buf, end } = this;
+    let e = this.at;
+    while (e < end && buf[e] !== 10) e++;
+    const text = buf.toString('latin1', this.at, e);
+    this.at = e + 1;
+    return text;
+  }
+}
 
 /**
  * Rebuild the parts of a line that limits and the summary read, for every record in bytes [0, end) of `buf` (a
@@ -227,113 +313,66 @@ export function fromRecords(
   /** The lines of the shapes of the chunk whose records these are, by number (readShapes). */
   shapes?: readonly Line[],
 ): void {
-  const { interner } = reuse;
-  let at = 0;
+  const r = reuse.reader.start(buf, end);
   let buffer = into.buffers.indexOf(buf);
   if (buffer < 0) buffer = into.buffers.push(buf) - 1;
-  const bufferAt = buffer * 2 ** 32;
-  const cellEnd = (): number => {
-    let e = at;
-    while (e < end && buf[e] !== 9) e++;
-    return e;
-  };
-  const cell = (): string => {
-    const s = interner.cell(buf, at, end, 9);
-    at = interner.stopped + 1;
-    return s;
-  };
-  // A whole number read in place; an empty cell is NaN. Anything else falls back to Number().
-  const numberCell = (): number => {
-    const start = at;
-    let n = 0;
-    let c = buf[at]!;
-    const negative = c === 45;
-    if (negative) c = buf[++at]!;
-    while (c >= 48 && c <= 57) {
-      n = n * 10 + (c - 48);
-      c = buf[++at]!;
-    }
-    if (c !== 9 || at === start + (negative ? 1 : 0)) {
-      at = start;
-      const e = cellEnd();
-      const s = buf.toString('utf8', start, e);
-      at = e + 1;
-      return s === '' ? NaN : Number(s);
-    }
-    at++;
-    return negative ? -n : n;
-  };
-  // Person keys hardly repeat across a partition's records: decoded, not remembered.
-  const keyCell = (): string => {
-    const keyEnd = cellEnd();
-    let ascii = true;
-    for (let i = at; i < keyEnd; i++) if (buf[i]! >= 0x80) ascii = false;
-    const key = buf.toString(ascii ? 'latin1' : 'utf8', at, keyEnd);
-    at = keyEnd + 1;
-    return key;
-  };
   const hashes = into.hashes;
-  for (let next = 0; only ? next < only.length : at < end; next++) {
-    if (only) at = only[next]!;
-    else if (buf[at] === 10) {
-      at++;
+  for (let next = 0; only ? next < only.length : r.at < end; next++) {
+    if (only) r.at = only[next]!;
+    else if (buf[r.at] === 10) {
+      r.at++;
       continue;
     }
     // The line's cells, from the record or its shape.
     let index: number, seq: number, row: number, personKey: string, date: string, year: number, occupation: string; // prettier-ignore
     let file: string, jurisdiction: string, documentStatus: Line['documentStatus'], program: string, programName: Line['programName'], payee: Line['payee']; // prettier-ignore
     let payeeName: string, subject: Line['subject'], level: string, status: Status, reasonCode: string, amountFen: number, exposureFen: number | null, companionOf: string; // prettier-ignore
-    if (buf[at] === SHAPED) {
-      at++;
-      const shape = shapes![numberCell()]!;
-      index = numberCell();
-      seq = numberCell();
-      row = numberCell();
-      personKey = keyCell();
-      const dateStart = at;
-      date = cell();
-      year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
-      occupation = cell();
+    if (buf[r.at] === SHAPED) {
+      r.at++;
+      const shape = shapes![r.numberCell()]!;
+      index = r.numberCell();
+      seq = r.numberCell();
+      row = r.numberCell();
+      personKey = r.keyCell();
+      const dateStart = r.at;
+      date = r.cell();
+      year = r.at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
+      occupation = r.cell();
       ({ file, jurisdiction, documentStatus, program, programName, payee, payeeName, subject, level, status, reasonCode, amountFen, exposureFen, companionOf } = shape);
     } else {
-      index = numberCell();
-      seq = numberCell();
-      file = files[numberCell()]!;
-      row = numberCell();
-      const table = tables.get(cell())!;
+      index = r.numberCell();
+      seq = r.numberCell();
+      file = files[r.numberCell()]!;
+      row = r.numberCell();
+      const table = tables.get(r.cell())!;
       const programs = programsOf(table);
-      const p = programs.get(cell())!;
+      const p = programs.get(r.cell())!;
       jurisdiction = table.code;
       documentStatus = table.document.status;
       program = p.id;
       programName = p.name;
       payee = p.payee;
-      personKey = keyCell();
-      const dateStart = at;
-      date = cell();
-      year = at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
-      occupation = cell();
-      level = cell();
-      status = cell() as Status;
-      reasonCode = cell();
-      amountFen = numberCell();
-      const exposure = numberCell();
+      personKey = r.keyCell();
+      const dateStart = r.at;
+      date = r.cell();
+      year = r.at - dateStart === 11 ? digits(buf, dateStart, dateStart + 4) : Number(date.slice(0, 4));
+      occupation = r.cell();
+      level = r.cell();
+      status = r.cell() as Status;
+      reasonCode = r.cell();
+      amountFen = r.numberCell();
+      const exposure = r.numberCell();
       exposureFen = Number.isNaN(exposure) ? null : exposure;
-      const companion = cell();
+      const companion = r.cell();
       companionOf = companion ? programs.get(companion)!.id : '';
-      payeeName = cell();
-      subject = cell() as Line['subject'];
+      payeeName = r.cell();
+      subject = r.cell() as Line['subject'];
     }
     // The name (for persons.csv): where it is, decoded only when a person's row is made (nameOf).
-    into.nameAt.push(bufferAt + at);
-    while (at < end && buf[at] !== 10 && buf[at] !== 9) at++;
-    at++;
-    if (hashes) {
-      let e = at;
-      while (e < end && buf[e] !== 10) e++;
-      hashes.push(buf.toString('latin1', at, e));
-      at = e + 1;
-    }
+    into.nameAt.push(r.at);
+    into.nameIn.push(buffer);
+    r.skipLine();
+    if (hashes) hashes.push(r.restOfLine());
     into.indexes.push(index);
     // The line's fields written over a line of an earlier partition, when this thread has one to spare (RecordReuse).
     const reused = reuse.lines[into.lines.length];
@@ -390,7 +429,7 @@ export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
  * slots, and read as nothing here.
  */
 export function readShapes(buf: Buffer, tables: ReadonlyMap<string, Table>, files: readonly string[]): Line[] {
-  const read: RecordLines = { lines: [], indexes: [], nameAt: [], buffers: [] };
+  const read: RecordLines = { lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] };
   // Lines of their own, not written over by the partitions' records (newRecordReuse).
   fromRecords(buf, buf.length, tables, files, newRecordReuse(), read);
   return read.lines;

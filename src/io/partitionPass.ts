@@ -352,7 +352,7 @@ export function decidePartition(
   // Each chunk's records of each piece, found in one pass over the bytes.
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
-    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], buffers: [] };
+    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], nameIn: [], buffers: [] };
     chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece], shapes[c]));
     return read;
   };

@@ -26,6 +26,8 @@ const RECORD_NAME = 9;
 export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RECORD_NAME } as const;
 /** How each slot is written (not a tab or a line break: records are cut at those). */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f'];
+/** Any slot's character. */
+export const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
 /** Per character code below 32: the slot it writes, or -1. */
 const SLOT_OF = new Int8Array(32).fill(-1);
 SLOT_CHARS.forEach((c, slot) => (SLOT_OF[c.charCodeAt(0)] = slot));
