@@ -297,7 +297,7 @@ export class RecordReader {
  * Rebuild the parts of a line that limits and the summary read, for every record in bytes [0, end) of `buf` (a
  * partition's records: one per line). Texts limits do not change (formula, reason, citation) are left empty here;
  * the breakdown keeps them from the first evaluation. Names come from the table. The cells are read in place
- * from the bytes: numbers digit by digit, repeated values through `reuse.interner`, only the person key decoded anew;
+ * from the bytes: numbers digit by digit, repeated values through the interner (`reuse.reader`), only the person key decoded anew;
  * the lines are `reuse.lines` written over, as far as there are any, and the lines of an earlier call are then gone.
  * A shaped record (toShapedRecord) takes the cells it does not have from its shape's line in `shapes` (readShapes).
  */
@@ -425,8 +425,8 @@ export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
 
 /**
  * The lines of a chunk's shapes, by number, from its shapes file's bytes (one full record per shape, in the order
- * numbered: see toShapedRecord). Their cells that each line has of its own (index, row, person key, date …) are
- * slots, and read as nothing here.
+ * numbered: see toShapedRecord). The cells each line has of its own (index, row, person key, date …) are written
+ * there as 0 and are not used.
  */
 export function readShapes(buf: Buffer, tables: ReadonlyMap<string, Table>, files: readonly string[]): Line[] {
   const read: RecordLines = { lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] };
