@@ -11,7 +11,7 @@ import { Appender, PartitionedSpill, type Segments } from './partitionPass.js';
 import { RawShapes } from './rawShapes.js';
 import { type EncodingChoice, type RecordSink, type RosterPart, readRosterPart, transcodeToUtf8 } from './roster.js';
 import { type SkippedLists, SkippedRows } from './rowKinds.js';
-import { RowShapes, SLOT_PATTERN, type TemplateReject } from './rowShapes.js';
+import { RowShapes, type TemplateReject } from './rowShapes.js';
 import { PartWriter } from './spillParts.js';
 import { writeAll } from './writeAll.js';
 
@@ -130,8 +130,7 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
   let shapeCount = 0;
   const numberShape = (record: string): number | undefined => {
     if (hashing || shapeCount >= MAX_SHAPE_RECORDS) return undefined;
-    // Its slots (a line's own cells, never read from here) as 0: read as the records after it are, numbers and all.
-    shapeRecords.write(`${record.replace(SLOT_PATTERN, '0')}\n`);
+    shapeRecords.write(`${record}\n`);
     return shapeCount++;
   };
   const shapes = new RowShapes(job.part.label, job.fileIndex, job.lang, job.maskIds, options, put, partitions, numberShape);

@@ -27,7 +27,7 @@ export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RE
 /** How each slot is written (not a tab or a line break: records are cut at those). */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f'];
 /** Any slot's character. */
-export const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
+const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
 /** Per character code below 32: the slot it writes, or -1. */
 const SLOT_OF = new Int8Array(32).fill(-1);
 SLOT_CHARS.forEach((c, slot) => (SLOT_OF[c.charCodeAt(0)] = slot));
@@ -180,8 +180,9 @@ export class RowShapes {
     private readonly emit: (partition: number, record: string, breakdown: string, tail: Buffer, tailStart: number, tailEnd: number) => void,
     private readonly partitions: number,
     /**
-     * Keeps a shape line's full record (its slots unfilled) and says its number, or undefined when it keeps no more:
-     * the line's rows then get shaped records (toShapedRecord) rather than full ones. None: full records only.
+     * Keeps a shape line's full record (its slots written as 0: a line's own cells, never read from there) and says
+     * its number, or undefined when it keeps no more: the line's rows then get shaped records (toShapedRecord) rather
+     * than full ones. None: full records only.
      */
     private readonly numberShape?: (record: string) => number | undefined,
   ) {
@@ -393,13 +394,11 @@ export class RowShapes {
         year: SLOT_CHARS[YEAR] as unknown as number,
         ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
       });
-      const texts = [a, b].map((l) => {
-        const slotted = slottedOf(l);
-        return {
-          record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
-          breakdown: breakdownRow(slotted, this.lang, this.maskIds),
-        };
-      });
+      const slottedLines = [a, b].map(slottedOf);
+      const texts = slottedLines.map((slotted) => ({
+        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
+        breakdown: breakdownRow(slotted, this.lang, this.maskIds),
+      }));
       const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
@@ -410,10 +409,10 @@ export class RowShapes {
       const breakdown = compile(mine.breakdown, 5 + slotted);
       if (!record || !breakdown) return null;
       // The shape's full record kept once, and its rows' records only what differs (toShapedRecord), as long as the
-      // chunk keeps shapes' records. The same slots.
-      const number = this.numberShape?.(mine.record);
+      // chunk keeps shapes' records. The same slots. Its slots as 0, read as the records after it are (no NaN).
+      const number = this.numberShape?.(mine.record.replace(SLOT_PATTERN, '0'));
       if (number !== undefined) {
-        record = compile(`${toShapedRecord({ ...slottedOf(a), name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, number)}\n`, recordSlots);
+        record = compile(`${toShapedRecord({ ...slottedLines[0]!, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, number)}\n`, recordSlots);
         if (!record) throw new Error('a shaped record without the slots of its full record');
       }
       const [tailStart, tailEnd] = this.keepTail(breakdown.pieces.pop()!);
