@@ -8,8 +8,24 @@ import type { Basis, Bilingual, Facts } from './types.js';
 type Lang = 'zh' | 'en';
 
 export type AmountResult =
-  | { status: 'approved'; fen: Fen; basis: Basis; formula: Bilingual }
+  | { status: 'approved'; fen: Fen; basis: Basis; formula: Bilingual; costSpan?: CostSpan }
   | { status: 'review' | 'denied'; code: string; reason: Bilingual; exposureFen: Fen | null; formula?: Bilingual };
+
+/**
+ * The claimed costs (fen, both ends in) for which an approved amount is worked out the same way as for the cost
+ * claimed: the same branches, the amount either that cost or the same sum, and the cost in the formula only as
+ * the yuan it is (Y). Absent: the amount did not read the cost. Empty (lo > hi): it did, but no other cost is worked
+ * out alike (a cost less a deduction). Row shapes (io/rowShapes.ts) reuse a row's lines for other costs in its span.
+ */
+export interface CostSpan {
+  lo: Fen;
+  hi: Fen;
+}
+
+/** A span that holds for no other cost (see CostSpan). */
+const NO_SPAN: CostSpan = Object.freeze({ lo: 1, hi: 0 });
+const ANY_COST = -Infinity;
+const ALL_COSTS = Infinity;
 
 /** The uplift chosen for a claim (the larger when several apply), or none. */
 export interface AppliedUplift {
@@ -102,6 +118,7 @@ function capByCost(cap: Fen, capText: (l: Lang) => string, cost: Fen | undefined
       status: 'approved',
       fen: cost,
       basis: 'actual',
+      costSpan: { lo: ANY_COST, hi: cap },
       formula: bi((l) => (l === 'zh' ? `申请 ${Y(l, cost)} ≤ 上限 ${capText(l)} = ${Y(l, cost)}` : `claimed ${Y(l, cost)} ≤ cap ${capText(l)} = ${Y(l, cost)}`)),
     };
   }
@@ -109,6 +126,7 @@ function capByCost(cap: Fen, capText: (l: Lang) => string, cost: Fen | undefined
     status: 'approved',
     fen: cap,
     basis: 'ceiling',
+    costSpan: { lo: cap + 1, hi: ALL_COSTS },
     formula: bi((l) => (l === 'zh' ? `申请 ${Y(l, cost)} > 上限 ${capText(l)}, 按上限 = ${Y(l, cap)}` : `claimed ${Y(l, cost)} > cap ${capText(l)}, paid at the cap = ${Y(l, cap)}`)),
   };
 }
@@ -164,9 +182,11 @@ export function computeAmount(amount: Amount, inputs: AmountInputs): AmountResul
           : `${R(l, amount.floor)}–${R(l, amount.ceiling)} per ${amount.unit_label.en} × ${n}`;
       if (cost !== undefined && cost < floor) {
         // ZJ-10 "低于4000元按实补贴": below the floor the actual cost is paid.
-        return { status: 'approved', fen: cost, basis: 'actual', formula: bi((l) => (l === 'zh' ? `${span(l)}; 实际 ${Y(l, cost)} 低于 ${Y(l, floor)}, 按实 = ${Y(l, cost)}` : `${span(l)}; actual ${Y(l, cost)} below ${Y(l, floor)}, paid as actual = ${Y(l, cost)}`)) };
+        return { status: 'approved', fen: cost, basis: 'actual', costSpan: { lo: ANY_COST, hi: floor - 1 }, formula: bi((l) => (l === 'zh' ? `${span(l)}; 实际 ${Y(l, cost)} 低于 ${Y(l, floor)}, 按实 = ${Y(l, cost)}` : `${span(l)}; actual ${Y(l, cost)} below ${Y(l, floor)}, paid as actual = ${Y(l, cost)}`)) };
       }
-      return capByCost(ceiling, (l) => `${span(l)} = ${Y(l, ceiling)}`, cost);
+      const capped = capByCost(ceiling, (l) => `${span(l)} = ${Y(l, ceiling)}`, cost);
+      // Reached only at or above the floor.
+      return capped.status === 'approved' && capped.costSpan ? { ...capped, costSpan: { lo: Math.max(capped.costSpan.lo, floor), hi: capped.costSpan.hi } } : capped;
     }
     case 'standard': {
       const standard = (facts.standard as Fen | undefined) ?? inputs.catalogueStandard?.();
@@ -239,7 +259,7 @@ export function computeAmount(amount: Amount, inputs: AmountInputs): AmountResul
       const deduct = (facts[amount.deduct] as Fen | undefined) ?? 0;
       const fen = Math.max(0, cost - deduct);
       const label = fieldLabel(amount.deduct);
-      return { status: 'approved', fen, basis: 'actual', formula: bi((l) => (l === 'zh' ? `实际 ${Y(l, cost)} − ${label.zh} ${Y(l, deduct)} = ${Y(l, fen)}` : `actual ${Y(l, cost)} − ${label.en} ${Y(l, deduct)} = ${Y(l, fen)}`)) };
+      return { status: 'approved', fen, basis: 'actual', costSpan: NO_SPAN, formula: bi((l) => (l === 'zh' ? `实际 ${Y(l, cost)} − ${label.zh} ${Y(l, deduct)} = ${Y(l, fen)}` : `actual ${Y(l, cost)} − ${label.en} ${Y(l, deduct)} = ${Y(l, fen)}`)) };
     }
     case 'unstated':
       return { status: 'review', code: amount.reason.code, reason: { zh: amount.reason.zh, en: amount.reason.en }, exposureFen: null };

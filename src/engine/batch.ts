@@ -3,7 +3,7 @@ import { type PersonRow, personRows } from './persons.js';
 import type { Table } from '../tables/schema.js';
 import { takesStandard } from './amounts.js';
 import type { Catalogue } from './catalogue.js';
-import { type EvaluateOptions, type Outcome, evaluateClaim } from './evaluate.js';
+import { type CostSpans, type EvaluateOptions, type Outcome, evaluateClaim } from './evaluate.js';
 import { FactMemo } from './memo.js';
 import { type Decisions, applyDecisions } from './decisions.js';
 import { type Reject, intakeRow, unreadableRow } from './intake.js';
@@ -55,10 +55,12 @@ export function evaluateRow(
   seq: number,
   cells: ReadonlyMap<string, string>,
   options: BatchOptions,
+  /** Told the costs the row's lines hold for (CostSpans), when given. */
+  spans?: CostSpans,
 ): { lines: Line[]; table: Table; decided?: string[] } | { rejects: Reject[] } {
   const r = intakeRow(file, row, seq, cells, options);
   if ('rejects' in r) return r;
-  const lines = evaluateClaim(r.claim, r.table, evaluateOptionsOf(options));
+  const lines = evaluateClaim(r.claim, r.table, evaluateOptionsOf(options), spans);
   const decided = options.decisions?.of(file, row);
   if (decided) return { lines, table: r.table, decided: applyDecisions(lines, decided) };
   return { lines, table: r.table };
@@ -99,6 +101,18 @@ export function mentions(value: unknown, field: string): boolean {
  */
 export function occupationOnlyQuoted(options: BatchOptions): boolean {
   for (const table of options.tables.values()) if (mentions(table.programs, 'occupation')) return false;
+  return true;
+}
+
+/**
+ * Whether the claimed cost is read only by the amounts (amounts.ts, which say for which costs an amount holds:
+ * CostSpan): no programme or limit names the field (as occupationOnlyQuoted, this can only err towards "no"), no
+ * catalogue prices a claim, and no decisions are applied by row. Row shapes then leave the cost out of a
+ * template's cells (io/rowShapes.ts): costs are most of what makes rows' cells differ.
+ */
+export function costOnlyInAmounts(options: BatchOptions): boolean {
+  if (options.catalogue || options.decisions) return false;
+  for (const table of options.tables.values()) if (mentions(table.programs, 'cost') || mentions(table.limits, 'cost')) return false;
   return true;
 }
 

@@ -1,6 +1,6 @@
 // Evaluate one claim against one jurisdiction's table: period, conditions, amount, uplifts, companions.
 import type { Condition, Program, Table } from '../tables/schema.js';
-import { type AppliedUplift, computeAmount, maxExposure, missingFacts } from './amounts.js';
+import { type AppliedUplift, type CostSpan, computeAmount, maxExposure, missingFacts } from './amounts.js';
 import { checkCondition, passHint } from './conditions.js';
 import type { Fen } from './money.js';
 import type { FactMemo } from './memo.js';
@@ -56,9 +56,14 @@ function payeeName(program: Program, facts: Facts): string {
 }
 
 /** The line of one programme for one claim, before any cross-record limit. */
-function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = ''): Line {
+function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Program, options: EvaluateOptions, companionOf = '', spans?: CostSpans): Line {
   const date = facts.date as string;
   const outcome = judge(facts, table, program, options);
+  if (spans && outcome.costSpan) {
+    spans.read = true;
+    spans.lo = Math.max(spans.lo, outcome.costSpan.lo);
+    spans.hi = Math.min(spans.hi, outcome.costSpan.hi);
+  }
   // One object per line, fields always in the same order (a spread of base and outcome cost a second object).
   const line: Line = {
     file: claim.file,
@@ -106,7 +111,22 @@ function asDraft(reason: Bilingual): Bilingual {
   return d;
 }
 
-export type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'>;
+export type Outcome = Pick<Line, 'status' | 'reasonCode' | 'reason' | 'amountFen' | 'basis' | 'formula' | 'exposureFen' | 'hint'> & {
+  /** The costs this outcome holds for, worked out alike (CostSpan), when its amount read the cost. */
+  costSpan?: CostSpan;
+};
+
+/**
+ * The claimed costs all of a claim's outcomes hold for (CostSpan), narrowed by each outcome that read the cost:
+ * `read` false when none did. Given to evaluateClaim by the caller that wants it (row shapes), fresh per claim.
+ */
+export interface CostSpans {
+  read: boolean;
+  lo: number;
+  hi: number;
+}
+
+export const newCostSpans = (): CostSpans => ({ read: false, lo: -Infinity, hi: Infinity });
 
 /** Where a date (YYYY-MM-DD) falls against the document's period: before it, in force, or after it. */
 export function documentPeriodOf(table: Table, date: string): 'before' | 'in_force' | 'after' {
@@ -178,7 +198,9 @@ function rules(facts: Facts, table: Table, program: Program, options: EvaluateOp
   const result = computeAmount(program.amount, { facts, uplift, ...(catalogueStandard && { catalogueStandard }) });
   if (result.status === 'approved') {
     const note = uplift ? { zh: `符合条件, ${uplift.uplift.label.zh}`, en: `eligible, ${uplift.uplift.label.en}` } : ELIGIBLE;
-    return { status: 'approved', reasonCode: 'ok', reason: note, amountFen: result.fen, basis: result.basis, formula: result.formula, exposureFen: null };
+    const approved: Outcome = { status: 'approved', reasonCode: 'ok', reason: note, amountFen: result.fen, basis: result.basis, formula: result.formula, exposureFen: null };
+    if (result.costSpan) approved.costSpan = result.costSpan;
+    return approved;
   }
   return {
     status: result.status,
@@ -213,18 +235,18 @@ function personKey(program: Program, facts: Facts): string {
  * when the person qualifies for them. A companion never pays more surely than its training:
  * if the training is under review, so is the companion.
  */
-export function evaluateClaim(claim: Claim, table: Table, options: EvaluateOptions = {}): Line[] {
+export function evaluateClaim(claim: Claim, table: Table, options: EvaluateOptions = {}, spans?: CostSpans): Line[] {
   const facts = addDerivedFacts(claim.facts);
   const program = table.programs.find((p) => p.id === facts.program);
   if (!program) throw new Error(`programme "${String(facts.program)}" is not in table ${table.code}`);
-  const main = evaluateProgram(claim, facts, table, program, options);
+  const main = evaluateProgram(claim, facts, table, program, options, '', spans);
   const lines = [main];
   if (main.status === 'denied') return lines;
   for (const id of program.companions) {
     const companion = table.programs.find((p) => p.id === id)!;
     // A companion whose eligibility facts the row does not give is not claimed (no groups → no allowance line).
     if (companion.conditions.some((c) => checkCondition(c, facts).result === 'missing')) continue;
-    const line = evaluateProgram(claim, facts, table, companion, options, program.id);
+    const line = evaluateProgram(claim, facts, table, companion, options, program.id, spans);
     if (line.status === 'denied') continue;
     if (main.status === 'review' && line.status === 'approved') {
       line.status = 'review';

@@ -1,10 +1,11 @@
 // Row shapes from bytes: a plain roster line finds its template (rowShapes.ts) by its bytes and is written out without being decoded or cut into cells.
 import { isoDate, parseCellMemo, validResidentIdBytes } from '../engine/intake.js';
+import { formatYuan } from '../engine/money.js';
 import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { ByteRowHasher } from './ledger.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
-import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, type TemplateReject, shapeIn, shapeKey } from './rowShapes.js';
+import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, type TemplateReject, NO_COST, shapeFor, shapeKey, spanOf } from './rowShapes.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -14,8 +15,10 @@ interface RawTemplate {
   keyStart: number;
   keyEnd: number;
   template: Template;
-  /** The shape key (shapeKey) last met and its shape as bytes (most templates meet one). */
+  /** The shape key (shapeKey) last met, the costs its shape holds for (fen, both ends in), and its shape as bytes (most templates meet one). */
   key: ShapeKey;
+  costLo: number;
+  costHi: number;
   lines: ByteLine[] | null;
   /** The next template whose bytes hash the same. */
   next: RawTemplate | undefined;
@@ -43,6 +46,15 @@ interface ByteLine {
   tail: Uint8Array;
   /** Bytes of the pieces and the tail, without slot values. */
   fixed: number;
+  /** How many times the texts write the cost (in yuan or fen). */
+  costSlots: number;
+}
+
+/** A cost cell's value: fen, and the texts' slots for it as bytes. */
+interface CostValue {
+  fen: number;
+  yuan: Buffer;
+  fenText: Buffer;
 }
 
 /** How many byte templates a chunk remembers (as many as templates: most templates have one spelling). */
@@ -68,8 +80,12 @@ function byteText(t: Shaped): ByteText {
 }
 
 /** Slots a record may have, and a breakdown line (a shape with another is no shape for bytes: see `bytesOf`). */
-const RECORD_SLOTS = new Set<number>([SLOT.INDEX, SLOT.SEQ, SLOT.ROW, SLOT.KEY, SLOT.DATE, SLOT.OCCUPATION, SLOT.RECORD_NAME]);
-const BREAKDOWN_SLOTS = new Set<number>([SLOT.ROW, SLOT.ID, SLOT.NAME, SLOT.DATE, SLOT.YEAR, SLOT.OCCUPATION]);
+const RECORD_SLOTS = new Set<number>([SLOT.INDEX, SLOT.SEQ, SLOT.ROW, SLOT.KEY, SLOT.DATE, SLOT.OCCUPATION, SLOT.RECORD_NAME, SLOT.COST_FEN]);
+const BREAKDOWN_SLOTS = new Set<number>([SLOT.ROW, SLOT.ID, SLOT.NAME, SLOT.DATE, SLOT.YEAR, SLOT.OCCUPATION, SLOT.COST_YUAN]);
+/** Room for a cost's slot: its yuan or fen digits (a safe integer of fen has at most 16). */
+const COST_ROOM = 20;
+/** How many cost cells' values a chunk remembers (bench roster: ~2,900 spellings). */
+const MAX_COSTS = 16_384;
 const SLOTS = Object.keys(SLOT).length;
 
 /**
@@ -249,7 +265,8 @@ export class RawShapes {
     this.cellEnds = new Int32Array(header.fields.length);
     this.role = new Uint8Array(header.fields.length);
     const occupation = this.shapes.occupationSlot ? 5 : 0;
-    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : f === 'occupation' ? occupation : 0));
+    const cost = this.shapes.costSlot ? 6 : 0;
+    header.fields.forEach((f, i) => (this.role[i] = f === 'person_id' ? 1 : f === 'name' ? 2 : f === 'date' ? 3 : f === '' ? 4 : f === 'occupation' ? occupation : f === 'cost' ? cost : 0));
     this.idBeforeDate = header.fields.indexOf('person_id') < header.fields.indexOf('date');
     this.lastRead = header.fields.reduce((last, f, i) => (f === '' ? last : i), -1);
   }
@@ -270,7 +287,7 @@ export class RawShapes {
     let h = 0x811c9dc5;
     let k = 0;
     let col = 0;
-    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1, occStart = -1, occEnd = -1; // prettier-ignore
+    let idStart = -1, idEnd = -1, nameStart = -1, nameEnd = -1, dateStart = -1, dateEnd = -1, occStart = -1, occEnd = -1, costStart = -1, costEnd = -1; // prettier-ignore
     // Cell by cell: a template cell's bytes (and every comma) hashed and kept in `scratch`; the ID, name, date and
     // occupation (when a slot) found; a cell nobody reads skipped. A quoted cell is taken only when it is plain (no
     // doubled quote, a comma or the end right after it): anything else is the text cutter's to judge.
@@ -324,6 +341,9 @@ export class RawShapes {
       } else if (mine === 5) {
         occStart = cellStart;
         occEnd = cellEnd;
+      } else if (mine === 6) {
+        costStart = cellStart;
+        costEnd = cellEnd;
       }
       if (i >= end) break;
       scratch[k++] = COMMA;
@@ -351,6 +371,15 @@ export class RawShapes {
     while (occStart < occEnd && buf[occStart] === 0x20) occStart++;
     while (occEnd > occStart && buf[occEnd - 1] === 0x20) occEnd--;
     if (occEnd > occStart && !plainText(buf, occStart, occEnd)) return -1;
+    // The cost, when a slot: none (blank), or a value read as the text path reads it; a cell it would reject is
+    // the text path's (its problems are more than the template's, or the ID's and date's).
+    while (costStart < costEnd && buf[costStart] === 0x20) costStart++;
+    while (costEnd > costStart && buf[costEnd - 1] === 0x20) costEnd--;
+    let cost: CostValue | undefined;
+    if (costEnd > costStart) {
+      cost = this.costOf(buf, costStart, costEnd);
+      if (!cost) return -1;
+    }
     // The ID as the text path writes it: a final lower-case x becomes X (from a copy: the line stays as read).
     let id = buf;
     let idAt = idStart;
@@ -364,10 +393,12 @@ export class RawShapes {
     if (template.rejected || !idValid || iso === undefined) return this.rejectsOf(template, buf, row, idValid ? -1 : idStart, idEnd, iso === undefined ? dateStart : -1, dateEnd);
     // A template a catalogue may price keeps a shape per occupation (plain text here: its bytes are its text).
     const key = template.byOccupation ? shapeKey(template, iso, occStart < occEnd ? buf.toString('utf8', occStart, occEnd) : '') : template.bandOf(iso);
-    if (key !== t.key) {
-      const shape = shapeIn(template, key);
+    const fen = cost ? cost.fen : NO_COST;
+    if (key !== t.key || !(fen >= t.costLo && fen <= t.costHi)) {
+      const shape = shapeFor(template, key, fen);
       if (!shape) return -1;
       t.key = key;
+      [t.costLo, t.costHi] = template.byCost ? spanOf(template, key, fen) : [-Infinity, Infinity];
       t.lines = this.bytesOf(shape);
     }
     const lines = t.lines;
@@ -395,10 +426,14 @@ export class RawShapes {
     this.slot(SLOT.DATE, this.isoBytes, 0, 10);
     this.slot(SLOT.YEAR, this.isoBytes, 0, 4);
     this.slot(SLOT.OCCUPATION, buf, occStart, occEnd);
+    if (cost) {
+      this.slot(SLOT.COST_YUAN, cost.yuan, 0, cost.yuan.length);
+      this.slot(SLOT.COST_FEN, cost.fenText, 0, cost.fenText.length);
+    }
     let index = firstIndex;
     for (const line of lines) {
       const p = line.partition >= 0 ? line.partition : idPartition;
-      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + occBytes + (hash ? HASH_ROOM : 0);
+      const room = line.fixed + 5 * SLOT_ROOM + nameBytes + occBytes + line.costSlots * COST_ROOM + (hash ? HASH_ROOM : 0);
       this.index.set(index++);
       this.slot(SLOT.INDEX, this.index.digits, this.index.start, 24);
       // The record.
@@ -460,6 +495,25 @@ export class RawShapes {
     return 0;
   }
 
+  private readonly costs = new Map<string, CostValue | null>();
+
+  /**
+   * A cost cell (bytes [start, end) of `buf`, no spaces around it) as the text path reads it, or undefined when that
+   * would reject it or the bytes are no plain ASCII (which cellsByField might change: see rejectsOf).
+   */
+  private costOf(buf: Buffer, start: number, end: number): CostValue | undefined {
+    if (buf[start] === 0x3d) return undefined;
+    for (let i = start; i < end; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return undefined;
+    const text = buf.toString('latin1', start, end);
+    let v = this.costs.get(text);
+    if (v === undefined) {
+      const p = parseCellMemo('cost', text);
+      v = p.ok ? { fen: p.value as number, yuan: Buffer.from(formatYuan(p.value as number), 'latin1'), fenText: Buffer.from(String(p.value), 'latin1') } : null;
+      if (this.costs.size < MAX_COSTS) this.costs.set(text, v);
+    }
+    return v ?? undefined;
+  }
+
   private slot(slot: number, source: Buffer, from: number, to: number): void {
     this.source[slot] = source;
     this.from[slot] = from;
@@ -507,7 +561,7 @@ export class RawShapes {
     const keyStart = this.keysUsed;
     this.scratch.copy(this.keys, keyStart, 0, p.length);
     this.keysUsed += p.length;
-    this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, key: NaN, lines: null, next: this.byHash.get(p.hash) });
+    this.byHash.set(p.hash, { keyStart, keyEnd: this.keysUsed, template, key: NaN, costLo: NaN, costHi: NaN, lines: null, next: this.byHash.get(p.hash) });
     this.count++;
   }
 
@@ -531,7 +585,8 @@ export class RawShapes {
       }
       // A view of the tails as they are now: a later, bigger copy of them leaves these bytes as they were.
       const tail = this.shapes.tails.subarray(l.tailStart, l.tailEnd);
-      lines.push({ partition: l.keyFrom.from === 'fixed' ? partitionOf(l.keyFrom.key, this.partitions) : -1, record, breakdown, tail, fixed });
+      const costSlots = [...record.slots, ...breakdown.slots].filter((slot) => slot === SLOT.COST_YUAN || slot === SLOT.COST_FEN).length;
+      lines.push({ partition: l.keyFrom.from === 'fixed' ? partitionOf(l.keyFrom.key, this.partitions) : -1, record, breakdown, tail, fixed, costSlots });
     }
     this.byteLines.set(shape, lines);
     return lines;

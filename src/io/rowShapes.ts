@@ -1,5 +1,7 @@
-// Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation).
-import { type BatchOptions, evaluateRow, occupationOnlyQuoted, occupationPriced } from '../engine/batch.js';
+// Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation, cost).
+import { type BatchOptions, costOnlyInAmounts, evaluateRow, occupationOnlyQuoted, occupationPriced } from '../engine/batch.js';
+import { newCostSpans } from '../engine/evaluate.js';
+import { formatYuan } from '../engine/money.js';
 import { dateBands } from '../engine/dateBands.js';
 import { flatCopy, parseCellMemo, type Reject } from '../engine/intake.js';
 import { rejectJurisdiction } from '../engine/rejectCounts.js';
@@ -23,9 +25,12 @@ const YEAR = 7;
 const OCCUPATION = 8;
 /** The name as a record keeps it (clean: no tab or line break), where the breakdown's NAME is the CSV cell. */
 const RECORD_NAME = 9;
-export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RECORD_NAME } as const;
+/** The claimed cost in yuan as the texts write it (formatYuan), and in fen as a record's amount (see `costSlot`). */
+const COST_YUAN = 10;
+const COST_FEN = 11;
+export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RECORD_NAME, COST_YUAN, COST_FEN } as const;
 /** How each slot is written (not a tab or a line break: records are cut at those). */
-const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f'];
+const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f', '\u0012', '\u0013'];
 /** Any slot's character. */
 const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
 /** Per character code below 32: the slot it writes, or -1. */
@@ -38,6 +43,7 @@ export interface Shaped {
   slots: number[];
 }
 
+/** A text's pieces and slots: each slot but the cost's just once, `expected` of them (the cost's any number of times). */
 function compile(text: string, expected: number): Shaped | undefined {
   const pieces: string[] = [];
   const slots: number[] = [];
@@ -51,8 +57,12 @@ function compile(text: string, expected: number): Shaped | undefined {
     from = i + 1;
   }
   pieces.push(text.slice(from));
-  return slots.length === expected && new Set(slots).size === expected ? { pieces, slots } : undefined;
+  const own = slots.filter((slot) => slot !== COST_YUAN && slot !== COST_FEN);
+  return own.length === expected && new Set(own).size === expected ? { pieces, slots } : undefined;
 }
+
+/** Whether a text has a slot for the cost in fen (a record whose amount is the cost). */
+const hasCostFen = (t: Shaped): boolean => t.slots.includes(COST_FEN);
 
 function fill(t: Shaped, values: (string | number)[]): string {
   let s = t.pieces[0]!;
@@ -96,9 +106,25 @@ export interface Template {
   key: ShapeKey;
   shape: ShapeLine[] | null | undefined;
   moreShapes: Map<ShapeKey, ShapeLine[] | null> | undefined;
+  /** When costs are a slot (RowShapes.costSlot), its shapes by shape key are here instead, per span of costs. */
+  byCost: Map<ShapeKey, CostShapes> | undefined;
   /** The next template whose cells hash the same. */
   next: Template | undefined;
 }
+
+/**
+ * A template's shapes for one shape key when costs are a slot: for rows with no cost (`none`), and per span of
+ * costs in fen (CostSpan: the amounts work them out alike), a shape or null (not shaped). `bound`: the lines depend
+ * on the cost in a way that holds for that cost alone (a cost less a deduction): rows with a cost are evaluated.
+ */
+export interface CostShapes {
+  none: ShapeLine[] | null | undefined;
+  spans: { lo: number; hi: number; shape: ShapeLine[] | null }[];
+  bound: boolean;
+}
+
+/** A row's cost for `shapeFor`: fen, or NO_COST for a row that claims none. */
+export const NO_COST = -1;
 
 /** A valid resident ID and a name no roster has: evaluated beside a real row, they show what its lines take from ID and name. */
 const PROBE_ID = '110101190001010006';
@@ -119,8 +145,24 @@ export function shapeKey(t: Template, date: string, occupation: string): ShapeKe
   return t.byOccupation ? `${band}\u0000${occupation}` : band;
 }
 
-export function shapeIn(t: Template, key: ShapeKey): ShapeLine[] | null | undefined {
-  return t.key === key ? t.shape : t.moreShapes?.get(key);
+/** The shape of a row of template `t` with shape key `key` and cost `cost` (fen, or NO_COST): null, not shaped; undefined, not known yet. */
+export function shapeFor(t: Template, key: ShapeKey, cost: number): ShapeLine[] | null | undefined {
+  if (!t.byCost) return t.key === key ? t.shape : t.moreShapes?.get(key);
+  const c = t.byCost.get(key);
+  if (!c) return undefined;
+  if (cost === NO_COST) return c.none;
+  if (c.bound) return null;
+  for (const s of c.spans) if (cost >= s.lo && cost <= s.hi) return s.shape;
+  return undefined;
+}
+
+/** The costs a shape found by `shapeFor` holds for (for rawShapes.ts to keep it for the next row): [lo, hi]. */
+export function spanOf(t: Template, key: ShapeKey, cost: number): [number, number] {
+  const c = t.byCost?.get(key);
+  if (!c || cost === NO_COST) return [NO_COST, NO_COST];
+  if (c.bound) return [0, Infinity];
+  for (const s of c.spans) if (cost >= s.lo && cost <= s.hi) return [s.lo, s.hi];
+  return [cost, cost];
 }
 
 /** Band functions per table, made once (dateBands walks the whole table). */
@@ -148,8 +190,9 @@ export class RowShapes {
   private nameCell: string | undefined;
   private dateCell: string | undefined;
   private occupationCell: string | undefined;
+  private costCell: string | undefined;
   // What `write` found out about the row it could not shape, for `learn`.
-  private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string; occupation: string } | undefined;
+  private pending: { template: Template | undefined; hash: number; id: string; name: string; date: string; occupation: string; cost: number } | undefined;
   private readonly values: (string | number)[] = new Array(SLOT_CHARS.length);
   /** The template of the row `write` (or `learn`) last looked at, if it has one: for rawShapes.ts to find it by bytes. */
   current: Template | undefined;
@@ -164,6 +207,13 @@ export class RowShapes {
    * per occupation made most combinations rare.
    */
   readonly occupationSlot: boolean;
+  /**
+   * Whether the claimed cost is left out of a template's cells: when only the amounts read it (costOnlyInAmounts).
+   * A template's shapes are then kept per span of costs that its amounts work out alike (CostSpan), with the cost
+   * as a slot: in yuan in the texts, in fen as a record's amount where the amount is the cost. Most combinations
+   * of cells that differ from row to row differ by the cost alone (bench roster: ~12.8k of 500k rows, ~1k without).
+   */
+  readonly costSlot: boolean;
   /**
    * The breakdown tails of every shape as UTF-8, one after another: written by copying bytes (most of a line,
    * its texts in Chinese, encoded once), and held off the heap, whose share per thread is small.
@@ -187,6 +237,7 @@ export class RowShapes {
     private readonly numberShape?: (record: string) => number | undefined,
   ) {
     this.occupationSlot = occupationOnlyQuoted(options);
+    this.costSlot = costOnlyInAmounts(options);
   }
 
   private readonly visit = (value: string, field: string): void => {
@@ -194,6 +245,7 @@ export class RowShapes {
     else if (field === 'name') this.nameCell = value;
     else if (field === 'date') this.dateCell = value;
     else if (field === 'occupation' && this.occupationSlot) this.occupationCell = value;
+    else if (field === 'cost' && this.costSlot) this.costCell = value;
     else {
       let h = Math.imul(this.hash ^ (field.length * 31 + field.charCodeAt(0)), 0x01000193);
       for (let i = 0; i < value.length; i++) h = Math.imul(h ^ value.charCodeAt(i), 0x01000193);
@@ -221,7 +273,7 @@ export class RowShapes {
   write(row: number, seq: number, cells: ReadonlyMap<string, string>, firstIndex: number): number {
     this.pending = undefined;
     this.current = undefined;
-    this.idCell = this.nameCell = this.dateCell = this.occupationCell = undefined;
+    this.idCell = this.nameCell = this.dateCell = this.occupationCell = this.costCell = undefined;
     this.others = 0;
     this.hash = 0x811c9dc5;
     cells.forEach(this.visit);
@@ -250,9 +302,15 @@ export class RowShapes {
       // evaluated (rare: a tab, a quote, a leading minus sign).
       if (clean(occupation) !== occupation || csvCell(occupation) !== occupation) return -1;
     }
-    const shape = template && shapeIn(template, shapeKey(template, isoDate, occupation));
+    let cost = NO_COST;
+    if (this.costCell !== undefined) {
+      const c = parseCellMemo('cost', this.costCell);
+      if (!c.ok) return -1;
+      cost = c.value as number;
+    }
+    const shape = template && shapeFor(template, shapeKey(template, isoDate, occupation), cost);
     if (!shape) {
-      if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate, occupation };
+      if (shape === undefined) this.pending = { template, hash: this.hash, id: personId, name: personName, date: isoDate, occupation, cost };
       return -1;
     }
     const v = this.values;
@@ -267,6 +325,10 @@ export class RowShapes {
     v[DATE] = isoDate;
     v[YEAR] = Number(isoDate.slice(0, 4));
     v[OCCUPATION] = occupation;
+    if (cost !== NO_COST) {
+      v[COST_YUAN] = formatYuan(cost);
+      v[COST_FEN] = cost;
+    }
     for (const line of shape) {
       const from = line.keyFrom.from;
       const personKey = from === 'id' ? personId : from === 'name' ? personName : line.keyFrom.key;
@@ -291,7 +353,9 @@ export class RowShapes {
         if (this.seenOnce.size < MAX_SEEN_ONCE) this.seenOnce.add(p.hash);
         return;
       }
-      // ID, name and date were readable: a reject came from the other cells, and so comes for every such row.
+      // ID, name and date were readable: a reject came from the other cells, and so comes for every such row. Not
+      // from the cost, when that is no cell of the template: such a row makes none (the next row may).
+      if (this.costSlot && 'rejects' in evaluated && evaluated.rejects.some((x) => x.column === 'cost')) return;
       const table = 'lines' in evaluated ? evaluated.table : undefined;
       // The row's own programme comes first among its lines (evaluateClaim).
       const program = 'lines' in evaluated ? evaluated.lines[0]?.program : undefined;
@@ -308,6 +372,7 @@ export class RowShapes {
         key: -1,
         shape: undefined,
         moreShapes: undefined,
+        byCost: this.costSlot ? new Map() : undefined,
         next: this.byHash.get(p.hash),
       };
       this.byHash.set(p.hash, template);
@@ -316,12 +381,16 @@ export class RowShapes {
     }
     if (template.rejected || !('lines' in evaluated)) return;
     const key = shapeKey(template, p.date, p.occupation);
-    if (shapeIn(template, key) !== undefined) return;
+    if (shapeFor(template, key, p.cost) !== undefined) return;
     const slotOccupation = this.occupationSlot && !template.byOccupation;
     const probeCells = new Map(cells);
     probeCells.set('person_id', PROBE_ID);
     probeCells.set('name', PROBE_NAME);
     if (slotOccupation) probeCells.set('occupation', PROBE_OCCUPATION);
+    if (template.byCost) {
+      this.learnByCost(template.byCost, key, row, seq, cells, probeCells, evaluated.lines, p, slotOccupation);
+      return;
+    }
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
     const shape = 'lines' in probe ? this.makeShape(evaluated.lines, probe.lines, p, slotOccupation) : null;
     if (template.key === -1) {
@@ -329,6 +398,52 @@ export class RowShapes {
       template.shape = shape;
     } else (template.moreShapes ??= new Map()).set(key, shape);
     this.count++;
+  }
+
+  /**
+   * `learn` for a template whose costs are a slot. A row with no cost gets the key's shape for rows with none. A row
+   * with one is evaluated again to learn the span of costs its lines hold for (CostSpans), and beside the probe
+   * ID and name with a probe cost in that span (a fen more or less): both must give the same texts but for their
+   * slots, the cost's among them. Lines that did not read the cost hold for every cost, and their probe must give
+   * the very same texts.
+   */
+  private learnByCost(
+    byCost: Map<ShapeKey, CostShapes>,
+    key: ShapeKey,
+    row: number,
+    seq: number,
+    cells: ReadonlyMap<string, string>,
+    probeCells: Map<string, string>,
+    lines: Line[],
+    p: { id: string; name: string; date: string; occupation: string; cost: number },
+    slotOccupation: boolean,
+  ): void {
+    let c = byCost.get(key);
+    if (!c) byCost.set(key, (c = { none: undefined, spans: [], bound: false }));
+    this.count++;
+    if (p.cost === NO_COST) {
+      const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
+      c.none = 'lines' in probe ? this.makeShape(lines, probe.lines, p, slotOccupation) : null;
+      return;
+    }
+    const spans = newCostSpans();
+    const again = evaluateRow(this.file, row, seq, cells, this.options, spans);
+    if (!('lines' in again)) return;
+    if (spans.read && spans.lo > spans.hi) {
+      c.bound = true;
+      return;
+    }
+    const lo = spans.read ? Math.max(0, spans.lo) : 0;
+    const hi = spans.read ? spans.hi : Infinity;
+    const other = p.cost + 1 <= hi ? p.cost + 1 : p.cost - 1 >= lo ? p.cost - 1 : undefined;
+    if (other === undefined) {
+      c.spans.push({ lo: p.cost, hi: p.cost, shape: null });
+      return;
+    }
+    probeCells.set('cost', formatYuan(other));
+    const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
+    const shape = 'lines' in probe ? this.makeShape(again.lines, probe.lines, p, slotOccupation, { mine: p.cost, probe: other, slot: spans.read }) : null;
+    c.spans.push({ lo, hi, shape });
   }
 
   /**
@@ -368,8 +483,18 @@ export class RowShapes {
     return [start, this.tailsUsed];
   }
 
-  /** `slotOccupation`: the occupation is a slot (else the shape is for the row's occupation only, as its texts). */
-  private makeShape(lines: Line[], probe: Line[], p: { id: string; name: string; date: string; occupation: string }, slotOccupation: boolean): ShapeLine[] | null {
+  /**
+   * `slotOccupation`: the occupation is a slot (else the shape is for the row's occupation only, as its texts).
+   * `cost`: the row's cost and the probe's (fen), and whether the cost is a slot (the lines read it) or the texts
+   * are the same for both.
+   */
+  private makeShape(
+    lines: Line[],
+    probe: Line[],
+    p: { id: string; name: string; date: string; occupation: string },
+    slotOccupation: boolean,
+    cost?: { mine: number; probe: number; slot: boolean },
+  ): ShapeLine[] | null {
     if (probe.length !== lines.length) return null;
     const shape: ShapeLine[] = [];
     for (let i = 0; i < lines.length; i++) {
@@ -394,10 +519,16 @@ export class RowShapes {
         year: SLOT_CHARS[YEAR] as unknown as number,
         ...(slotOccupation && { occupation: SLOT_CHARS[OCCUPATION]! }),
       });
+      // The amount is the cost (in both, or it is the same sum in both: else no shape).
+      const costAmount = cost?.slot === true && a.amountFen === cost.mine && b.amountFen === cost.probe;
+      if (cost?.slot && !costAmount && a.amountFen !== b.amountFen) return null;
       const slottedLines = [a, b].map(slottedOf);
-      const texts = slottedLines.map((slotted) => ({
-        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
-        breakdown: breakdownRow(slotted, this.lang, this.maskIds),
+      // The cost in yuan, wherever the breakdown writes it (the amount, the formula): a sum of the texts that
+      // happened to read alike would differ between the two, and so give no shape.
+      const yuan = cost?.slot ? [formatYuan(cost.mine), formatYuan(cost.probe)] : undefined;
+      const texts = slottedLines.map((slotted, k) => ({
+        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]!, ...(costAmount && { amountFen: SLOT_CHARS[COST_FEN] as unknown as number }) }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
+        breakdown: yuan ? breakdownRow(slotted, this.lang, this.maskIds).replaceAll(yuan[k]!, SLOT_CHARS[COST_YUAN]!) : breakdownRow(slotted, this.lang, this.maskIds),
       }));
       const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
@@ -410,7 +541,8 @@ export class RowShapes {
       if (!record || !breakdown) return null;
       // The shape's full record kept once, and its rows' records only what differs (toShapedRecord), as long as the
       // chunk keeps shapes' records. The same slots. Its slots as 0, read as the records after it are (no NaN).
-      const number = this.numberShape?.(mine.record.replace(SLOT_PATTERN, '0'));
+      // A record whose amount is the cost differs from row to row in more than a shaped record says: full records.
+      const number = hasCostFen(record) ? undefined : this.numberShape?.(mine.record.replace(SLOT_PATTERN, '0'));
       if (number !== undefined) {
         record = compile(`${toShapedRecord({ ...slottedLines[0]!, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, number)}\n`, recordSlots);
         if (!record) throw new Error('a shaped record without the slots of its full record');

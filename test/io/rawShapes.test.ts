@@ -12,6 +12,7 @@ import { parseCell } from '../../src/engine/intake.js';
 import { Catalogue } from '../../src/engine/catalogue.js';
 import { RawShapes, isoDateOfCell } from '../../src/io/rawShapes.js';
 import { RowShapes } from '../../src/io/rowShapes.js';
+import { cellsByField } from '../../src/io/rowKinds.js';
 import { TABLES, residentId } from '../helpers.js';
 import { AWKWARD_OCCUPATIONS, PLAIN_OCCUPATIONS, SHAPE_COLUMNS, SHAPE_KINDS } from './shapeCases.js';
 
@@ -208,11 +209,12 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
   });
 
   it('a roster grouped by class, with more classes than a thread keeps shapes for, is written as evaluating each row writes (the shapes start afresh)', async () => {
-    // 6,000 classes of 4 trainees, a class's rows together: ZJ-01 certificates whose claimed cost names the class.
+    // 6,000 classes of 4 trainees, a class's rows together: ZJ-01 certificates whose provider names the class (its
+    // claimed cost too, but a cost is a slot of the shapes: rowShapes.ts, costSlot).
     const rows: Map<string, string>[] = [];
     for (let c = 0; c < 6_000; c++) {
       for (let k = 0; k < 4; k++) {
-        const cells = { person_id: residentId(c * 4 + k), name: `学员${k}`, jurisdiction: 'zhuji', program: 'cert_training', date: '2021-03-05', occupation: '电工', level: 'L4', certificate: 'skill_level', cost: String(1000 + c) };
+        const cells = { person_id: residentId(c * 4 + k), name: `学员${k}`, jurisdiction: 'zhuji', program: 'cert_training', date: '2021-03-05', occupation: '电工', level: 'L4', certificate: 'skill_level', cost: String(1000 + c), provider: `培训学校${c}` };
         rows.push(new Map(Object.entries(cells)));
       }
     }
@@ -232,5 +234,46 @@ describe('row shapes from bytes (rawShapes.ts)', () => {
     expect(reset).toHaveBeenCalled();
     // Past the first 4,096 classes rows are still written by shape: two of each class's four rows from bytes.
     expect(write.mock.results.filter((r) => (r.value as number) >= 0).length).toBeGreaterThan(10_000);
+  });
+
+  it('a claimed cost, a slot of the shapes, is read from its bytes as the text path reads it (ZJ-01 up to 3500, SZ up to 800), and lines are what evaluating each row writes', async () => {
+    const kinds: Record<string, string>[] = [
+      { jurisdiction: 'zhuji', program: 'cert_training', occupation: '焊工', level: 'L4', certificate: 'skill_level' },
+      { jurisdiction: 'suzhou', program: 'special_operation_cert', occupation: '电工', certificate: 'special_operation', issued_locally: 'yes' },
+      { jurisdiction: 'zhuji', program: 'apprentice_employee', years: '1' },
+    ];
+    // Spellings the bytes take (digits, fen, a thousands comma (quoted), spaces around, an apostrophe), ones they leave
+    // to the text path (a yuan sign or 元, full-width digits, a formula, a no-break space), and ones it rejects.
+    const spellings = ['3500', '3500.01', '799.99', '800.01', '1,250', '¥900', '900元', ' 600 ', '０６００', '="600"', '600\u00a0', "'700", 'abc', '-5', '0.5万', ''];
+    const columns = ['person_id', 'name', 'jurisdiction', 'program', 'date', 'occupation', 'level', 'certificate', 'issued_locally', 'years', 'cost'];
+    const rows: Map<string, string>[] = [];
+    const lines = [columns.join(',')];
+    for (let i = 0; i < 3_000; i++) {
+      const kind = kinds[i % kinds.length]!;
+      const spelling = i < 600 ? spellings[i % spellings.length]! : String(100 + ((i * 53) % 9_000));
+      const cells: Record<string, string> = { ...kind, person_id: residentId(i % 70), name: `学员${i % 9}`, date: '2021-03-05', cost: spelling };
+      lines.push(columns.map((c) => quoted(cells[c] ?? '')).join(','));
+      // The cells as the text path gets them (cellsByField's).
+      rows.push(cellsByField(columns, columns.map((c) => cells[c] ?? '')));
+    }
+    const dir = mkdtempSync(join(tmpdir(), 'raw-costs-'));
+    const path = join(dir, 'r.csv');
+    writeFileSync(path, `${lines.join('\n')}\n`);
+    const write = vi.spyOn(RawShapes.prototype, 'write');
+    const bytes = await spills(path, '\n', 'en', false, true);
+    const taken = write.mock.results.filter((r) => (r.value as number) > 0).length;
+    write.mockClear();
+    const text = await spills(path, '\n', 'en', false, false);
+    for (const [name, content] of text) expect(bytes.get(name)!.equals(content), name).toBe(true);
+    const expected = rows.flatMap((cells, i) => {
+      const r = evaluateRow('r.csv', i + 2, i, cells, { tables });
+      return 'lines' in r ? r.lines.map((l) => breakdownRow(l, 'en', false)) : [];
+    });
+    const breakdown = bytes.get('b0.csv')!.toString('utf8');
+    expect(breakdown).toBe(expected.join(''));
+    // Costs met once (2,400 rows of them) were written from bytes all the same.
+    expect(taken).toBeGreaterThan(2_000);
+    expect(breakdown).toContain('claimed 1250.00 yuan ≤ cap 3500 yuan = 1250.00 yuan');
+    expect(breakdown).toContain('claimed 800.01 yuan > cap 800 yuan, paid at the cap = 800.00 yuan');
   });
 });

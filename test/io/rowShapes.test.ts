@@ -121,4 +121,41 @@ describe('row shapes (rowShapes.ts)', () => {
     expect(shaped.some((r) => r.expected.includes('\t91330681MA2B000000\t'))).toBe(true);
     expect(shaped.some((r) => r.expected.includes('\tcert_training\t'))).toBe(true);
   });
+
+  it('costs are a slot: rows that differ only by cost are written by shape, as the general path writes them (ZJ-01 up to 3500, ZJ-10 4000-6000 a year, SZ up to 800, XH-07 cost less other funding)', () => {
+    // Each kind repeats under many costs: either side of its cap or floor, on them, with fen, blank, and bad.
+    const kinds: Record<string, string>[] = [
+      { jurisdiction: 'zhuji', program: 'cert_training', occupation: '焊工', level: 'L4', certificate: 'skill_level' },
+      { jurisdiction: 'zhuji', program: 'apprentice_employee', years: '1' },
+      { jurisdiction: 'zhuji', program: 'apprentice_employee', years: '2' },
+      { jurisdiction: 'suzhou', program: 'special_operation_cert', occupation: '电工', certificate: 'special_operation', issued_locally: 'yes' },
+      { jurisdiction: 'xihu', program: 'competition_host', org_code: '91330106MA2B000000', other_funding: '1200' },
+    ];
+    const costs = ['3499.99', '3500', '3500.01', '3999.99', '4000', '6000', '6000.01', '7999.99', '8000', '12000', '12000.01', '799.99', '800', '800.01', '1200', '1199.99', '0', '', '1,250', '¥900', 'abc', '-5'];
+    const roster: Map<string, string>[] = [];
+    for (let i = 0; i < 1_500; i++) {
+      const kind = kinds[i % kinds.length]!;
+      // The listed costs first, then costs met once (a yuan and fen from the row's number).
+      const cost = i < costs.length * kinds.length ? costs[Math.floor(i / kinds.length)]! : `${(i * 37) % 15_000}.${String(i % 100).padStart(2, '0')}`;
+      const cells: Record<string, string> = { ...kind, person_id: residentId(i % 50), name: `学员${i % 7}`, date: '2021-03-05', ...(cost && { cost }) };
+      roster.push(new Map(Object.entries(cells)));
+    }
+    const r = run('en', false, undefined, roster);
+    expect(r.mismatches).toBe(0);
+    // Most rows' costs were met once, yet most rows were written by shape (XH-07's, a cost less a deduction, were not).
+    expect(r.shaped).toBeGreaterThan(1_000);
+    const line = (program: string, cost: string): string => r.breakdown.find((l) => l.includes(`,${program},`) && l.includes(`claimed ${cost} yuan`)) ?? '';
+    // ZJ-01: the cost up to the cap, the cap above it.
+    expect(line('cert_training', '3500.00')).toContain(',3500.00,actual,');
+    expect(line('cert_training', '3500.01')).toContain(',3500.00,ceiling,');
+    // SZ: up to 800 yuan.
+    expect(line('special_operation_cert', '799.99')).toContain(',799.99,actual,');
+    expect(line('special_operation_cert', '800.01')).toContain(',800.00,ceiling,');
+    // ZJ-10: below the floor as actual; 4000-6000 a year, two years 8000-12000.
+    expect(r.breakdown.some((l) => l.includes('actual 3999.99 yuan below 4000.00 yuan, paid as actual = 3999.99 yuan'))).toBe(true);
+    expect(r.breakdown.some((l) => l.includes('actual 7999.99 yuan below 8000.00 yuan'))).toBe(true);
+    expect(r.breakdown.some((l) => l.includes('claimed 12000.01 yuan > cap') && l.includes('= 12000.00 yuan'))).toBe(true);
+    // XH-07: the cost less the other funding.
+    expect(r.breakdown.some((l) => l.includes('actual 3500.00 yuan − other funding received 1200.00 yuan = 2300.00 yuan'))).toBe(true);
+  });
 });
