@@ -31,6 +31,8 @@ const COST_FEN = 11;
 export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RECORD_NAME, COST_YUAN, COST_FEN } as const;
 /** How each slot is written (not a tab or a line break: records are cut at those). */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f', '\u0012', '\u0013'];
+/** The cost's slots' characters (see `compile`). */
+const COST_CHARS = new RegExp(`[${SLOT_CHARS[COST_YUAN]}${SLOT_CHARS[COST_FEN]}]`);
 /** Any slot's character. */
 const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
 /** Per character code below 32: the slot it writes, or -1. */
@@ -526,10 +528,17 @@ export class RowShapes {
       // The cost in yuan, wherever the breakdown writes it (the amount, the formula): a sum of the texts that
       // happened to read alike would differ between the two, and so give no shape.
       const yuan = cost?.slot ? [formatYuan(cost.mine), formatYuan(cost.probe)] : undefined;
-      const texts = slottedLines.map((slotted, k) => ({
-        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]!, ...(costAmount && { amountFen: SLOT_CHARS[COST_FEN] as unknown as number }) }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
-        breakdown: yuan ? breakdownRow(slotted, this.lang, this.maskIds).replaceAll(yuan[k]!, SLOT_CHARS[COST_YUAN]!) : breakdownRow(slotted, this.lang, this.maskIds),
+      const texts = slottedLines.map((slotted) => ({
+        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
+        breakdown: breakdownRow(slotted, this.lang, this.maskIds),
       }));
+      // The cost's slots may come any number of times (compile): a cell that holds their characters already would
+      // read as one, so such a line is no shape.
+      if (texts.some((t) => COST_CHARS.test(t.record) || COST_CHARS.test(t.breakdown))) return null;
+      texts.forEach((t, k) => {
+        if (costAmount) t.record = toRecord({ ...slottedLines[k]!, name: SLOT_CHARS[RECORD_NAME]!, amountFen: SLOT_CHARS[COST_FEN] as unknown as number }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex);
+        if (yuan) t.breakdown = t.breakdown.replaceAll(yuan[k]!, SLOT_CHARS[COST_YUAN]!);
+      });
       const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.

@@ -130,6 +130,8 @@ describe('row shapes (rowShapes.ts)', () => {
       { jurisdiction: 'zhuji', program: 'apprentice_employee', years: '2' },
       { jurisdiction: 'suzhou', program: 'special_operation_cert', occupation: '电工', certificate: 'special_operation', issued_locally: 'yes' },
       { jurisdiction: 'xihu', program: 'competition_host', org_code: '91330106MA2B000000', other_funding: '1200' },
+      // The employer paid (its name in the breakdown) holding a cost slot's character: never taken for a slot.
+      { jurisdiction: 'zhuji', program: 'apprentice_employee', years: '1', employer: '某\u0012公司' },
     ];
     const costs = ['3499.99', '3500', '3500.01', '3999.99', '4000', '6000', '6000.01', '7999.99', '8000', '12000', '12000.01', '799.99', '800', '800.01', '1200', '1199.99', '0', '', '1,250', '¥900', 'abc', '-5'];
     const roster: Map<string, string>[] = [];
@@ -142,8 +144,9 @@ describe('row shapes (rowShapes.ts)', () => {
     }
     const r = run('en', false, undefined, roster);
     expect(r.mismatches).toBe(0);
-    // Most rows' costs were met once, yet most rows were written by shape (XH-07's, a cost less a deduction, were not).
-    expect(r.shaped).toBeGreaterThan(1_000);
+    // Most rows' costs were met once, yet most rows were written by shape: all but XH-07's (a cost less a deduction)
+    // and the odd employer's, a third of the rows.
+    expect(r.shaped).toBeGreaterThan(900);
     const line = (program: string, cost: string): string => r.breakdown.find((l) => l.includes(`,${program},`) && l.includes(`claimed ${cost} yuan`)) ?? '';
     // ZJ-01: the cost up to the cap, the cap above it.
     expect(line('cert_training', '3500.00')).toContain(',3500.00,actual,');
