@@ -5,7 +5,7 @@ import { partitionOf, partitionOfBytes } from '../engine/partition.js';
 import type { ByteRowHasher } from './ledger.js';
 import type { Appender, PartitionedSpill } from './partitionPass.js';
 import type { RosterHeader } from './roster.js';
-import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, type TemplateReject, NO_COST, shapeFor, shapeKey, spanOf } from './rowShapes.js';
+import { type RowShapes, SLOT, type ShapeKey, type Shaped, type ShapeLine, type Template, type TemplateReject, NO_COST, shapeEntry, shapeKey } from './rowShapes.js';
 
 const COMMA = 44;
 const QUOTE = 34;
@@ -171,6 +171,16 @@ class Decimal {
  * against, no space at either end), CJK unified ideographs (U+4E00–U+9FFF, three bytes each) and the middle dot
  * U+00B7. Such text is already NFKC, needs no trimming or cleaning, and is written unquoted.
  */
+/**
+ * A cell's text when it is printable ASCII and no formula (="…"): what the text path reads it as, since cellsByField
+ * trims nothing else from such a cell and unwraps nothing. Undefined for anything else (the text path reads it).
+ */
+function asciiCell(buf: Buffer, start: number, end: number): string | undefined {
+  if (end <= start || buf[start] === 0x3d) return undefined;
+  for (let i = start; i < end; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return undefined;
+  return buf.toString('latin1', start, end);
+}
+
 function plainText(buf: Buffer, start: number, end: number): boolean {
   if (end <= start) return false;
   const first = buf[start]!;
@@ -395,11 +405,12 @@ export class RawShapes {
     const key = template.byOccupation ? shapeKey(template, iso, occStart < occEnd ? buf.toString('utf8', occStart, occEnd) : '') : template.bandOf(iso);
     const fen = cost ? cost.fen : NO_COST;
     if (key !== t.key || !(fen >= t.costLo && fen <= t.costHi)) {
-      const shape = shapeFor(template, key, fen);
-      if (!shape) return -1;
+      const found = shapeEntry(template, key, fen);
+      if (!found?.shape) return -1;
       t.key = key;
-      [t.costLo, t.costHi] = template.byCost ? spanOf(template, key, fen) : [-Infinity, Infinity];
-      t.lines = this.bytesOf(shape);
+      t.costLo = found.lo;
+      t.costHi = found.hi;
+      t.lines = this.bytesOf(found.shape);
     }
     const lines = t.lines;
     if (!lines) return -1;
@@ -466,8 +477,7 @@ export class RawShapes {
    * date's [dateStart, dateEnd) when it was no date read from bytes; the name was plain text. A template whose other
    * cells are a reject gives its problems (Template.rejects) to a row with a good ID and date. A template whose other
    * cells are good gives none: the row's problems are its ID's and its date's, each read as the text path reads the
-   * cell alone (parseCellMemo). That takes cells of printable ASCII only, none a formula (="…"), as the text path
-   * reads those cells just as they are (cellsByField trims nothing else from them, and unwraps nothing).
+   * cell alone (parseCellMemo), when it is an asciiCell.
    */
   private rejectsOf(template: Template, buf: Buffer, row: number, idStart: number, idEnd: number, dateStart: number, dateEnd: number): number {
     if (template.rejected) {
@@ -478,9 +488,8 @@ export class RawShapes {
     const problems: TemplateReject[] = [];
     const read = (field: string, start: number, end: number): void => {
       if (start < 0) return;
-      if (end <= start || buf[start] === 0x3d) return;
-      for (let i = start; i < end; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return;
-      const value = buf.toString('latin1', start, end);
+      const value = asciiCell(buf, start, end);
+      if (value === undefined) return;
       const p = parseCellMemo(field, value);
       if (!p.ok) problems.push({ reject: { file: this.shapes.file, row, column: field, value, code: p.code, reason: p.reason }, jurisdiction: undefined });
     };
@@ -497,14 +506,10 @@ export class RawShapes {
 
   private readonly costs = new Map<string, CostValue | null>();
 
-  /**
-   * A cost cell (bytes [start, end) of `buf`, no spaces around it) as the text path reads it, or undefined when that
-   * would reject it or the bytes are no plain ASCII (which cellsByField might change: see rejectsOf).
-   */
+  /** A cost cell (bytes [start, end) of `buf`, no spaces around it) as the text path reads it, or undefined when that would reject it or it is no asciiCell. */
   private costOf(buf: Buffer, start: number, end: number): CostValue | undefined {
-    if (buf[start] === 0x3d) return undefined;
-    for (let i = start; i < end; i++) if (buf[i]! <= 0x20 || buf[i]! >= 0x7f) return undefined;
-    const text = buf.toString('latin1', start, end);
+    const text = asciiCell(buf, start, end);
+    if (text === undefined) return undefined;
     let v = this.costs.get(text);
     if (v === undefined) {
       const p = parseCellMemo('cost', text);

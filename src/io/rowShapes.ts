@@ -32,7 +32,7 @@ export const SLOT = { INDEX, SEQ, ROW, ID, NAME, KEY, DATE, YEAR, OCCUPATION, RE
 /** How each slot is written (not a tab or a line break: records are cut at those). */
 const SLOT_CHARS = ['\u0001', '\u0002', '\u0003', '\u0004', '\u0005', '\u0006', '\u0007', '\u0008', '\u000e', '\u000f', '\u0012', '\u0013'];
 /** The cost's slots' characters (see `compile`). */
-const COST_CHARS = new RegExp(`[${SLOT_CHARS[COST_YUAN]}${SLOT_CHARS[COST_FEN]}]`);
+const COST_CHARS = new RegExp(`[${SLOT_CHARS[COST_YUAN]}${SLOT_CHARS[COST_FEN]}]`, 'g');
 /** Any slot's character. */
 const SLOT_PATTERN = new RegExp(`[${SLOT_CHARS.join('')}]`, 'g');
 /** Per character code below 32: the slot it writes, or -1. */
@@ -125,7 +125,7 @@ export interface CostShapes {
   bound: boolean;
 }
 
-/** A row's cost for `shapeFor`: fen, or NO_COST for a row that claims none. */
+/** A row's cost for `shapeEntry`: fen, or NO_COST for a row that claims none. */
 export const NO_COST = -1;
 
 /** A valid resident ID and a name no roster has: evaluated beside a real row, they show what its lines take from ID and name. */
@@ -147,25 +147,23 @@ export function shapeKey(t: Template, date: string, occupation: string): ShapeKe
   return t.byOccupation ? `${band}\u0000${occupation}` : band;
 }
 
-/** The shape of a row of template `t` with shape key `key` and cost `cost` (fen, or NO_COST): null, not shaped; undefined, not known yet. */
-export function shapeFor(t: Template, key: ShapeKey, cost: number): ShapeLine[] | null | undefined {
-  if (!t.byCost) return t.key === key ? t.shape : t.moreShapes?.get(key);
+/**
+ * The shape of a row of template `t` with shape key `key` and cost `cost` (fen, or NO_COST), and the costs it holds
+ * for, both ends in (rawShapes.ts keeps it for the next row while the cost is in them): every cost for a template
+ * whose costs are no slot, NO_COST alone for a row that claims none. Shape null: not shaped; undefined (or no entry):
+ * not known yet.
+ */
+export function shapeEntry(t: Template, key: ShapeKey, cost: number): { lo: number; hi: number; shape: ShapeLine[] | null | undefined } | undefined {
+  if (!t.byCost) return { lo: -Infinity, hi: Infinity, shape: t.key === key ? t.shape : t.moreShapes?.get(key) };
   const c = t.byCost.get(key);
   if (!c) return undefined;
-  if (cost === NO_COST) return c.none;
-  if (c.bound) return null;
-  for (const s of c.spans) if (cost >= s.lo && cost <= s.hi) return s.shape;
-  return undefined;
+  if (cost === NO_COST) return { lo: NO_COST, hi: NO_COST, shape: c.none };
+  if (c.bound) return { lo: 0, hi: Infinity, shape: null };
+  return c.spans.find((s) => cost >= s.lo && cost <= s.hi);
 }
 
-/** The costs a shape found by `shapeFor` holds for (for rawShapes.ts to keep it for the next row): [lo, hi]. */
-export function spanOf(t: Template, key: ShapeKey, cost: number): [number, number] {
-  const c = t.byCost?.get(key);
-  if (!c || cost === NO_COST) return [NO_COST, NO_COST];
-  if (c.bound) return [0, Infinity];
-  for (const s of c.spans) if (cost >= s.lo && cost <= s.hi) return [s.lo, s.hi];
-  return [cost, cost];
-}
+/** The shape of a row (see shapeEntry): null, not shaped; undefined, not known yet. */
+const shapeFor = (t: Template, key: ShapeKey, cost: number): ShapeLine[] | null | undefined => shapeEntry(t, key, cost)?.shape;
 
 /** Band functions per table, made once (dateBands walks the whole table). */
 const bandsOfTable = new WeakMap<Table, (date: string) => number>();
@@ -528,17 +526,16 @@ export class RowShapes {
       // The cost in yuan, wherever the breakdown writes it (the amount, the formula): a sum of the texts that
       // happened to read alike would differ between the two, and so give no shape.
       const yuan = cost?.slot ? [formatYuan(cost.mine), formatYuan(cost.probe)] : undefined;
+      const amount = costAmount ? { amountFen: SLOT_CHARS[COST_FEN] as unknown as number } : {};
       const texts = slottedLines.map((slotted) => ({
-        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]! }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
+        record: toRecord({ ...slotted, name: SLOT_CHARS[RECORD_NAME]!, ...amount }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex),
         breakdown: breakdownRow(slotted, this.lang, this.maskIds),
       }));
       // The cost's slots may come any number of times (compile): a cell that holds their characters already would
-      // read as one, so such a line is no shape.
-      if (texts.some((t) => COST_CHARS.test(t.record) || COST_CHARS.test(t.breakdown))) return null;
-      texts.forEach((t, k) => {
-        if (costAmount) t.record = toRecord({ ...slottedLines[k]!, name: SLOT_CHARS[RECORD_NAME]!, amountFen: SLOT_CHARS[COST_FEN] as unknown as number }, SLOT_CHARS[INDEX] as unknown as number, this.fileIndex);
-        if (yuan) t.breakdown = t.breakdown.replaceAll(yuan[k]!, SLOT_CHARS[COST_YUAN]!);
-      });
+      // read as one, so such a line is no shape. (The record has the amount's slot, if any, and no other.)
+      const costChars = (text: string): number => text.match(COST_CHARS)?.length ?? 0;
+      if (texts.some((t) => costChars(t.record) !== (costAmount ? 1 : 0) || costChars(t.breakdown) > 0)) return null;
+      if (yuan) texts.forEach((t, k) => (t.breakdown = t.breakdown.replaceAll(yuan[k]!, SLOT_CHARS[COST_YUAN]!)));
       const [mine, probed] = texts as [{ record: string; breakdown: string }, { record: string; breakdown: string }];
       if (mine.record !== probed.record || mine.breakdown !== probed.breakdown) return null;
       // A text quoting the date (a period reason) differs within a band.
