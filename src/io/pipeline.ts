@@ -165,15 +165,25 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     }
 
     const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, copies: o.copies, defaultJurisdiction: o.defaultJurisdiction, decisions: o.decisions?.list };
+    const evaluators = new Helpers(setup);
     let helpers = new Helpers(setup);
-    stopHelpers = () => helpers.stop();
+    stopHelpers = async () => {
+      await evaluators.stop();
+      await helpers.stop();
+    };
+    // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
+    const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
 
     // Pass A: every row evaluated once; rejects and breakdown lines spilled per chunk, limit records per person partition.
     const lap = stopwatch();
-    const chunks = await evaluateChunks(jobs, o, bytesTotal, helpers);
-    // Pass A's helpers are stopped, and pass B starts its own with the larger young generation (YOUNG_MB). Keeping
-    // them saved ~0.05 s of start but raised the 1M-row peak RSS by ~25 MB (their heaps held pass A's garbage).
-    await helpers.stop();
+    // Pass A's helpers stop as they run out of chunks, and pass B's, with the larger young generation (YOUNG_MB),
+    // start as soon as one thread has: they load the program while the last range is evaluated, on the core that
+    // thread left free (~0.1 s of each limits helper's start, which otherwise kept the run's thread deciding alone).
+    // Keeping pass A's helpers for pass B saved as much but raised the 1M-row peak RSS by ~25 MB (their heaps held
+    // pass A's garbage).
+    const deciders = limitsThreads(partitions, threads);
+    const chunks = await evaluateChunks(jobs, o, bytesTotal, evaluators, () => helpers.take(deciders - 1, limitsHeap(o.heapMb, deciders)));
+    await evaluators.stop();
     lap('evaluating');
     await faultInterrupt('limits');
     for (const [fileIndex, input] of inputs.entries()) {
@@ -198,15 +208,16 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     const usedTables = [...new Set(chunks.flatMap((c) => c.usedCodes))].map((code) => o.tables.get(code)!);
 
     const labels = inputs.map((f) => f.label);
-    // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
-    const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
     const copy = Buffer.alloc(COPY_BLOCK);
 
+    let attempts = 0;
     const decideAndWrite = async (tx?: LedgerTx): Promise<{ summary: SummaryRow[]; recorded?: RunTotals; namedOtherwise: number }> => {
       // A transaction tried again writes its outputs afresh, with helpers of its own (a failed one's are spent).
       for (const f of staged.splice(0)) f.abort();
-      await helpers.stop();
-      helpers = new Helpers(setup);
+      if (attempts++ > 0) {
+        await helpers.stop();
+        helpers = new Helpers(setup);
+      }
       // A ledger run: what the ledger knows of each partition's persons and rows, asked by this thread, in the
       // transaction, partition after partition, while the helpers decide the partitions already answered.
       const contexts = tx ? newLedgerContexts(work, partitions) : undefined;
@@ -335,6 +346,8 @@ interface Helper {
 /** The run's helper threads beside its own. A helper that fails, or stops unasked, fails the pass that is running (`failed`). */
 class Helpers {
   private readonly threads: Helper[] = [];
+  /** Helpers released before `stop`, ending. */
+  private readonly stopped: Promise<number>[] = [];
   private failure: ((e: unknown) => void) | undefined;
   readonly failed = new Promise<never>((_, fail) => (this.failure = fail));
 
@@ -374,18 +387,28 @@ class Helpers {
     this.threads.push(helper);
   }
 
+  /** Stop one helper now (its work is done), and wait for it in `stop`. */
+  release(helper: Helper): void {
+    const at = this.threads.indexOf(helper);
+    if (at < 0) return;
+    this.threads.splice(at, 1);
+    helper.stopping = true;
+    this.stopped.push(helper.worker.terminate());
+  }
+
   async stop(): Promise<void> {
     const gone = this.threads.splice(0);
     for (const h of gone) h.stopping = true;
-    await Promise.all(gone.map((h) => h.worker.terminate()));
+    await Promise.all([...this.stopped.splice(0), ...gone.map((h) => h.worker.terminate())]);
   }
 }
 
 /**
  * Pass A over every chunk, from one queue: this thread takes chunks too, and n − 1 helper threads join it when
- * there is more than one chunk (each thread costs a copy of the tables and its own heap).
+ * there is more than one chunk (each thread costs a copy of the tables and its own heap). A helper is stopped once
+ * no chunk is left for it; `idle` is called when the first thread finds none left.
  */
-async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: number, helpers: Helpers): Promise<ChunkResult[]> {
+async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: number, helpers: Helpers, idle: () => void): Promise<ChunkResult[]> {
   o.progress?.start('evaluating', undefined, bytesTotal);
   const n = Math.max(1, Math.min(o.workers, jobs.length));
   const progress = jobs.map(() => ({ rows: 0, bytes: 0 }));
@@ -398,6 +421,11 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
   };
   const results: ChunkResult[] = [];
   let next = 0;
+  let oneIdle = false;
+  const threadDone = (): void => {
+    if (!oneIdle) idle();
+    oneIdle = true;
+  };
   try {
     // The budget is shared: each evaluating thread gets its part of it.
     const limits = o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB.evaluating } : undefined;
@@ -406,7 +434,11 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
         new Promise<void>((done) => {
           const give = (): void => {
             if (next < jobs.length) helper.worker.postMessage({ kind: 'evaluate', job: jobs[next++]! } satisfies HelperRequest);
-            else done();
+            else {
+              helpers.release(helper);
+              threadDone();
+              done();
+            }
           };
           helper.listen = (m) => {
             if (m.kind === 'tick') tick(m.chunk, m.rows, m.bytes);
@@ -423,6 +455,7 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
         const job = jobs[next++]!;
         results[job.chunk] = await evaluateChunk(job, o, (rows, bytes) => tick(job.chunk, rows, bytes));
       }
+      threadDone();
     })();
     await Promise.race([Promise.all([mine, ...helped]), helpers.failed]);
     return results;
@@ -430,6 +463,13 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
     o.progress?.done();
   }
 }
+
+/** How many threads decide the limits (this one and its helpers), given how many the run may use. */
+const limitsThreads = (partitions: number, workers: number): number => Math.max(1, Math.min(workers, partitions));
+
+/** A limits thread's heap under a run's budget of `heapMb` shared by `n` threads (undefined: none). */
+const limitsHeap = (heapMb: number | undefined, n: number): ResourceLimits | undefined =>
+  heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined;
 
 /**
  * Decide every partition on n threads: this one and n − 1 helpers, each taking the next partition from a shared
@@ -447,11 +487,10 @@ async function decideAll(
   /** Work this thread does before it joins in (a ledger run's lookups, which the helpers wait on partition by partition). */
   first?: () => Promise<void>,
 ): Promise<Decided[]> {
-  const n = Math.max(1, Math.min(o.workers, partitions));
+  const n = limitsThreads(partitions, o.workers);
   const queue = new PartitionQueue(partitions);
   const chunkRecords = chunks.map((c) => c.records);
-  const limits = o.heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(o.heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined;
-  const helped = helpers.take(n - 1, limits).map(
+  const helped = helpers.take(n - 1, limitsHeap(o.heapMb, n)).map(
     (helper, h) =>
       new Promise<Decided[]>((done) => {
         helper.listen = (m) => m.kind === 'decided' && done(m.decided);
