@@ -21,8 +21,15 @@ const workers = opt('--workers'); // unset: calc's default (one thread per core,
 const repeat = Math.max(1, Number(opt('--repeat', 1)));
 const TIME = ['/usr/bin/time', '/bin/time'].find(existsSync);
 
-/** Run a command, return wall seconds, peak RSS in MB and CPU seconds (user + system; from GNU time when present). */
-function measure(cmd, cmdArgs) {
+/**
+ * Run a command, return wall seconds, peak RSS in MB and CPU seconds (user + system; from GNU time when present).
+ * Each command starts from the same state, untimed: what it wrote last time removed (`output`: a file or folder),
+ * so a run never pays for replacing the files of the one before (a calc over its own 400 MB of outputs took ~0.2 s
+ * longer), and the disk caught up (`sync`), so none pays for writing out what the one before it wrote.
+ */
+function measure(cmd, cmdArgs, output) {
+  rmSync(output, { recursive: true, force: true });
+  spawnSync('sync');
   const started = process.hrtime.bigint();
   // SUBSIDY_TIMINGS: calc reports each pass's wall time (and the process's CPU seconds in it) on stderr, shown under its line.
   const how = { encoding: 'utf8', maxBuffer: 1 << 26, env: { ...process.env, SUBSIDY_TIMINGS: '1' } };
@@ -52,9 +59,9 @@ for (const n of sizes) {
   for (const chunk of syntheticRoster(n, 42)) writeSync(fd, chunk);
   closeSync(fd);
   const runs = Array.from({ length: repeat }, () => ({
-    calc: measure(process.execPath, [join(root, 'bin', 'subsidy.js'), 'calc', roster, '-o', join(work, `out-${n}`), '--no-progress', ...(workers ? ['--workers', workers] : [])]),
-    floor: measure(process.execPath, [join(root, 'scripts', 'csv-floor.mjs'), roster, join(work, `floor-${n}.csv`)]),
-    pandas: py ? measure(py, [join(root, 'scripts', 'pandas_baseline.py'), roster, join(work, `pandas-${n}.csv`)]) : undefined,
+    calc: measure(process.execPath, [join(root, 'bin', 'subsidy.js'), 'calc', roster, '-o', join(work, `out-${n}`), '--no-progress', ...(workers ? ['--workers', workers] : [])], join(work, `out-${n}`)),
+    floor: measure(process.execPath, [join(root, 'scripts', 'csv-floor.mjs'), roster, join(work, `floor-${n}.csv`)], join(work, `floor-${n}.csv`)),
+    pandas: py ? measure(py, [join(root, 'scripts', 'pandas_baseline.py'), roster, join(work, `pandas-${n}.csv`)], join(work, `pandas-${n}.csv`)) : undefined,
   }));
   const best = (key) => {
     const all = runs.map((r) => r[key]).filter(Boolean);
