@@ -90,6 +90,45 @@ function keyPart(l: Line, field: 'occupation' | 'level' | 'year'): string {
   return field === 'year' ? String(l.year) : l[field];
 }
 
+/**
+ * The key under which a no-repeat limit (at position `at`) records a line: its position and the line's key parts,
+ * or undefined when a part is empty. A number where it can be (each occupation and level numbered as first met, a
+ * year as it is): a key string joined and hashed anew per line was a sixth of applyLimits's own time on the 1M
+ * bench roster. The text otherwise (numbers past the room below): a tuple gets the same key every time, and a
+ * number and a text are never the same key, nor a no-repeat key's number (negative) a once-ever limit's position.
+ */
+class RepeatKeys {
+  private readonly ids = new Map<string, number>();
+
+  key(at: number, line: Line, fields: readonly ('occupation' | 'level' | 'year')[]): number | string | undefined {
+    let k = at;
+    let scale = REPEAT_POSITIONS;
+    let fits = at < REPEAT_POSITIONS && fields.length <= 3;
+    for (const f of fields) {
+      let id: number;
+      if (f === 'year') id = line.year;
+      else {
+        const part = line[f];
+        if (part === '') return undefined;
+        id = this.ids.get(part) ?? 0;
+        if (id === 0) this.ids.set(part, (id = this.ids.size + 1));
+      }
+      if (!(Number.isInteger(id) && id >= 1 && id < REPEAT_PART_IDS)) fits = false;
+      k += id * scale;
+      scale *= REPEAT_PART_IDS;
+    }
+    // Negative: a once-ever limit's key is its position.
+    if (fits) return -1 - k;
+    let text = `${at}`;
+    for (const f of fields) text += `|${keyPart(line, f)}`;
+    return text;
+  }
+}
+
+/** Room in a number key (RepeatKeys): a position below 64, up to three parts each below 2^15 (64 × 2^45 < 2^53). */
+const REPEAT_POSITIONS = 64;
+const REPEAT_PART_IDS = 2 ** 15;
+
 /** A claim from the ledger as a line limits can count and name. */
 function priorLine(p: PriorClaim, table: Table): Line {
   const program = table.programs.find((x) => x.id === p.program);
@@ -126,6 +165,7 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
   const seenKeys: (number | string)[] = [];
   const countLists: Line[][] = [];
   const twins = new TwinFinder(prior);
+  const parts = new RepeatKeys();
   for (const line of ordered) {
     if (!live(line) || line.companionOf) continue;
     if (line.subject !== 'person') {
@@ -149,14 +189,8 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
           if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
           else seenKeys.push(k);
         } else if (limit.kind === 'no_repeat') {
-          let k = `${i}`;
-          let named = true;
-          for (const f of limit.key) {
-            const part = keyPart(line, f);
-            if (part === '') named = false;
-            k += `|${part}`;
-          }
-          if (!named) continue; // nothing to compare: the line names no occupation/level
+          const k = parts.key(i, line, limit.key);
+          if (k === undefined) continue; // nothing to compare: the line names no occupation/level
           const prior = person.seen?.get(k);
           if (prior && !line.runId) {
             const what = `${line.occupation} ${valueLabel('level', line.level)}`;
