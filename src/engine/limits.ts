@@ -97,8 +97,10 @@ function keyPart(l: Line, field: 'occupation' | 'level' | 'year'): string {
  * bench roster. The text otherwise (numbers past the room below): a tuple gets the same key every time, and a
  * number and a text are never the same key, nor a no-repeat key's number (negative) a once-ever limit's position.
  */
-class RepeatKeys {
+export class RepeatKeys {
   private readonly ids = new Map<string, number>();
+  /** `room`: how many numbers each part may take (smaller in tests, to reach the text keys). */
+  constructor(private readonly room = REPEAT_PART_IDS) {}
 
   key(at: number, line: Line, fields: readonly ('occupation' | 'level' | 'year')[]): number | string | undefined {
     let k = at;
@@ -113,9 +115,9 @@ class RepeatKeys {
         id = this.ids.get(part) ?? 0;
         if (id === 0) this.ids.set(part, (id = this.ids.size + 1));
       }
-      if (!(Number.isInteger(id) && id >= 1 && id < REPEAT_PART_IDS)) fits = false;
+      if (!(Number.isInteger(id) && id >= 1 && id < this.room)) fits = false;
       k += id * scale;
-      scale *= REPEAT_PART_IDS;
+      scale *= this.room;
     }
     // Negative: a once-ever limit's key is its position.
     if (fits) return -1 - k;

@@ -2,6 +2,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/engine/batch.js';
+import { RepeatKeys } from '../../src/engine/limits.js';
+import type { Line } from '../../src/engine/types.js';
 import { P1, P2, TABLES, brief, run } from '../helpers.js';
 
 const cert = (date: string, occupation: string, level = 'L4'): Record<string, string> => ({ program: 'cert_training', date, occupation, level });
@@ -180,5 +182,29 @@ describe('the same claim twice', () => {
     const r = run('zhuji', [bare, bare]);
     expect(brief(r).map((l) => l[3])).toEqual(['missing_facts', 'missing_facts']);
     expect(r.lines[1]!.reason.en).toBe('missing: certificate kind; the same claim as test.csv row 2 Safety / special-operation training (2020-05-10) (same person, programme, date, occupation, level and amount): entered twice? to be checked');
+  });
+});
+
+describe('no-repeat keys (ZJ-16)', () => {
+  const line = (occupation: string, level: string, year: number): Line => ({ ...run('zhuji', [cert(`${year}-03-01`, occupation, level)]).lines[0]!, occupation, level, year });
+
+  it('ZJ-16: one key per limit and tuple of key parts, numbers while they fit, the joined text past that; none for an empty part', () => {
+    const keys = new RepeatKeys(5); // four occupations or levels numbered (one count for both), the rest keyed as text
+    const key = ['occupation', 'level'] as const;
+    const tuples: [string, string, number][] = [['A', 'L4', 2020], ['B', 'L4', 2020], ['A', 'L3', 2020], ['C', 'L4', 2020], ['A', 'L4', 2021]];
+    const first = tuples.map(([o, l, y]) => keys.key(2, line(o, l, y), key));
+    // A fifth value (C) has no number left: its tuple is keyed as text, and stays so.
+    expect(first.map((k) => typeof k)).toEqual(['number', 'number', 'number', 'string', 'number']);
+    expect(first[3]).toBe('2|C|L4');
+    // The same tuple gets the same key again; another tuple, another limit or another year (when the key has it) another.
+    expect(tuples.map(([o, l, y]) => keys.key(2, line(o, l, y), key))).toEqual(first);
+    expect(first[0]).toBe(first[4]); // the year is not part of this key
+    expect(new Set(first.slice(0, 4)).size).toBe(4);
+    expect(keys.key(3, line('A', 'L4', 2020), key)).not.toBe(first[0]);
+    const withYear = ['occupation', 'year'] as const;
+    expect(keys.key(2, line('A', 'L4', 2020), withYear)).not.toBe(keys.key(2, line('A', 'L4', 2021), withYear));
+    // A number key never equals a once-ever limit's key (its position, ≥ 0).
+    expect(first.filter((k) => typeof k === 'number').every((k) => (k as number) < 0)).toBe(true);
+    expect(keys.key(2, line('', 'L4', 2020), key)).toBeUndefined();
   });
 });
