@@ -145,7 +145,7 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
     stopHelpers = () => evaluators.stop();
-    evaluators.take(threads - 1, evaluatingHeap(o.heapMb, threads));
+    evaluators.take(threads - 1, helperHeap('evaluating', o.heapMb, threads));
     // Each file's header is read (and reported) once.
     const inputs: { label: string; path: string; encoding: EncodingChoice; header: RosterHead }[] = [];
     for (const input of given) {
@@ -184,10 +184,9 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // Pass A's helpers stop as they run out of chunks, and pass B's, with the larger young generation (YOUNG_MB),
     // start as soon as one thread has: they load the program while the last range is evaluated, on the core that
     // thread left free (~0.1 s of each limits helper's start, which otherwise kept the run's thread deciding alone).
-    // Keeping pass A's helpers for pass B saved as much but raised the 1M-row peak RSS by ~25 MB (their heaps held
-    // pass A's garbage).
+    // Pass A's helpers kept for pass B were no quicker and held ~9 MB more at 1M rows (their heaps held pass A's garbage).
     const deciders = limitsThreads(partitions, threads);
-    const chunks = await evaluateChunks(jobs, o, bytesTotal, evaluators, () => helpers.take(deciders - 1, limitsHeap(o.heapMb, deciders)));
+    const chunks = await evaluateChunks(jobs, o, bytesTotal, evaluators, () => helpers.take(deciders - 1, helperHeap('limits', o.heapMb, deciders)));
     await evaluators.stop();
     lap('evaluating');
     await faultInterrupt('limits');
@@ -432,7 +431,7 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
     oneIdle = true;
   };
   try {
-    const helped = helpers.take(n - 1, evaluatingHeap(o.heapMb, n)).map(
+    const helped = helpers.take(n - 1, helperHeap('evaluating', o.heapMb, n)).map(
       (helper) =>
         new Promise<void>((done) => {
           const give = (): void => {
@@ -467,16 +466,12 @@ async function evaluateChunks(jobs: ChunkJob[], o: StreamOptions, bytesTotal: nu
   }
 }
 
-/** An evaluating helper's heap under a run's budget of `heapMb` shared by `n` threads (undefined: none): its part of it. */
-const evaluatingHeap = (heapMb: number | undefined, n: number): ResourceLimits | undefined =>
-  heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB.evaluating } : undefined;
+/** A helper's heap for a pass (YOUNG_MB) under a run's budget of `heapMb` shared by `n` threads: its part of it (undefined: none). */
+const helperHeap = (pass: keyof typeof YOUNG_MB, heapMb: number | undefined, n: number): ResourceLimits | undefined =>
+  heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB[pass] } : undefined;
 
 /** How many threads decide the limits (this one and its helpers), given how many the run may use. */
 const limitsThreads = (partitions: number, workers: number): number => Math.max(1, Math.min(workers, partitions));
-
-/** A limits thread's heap under a run's budget of `heapMb` shared by `n` threads (undefined: none). */
-const limitsHeap = (heapMb: number | undefined, n: number): ResourceLimits | undefined =>
-  heapMb ? { maxOldGenerationSizeMb: Math.max(16, Math.floor(heapMb / n)), maxYoungGenerationSizeMb: YOUNG_MB.limits } : undefined;
 
 /**
  * Decide every partition on n threads: this one and n − 1 helpers, each taking the next partition from a shared
@@ -497,7 +492,7 @@ async function decideAll(
   const n = limitsThreads(partitions, o.workers);
   const queue = new PartitionQueue(partitions);
   const chunkRecords = chunks.map((c) => c.records);
-  const helped = helpers.take(n - 1, limitsHeap(o.heapMb, n)).map(
+  const helped = helpers.take(n - 1, helperHeap('limits', o.heapMb, n)).map(
     (helper, h) =>
       new Promise<Decided[]>((done) => {
         helper.listen = (m) => m.kind === 'decided' && done(m.decided);
