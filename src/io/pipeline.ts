@@ -141,10 +141,14 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     // ranges planned (~40 ms at 1M rows), and start on their ranges as this thread does, not ~0.1 s after it.
     const setup: ChunkWorkerSetup = { tables: o.tables, catalogs: o.catalogs, encoding: o.encoding, copies: o.copies, defaultJurisdiction: o.defaultJurisdiction, decisions: o.decisions?.list };
     const evaluators = new Helpers(setup);
+    let helpers = new Helpers(setup);
+    stopHelpers = async () => {
+      await evaluators.stop();
+      await helpers.stop();
+    };
     const bytesTotal = given.reduce((a, f) => a + statSync(f.path).size, 0);
     // A helper thread costs a third of a second to start: worth it only for a roster large enough to be cut.
     const threads = Math.max(1, Math.min(o.workers, Math.floor(bytesTotal / MIN_CHUNK_BYTES)));
-    stopHelpers = () => evaluators.stop();
     evaluators.take(threads - 1, helperHeap('evaluating', o.heapMb, threads));
     // Each file's header is read (and reported) once.
     const inputs: { label: string; path: string; encoding: EncodingChoice; header: RosterHead }[] = [];
@@ -173,11 +177,6 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
       );
     }
 
-    let helpers = new Helpers(setup);
-    stopHelpers = async () => {
-      await evaluators.stop();
-      await helpers.stop();
-    };
 
     // Pass A: every row evaluated once; rejects and breakdown lines spilled per chunk, limit records per person partition.
     const lap = stopwatch();
