@@ -117,7 +117,8 @@ export function patchOf(o: Override, lang: Lang): Patch {
   const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
   let cells = `${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason[lang])},${csvCell(amount)},`;
   if (o.denied) cells += `${csvCell('none')},,`;
-  return { denied: o.denied, cells, exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)) };
+  // `appended` said here too: one shape of patch for writeOverride, whose optimised code a second shape threw away.
+  return { denied: o.denied, cells, exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)), appended: false };
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
 import { PaidRows } from '../engine/paidRows.js';
-import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, readShapes, recordNames } from '../engine/partition.js';
+import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, recordLines, piecesOf, readShapes, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart, shapesPart } from './chunkPass.js';
@@ -352,7 +352,7 @@ export function decidePartition(
   // Each chunk's records of each piece, found in one pass over the bytes.
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
-    const read: RecordLines = { lines: [], indexes: [], hashes: ledger ? [] : undefined, nameAt: [], nameIn: [], buffers: [] };
+    const read = recordLines(reuse, Boolean(ledger));
     chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece], shapes[c]));
     return read;
   };
