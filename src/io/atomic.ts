@@ -18,6 +18,11 @@ export interface AtomicFile {
    * object writes no more but still commits or aborts the file once that thread is done.
    */
   handOver(): HandedOver;
+  /**
+   * Flush, and hand what was written to the disk without waiting (fdatasync on libuv's pool): the promise settles once
+   * it is there, and commit's fsync then finds little left. A failure is commit's to report.
+   */
+  syncAhead(): Promise<void>;
   /** Flush, fsync and rename into place. */
   commit(): void;
   /** Drop the temp file; the target is untouched. */
@@ -116,6 +121,10 @@ export function openAtomic(target: string, encoding: BufferEncoding = 'utf8'): A
     writeBytes(bytes) {
       flush();
       written(refusedAs(target, () => put(bytes)));
+    },
+    syncAhead() {
+      flush();
+      return new Promise((settled) => fdatasync(fd, () => settled()));
     },
     handOver() {
       flush();

@@ -288,8 +288,11 @@ export async function runStreaming(rosters: string[], out: OutputFiles, o: Strea
     const { summary, recorded, namedOtherwise } = o.ledger ? await o.ledger.transaction(decideAndWrite) : await decideAndWrite();
     // Said once the run is decided: a ledger transaction decided again after a conflict would have said it twice.
     if (namedOtherwise) o.onNamedOtherwise?.(namedOtherwise);
+    // The outputs go to the disk while the run's folder is removed: each took ~25 ms at 1M rows, one after the other.
+    const synced = Promise.all(staged.map((f) => f.syncAhead()));
     rmSync(work, { recursive: true, force: true });
     workRemoved();
+    await synced;
     return {
       rowsRead,
       rowsEvaluated: rowsRead - rowsRejected,
