@@ -2,6 +2,7 @@
 import { closeSync, openSync, readSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { type BatchOptions, evaluateRow } from '../engine/batch.js';
+import { newCostSpans } from '../engine/evaluate.js';
 import { type Reject, unreadableRow } from '../engine/intake.js';
 import { partitionOf, toRecord, withRowHash } from '../engine/partition.js';
 import { type RejectCounts, countReject, rejectJurisdiction } from '../engine/rejectCounts.js';
@@ -173,9 +174,11 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
         raw?.link(rec.row, shapes.current);
         return;
       }
-      const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options);
+      // The costs its lines hold for, read as it is evaluated, for a shape learned of it (RowShapes.learn).
+      const spans = shapes.costSlot ? newCostSpans() : undefined;
+      const r = evaluateRow(job.part.label, rec.row, seq, rec.cells, options, spans);
       if (!decided) {
-        shapes.learn(rec.row, seq, rec.cells, r);
+        shapes.learn(rec.row, seq, rec.cells, r, spans);
         raw?.link(rec.row, shapes.current);
       }
       if ('decided' in r && r.decided) decisionsMet.push(...r.decided);

@@ -1,6 +1,6 @@
 // Row shapes: a row's lines formatted once and remembered by its other cells, the date's band, and slots for ID, name, date (and occupation, cost).
 import { type BatchOptions, costOnlyInAmounts, evaluateRow, occupationOnlyQuoted, occupationPriced } from '../engine/batch.js';
-import { newCostSpans } from '../engine/evaluate.js';
+import { type CostSpans, newCostSpans } from '../engine/evaluate.js';
 import { formatYuan } from '../engine/money.js';
 import { dateBands } from '../engine/dateBands.js';
 import { flatCopy, parseCellMemo, type Reject } from '../engine/intake.js';
@@ -340,8 +340,11 @@ export class RowShapes {
     return shape.length;
   }
 
-  /** After `write` returned -1: what the general path (evaluateRow) made of the row. */
-  learn(row: number, seq: number, cells: ReadonlyMap<string, string>, evaluated: ReturnType<typeof evaluateRow>): void {
+  /**
+   * After `write` returned -1: what the general path (evaluateRow) made of the row. `spans`: the costs that evaluation
+   * held for (evaluateRow's), when costs are a slot; without them a row that makes a shape is evaluated again for them.
+   */
+  learn(row: number, seq: number, cells: ReadonlyMap<string, string>, evaluated: ReturnType<typeof evaluateRow>, spans?: CostSpans): void {
     const p = this.pending;
     this.pending = undefined;
     if (!p || this.count >= MAX_SHAPES) return;
@@ -388,7 +391,7 @@ export class RowShapes {
     probeCells.set('name', PROBE_NAME);
     if (slotOccupation) probeCells.set('occupation', PROBE_OCCUPATION);
     if (template.byCost) {
-      this.learnByCost(template.byCost, key, row, seq, cells, probeCells, evaluated.lines, p, slotOccupation);
+      this.learnByCost(template.byCost, key, row, seq, cells, probeCells, evaluated.lines, p, slotOccupation, spans);
       return;
     }
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
@@ -417,6 +420,7 @@ export class RowShapes {
     lines: Line[],
     p: { id: string; name: string; date: string; occupation: string; cost: number },
     slotOccupation: boolean,
+    given: CostSpans | undefined,
   ): void {
     let c = byCost.get(key);
     if (!c) byCost.set(key, (c = { none: undefined, spans: [], bound: false }));
@@ -426,9 +430,16 @@ export class RowShapes {
       c.none = 'lines' in probe ? this.makeShape(lines, probe.lines, p, slotOccupation) : null;
       return;
     }
-    const spans = newCostSpans();
-    const again = evaluateRow(this.file, row, seq, cells, this.options, spans);
-    if (!('lines' in again)) return;
+    // The spans the row's own evaluation read; without them, the row evaluated again to read them (as it was for
+    // every shape learned: ~1,000 evaluations a thread of the 1M-row bench roster, most of them before the code was hot).
+    let spans = given;
+    let evaluated = lines;
+    if (!spans) {
+      spans = newCostSpans();
+      const again = evaluateRow(this.file, row, seq, cells, this.options, spans);
+      if (!('lines' in again)) return;
+      evaluated = again.lines;
+    }
     if (spans.read && spans.lo > spans.hi) {
       c.bound = true;
       return;
@@ -442,7 +453,7 @@ export class RowShapes {
     }
     probeCells.set('cost', formatYuan(other));
     const probe = evaluateRow(this.file, row, seq, probeCells, this.options);
-    const shape = 'lines' in probe ? this.makeShape(again.lines, probe.lines, p, slotOccupation, { mine: p.cost, probe: other, slot: spans.read }) : null;
+    const shape = 'lines' in probe ? this.makeShape(evaluated, probe.lines, p, slotOccupation, { mine: p.cost, probe: other, slot: spans.read }) : null;
     c.spans.push({ lo, hi, shape });
   }
 
