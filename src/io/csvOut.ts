@@ -135,6 +135,8 @@ export function patchBreakdownRecord(
   to: number,
   patch: { denied: boolean; appended: boolean; bytes: Buffer; cells: [number, number]; exposure: [number, number] },
   out: { bytes(src: Buffer, from: number, to: number): void },
+  /** Where the bytes copied out start (at most `from`): unchanged lines before the record go in one copy with its first cells. */
+  before = from,
 ): void {
   const { denied, cells, exposure } = patch;
   // Only the cells from status on are rewritten or kept around: found from the record's end, which passes over
@@ -152,16 +154,16 @@ export function patchBreakdownRecord(
     // The reason as the breakdown has it, the addition after it, encoded again as one cell (rare: a few lines a run).
     const cell = bytes.toString('utf8', starts[REASON]!, starts[REASON + 1]! - 1);
     const reason = cell.startsWith('"') ? cell.slice(1, -1).replace(/""/g, '"') : cell;
-    out.bytes(bytes, from, starts[REASON]!);
+    out.bytes(bytes, before, starts[REASON]!);
     const rewritten = Buffer.from(`${csvCell(reason + patch.bytes.toString('utf8', cells[0], cells[1]))},`);
     out.bytes(rewritten, 0, rewritten.length);
     out.bytes(bytes, starts[REASON + 1]!, to);
     return;
   }
-  out.bytes(bytes, from, starts[STATUS]!);
+  out.bytes(bytes, before, starts[STATUS]!);
   out.bytes(patch.bytes, cells[0], cells[1]);
-  if (!denied) out.bytes(bytes, starts[BASIS]!, starts[CITATION]!);
-  out.bytes(bytes, starts[CITATION]!, starts[MAX_EXPOSURE]!);
+  // Basis and formula are kept unless denied, and go with the citation after them.
+  out.bytes(bytes, denied ? starts[CITATION]! : starts[BASIS]!, starts[MAX_EXPOSURE]!);
   out.bytes(patch.bytes, exposure[0], exposure[1]);
   // From the comma before companion_of to the record's end (its CRLF included).
   out.bytes(bytes, starts[COMPANION_OF]! - 1, to);

@@ -8,6 +8,8 @@ import { PartReader } from './spillParts.js';
 import { OverrideReader, type OverrideSpan, overrideFile, personsFile } from './partitionPass.js';
 
 const BLOCK = 4 << 20;
+/** Up to this many bytes are copied by a loop rather than by Buffer.copy (see ByteSink.bytes). */
+const SHORT_COPY = 64;
 
 /** Where merged bytes go: an output (AtomicFile), or one handed to this thread (continueAtomic). */
 interface ByteOutput {
@@ -22,7 +24,13 @@ class ByteSink {
   bytes(src: Buffer, from: number, to: number): void {
     if (this.used + (to - from) > this.buf.length) this.flush();
     if (to - from > this.buf.length) this.out.writeBytes(src.subarray(from, to));
-    else this.used += src.copy(this.buf, this.used, from, to);
+    else if (to - from <= SHORT_COPY) {
+      // A few bytes (a patched line's cells, a person's row) by a loop: Buffer.copy makes a view of the source per call.
+      const buf = this.buf;
+      let at = this.used;
+      for (let i = from; i < to; i++) buf[at++] = src[i]!;
+      this.used = at;
+    } else this.used += src.copy(this.buf, this.used, from, to);
   }
   flush(): void {
     if (this.used) this.out.writeBytes(this.buf.subarray(0, this.used));
@@ -69,8 +77,8 @@ export function mergeBreakdown(
         while (pending && at + entry.bytes <= avail) {
           const head = heads[entry.partition]!;
           if (head.index === chunk * CHUNK_STRIDE + local) {
-            sink.bytes(buf, copied, at);
-            patchBreakdownRecord(buf, at, at + entry.bytes, head, sink);
+            // The unchanged lines before it go out with its first cells.
+            patchBreakdownRecord(buf, at, at + entry.bytes, head, sink, copied);
             head.next();
             copied = at + entry.bytes;
           }
