@@ -211,9 +211,9 @@ export interface RecordReuse {
   read: RecordLines;
 }
 
-const noRecordLines = (): RecordLines => ({ lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] });
+const emptyRecordLines = (): RecordLines => ({ lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] });
 
-export const newRecordReuse = (): RecordReuse => ({ reader: new RecordReader(new Interner()), lines: [], read: noRecordLines() });
+export const newRecordReuse = (): RecordReuse => ({ reader: new RecordReader(new Interner()), lines: [], read: emptyRecordLines() });
 
 /** The thread's lists to read a partition's records into (RecordReuse.read), emptied; with `hashes` for a ledger run's. */
 export function recordLines(reuse: RecordReuse, hashes: boolean): RecordLines {
@@ -450,7 +450,7 @@ export function piecesOf(buf: Buffer, end: number, pieces: number): number[][] {
  * there as 0 and are not used.
  */
 export function readShapes(buf: Buffer, tables: ReadonlyMap<string, Table>, files: readonly string[]): Line[] {
-  const read = noRecordLines();
+  const read = emptyRecordLines();
   // Lines of their own, not written over by the partitions' records (newRecordReuse).
   fromRecords(buf, buf.length, tables, files, newRecordReuse(), read);
   return read.lines;

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
 import { PaidRows } from '../engine/paidRows.js';
-import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, recordLines, piecesOf, readShapes, recordNames } from '../engine/partition.js';
+import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, readShapes, recordLines, recordNames } from '../engine/partition.js';
 import { type PersonRow, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart, shapesPart } from './chunkPass.js';

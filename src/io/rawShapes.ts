@@ -229,7 +229,7 @@ export class RawShapes {
   private lastRead = -1;
   private readonly byHash = new Map<number, RawTemplate>();
   private count = 0;
-  /** Template bytes, one after another. */
+  /** Template bytes, one after another, each from a multiple of 4. */
   private keys = wordBytes(256 * 1024);
   /** `keys` four bytes at a time: each template's bytes start on a multiple of 4 (see sameKey). */
   private keyWords = new Int32Array(this.keys.buffer);

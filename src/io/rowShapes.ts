@@ -431,7 +431,7 @@ export class RowShapes {
       return;
     }
     // The spans the row's own evaluation read; without them, the row evaluated again to read them (as it was for
-    // every shape learned: ~1,000 evaluations a thread of the 1M-row bench roster, most of them before the code was hot).
+    // every shape learned: ~400-500 evaluations a thread of the 1M-row bench roster, most of them before the code was hot).
     let spans = given;
     let evaluated = lines;
     if (!spans) {
