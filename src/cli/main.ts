@@ -11,13 +11,18 @@ import { undoAll } from '../io/interrupt.js';
 import { OutputFolderError } from '../io/outputFolder.js';
 import { OverwriteError } from '../io/keepInputs.js';
 import { TableError } from '../tables/files.js';
+import { terminalGone } from './closedTerminal.js';
 import { UsageError } from './errors.js';
 import { buildProgram, helpLanguage } from './program.js';
 
 // A reader that stops early (`subsidy tables show zhuji | head`) closes the pipe: what is left to print has nowhere
-// to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row).
+// to go, which is not an error. The command still finishes its work (a calc's files, a check's saved row). Nor is a
+// closed terminal's refusal, which can come before its SIGHUP (closedTerminal.ts).
 process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED') throw e;
+  if (e.code !== 'EPIPE' && e.code !== 'ERR_STREAM_DESTROYED' && !terminalGone(process.stdout, e)) throw e;
+});
+process.stderr.on('error', (e: NodeJS.ErrnoException) => {
+  if (!terminalGone(process.stderr, e)) throw e;
 });
 
 // Ctrl+C, and a stop sent by a scheduler (SIGTERM) or a closed terminal (SIGHUP): exit 128 + the signal's number.
