@@ -170,11 +170,6 @@ class Decimal {
 }
 
 /**
- * A name (or occupation) cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
- * against, no space at either end), CJK unified ideographs (U+4E00–U+9FFF, three bytes each) and the middle dot
- * U+00B7. Such text is already NFKC, needs no trimming or cleaning, and is written unquoted.
- */
-/**
  * A cell's text when it is printable ASCII and no formula (="…"): what the text path reads it as, since cellsByField
  * trims nothing else from such a cell and unwraps nothing. Undefined for anything else (the text path reads it).
  */
@@ -184,6 +179,11 @@ function asciiCell(buf: Buffer, start: number, end: number): string | undefined 
   return buf.toString('latin1', start, end);
 }
 
+/**
+ * A name (or occupation) cell the text path would take as it is: printable ASCII (not starting with a character csvCell guards
+ * against, no space at either end), CJK unified ideographs (U+4E00–U+9FFF, three bytes each) and the middle dot
+ * U+00B7. Such text is already NFKC, needs no trimming or cleaning, and is written unquoted.
+ */
 function plainText(buf: Buffer, start: number, end: number): boolean {
   if (end <= start) return false;
   const first = buf[start]!;
