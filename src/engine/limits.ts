@@ -1,6 +1,5 @@
 // Cross-record limits: at most N per person per year, no repeat of occupation+level, once ever, not combined (ZJ-16, SX-04, SZ-15, HY-04, XH-06, SZ-02/05/07); and the same claim twice sent to review.
 import type { Limit, Table } from '../tables/schema.js';
-import { dayNumber } from './dateBands.js';
 import { APPROVED_ON_REVIEW } from './decisions.js';
 import { valueLabel } from './fields.js';
 import type { Bilingual, Line, PriorClaim } from './types.js';
@@ -375,27 +374,51 @@ function countingLimitsOf(table: Table): Map<string, [number, CountingLimit][]> 
  * are grouped by date instead, keeping their order within a date: the same result without a string
  * comparison per step of a sort (a large run decides a million lines).
  */
-function inDecisionOrder(lines: Line[]): Line[] {
+export function inDecisionOrder(lines: Line[]): Line[] {
   const n = lines.length;
   for (let i = 1; i < n; i++) if (lines[i]!.seq < lines[i - 1]!.seq) return lines.sort(compareLines);
-  if (n >= POSITIONS) return lines.sort(compareLines);
-  // Each line as one number, its date (YYYYMMDD) then its position: sorted as numbers, with no comparison called
-  // and no list per date (which was a twentieth of a large run's limits pass in garbage).
-  const keys = new Float64Array(n);
+  // A counting sort by day: each line's date as one small number (dayOrdinal), the lines counted per day, then placed
+  // in input order within their day. Sorting the lines as numbers (day and position, in a Float64Array) was a twentieth
+  // of the limits pass; a list per date, before that, as much in garbage.
+  const days = new Int32Array(n);
+  let first = Infinity;
+  let last = -Infinity;
   for (let i = 0; i < n; i++) {
-    const day = dayNumber(lines[i]!.date);
-    // Not an ISO date (the day number would not order as the text does): compared as text.
-    if (lines[i]!.date.length !== 10 || day > 99_991_231) return lines.sort(compareLines);
-    keys[i] = day * POSITIONS + i;
+    const day = dayOrdinal(lines[i]!.date);
+    // Not an ISO date (YYYY-MM-DD): compared as text.
+    if (day < 0) return lines.sort(compareLines);
+    days[i] = day;
+    if (day < first) first = day;
+    if (day > last) last = day;
   }
-  keys.sort();
+  if (n === 0 || last - first > MAX_DAY_SPAN) return n === 0 ? lines : lines.sort(compareLines);
+  const next = new Int32Array(last - first + 2);
+  for (let i = 0; i < n; i++) next[days[i]! - first + 1]!++;
+  for (let d = 1; d < next.length; d++) next[d]! += next[d - 1]!;
   const out: Line[] = new Array(n);
-  for (let j = 0; j < n; j++) out[j] = lines[keys[j]! % POSITIONS]!;
+  for (let i = 0; i < n; i++) out[next[days[i]! - first]!++] = lines[i]!;
   return out;
 }
 
-/** Lines inDecisionOrder orders by one number each: a day number (< 2^27) times this, plus a position, stays exact. */
-const POSITIONS = 2 ** 24;
+/** A YYYY-MM-DD date as a number that orders as the text does (year × 512 + month × 32 + day), or -1 for any other text. */
+function dayOrdinal(date: string): number {
+  if (date.length !== 10 || date.charCodeAt(4) !== 45 || date.charCodeAt(7) !== 45) return -1;
+  let y = 0;
+  for (let i = 0; i < 4; i++) {
+    const c = date.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    y = y * 10 + c;
+  }
+  const m1 = date.charCodeAt(5) - 48, m2 = date.charCodeAt(6) - 48, d1 = date.charCodeAt(8) - 48, d2 = date.charCodeAt(9) - 48; // prettier-ignore
+  if (m1 < 0 || m1 > 9 || m2 < 0 || m2 > 9 || d1 < 0 || d1 > 9 || d2 < 0 || d2 > 9) return -1;
+  const month = m1 * 10 + m2;
+  const day = d1 * 10 + d2;
+  // A month past 12 or a day past 31 would not fit its place (and no such date reaches the limits).
+  return month > 12 || day > 31 ? -1 : y * 512 + month * 32 + day;
+}
+
+/** The widest span of dayOrdinal a counting sort takes (~128 years: a count per day of it): wider, the lines are sorted. */
+const MAX_DAY_SPAN = 1 << 16;
 
 /** A companion of a training not paid is not paid either. */
 function companionDenied(c: Line, parent: Line): void {

@@ -2,7 +2,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { Batch } from '../../src/engine/batch.js';
-import { RepeatKeys } from '../../src/engine/limits.js';
+import { RepeatKeys, compareLines, inDecisionOrder } from '../../src/engine/limits.js';
 import type { Line } from '../../src/engine/types.js';
 import { P1, P2, TABLES, brief, run } from '../helpers.js';
 
@@ -206,5 +206,29 @@ describe('no-repeat keys (ZJ-16)', () => {
     // A number key never equals a once-ever limit's key (its position, ≥ 0).
     expect(first.filter((k) => typeof k === 'number').every((k) => (k as number) < 0)).toBe(true);
     expect(keys.key(2, line('', 'L4', 2020), key)).toBeUndefined();
+  });
+});
+
+describe('decision order', () => {
+  const base = run('zhuji', [cert('2020-03-01', 'A')]).lines[0]!;
+  // Dates close together (a count by day), a lifetime apart (wider than a count takes: sorted), or not ISO dates (sorted as text).
+  const date = fc.oneof(
+    fc.date({ min: new Date('2019-01-01'), max: new Date('2026-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+    fc.date({ min: new Date('1800-01-01'), max: new Date('2199-12-31'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+    fc.constantFrom('2020-3-1', '2020/03/01', '2020-99-99', '2020-12-31', '2021-01-01', ''),
+  );
+
+  it('lines come out as compareLines sorts them: by date as text, then input position', () => {
+    const order = (dates: string[]): string[] => inDecisionOrder(dates.map((date, seq) => ({ ...base, seq, date }))).map((l) => `${l.date} ${l.seq}`);
+    // A month or day no calendar has still orders as its text.
+    expect(order(['2021-01-01', '2020-99-99', '2020-12-31', '2020-12-31'])).toEqual(['2020-12-31 2', '2020-12-31 3', '2020-99-99 1', '2021-01-01 0']);
+    fc.assert(
+      fc.property(fc.array(date, { maxLength: 60 }), fc.boolean(), (dates, shuffled) => {
+        // In input order (as a run's lines and a partition's records come), or not.
+        const lines: Line[] = dates.map((d, i) => ({ ...base, seq: shuffled ? (i * 7919) % 61 : i, date: d }));
+        const expected = [...lines].sort(compareLines).map((l) => `${l.date} ${l.seq}`);
+        expect(inDecisionOrder([...lines]).map((l) => `${l.date} ${l.seq}`)).toEqual(expected);
+      }),
+    );
   });
 });
