@@ -88,6 +88,8 @@ describe('personRow', () => {
     ['a name with a tab and a line break', { name: '王\t芳\n' }],
     ['a unit named with a comma', { subject: 'unit' as const, personKey: '某,学校', name: '某,学校' }],
     ['large counts and amounts', { claims: 1234567, amountFen: 123456789012, paidToOthersFen: 5, exposureFen: 100 }],
+    ['numbers at each count of digits, and past 2³¹', { claims: 9, approved: 10, review: 99, denied: 1_000_000_000, duplicate: 2 ** 31, row: 2 ** 31 - 1, amountFen: 999_999_999_999_99, unquantified: 2 ** 40 }],
+    ['a file with a tab inside, written as csvRow writes it (not cleaned)', { file: 'a\tb.csv' }],
     ['other names, one with a comma and one formula-like', { otherNames: ['王方', '汪,芳', '=王芳'], moreNames: true }],
     ['another name with a tab', { otherNames: ['王\t方'] }],
   ])('%s: the cells csvRow would write', (_what, change) => {
