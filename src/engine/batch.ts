@@ -1,5 +1,5 @@
 // A run: raw rows in, lines and rejects out, limits applied across the whole run, every row accounted for.
-import { type PersonRow, personRows } from './persons.js';
+import { type PersonRow, numberPersons, personRows } from './persons.js';
 import type { Table } from '../tables/schema.js';
 import { takesStandard } from './amounts.js';
 import type { Catalogue } from './catalogue.js';
@@ -204,14 +204,15 @@ export class Batch {
       }
       for (const seq of fresh) duplicates.delete(seq);
     }
-    for (const table of this.used) applyLimits(lines, table, context.history);
+    const persons = numberPersons(lines);
+    for (const table of this.used) applyLimits(lines, table, persons, context.history);
     const order = new Map<string, number>();
     for (const t of this.used) t.programs.forEach((p, i) => order.set(`${t.code}\u0000${p.id}`, i));
     return {
       lines,
       rejects: this.rejects,
-      summary: summarize(lines, (j, p) => order.get(`${j}\u0000${p}`) ?? 0),
-      persons: personRows(lines),
+      summary: summarize(lines, (j, p) => order.get(`${j}\u0000${p}`) ?? 0, persons),
+      persons: personRows(lines, persons),
       rowsRead: this.rowsRead,
       rowsEvaluated: this.rowsRead - this.rowsRejected,
       rowsRejected: this.rowsRejected,

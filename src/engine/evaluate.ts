@@ -92,6 +92,7 @@ function evaluateProgram(claim: Claim, facts: Facts, table: Table, program: Prog
     citation: citation(table, program),
     exposureFen: outcome.exposureFen,
     companionOf,
+    person: -1,
   };
   if (outcome.hint !== undefined) line.hint = outcome.hint;
   if (table.document.status === 'draft') line.reason = asDraft(line.reason);

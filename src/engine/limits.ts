@@ -2,6 +2,7 @@
 import type { Limit, Table } from '../tables/schema.js';
 import { APPROVED_ON_REVIEW } from './decisions.js';
 import { valueLabel } from './fields.js';
+import { assertNumbered } from './persons.js';
 import type { Bilingual, Line, PriorClaim } from './types.js';
 
 /** Deterministic processing order: date, then input position, then programme line within the row. */
@@ -51,11 +52,16 @@ type ChooseLarger = Extract<Limit, { kind: 'not_combined' | 'highest_only' }>;
 function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
   const same = limit.kind === 'not_combined' ? limit.same : [];
   // A person's one line is kept as itself, not in a list of one: most persons have one (no garbage per line).
-  const groups = new Map<string, Line | Line[]>();
+  // Keyed by the person's number (Line.person), and the key parts after it when the limit has any.
+  const groups = new Map<number | string, Line | Line[]>();
   for (const l of lines) {
     if (!live(l) || !limit.programs.includes(l.program) || l.subject !== 'person') continue;
-    let key = l.personKey;
-    for (const f of same) key += `|${keyPart(l, f)}`;
+    let key: number | string = l.person;
+    if (same.length) {
+      let text = `${l.person}`;
+      for (const f of same) text += `|${keyPart(l, f)}`;
+      key = text;
+    }
     const group = groups.get(key);
     if (group === undefined) groups.set(key, l);
     else if (Array.isArray(group)) group.push(l);
@@ -138,34 +144,60 @@ function priorLine(p: PriorClaim, table: Table): Line {
     program: p.program, programName: program?.name ?? { zh: p.program, en: p.program }, payee: program?.payee ?? '', payeeName: '', subject: program?.subject ?? 'person',
     personKey: p.personKey, personId: '', name: '', date: p.date, year: Number(p.date.slice(0, 4)), occupation: p.occupation, level: p.level,
     status: 'approved', reasonCode: 'ok', reason: { zh: '', en: '' }, amountFen: p.amountFen, basis: 'none', formula: { zh: '', en: '' },
-    citation: '', exposureFen: null, companionOf: '',
+    citation: '', exposureFen: null, companionOf: '', person: -1,
   };
+}
+
+/** What a table's counting limits recorded for one person (see applyLimits). */
+interface PersonLimits {
+  seen?: Map<number | string, Line>;
+  counted?: Map<number, Line[]>;
+  named?: { at: number[]; lines: Line[] };
+}
+
+/**
+ * Number the ledger's lines (`prior`) as the run's lines (`mine`, numbered among `persons`) of the same person are;
+ * persons only the ledger has get the numbers from `persons` on. Returns how many numbers there are now.
+ */
+function numberPrior(prior: Line[], mine: readonly Line[], persons: number): number {
+  const numbers = new Map<string, number>();
+  for (const l of mine) numbers.set(l.personKey, l.person);
+  let next = persons;
+  for (const p of prior) {
+    let n = numbers.get(p.personKey);
+    if (n === undefined) numbers.set(p.personKey, (n = next++));
+    p.person = n;
+  }
+  return next;
 }
 
 /**
  * Apply a table's limits to lines of one run (any order in, decided in date-then-row order), counting
  * what the ledger already approved (`history`) first: paid claims are fixed, new lines fit around them.
- * Lines are changed in place; companions of a training that a limit denies are denied with it.
+ * Lines are changed in place; companions of a training that a limit denies are denied with it. The lines are
+ * numbered by numberPersons among `persons`.
  */
-export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] = []): void {
+export function applyLimits(lines: Line[], table: Table, persons: number, history: PriorClaim[] = []): void {
+  assertNumbered(lines, persons);
   const mine = inDecisionOrder(lines.filter((l) => l.jurisdiction === table.code));
   const prior = history.length ? history.filter((p) => p.jurisdiction === table.code).map((p) => priorLine(p, table)).sort(compareLines) : [];
+  const numbered = prior.length ? numberPrior(prior, mine, persons) : persons;
   const ordered = prior.length ? [...prior, ...mine] : mine;
   for (const limit of table.limits) if (limit.kind === 'not_combined' || limit.kind === 'highest_only') applyChooseLarger(ordered, limit);
 
   // Each line is checked against every limit first and recorded only if it survives all of them,
   // so a line one limit denies never uses up another limit's allowance. Ledger lines are only recorded.
-  // Per person (found by the key alone, whose hash a string keeps), what each limit has recorded: `seen` by the
-  // limit's position (once ever) or its position and key parts (no repeat); `counted` by position and year.
-  // Keys joined from the person key and the rest were built and hashed anew for every line of a large run.
+  // Per person (by number), what each limit has recorded: `seen` by the limit's position (once ever) or its position
+  // and key parts (no repeat); `counted` by position and year. Keys joined from the person key and the rest were
+  // built and hashed anew for every line of a large run.
   // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
   // A person's maps are made when a limit first records in them (a person with one line often needs one of them).
-  const persons = new Map<string, { seen?: Map<number | string, Line>; counted?: Map<number, Line[]>; named?: { at: number[]; lines: Line[] } }>();
+  const limitsOf: (PersonLimits | undefined)[] = new Array(numbered);
   const countedOf = countingLimitsOf(table);
   // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
   const seenKeys: (number | string)[] = [];
   const countLists: Line[][] = [];
-  const twins = new TwinFinder(prior);
+  const twins = new TwinFinder(prior, numbered);
   const parts = new RepeatKeys();
   for (const line of ordered) {
     if (!live(line) || line.companionOf) continue;
@@ -177,8 +209,8 @@ export function applyLimits(lines: Line[], table: Table, history: PriorClaim[] =
     }
     const limits = countedOf.get(line.program);
     if (limits) {
-      let person = persons.get(line.personKey);
-      if (!person) persons.set(line.personKey, (person = {}));
+      let person = limitsOf[line.person];
+      if (!person) limitsOf[line.person] = person = {};
       seenKeys.length = 0;
       countLists.length = 0;
       let namedAt = -1;
@@ -317,12 +349,14 @@ function sameClaimTwice(line: Line, first: Line): void {
  * date, which was a twentieth of a large run's limits pass in garbage).
  */
 class TwinFinder {
-  /** Per person, their lines of the last date checked: one line, or a list. */
-  private readonly last = new Map<string, Line | Line[]>();
+  /** Per person (by number), their lines of the last date checked: one line, or a list. */
+  private readonly last: (Line | Line[] | undefined)[];
   /** The ledger's claims by person and date (few: a partition's persons' history). */
   private readonly paid = new Map<string, Line[]>();
 
-  constructor(prior: readonly Line[]) {
+  /** `persons`: how many numbers the lines' persons have (Line.person). */
+  constructor(prior: readonly Line[], persons: number) {
+    this.last = new Array(persons);
     for (const l of prior) {
       const key = `${l.personKey}|${l.date}`;
       const list = this.paid.get(key);
@@ -333,15 +367,15 @@ class TwinFinder {
 
   /** Send `line` to review when it is a twin of an earlier one (unless not to `hold` it); then it is one of its day's lines. */
   check(line: Line, hold: boolean): void {
-    const before = this.last.get(line.personKey);
+    const before = this.last[line.person];
     let twin: Line | undefined;
-    if (before === undefined || (Array.isArray(before) ? before[0]! : before).date !== line.date) this.last.set(line.personKey, line);
+    if (before === undefined || (Array.isArray(before) ? before[0]! : before).date !== line.date) this.last[line.person] = line;
     else if (Array.isArray(before)) {
       twin = before.find((l) => isTwin(l, line));
       before.push(line);
     } else {
       twin = isTwin(before, line) ? before : undefined;
-      this.last.set(line.personKey, [before, line]);
+      this.last[line.person] = [before, line];
     }
     twin ??= this.paid.size ? this.paid.get(`${line.personKey}|${line.date}`)?.find((l) => isTwin(l, line)) : undefined;
     if (twin && hold) sameClaimTwice(line, twin);

@@ -403,7 +403,7 @@ export function fromRecords(
         program, programName, payee, payeeName, subject, personKey, personId: '', name: '',
         date, year, occupation, level, status, reasonCode,
         reason: NO_TEXT, amountFen, basis: 'none', formula: NO_TEXT, citation: '',
-        exposureFen, companionOf,
+        exposureFen, companionOf, person: -1,
       };
       reuse.lines.push(l);
       into.lines.push(l);
@@ -413,7 +413,7 @@ export function fromRecords(
       l.program = program; l.programName = programName; l.payee = payee; l.payeeName = payeeName; l.subject = subject; l.personKey = personKey; l.personId = ''; l.name = '';
       l.date = date; l.year = year; l.occupation = occupation; l.level = level; l.status = status; l.reasonCode = reasonCode;
       l.reason = NO_TEXT; l.amountFen = amountFen; l.basis = 'none'; l.formula = NO_TEXT; l.citation = '';
-      l.exposureFen = exposureFen; l.companionOf = companionOf;
+      l.exposureFen = exposureFen; l.companionOf = companionOf; l.person = -1;
       into.lines.push(l);
     }
   }

@@ -52,29 +52,52 @@ export interface LineNames {
 const namesOfLines = (lines: readonly Line[]): LineNames => ({ of: (i) => lines[i]!.name, same: (i, j) => lines[i]!.name === lines[j]!.name });
 
 /**
- * One row per person and jurisdiction, in the order of each one's first line. `indexes[i]` is line i's position
- * among the run's lines (a partition's lines are a part of them); without it, the lines are the run's, in order.
+ * Number the persons of lines decided together (Line.person): 0, 1, … in the order their keys are first met; returns
+ * how many. Limits, the summary and person rows then find a person by number: each of them looked the key up in maps
+ * of its own (about five lookups a line, a fifth of a large run's limits pass).
  */
-export function personRows(lines: readonly Line[], indexes?: readonly number[], names: LineNames = namesOfLines(lines)): PersonRow[] {
-  // Nested maps by jurisdiction, then key: no joined key string built per line. Each to the row's place in `rows`.
-  const byJurisdiction = new Map<string, Map<string, number>>();
+export function numberPersons(lines: readonly Line[]): number {
+  const numbers = new Map<string, number>();
+  for (const l of lines) {
+    let n = numbers.get(l.personKey);
+    if (n === undefined) numbers.set(l.personKey, (n = numbers.size));
+    l.person = n;
+  }
+  return numbers.size;
+}
+
+/** Refuse lines not numbered among `persons` by numberPersons: their state would be another person's, or none. */
+export function assertNumbered(lines: readonly Line[], persons: number): void {
+  for (const l of lines) if (!(l.person >= 0 && l.person < persons)) throw new Error(`line of row ${l.row} has no person number below ${persons} (numberPersons)`);
+}
+
+/**
+ * One row per person and jurisdiction, in the order of each one's first line; the lines numbered by numberPersons
+ * among `persons`. `indexes[i]` is line i's position among the run's lines (a partition's lines are a part of them);
+ * without it, the lines are the run's, in order.
+ */
+export function personRows(lines: readonly Line[], persons: number, indexes?: readonly number[], names: LineNames = namesOfLines(lines)): PersonRow[] {
+  assertNumbered(lines, persons);
+  // Per person, their row (of their first line's jurisdiction); a person's rows of other jurisdictions follow from it (nextRow).
+  const rowOf = new Int32Array(persons).fill(-1);
+  const nextRow: number[] = [];
   const rows: PersonRow[] = [];
   /** Per row: its first line and its latest (a row's lines come together, and most persons give one name). */
   const firstLine: number[] = [];
   const lastLine: number[] = [];
   for (let i = 0; i < lines.length; i++) {
     const l = lines[i]!;
-    let byKey = byJurisdiction.get(l.jurisdiction);
-    if (!byKey) byJurisdiction.set(l.jurisdiction, (byKey = new Map()));
-    const k = byKey.get(l.personKey);
+    let k = rowOf[l.person]!;
+    while (k >= 0 && rows[k]!.jurisdiction !== l.jurisdiction) k = nextRow[k]!;
     let r: PersonRow;
-    if (k === undefined) {
+    if (k < 0) {
       r = {
         jurisdiction: l.jurisdiction, documentStatus: l.documentStatus, subject: l.subject, personKey: l.personKey, name: names.of(i), otherNames: [], moreNames: false,
         firstIndex: indexes ? indexes[i]! : i, file: l.file, row: l.row,
         claims: 0, approved: 0, review: 0, denied: 0, duplicate: 0, amountFen: 0, paidToThemFen: 0, paidToOthersFen: 0, exposureFen: 0, unquantified: 0,
       };
-      byKey.set(l.personKey, rows.length);
+      nextRow.push(rowOf[l.person]!);
+      rowOf[l.person] = rows.length;
       rows.push(r);
       firstLine.push(i);
       lastLine.push(i);

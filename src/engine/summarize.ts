@@ -2,6 +2,7 @@
 import type { Fen } from './money.js';
 import type { Bilingual, Line, Status } from './types.js';
 import { APPROVED_ON_REVIEW } from './decisions.js';
+import { assertNumbered } from './persons.js';
 
 export interface SummaryRow {
   jurisdiction: string;
@@ -47,7 +48,9 @@ interface Group {
   id: number;
 }
 
-export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: string, program: string) => number): SummaryRow[] {
+/** Summary rows of lines numbered by numberPersons among `persons` (distinct persons are counted by number). */
+export function summarize(lines: readonly Line[], programOrder: (jurisdiction: string, program: string) => number, persons: number): SummaryRow[] {
+  assertNumbered(lines, persons);
   // Looked up by nested maps, not a joined key, and no closure per lookup: a large run summarises a million lines
   // in its limits pass, and what each line allocated (a key string, a Set entry per group) was most of that pass's
   // garbage (~480 MB at 1M rows).
@@ -59,9 +62,8 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
     all.push(g);
     return g;
   };
-  // Distinct persons per group: each line's person (numbered in order met) paired with its group and its total;
-  // afterwards (countPersons) each group counts the distinct persons paired with it.
-  const personOf = new Map<string, number>();
+  // Distinct persons per group: each line's person paired with its group and its total; afterwards (countPersons)
+  // each group counts the distinct persons paired with it.
   let pairPerson = new Int32Array(1024);
   let pairGroup = new Int32Array(1024);
   let paired = 0;
@@ -103,12 +105,10 @@ export function summarize(lines: Iterable<Line>, programOrder: (jurisdiction: st
     if (!g) byStatus.set(l.status, (g = group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
     let t = totals.get(l.jurisdiction);
     if (!t) totals.set(l.jurisdiction, (t = group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} })));
-    let person = personOf.get(l.personKey);
-    if (person === undefined) personOf.set(l.personKey, (person = personOf.size));
-    count(g, l, person);
-    count(t, l, person);
+    count(g, l, l.person);
+    count(t, l, l.person);
   }
-  countPersons(pairPerson, pairGroup, paired, personOf.size, all);
+  countPersons(pairPerson, pairGroup, paired, persons, all);
   const rows: SummaryRow[] = [];
   for (const byProgram of groups.values())
     for (const byPayee of byProgram.values())

@@ -81,6 +81,11 @@ export interface Line {
   runId?: string;
   /** Set on a companion line (e.g. a living allowance) to the programme it rides along with. */
   companionOf: string;
+  /**
+   * The line's person (personKey) among the lines decided together, numbered from 0 by numberPersons: limits, the
+   * summary and person rows find a person's state by it, not by the key; -1 until numbered.
+   */
+  person: number;
 }
 
 /** An approved claim already in the ledger from an earlier run, as limits need it. */

@@ -5,7 +5,7 @@ import { applyLimits } from '../engine/limits.js';
 import { markDuplicate } from '../engine/batch.js';
 import { PaidRows } from '../engine/paidRows.js';
 import { type Override, type RecordLines, type RecordReuse, clean, fromRecords, newRecordReuse, overrideOf, piecesOf, readShapes, recordLines, recordNames } from '../engine/partition.js';
-import { type PersonRow, personRows } from '../engine/persons.js';
+import { type PersonRow, numberPersons, personRows } from '../engine/persons.js';
 import { type SummaryRow, mergeSummaries, summarize } from '../engine/summarize.js';
 import { recordsPart, shapesPart } from './chunkPass.js';
 import { type ByteTarget, fileTarget } from './spillParts.js';
@@ -360,13 +360,14 @@ export function decidePartition(
     let overrideBytes = 0;
     let eventBytes = 0;
     const read = readPiece();
-    const lines = decideLines(read, tables, used, ledger, {
+    const persons = numberPersons(read.lines);
+    const lines = decideLines(read, persons, tables, used, ledger, {
       override: (index, o) => (overrideBytes += writeOverride(out, index, patchOf(o, lang))),
       event: (_index, text) => (eventBytes += ledger!.events.write(text)),
     });
     let personBytes = 0;
-    for (const r of personRows(lines, read.indexes, recordNames(read))) personBytes += person(r);
-    return { summary: summarize(lines, order), overrideBytes, personBytes, eventBytes, namedOtherwise };
+    for (const r of personRows(lines, persons, read.indexes, recordNames(read))) personBytes += person(r);
+    return { summary: summarize(lines, order, persons), overrideBytes, personBytes, eventBytes, namedOtherwise };
   }
   const overrides: { index: number; patch: Patch }[] = [];
   const events: { index: number; text: string }[] = [];
@@ -374,12 +375,13 @@ export function decidePartition(
   const summaries: SummaryRow[][] = [];
   for (let is = 0; is < pieces; is++) {
     const read = readPiece(is);
-    const lines = decideLines(read, tables, used, ledger, {
+    const numbered = numberPersons(read.lines);
+    const lines = decideLines(read, numbered, tables, used, ledger, {
       override: (index, o) => overrides.push({ index, patch: patchOf(o, lang) }),
       event: (index, text) => events.push({ index, text }),
     });
-    for (const r of personRows(lines, read.indexes, recordNames(read))) persons.push(r);
-    summaries.push(summarize(lines, order));
+    for (const r of personRows(lines, numbered, read.indexes, recordNames(read))) persons.push(r);
+    summaries.push(summarize(lines, order, numbered));
   }
   let overrideBytes = 0;
   for (const o of overrides.sort((a, b) => a.index - b.index)) overrideBytes += writeOverride(out, o.index, o.patch);
@@ -391,11 +393,13 @@ export function decidePartition(
 }
 
 /**
- * Apply the limits to lines read back (a partition, or a piece of one: all of each person's lines), telling
- * `emit` each line they changed and, in a ledger run, each line's ledger event, in line order. Returns the lines.
+ * Apply the limits to lines read back (a partition, or a piece of one: all of each person's lines), numbered among
+ * `persons` (numberPersons), telling `emit` each line they changed and, in a ledger run, each line's ledger event, in
+ * line order. Returns the lines.
  */
 function decideLines(
   read: RecordLines,
+  persons: number,
   tables: ReadonlyMap<string, Table>,
   used: Table[],
   ledger: PartitionLedger | undefined,
@@ -428,7 +432,7 @@ function decideLines(
   }
   for (const table of used) {
     const mine = byTable.get(table.code)!;
-    if (mine.length) applyLimits(mine, table, ledger?.history);
+    if (mine.length) applyLimits(mine, table, persons, ledger?.history);
   }
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;

@@ -1,6 +1,7 @@
 // Property: no row is ever lost — every input row is either evaluated (has lines) or rejected, and totals reconcile.
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { numberPersons, personRows } from '../../src/engine/persons.js';
 import { P1, P2, run } from '../helpers.js';
 
 const cell = (values: string[]): fc.Arbitrary<string> => fc.constantFrom(...values);
@@ -65,5 +66,24 @@ describe('persons.csv rows', () => {
     expect(wang).toMatchObject({ name: '王芳', otherNames: ['王方', 'Wang Fang', '汪芳'], moreNames: true, claims: 7 });
     // ZJ-03: a new safety certificate, no cost given, at its 500 ceiling.
     expect(li).toMatchObject({ name: '李强', otherNames: [], moreNames: false, amountFen: 50000 });
+  });
+
+  it('ZJ-01/SZ-05: one ID in two jurisdictions, its lines interleaved: a row per jurisdiction, each counting its own lines, in the order of their first lines', () => {
+    const cert = (date: string, occupation: string): Record<string, string> => ({ program: 'cert_training', date, occupation, level: 'L4', cost: '1000' });
+    const suzhou = { jurisdiction: 'suzhou', program: 'skill_upgrade_individual', date: '2020-06-01', groups: 'insured', level: 'L3', occupation: '电工' };
+    const r = run('zhuji', [cert('2020-03-01', 'A'), suzhou, cert('2020-04-01', 'B'), { person_id: P2, ...cert('2020-04-01', 'B') }]);
+    expect(r.persons.map((p) => [p.jurisdiction, p.personKey, p.claims, p.amountFen])).toEqual([
+      ['zhuji', P1, 2, 200000], // ZJ-01: L4 at its 1000 cost, twice
+      ['suzhou', P1, 1, 200000], // SZ-05: L3, 2000
+      ['zhuji', P2, 1, 100000],
+    ]);
+  });
+
+  it('refuses lines whose persons were not numbered (numberPersons) among as many as it is told', () => {
+    const lines = run('zhuji', [{ program: 'cert_training', date: '2020-03-01', occupation: 'A', level: 'L4', cost: '1000' }]).lines.map((l) => ({ ...l, person: -1 }));
+    expect(() => personRows(lines, 1)).toThrow(/no person number below 1/);
+    expect(numberPersons(lines)).toBe(1);
+    expect(personRows(lines, 1)).toHaveLength(1);
+    expect(() => personRows(lines, 0)).toThrow(/no person number below 0/);
   });
 });
