@@ -146,22 +146,27 @@ export function ledgerLookups(buf: Buffer, end: number, into: { personKeys: Set<
   }
 }
 
-/** A value many records repeat, as bytes and as the string made of them once. */
-interface Interned {
-  bytes: Uint8Array;
-  text: string;
-}
-
 /**
  * Strings for short runs of bytes, each made once: the cells of a partition's records repeat a few hundred values
  * (dates, occupations, programmes, statuses), and decoding each anew was a tenth of the limits pass, with the
- * garbage it left. A cache by hash, one entry per slot (a value that collides is decoded again).
+ * garbage it left. A cache by hash, one entry per slot (a value that collides is decoded again). The entries' bytes
+ * are kept one after another in one array, and where each is in two more: kept as an object per entry with bytes of
+ * its own, a lookup went through four objects far apart in memory, and waiting for them was most of its time.
  */
 export class Interner {
-  private readonly slots: (Interned | undefined)[];
+  /** Per slot: where its bytes start in `kept`, and how many (-1: none). */
+  private readonly starts: Int32Array;
+  private readonly lengths: Int32Array;
+  private readonly texts: string[];
+  private readonly kept: Uint8Array;
+  private keptUsed = 0;
   private readonly mask: number;
-  constructor(bits = 14) {
-    this.slots = new Array(1 << bits).fill(undefined);
+  /** `bits`: 2^bits slots; `keptBytes`: room for their bytes (both smaller in tests, to reach collisions and a full room). */
+  constructor(bits = 14, keptBytes = 64 * 1024) {
+    this.kept = new Uint8Array(keptBytes);
+    this.starts = new Int32Array(1 << bits);
+    this.lengths = new Int32Array(1 << bits).fill(-1);
+    this.texts = new Array<string>(1 << bits).fill('');
     this.mask = (1 << bits) - 1;
   }
 
@@ -179,17 +184,34 @@ export class Interner {
       h = Math.imul(h ^ b, 0x01000193);
     }
     this.stopped = at;
-    if (at === start) return '';
-    const e = this.slots[(h ^ (h >>> 15)) & this.mask];
-    if (e !== undefined && e.bytes.length === at - start) {
-      const b = e.bytes;
+    const n = at - start;
+    if (n === 0) return '';
+    const slot = (h ^ (h >>> 15)) & this.mask;
+    if (this.lengths[slot] === n) {
+      const kept = this.kept;
+      const from = this.starts[slot]!;
       let i = 0;
-      while (i < b.length && b[i] === buf[start + i]) i++;
-      if (i === b.length) return e.text;
+      while (i < n && kept[from + i] === buf[start + i]) i++;
+      if (i === n) return this.texts[slot]!;
     }
     const text = buf.toString('utf8', start, at);
-    this.slots[(h ^ (h >>> 15)) & this.mask] = { bytes: Uint8Array.prototype.slice.call(buf, start, at), text };
+    this.keep(slot, buf, start, n, text);
     return text;
+  }
+
+  private keep(slot: number, buf: Buffer, start: number, n: number, text: string): void {
+    if (this.keptUsed + n > this.kept.length) {
+      if (n > this.kept.length / 4) return; // a long value, not kept
+      // Full: the entries are forgotten and filled again as values are met (bytes of replaced entries are not reused).
+      this.lengths.fill(-1);
+      this.texts.fill('');
+      this.keptUsed = 0;
+    }
+    for (let i = 0; i < n; i++) this.kept[this.keptUsed + i] = buf[start + i]!;
+    this.starts[slot] = this.keptUsed;
+    this.lengths[slot] = n;
+    this.texts[slot] = text;
+    this.keptUsed += n;
   }
 }
 

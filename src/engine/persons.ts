@@ -54,7 +54,7 @@ const namesOfLines = (lines: readonly Line[]): LineNames => ({ of: (i) => lines[
 /**
  * Number the persons of lines decided together (Line.person): 0, 1, … in the order their keys are first met; returns
  * how many. Limits, the summary and person rows then find a person by number: each of them looked the key up in maps
- * of its own (about five lookups a line, a fifth of a large run's limits pass).
+ * of its own (about five lookups by key a line).
  */
 export function numberPersons(lines: readonly Line[]): number {
   const numbers = new Map<string, number>();
