@@ -113,13 +113,29 @@ export interface Patch {
 }
 
 export function patchOf(o: Override, lang: Lang): Patch {
-  if (o.appended) return { denied: false, cells: o.reason[lang], exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)), appended: true };
-  const amount = o.status === 'approved' ? formatYuan(o.amountFen) : formatYuan(0);
-  let cells = `${csvCell(o.status)},${csvCell(o.reasonCode)},${csvCell(o.reason[lang])},${csvCell(amount)},`;
-  if (o.denied) cells += `${csvCell('none')},,`;
+  if (o.appended) return { denied: false, cells: o.reason[lang], exposure: o.exposureFen === null ? '' : yuanCell(o.exposureFen), appended: true };
+  let cells = `${codeCell(o.status)},${codeCell(o.reasonCode)},${csvCell(o.reason[lang])},${o.status === 'approved' ? yuanCell(o.amountFen) : '0.00'},`;
+  if (o.denied) cells += 'none,,';
   // `appended` said here too: one shape of patch for writeOverride, whose optimised code a second shape threw away.
-  return { denied: o.denied, cells, exposure: o.exposureFen === null ? '' : csvCell(formatYuan(o.exposureFen)), appended: false };
+  return { denied: o.denied, cells, exposure: o.exposureFen === null ? '' : yuanCell(o.exposureFen), appended: false };
 }
+
+/** Fen in yuan as csvCell writes them: only a negative amount (a leading minus) needs its guard. */
+const yuanCell = (fen: number): string => (fen >= 0 ? formatYuan(fen) : csvCell(formatYuan(fen)));
+
+/**
+ * A status or reason code as csvCell writes it, remembered: a large run's limits threads write a few codes over and
+ * over (~160,000 patches at 1M rows), and a regular expression per cell was most of making a patch.
+ */
+function codeCell(code: string): string {
+  let cell = codeCells.get(code);
+  if (cell === undefined) {
+    if (codeCells.size >= 1024) codeCells.clear();
+    codeCells.set(code, (cell = csvCell(code)));
+  }
+  return cell;
+}
+const codeCells = new Map<string, string>();
 
 /**
  * A spilled breakdown record (bytes [from, to) of `bytes`) with a limit's decision written over it: the same

@@ -55,6 +55,17 @@ describe('patchBreakdownRecord', () => {
     });
   }
 
+  it('cells a spreadsheet would run as a formula (a negative amount or exposure, a code starting with -) are guarded as breakdownRow guards them', () => {
+    const line = zhujiLine();
+    const o: Override = { status: 'approved', reasonCode: '-x', reason: { zh: '=1', en: '+1' }, amountFen: -500, exposureFen: -100, denied: false };
+    const after: Line = { ...line, status: 'approved', reasonCode: o.reasonCode, reason: o.reason, amountFen: -500, exposureFen: -100 };
+    for (const lang of ['en', 'zh'] as Lang[]) {
+      const text = patched(breakdownRow(line, lang, false), o, lang);
+      expect(text).toBe(breakdownRow(after, lang, false));
+      expect(text).toContain(",'-5.00,");
+    }
+  });
+
   for (const [lang, what] of [['en', 'a reason that needs no quotes'], ['zh', 'a reason in quotes']] as const) {
     it(`ZJ-04: a line under review that the limits find twice keeps its status and amounts, its reason followed by theirs (${what})`, () => {
       const r = run('zhuji', [{ name: '王芳', program: 'entrepreneurship', date: '2020-03-05', groups: 'enterprise_employee' }]);
