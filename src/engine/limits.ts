@@ -148,12 +148,76 @@ function priorLine(p: PriorClaim, table: Table): Line {
   };
 }
 
-/** What a table's counting limits recorded for one person (see applyLimits). */
-interface PersonLimits {
-  seen?: Map<number | string, Line>;
-  counted?: Map<number, Line[]>;
-  named?: { at: number[]; lines: Line[] };
+/**
+ * What a table's counting limits recorded, per person (by number): entries of a key and a line in lists shared by
+ * all persons, each person's a chain from their latest back. A map or two and a list per person and table (each
+ * person's own `seen` and `counted`) were a fifth of what a large run's limits pass allocated. Keys: a once-ever
+ * limit's position; a no-repeat key (RepeatKeys: a negative number, or a text); a count per year (capKey); the lines a
+ * no-repeat limit keyed by occupation recorded (namedKey).
+ */
+class Recorded {
+  private readonly head: Int32Array;
+  private readonly keys: (number | string)[] = [];
+  private readonly lines: Line[] = [];
+  private readonly next: number[] = [];
+  constructor(persons: number) {
+    this.head = new Int32Array(persons).fill(-1);
+  }
+
+  /** The latest line recorded for `person` under `key`. */
+  get(person: number, key: number | string): Line | undefined {
+    for (let e = this.head[person]!; e >= 0; e = this.next[e]!) if (this.keys[e] === key) return this.lines[e];
+    return undefined;
+  }
+
+  /** Record `line` for `person` under `key`. */
+  add(person: number, key: number | string, line: Line): void {
+    this.keys.push(key);
+    this.lines.push(line);
+    this.next.push(this.head[person]!);
+    this.head[person] = this.keys.length - 1;
+  }
+
+  /**
+   * The lines recorded for `person` under `key`, counted, and those an annual cap names: the latest approved, and
+   * the first under review.
+   */
+  count(person: number, key: number, into: CapCount): void {
+    into.lines = 0;
+    into.approved = 0;
+    into.lastApproved = undefined;
+    into.firstReview = undefined;
+    for (let e = this.head[person]!; e >= 0; e = this.next[e]!) {
+      if (this.keys[e] !== key) continue;
+      const l = this.lines[e]!;
+      into.lines++;
+      if (l.status === 'approved') {
+        into.approved++;
+        into.lastApproved ??= l;
+      } else if (l.status === 'review') into.firstReview = l;
+    }
+  }
+
+  /** The first line recorded for `person` under `key` whose occupation resembles `line`'s (resemblingOccupation). */
+  firstAlike(person: number, key: number, line: Line, parts: readonly ('occupation' | 'level' | 'year')[]): Line | undefined {
+    let first: Line | undefined;
+    for (let e = this.head[person]!; e >= 0; e = this.next[e]!) if (this.keys[e] === key && resemblingOccupation(this.lines[e]!, line, parts)) first = this.lines[e];
+    return first;
+  }
 }
+
+/** What Recorded.count found. */
+interface CapCount {
+  lines: number;
+  approved: number;
+  lastApproved: Line | undefined;
+  firstReview: Line | undefined;
+}
+
+/** Recorded's key for the lines an annual cap (at position `at`) counted in `year`: past every other kind of key. */
+const capKey = (at: number, year: number): number => 2 ** 40 + at * 10_000 + year;
+/** Recorded's key for the lines a no-repeat limit keyed by occupation (at position `at`) recorded. */
+const namedKey = (at: number): number => 2 ** 45 + at;
 
 /**
  * Number the ledger's lines (`prior`) as the run's lines (`mine`, numbered among `persons`) of the same person are;
@@ -187,16 +251,11 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
 
   // Each line is checked against every limit first and recorded only if it survives all of them,
   // so a line one limit denies never uses up another limit's allowance. Ledger lines are only recorded.
-  // Per person (by number), what each limit has recorded: `seen` by the limit's position (once ever) or its position
-  // and key parts (no repeat); `counted` by position and year. Keys joined from the person key and the rest were
-  // built and hashed anew for every line of a large run.
-  // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
-  // A person's maps are made when a limit first records in them (a person with one line often needs one of them).
-  const limitsOf: (PersonLimits | undefined)[] = new Array(numbered);
+  const recorded = new Recorded(numbered);
   const countedOf = countingLimitsOf(table);
-  // What a surviving line records: in `seen` under a key, or in a `counted` list (reused for every line).
-  const seenKeys: (number | string)[] = [];
-  const countLists: Line[][] = [];
+  // The keys a surviving line is recorded under (reused for every line).
+  const keys: (number | string)[] = [];
+  const cap: CapCount = { lines: 0, approved: 0, lastApproved: undefined, firstReview: undefined };
   const twins = new TwinFinder(prior, numbered);
   const parts = new RepeatKeys();
   for (const line of ordered) {
@@ -209,57 +268,44 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
     }
     const limits = countedOf.get(line.program);
     if (limits) {
-      let person = limitsOf[line.person];
-      if (!person) limitsOf[line.person] = person = {};
-      seenKeys.length = 0;
-      countLists.length = 0;
+      const person = line.person;
+      keys.length = 0;
+      // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
       let namedAt = -1;
       for (const [i, limit] of limits) {
         if (!live(line)) break;
         if (limit.kind === 'once_ever') {
-          const k = i;
-          const prior = person.seen?.get(k);
+          const prior = recorded.get(person, i);
           if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
-          else seenKeys.push(k);
+          else keys.push(i);
         } else if (limit.kind === 'no_repeat') {
           const k = parts.key(i, line, limit.key);
           if (k === undefined) continue; // nothing to compare: the line names no occupation/level
-          const prior = person.seen?.get(k);
+          const prior = recorded.get(person, k);
           if (prior && !line.runId) {
             const what = `${line.occupation} ${valueLabel('level', line.level)}`;
             block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
           } else {
-            seenKeys.push(k);
+            keys.push(k);
             if (!limit.key.includes('occupation')) continue;
             namedAt = i;
-            const alike = line.runId || checked(line) || !person.named ? undefined : namedAlike(person.named, i, line, limit.key);
+            const alike = line.runId || checked(line) ? undefined : recorded.firstAlike(person, namedKey(i), line, limit.key);
             if (alike) occupationAlike(line, alike, limit.clause);
           }
         } else {
-          const k = i * 10_000 + line.year;
-          const counted = (person.counted ??= new Map<number, Line[]>());
-          let already = counted.get(k);
-          if (!already) counted.set(k, (already = []));
-          if (already.length >= limit.max && !line.runId) {
+          const k = capKey(i, line.year);
+          if (!line.runId) recorded.count(person, k, cap);
+          if (!line.runId && cap.lines >= limit.max) {
             // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
-            const approved = already.filter((l) => l.status === 'approved');
-            const prior = approved.length >= limit.max ? approved[approved.length - 1]! : already.find((l) => l.status === 'review')!;
+            const prior = cap.approved >= limit.max ? cap.lastApproved! : cap.firstReview!;
             block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
-          } else countLists.push(already);
+          } else keys.push(k);
         }
       }
       if (!live(line)) continue;
-      // Recorded as it stands: a twin sent to review below is seen under review by the limits (lists hold the line).
-      if (seenKeys.length) {
-        const seen = (person.seen ??= new Map<number | string, Line>());
-        for (const k of seenKeys) seen.set(k, line);
-      }
-      for (const list of countLists) list.push(line);
-      if (namedAt >= 0) {
-        const named = (person.named ??= { at: [], lines: [] });
-        named.at.push(namedAt);
-        named.lines.push(line);
-      }
+      // Recorded as it stands: a twin sent to review below is seen under review by the limits (entries hold the line).
+      for (const k of keys) recorded.add(person, k, line);
+      if (namedAt >= 0) recorded.add(person, namedKey(namedAt), line);
     }
     // What the text's limits let through, one more check: the very same claim twice.
     if (!line.runId) twins.check(line, !checked(line));
@@ -278,12 +324,6 @@ function resemblingOccupation(first: Line, later: Line, key: readonly ('occupati
   const a = first.occupation.replace(/\s+/g, '');
   const b = later.occupation.replace(/\s+/g, '');
   return Math.min(a.length, b.length) >= 2 && (a.includes(b) || b.includes(a));
-}
-
-/** The first line a no-repeat limit (at position `at`) recorded whose occupation resembles `line`'s (resemblingOccupation). */
-function namedAlike(named: { at: number[]; lines: Line[] }, at: number, line: Line, key: readonly ('occupation' | 'level' | 'year')[]): Line | undefined {
-  for (let j = 0; j < named.at.length; j++) if (named.at[j] === at && resemblingOccupation(named.lines[j]!, line, key)) return named.lines[j];
-  return undefined;
 }
 
 /**

@@ -503,10 +503,11 @@ export interface Override {
 
 /**
  * What the limits changed of a line read back from its record (`after`; the record keeps no reason, so a reason
- * the line has now is the limits'), given what it was before them; undefined when nothing.
+ * the line has now is the limits'), given what it was before them (its status, reason code, amount and exposure:
+ * passed one by one, not as an object made per line of a large run); undefined when nothing.
  */
-export function overrideOf(before: { status: Status; reasonCode: string; amountFen: number; exposureFen: number | null }, after: Line): Override | undefined {
-  if (before.status === after.status && before.reasonCode === after.reasonCode && before.amountFen === after.amountFen && before.exposureFen === after.exposureFen) {
+export function overrideOf(status: Status, reasonCode: string, amountFen: number, exposureFen: number | null, after: Line): Override | undefined {
+  if (status === after.status && reasonCode === after.reasonCode && amountFen === after.amountFen && exposureFen === after.exposureFen) {
     if (after.reason.en === '' && after.reason.zh === '') return undefined;
     return { status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen, denied: false, appended: true };
   }
@@ -514,5 +515,6 @@ export function overrideOf(before: { status: Status; reasonCode: string; amountF
     status: after.status, reasonCode: after.reasonCode, reason: after.reason, amountFen: after.amountFen, exposureFen: after.exposureFen,
     // A row already in the ledger shows no formula either (markDuplicate).
     denied: after.status === 'denied' || after.status === 'duplicate',
+    appended: false,
   };
 }

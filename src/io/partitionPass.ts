@@ -437,7 +437,7 @@ function decideLines(
   for (let i = 0; i < n; i++) {
     const l = lines[i]!;
     // Formatted in this pass, where the limits threads share the work, rather than in the last pass, which is one thread.
-    const o = overrideOf({ status: status[i]!, reasonCode: reasonCode[i]!, amountFen: amountFen[i]!, exposureFen: exposureFen[i]! }, l);
+    const o = overrideOf(status[i]!, reasonCode[i]!, amountFen[i]!, exposureFen[i]!, l);
     if (o) emit.override(indexes[i]!, o);
   }
   if (ledger) {
