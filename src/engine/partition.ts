@@ -86,6 +86,12 @@ export interface RecordLines {
   nameAt: number[];
   nameIn: number[];
   buffers: Buffer[];
+  /**
+   * How many lines the lists hold. While a partition is read (fromRecords with `more`) they may still be longer,
+   * holding an earlier partition's: emptied (length 0) instead, each list gave up its room and grew again by copies,
+   * ~80 MB of garbage a pass over the 1M roster's records.
+   */
+  count: number;
 }
 
 /** Line i's name, from its record (see RecordLines). */
@@ -233,21 +239,31 @@ export interface RecordReuse {
   read: RecordLines;
 }
 
-const emptyRecordLines = (): RecordLines => ({ lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] });
+const emptyRecordLines = (): RecordLines => ({ lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [], count: 0 });
 
 export const newRecordReuse = (): RecordReuse => ({ reader: new RecordReader(new Interner()), lines: [], read: emptyRecordLines() });
 
-/** The thread's lists to read a partition's records into (RecordReuse.read), emptied; with `hashes` for a ledger run's. */
+/**
+ * The thread's lists to read a partition's records into (RecordReuse.read), to be written over from the start (they
+ * keep their room: see RecordLines.count); with `hashes` for a ledger run's.
+ */
 export function recordLines(reuse: RecordReuse, hashes: boolean): RecordLines {
   const read = reuse.read;
-  read.lines.length = 0;
-  read.indexes.length = 0;
-  read.nameAt.length = 0;
-  read.nameIn.length = 0;
+  read.count = 0;
   read.buffers.length = 0;
-  if (hashes) (read.hashes ??= []).length = 0;
+  if (hashes) read.hashes ??= [];
   else read.hashes = undefined;
   return read;
+}
+
+/** Cut the lists to the lines read (RecordLines.count). */
+function cutToCount(read: RecordLines): void {
+  const n = read.count;
+  read.lines.length = n;
+  read.indexes.length = n;
+  read.nameAt.length = n;
+  read.nameIn.length = n;
+  if (read.hashes) read.hashes.length = n;
 }
 
 /**
@@ -355,6 +371,8 @@ export function fromRecords(
   only?: readonly number[],
   /** The lines of the shapes of the chunk whose records these are, by number (readShapes). */
   shapes?: readonly Line[],
+  /** More records follow into the same lists (another chunk's): they are cut to the lines read only after the last. */
+  more = false,
 ): void {
   const r = reuse.reader.start(buf, end);
   let buffer = into.buffers.indexOf(buf);
@@ -412,13 +430,14 @@ export function fromRecords(
       subject = r.cell() as Line['subject'];
     }
     // The name (for persons.csv): where it is, decoded only when a person's row is made (nameOf).
-    into.nameAt.push(r.at);
-    into.nameIn.push(buffer);
+    const k = into.count++;
+    into.nameAt[k] = r.at;
+    into.nameIn[k] = buffer;
     r.skipLine();
-    if (hashes) hashes.push(r.restOfLine());
-    into.indexes.push(index);
+    if (hashes) hashes[k] = r.restOfLine();
+    into.indexes[k] = index;
     // The line's fields written over a line of an earlier partition, when this thread has one to spare (RecordReuse).
-    const reused = reuse.lines[into.lines.length];
+    const reused = reuse.lines[k];
     if (reused === undefined) {
       const l: Line = {
         file, row, seq, jurisdiction, documentStatus,
@@ -428,7 +447,7 @@ export function fromRecords(
         exposureFen, companionOf, person: -1,
       };
       reuse.lines.push(l);
-      into.lines.push(l);
+      into.lines[k] = l;
     } else {
       const l = reused;
       l.file = file; l.row = row; l.seq = seq; l.jurisdiction = jurisdiction; l.documentStatus = documentStatus;
@@ -436,9 +455,10 @@ export function fromRecords(
       l.date = date; l.year = year; l.occupation = occupation; l.level = level; l.status = status; l.reasonCode = reasonCode;
       l.reason = NO_TEXT; l.amountFen = amountFen; l.basis = 'none'; l.formula = NO_TEXT; l.citation = '';
       l.exposureFen = exposureFen; l.companionOf = companionOf; l.person = -1;
-      into.lines.push(l);
+      into.lines[k] = l;
     }
   }
+  if (!more) cutToCount(into);
 }
 
 /**

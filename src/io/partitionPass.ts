@@ -353,7 +353,7 @@ export function decidePartition(
   const starts = pieces > 1 ? chunks.map((bytes) => piecesOf(bytes, bytes.length, pieces)) : undefined;
   const readPiece = (piece = 0): RecordLines => {
     const read = recordLines(reuse, Boolean(ledger));
-    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece], shapes[c]));
+    chunks.forEach((bytes, c) => fromRecords(bytes, bytes.length, tables, labels, reuse, read, starts?.[c]![piece], shapes[c], c < chunks.length - 1));
     return read;
   };
   if (pieces === 1) {

@@ -107,7 +107,7 @@ describe('row shapes (rowShapes.ts)', () => {
     // Each record read alone: its line's fields (but those limits never read) and its name.
     const read = (record: string): unknown => {
       const bytes = Buffer.from(record);
-      const into: RecordLines = { lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [] };
+      const into: RecordLines = { lines: [], indexes: [], nameAt: [], nameIn: [], buffers: [], count: 0 };
       fromRecords(bytes, bytes.length, tables, ['r.csv'], newRecordReuse(), into, undefined, shapeLines);
       return { ...into.lines[0], index: into.indexes[0], name: nameOf(into, 0) };
     };
