@@ -107,8 +107,13 @@ export async function evaluateChunk(given: ChunkJob, options: BatchOptions, tick
   const rejectCounts: RejectCounts = {};
   let lines = 0;
   const mapLine = (p: number, length: number): void => {
-    map[mapped * MAP_ENTRY] = p;
-    map.writeUInt32LE(length, mapped * MAP_ENTRY + 1);
+    const o = mapped * MAP_ENTRY;
+    map[o] = p;
+    // By hand, little-endian (as LineMapReader reads it): writeUInt32LE is a call with its checks, per line.
+    map[o + 1] = length & 0xff;
+    map[o + 2] = (length >>> 8) & 0xff;
+    map[o + 3] = (length >>> 16) & 0xff;
+    map[o + 4] = length >>> 24;
     if (++mapped === MAP_BLOCK) {
       writeAll(mapFd, map, 0, mapped * MAP_ENTRY);
       mapped = 0;
@@ -256,8 +261,10 @@ export class LineMapReader {
       if (this.count === 0) return false;
     }
     const o = this.at++ * MAP_ENTRY;
-    into.partition = this.buf[o]!;
-    into.bytes = this.buf.readUInt32LE(o + 1);
+    const b = this.buf;
+    into.partition = b[o]!;
+    // By hand: readUInt32LE (a call with its checks, per line of the breakdown) was ~25 ms of the last pass at 1M rows.
+    into.bytes = (b[o + 1]! | (b[o + 2]! << 8) | (b[o + 3]! << 16) | (b[o + 4]! << 24)) >>> 0;
     return true;
   }
   close(): void {
