@@ -51,11 +51,12 @@ interface Group {
 /** Summary rows of lines numbered by numberPersons among `persons` (distinct persons are counted by number). */
 export function summarize(lines: readonly Line[], programOrder: (jurisdiction: string, program: string) => number, persons: number): SummaryRow[] {
   assertNumbered(lines, persons);
-  // Looked up by nested maps, not a joined key, and no closure per lookup: a large run summarises a million lines
-  // in its limits pass, and what each line allocated (a key string, a Set entry per group) was most of that pass's
-  // garbage (~480 MB at 1M rows).
-  const groups = new Map<string, Map<string, Map<string, Map<string, Map<Status, Group>>>>>();
-  const totals = new Map<string, Group>();
+  // Per jurisdiction, its total, and per programme the groups met so far: a short list searched in order (a
+  // programme has one payee, a few payee names, four statuses). No joined key and no closure per lookup: a large
+  // run summarises a million lines in its limits pass, and what each line allocated (a key string, a Set entry per
+  // group) was most of that pass's garbage (~480 MB at 1M rows); nested maps, one for each part of the key, took
+  // six lookups a line.
+  const byJurisdiction = new Map<string, { total: Group; programs: Map<string, Group[]> }>();
   const all: Group[] = [];
   const group = (row: SummaryRow): Group => {
     const g = { row, id: all.length };
@@ -64,8 +65,9 @@ export function summarize(lines: readonly Line[], programOrder: (jurisdiction: s
   };
   // Distinct persons per group: each line's person paired with its group and its total; afterwards (countPersons)
   // each group counts the distinct persons paired with it.
-  let pairPerson = new Int32Array(1024);
-  let pairGroup = new Int32Array(1024);
+  // Two pairs a line: its group's and its total's.
+  const pairPerson = new Int32Array(2 * lines.length);
+  const pairGroup = new Int32Array(2 * lines.length);
   let paired = 0;
   const reasonKeys = new Map<string, Map<string, string>>();
   const count = (x: Group, l: Line, person: number): void => {
@@ -78,12 +80,6 @@ export function summarize(lines: readonly Line[], programOrder: (jurisdiction: s
       if (key === undefined) byCode.set(l.reasonCode, (key = `${l.status}\t${l.reasonCode}`));
       x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
     }
-    if (paired === pairPerson.length) {
-      const [persons, groups] = [new Int32Array(paired * 2), new Int32Array(paired * 2)];
-      persons.set(pairPerson);
-      groups.set(pairGroup);
-      [pairPerson, pairGroup] = [persons, groups];
-    }
     pairPerson[paired] = person;
     pairGroup[paired++] = x.id;
     if (l.status === 'approved') x.row.amountFen += l.amountFen;
@@ -93,31 +89,29 @@ export function summarize(lines: readonly Line[], programOrder: (jurisdiction: s
     }
   };
   for (const l of lines) {
-    let byProgram = groups.get(l.jurisdiction);
-    if (!byProgram) groups.set(l.jurisdiction, (byProgram = new Map()));
-    let byPayee = byProgram.get(l.program);
-    if (!byPayee) byProgram.set(l.program, (byPayee = new Map()));
-    let byName = byPayee.get(l.payee);
-    if (!byName) byPayee.set(l.payee, (byName = new Map()));
-    let byStatus = byName.get(l.payeeName);
-    if (!byStatus) byName.set(l.payeeName, (byStatus = new Map()));
-    let g = byStatus.get(l.status);
-    if (!g) byStatus.set(l.status, (g = group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
-    let t = totals.get(l.jurisdiction);
-    if (!t) totals.set(l.jurisdiction, (t = group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} })));
+    let j = byJurisdiction.get(l.jurisdiction);
+    if (!j) byJurisdiction.set(l.jurisdiction, (j = { total: group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} }), programs: new Map() }));
+    let list = j.programs.get(l.program);
+    if (!list) j.programs.set(l.program, (list = []));
+    let g: Group | undefined;
+    for (let i = 0; i < list.length; i++) {
+      const r = list[i]!.row;
+      if (r.status === l.status && r.payee === l.payee && r.payeeName === l.payeeName) {
+        g = list[i];
+        break;
+      }
+    }
+    if (!g) list.push((g = group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
     count(g, l, l.person);
-    count(t, l, l.person);
+    count(j.total, l, l.person);
   }
   countPersons(pairPerson, pairGroup, paired, persons, all);
   const rows: SummaryRow[] = [];
-  for (const byProgram of groups.values())
-    for (const byPayee of byProgram.values())
-      for (const byName of byPayee.values())
-        for (const byStatus of byName.values()) for (const g of byStatus.values()) rows.push(g.row);
+  for (const j of byJurisdiction.values()) for (const list of j.programs.values()) for (const g of list) rows.push(g.row);
   rows.sort(byGroup(programOrder));
   const out: SummaryRow[] = [];
-  for (const [jurisdiction, t] of [...totals.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
-    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), t.row);
+  for (const [jurisdiction, j] of [...byJurisdiction.entries()].sort((a, b) => a[0].localeCompare(b[0]))) {
+    out.push(...rows.filter((r) => r.jurisdiction === jurisdiction), j.total.row);
   }
   return out;
 }
