@@ -67,27 +67,33 @@ function applyChooseLarger(lines: Line[], limit: ChooseLarger): void {
     else if (Array.isArray(group)) group.push(l);
     else groups.set(key, [group, l]);
   }
-  for (const group of groups.values()) {
-    if (!Array.isArray(group)) continue;
-    if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) continue;
-    const value = (l: Line): number => worth(l) ?? 0;
-    // What the ledger already paid cannot be taken back: it wins against any new line.
-    const paid = group.filter((l) => l.runId);
-    const winner = [...(paid.length ? paid : group)].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
-    for (const l of group) {
-      if (l.runId || l === winner || (limit.kind === 'not_combined' && l.program === winner.program)) continue;
-      if (paid.length && limit.kind === 'highest_only' && value(l) > value(winner)) {
-        // A higher title after a lower one was paid: the text does not say whether the difference is paid.
-        l.exposureFen = value(l);
-        l.amountFen = 0;
-        l.status = 'review';
-        l.reasonCode = 'higher_after_paid';
-        const w = where(winner);
-        l.reason = { zh: `${limit.reason.zh}; 已在 ${w.zh} 支付较低者, 文件未规定是否补差`, en: `${limit.reason.en}; a lower one was paid on ${w.en} and the text does not say whether the difference is paid` };
-        continue;
-      }
-      block(l, 'not_combined', winner, `${limit.reason.zh}, 按较高者支付`, `${limit.reason.en}; the larger is paid`);
+  for (const group of groups.values()) if (Array.isArray(group)) chooseLarger(group, limit);
+}
+
+/**
+ * One person's lines of a choose-larger limit (with the same key parts): the one paid, the others denied naming it.
+ * Apart from the grouping (applyChooseLarger), which every line passes through: the optimising compiler compiles
+ * each thread's hot functions anew, and the smaller each is, the less that costs.
+ */
+function chooseLarger(group: Line[], limit: ChooseLarger): void {
+  if (limit.kind === 'not_combined' ? new Set(group.map((l) => l.program)).size < 2 : group.length < 2) return;
+  const value = (l: Line): number => worth(l) ?? 0;
+  // What the ledger already paid cannot be taken back: it wins against any new line.
+  const paid = group.filter((l) => l.runId);
+  const winner = [...(paid.length ? paid : group)].sort((a, b) => value(b) - value(a) || compareLines(a, b))[0]!;
+  for (const l of group) {
+    if (l.runId || l === winner || (limit.kind === 'not_combined' && l.program === winner.program)) continue;
+    if (paid.length && limit.kind === 'highest_only' && value(l) > value(winner)) {
+      // A higher title after a lower one was paid: the text does not say whether the difference is paid.
+      l.exposureFen = value(l);
+      l.amountFen = 0;
+      l.status = 'review';
+      l.reasonCode = 'higher_after_paid';
+      const w = where(winner);
+      l.reason = { zh: `${limit.reason.zh}; 已在 ${w.zh} 支付较低者, 文件未规定是否补差`, en: `${limit.reason.en}; a lower one was paid on ${w.en} and the text does not say whether the difference is paid` };
+      continue;
     }
+    block(l, 'not_combined', winner, `${limit.reason.zh}, 按较高者支付`, `${limit.reason.en}; the larger is paid`);
   }
 }
 
@@ -248,15 +254,25 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
   const numbered = prior.length ? numberPrior(prior, mine, persons) : persons;
   const ordered = prior.length ? [...prior, ...mine] : mine;
   for (const limit of table.limits) if (limit.kind === 'not_combined' || limit.kind === 'highest_only') applyChooseLarger(ordered, limit);
+  applyCounting(ordered, table, numbered, prior);
+  decideCompanions(prior.length ? ordered.filter((l) => !l.runId) : ordered, prior);
+}
 
+/**
+ * The counting limits (once ever, no repeat, annual caps) and the same-claim check over `ordered` (the ledger's
+ * lines, then the run's, in decision order; their persons numbered below `persons`). A function of its own, as are
+ * the denials' texts (deny*): the optimising compiler compiles each thread's hot functions anew, and the smaller
+ * each is, the less that costs.
+ */
+function applyCounting(ordered: Line[], table: Table, persons: number, prior: readonly Line[]): void {
   // Each line is checked against every limit first and recorded only if it survives all of them,
   // so a line one limit denies never uses up another limit's allowance. Ledger lines are only recorded.
-  const recorded = new Recorded(numbered);
+  const recorded = new Recorded(persons);
   const countedOf = countingLimitsOf(table);
   // The keys a surviving line is recorded under (reused for every line).
   const keys: (number | string)[] = [];
   const cap: CapCount = { lines: 0, approved: 0, lastApproved: undefined, firstReview: undefined };
-  const twins = new TwinFinder(prior, numbered);
+  const twins = new TwinFinder(prior, persons);
   const parts = new RepeatKeys();
   for (const line of ordered) {
     if (!live(line) || line.companionOf) continue;
@@ -272,20 +288,19 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
       keys.length = 0;
       // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
       let namedAt = -1;
-      for (const [i, limit] of limits) {
+      for (let j = 0; j < limits.length; j++) {
+        const [i, limit] = [limits[j]![0], limits[j]![1]];
         if (!live(line)) break;
         if (limit.kind === 'once_ever') {
           const prior = recorded.get(person, i);
-          if (prior && !line.runId) block(line, 'once_ever', prior, `同一人只能享受一次 (${limit.clause})`, `once per person ever (${limit.clause})`);
+          if (prior && !line.runId) denyOnce(line, prior, limit.clause);
           else keys.push(i);
         } else if (limit.kind === 'no_repeat') {
           const k = parts.key(i, line, limit.key);
           if (k === undefined) continue; // nothing to compare: the line names no occupation/level
           const prior = recorded.get(person, k);
-          if (prior && !line.runId) {
-            const what = `${line.occupation} ${valueLabel('level', line.level)}`;
-            block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${limit.clause})`, `same occupation and level not paid twice: ${what} (${limit.clause})`);
-          } else {
+          if (prior && !line.runId) denyRepeat(line, prior, limit.clause);
+          else {
             keys.push(k);
             if (!limit.key.includes('occupation')) continue;
             namedAt = i;
@@ -295,11 +310,9 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
         } else {
           const k = capKey(i, line.year);
           if (!line.runId) recorded.count(person, k, cap);
-          if (!line.runId && cap.lines >= limit.max) {
-            // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
-            const prior = cap.approved >= limit.max ? cap.lastApproved! : cap.firstReview!;
-            block(line, 'annual_cap', prior, `每人每年最多享受${limit.max}次, ${line.year}年已满 (${limit.clause})`, `at most ${limit.max} per person per year, ${line.year} is full (${limit.clause})`);
-          } else keys.push(k);
+          // Denied only when approved lines alone fill the cap; otherwise the outcome waits on a review.
+          if (!line.runId && cap.lines >= limit.max) denyByCap(line, cap.approved >= limit.max ? cap.lastApproved! : cap.firstReview!, limit.max, limit.clause);
+          else keys.push(k);
         }
       }
       if (!live(line)) continue;
@@ -310,7 +323,22 @@ export function applyLimits(lines: Line[], table: Table, persons: number, histor
     // What the text's limits let through, one more check: the very same claim twice.
     if (!line.runId) twins.check(line, !checked(line));
   }
-  decideCompanions(prior.length ? ordered.filter((l) => !l.runId) : ordered, prior);
+}
+
+/** A once-ever limit (`clause`) met already on `prior`. */
+function denyOnce(line: Line, prior: Line, clause: string): void {
+  block(line, 'once_ever', prior, `同一人只能享受一次 (${clause})`, `once per person ever (${clause})`);
+}
+
+/** A no-repeat limit (`clause`) met already on `prior`: the same occupation and level. */
+function denyRepeat(line: Line, prior: Line, clause: string): void {
+  const what = `${line.occupation} ${valueLabel('level', line.level)}`;
+  block(line, 'repeat_occupation_level', prior, `同一职业同一等级不得重复享受: ${what} (${clause})`, `same occupation and level not paid twice: ${what} (${clause})`);
+}
+
+/** An annual cap of `max` (`clause`) full for the line's year, `prior` the line it names. */
+function denyByCap(line: Line, prior: Line, max: number, clause: string): void {
+  block(line, 'annual_cap', prior, `每人每年最多享受${max}次, ${line.year}年已满 (${clause})`, `at most ${max} per person per year, ${line.year} is full (${clause})`);
 }
 
 /**
@@ -534,37 +562,40 @@ function decideCompanions(lines: Line[], prior: readonly Line[]): void {
     if (row) row.push(l);
     else byRow.set(l.seq, [l]);
   }
-  for (const rowLines of byRow.values()) {
-    for (const c of rowLines) {
-      if (!c.companionOf || !live(c)) continue;
-      const parent = rowLines.find((l) => l.program === c.companionOf && !l.companionOf);
-      if (!parent) continue;
-      // The training paid before (the ledger's payment of this very claim) and this companion paid for it, if so.
-      const paidParent = prior.length && (parent.status === 'duplicate' || (parent.status === 'denied' && LIMIT_DENIALS.has(parent.reasonCode))) ? paidBefore(parent, prior) : undefined;
-      const paidCompanion = paidParent && paidBefore(c, prior);
-      if (paidCompanion) {
-        // Paid already (from another row: the row corrected, or entered again): not paid twice unseen.
-        if (parent.status === 'duplicate' && !checked(c)) {
-          const w = where(paidCompanion);
-          const why = { zh: `此培训的本项已于 ${w.zh} 支付: 是否重复申领? 请核实`, en: `already paid for this training on ${w.en}: claimed again? to be checked` };
-          toBeChecked(c, 'same_claim_twice', why);
-        } else if (parent.status === 'denied') companionDenied(c, parent);
-      } else if (paidParent && parent.status === 'denied') {
-        if (checked(c)) continue;
-        const w = where(paidParent);
-        const why = {
-          zh: `所随培训已于 ${w.zh} 支付, 当时未付本项: 若此行即该笔申请(如补填了培训天数), 请核实后决定 (--decisions)`,
-          en: `the training it rides along with was paid on ${w.en}, without this: if this row is that claim (its training days filled in, say), check and decide (--decisions)`,
-        };
-        toBeChecked(c, 'paid_without_companion', why);
+  for (const rowLines of byRow.values()) decideRow(rowLines, prior);
+}
+
+/** The companions of one row's lines (see decideCompanions): apart, so that the scan every line passes through compiles small. */
+function decideRow(rowLines: Line[], prior: readonly Line[]): void {
+  for (const c of rowLines) {
+    if (!c.companionOf || !live(c)) continue;
+    const parent = rowLines.find((l) => l.program === c.companionOf && !l.companionOf);
+    if (!parent) continue;
+    // The training paid before (the ledger's payment of this very claim) and this companion paid for it, if so.
+    const paidParent = prior.length && (parent.status === 'duplicate' || (parent.status === 'denied' && LIMIT_DENIALS.has(parent.reasonCode))) ? paidBefore(parent, prior) : undefined;
+    const paidCompanion = paidParent && paidBefore(c, prior);
+    if (paidCompanion) {
+      // Paid already (from another row: the row corrected, or entered again): not paid twice unseen.
+      if (parent.status === 'duplicate' && !checked(c)) {
+        const w = where(paidCompanion);
+        const why = { zh: `此培训的本项已于 ${w.zh} 支付: 是否重复申领? 请核实`, en: `already paid for this training on ${w.en}: claimed again? to be checked` };
+        toBeChecked(c, 'same_claim_twice', why);
       } else if (parent.status === 'denied') companionDenied(c, parent);
-      else if (parent.status === 'review' && c.status === 'approved') {
-        c.status = 'review';
-        c.reasonCode = 'parent_in_review';
-        c.exposureFen = c.amountFen;
-        c.amountFen = 0;
-        c.reason = { zh: `随 ${parent.programName.zh} 一并待审`, en: `follows ${parent.programName.en}, which is under review` };
-      }
+    } else if (paidParent && parent.status === 'denied') {
+      if (checked(c)) continue;
+      const w = where(paidParent);
+      const why = {
+        zh: `所随培训已于 ${w.zh} 支付, 当时未付本项: 若此行即该笔申请(如补填了培训天数), 请核实后决定 (--decisions)`,
+        en: `the training it rides along with was paid on ${w.en}, without this: if this row is that claim (its training days filled in, say), check and decide (--decisions)`,
+      };
+      toBeChecked(c, 'paid_without_companion', why);
+    } else if (parent.status === 'denied') companionDenied(c, parent);
+    else if (parent.status === 'review' && c.status === 'approved') {
+      c.status = 'review';
+      c.reasonCode = 'parent_in_review';
+      c.exposureFen = c.amountFen;
+      c.amountFen = 0;
+      c.reason = { zh: `随 ${parent.programName.zh} 一并待审`, en: `follows ${parent.programName.en}, which is under review` };
     }
   }
 }

@@ -48,49 +48,31 @@ interface Group {
   id: number;
 }
 
-/** Summary rows of lines numbered by numberPersons among `persons` (distinct persons are counted by number). */
-export function summarize(lines: readonly Line[], programOrder: (jurisdiction: string, program: string) => number, persons: number): SummaryRow[] {
-  assertNumbered(lines, persons);
-  // Per jurisdiction, its total, and per programme the groups met so far: a short list searched in order (a
-  // programme has one payee, a few payee names, four statuses). No joined key and no closure per lookup: a large
-  // run summarises a million lines in its limits pass, and what each line allocated (a key string, a Set entry per
-  // group) was most of that pass's garbage (~480 MB at 1M rows); nested maps, one for each part of the key, took
-  // six lookups a line.
-  const byJurisdiction = new Map<string, { total: Group; programs: Map<string, Group[]> }>();
-  const all: Group[] = [];
-  const group = (row: SummaryRow): Group => {
-    const g = { row, id: all.length };
-    all.push(g);
-    return g;
-  };
-  // Distinct persons per group: each line's person paired with its group and its total; afterwards (countPersons)
-  // each group counts the distinct persons paired with it.
-  // Two pairs a line: its group's and its total's.
-  const pairPerson = new Int32Array(2 * lines.length);
-  const pairGroup = new Int32Array(2 * lines.length);
-  let paired = 0;
-  const reasonKeys = new Map<string, Map<string, string>>();
-  const count = (x: Group, l: Line, person: number): void => {
-    x.row.claims += 1;
-    // Approved lines only when a clerk approved them (--decisions): what a run paid by hand is said apart.
-    if (x.row.reasons && (l.status !== 'approved' || l.reasonCode === APPROVED_ON_REVIEW)) {
-      let byCode = reasonKeys.get(l.status);
-      if (!byCode) reasonKeys.set(l.status, (byCode = new Map()));
-      let key = byCode.get(l.reasonCode);
-      if (key === undefined) byCode.set(l.reasonCode, (key = `${l.status}\t${l.reasonCode}`));
-      x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
-    }
-    pairPerson[paired] = person;
-    pairGroup[paired++] = x.id;
-    if (l.status === 'approved') x.row.amountFen += l.amountFen;
-    else if (l.status === 'review') {
-      if (l.exposureFen === null) x.row.unquantified += 1;
-      else x.row.exposureFen += l.exposureFen;
-    }
-  };
-  for (const l of lines) {
-    let j = byJurisdiction.get(l.jurisdiction);
-    if (!j) byJurisdiction.set(l.jurisdiction, (j = { total: group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} }), programs: new Map() }));
+/**
+ * Lines counted into summary groups. Per jurisdiction, its total, and per programme the groups met so far: a short
+ * list searched in order (a programme has one payee, a few payee names, four statuses). No joined key and no closure
+ * per lookup: a large run summarises a million lines in its limits pass, and what each line allocated (a key string,
+ * a Set entry per group) was most of that pass's garbage (~480 MB at 1M rows); nested maps, one for each part of the
+ * key, took six lookups a line. A class rather than closures made per call: its methods are compiled once a thread.
+ */
+class Tally {
+  readonly byJurisdiction = new Map<string, { total: Group; programs: Map<string, Group[]> }>();
+  readonly all: Group[] = [];
+  // Distinct persons per group: each line's person paired with its group and its total (two pairs a line);
+  // afterwards (countPersons) each group counts the distinct persons paired with it.
+  readonly pairPerson: Int32Array;
+  readonly pairGroup: Int32Array;
+  paired = 0;
+  private readonly reasonKeys = new Map<string, Map<string, string>>();
+
+  constructor(lines: number) {
+    this.pairPerson = new Int32Array(2 * lines);
+    this.pairGroup = new Int32Array(2 * lines);
+  }
+
+  add(l: Line): void {
+    let j = this.byJurisdiction.get(l.jurisdiction);
+    if (!j) this.byJurisdiction.set(l.jurisdiction, (j = { total: this.group({ ...blank(l, '', { zh: '', en: '' }, '', '', ''), reasons: {} }), programs: new Map() }));
     let list = j.programs.get(l.program);
     if (!list) j.programs.set(l.program, (list = []));
     let g: Group | undefined;
@@ -101,10 +83,43 @@ export function summarize(lines: readonly Line[], programOrder: (jurisdiction: s
         break;
       }
     }
-    if (!g) list.push((g = group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
-    count(g, l, l.person);
-    count(j.total, l, l.person);
+    if (!g) list.push((g = this.group(blank(l, l.program, l.programName, l.payee, l.payeeName, l.status))));
+    this.count(g, l);
+    this.count(j.total, l);
   }
+
+  private group(row: SummaryRow): Group {
+    const g = { row, id: this.all.length };
+    this.all.push(g);
+    return g;
+  }
+
+  private count(x: Group, l: Line): void {
+    x.row.claims += 1;
+    // Approved lines only when a clerk approved them (--decisions): what a run paid by hand is said apart.
+    if (x.row.reasons && (l.status !== 'approved' || l.reasonCode === APPROVED_ON_REVIEW)) {
+      let byCode = this.reasonKeys.get(l.status);
+      if (!byCode) this.reasonKeys.set(l.status, (byCode = new Map()));
+      let key = byCode.get(l.reasonCode);
+      if (key === undefined) byCode.set(l.reasonCode, (key = `${l.status}\t${l.reasonCode}`));
+      x.row.reasons[key] = (x.row.reasons[key] ?? 0) + 1;
+    }
+    this.pairPerson[this.paired] = l.person;
+    this.pairGroup[this.paired++] = x.id;
+    if (l.status === 'approved') x.row.amountFen += l.amountFen;
+    else if (l.status === 'review') {
+      if (l.exposureFen === null) x.row.unquantified += 1;
+      else x.row.exposureFen += l.exposureFen;
+    }
+  }
+}
+
+/** Summary rows of lines numbered by numberPersons among `persons` (distinct persons are counted by number). */
+export function summarize(lines: readonly Line[], programOrder: (jurisdiction: string, program: string) => number, persons: number): SummaryRow[] {
+  assertNumbered(lines, persons);
+  const tally = new Tally(lines.length);
+  for (const l of lines) tally.add(l);
+  const { byJurisdiction, all, pairPerson, pairGroup, paired } = tally;
   countPersons(pairPerson, pairGroup, paired, persons, all);
   const rows: SummaryRow[] = [];
   for (const j of byJurisdiction.values()) for (const list of j.programs.values()) for (const g of list) rows.push(g.row);
