@@ -220,9 +220,12 @@ interface CapCount {
   firstReview: Line | undefined;
 }
 
-/** Recorded's key for the lines an annual cap (at position `at`) counted in `year`: past every other kind of key. */
+/**
+ * Recorded's key for the lines an annual cap (at position `at`, below 64) counted in `year`: from 2^40, above a
+ * once-ever limit's position and below every namedKey; a no-repeat key is negative or a text.
+ */
 const capKey = (at: number, year: number): number => 2 ** 40 + at * 10_000 + year;
-/** Recorded's key for the lines a no-repeat limit keyed by occupation (at position `at`) recorded. */
+/** Recorded's key for the lines a no-repeat limit keyed by occupation (at position `at`) recorded: from 2^45. */
 const namedKey = (at: number): number => 2 ** 45 + at;
 
 /**
@@ -289,7 +292,8 @@ function applyCounting(ordered: Line[], table: Table, persons: number, prior: re
       // `named`: the lines no-repeat limits recorded, by limit position, for occupations named alike (resemblingOccupation).
       let namedAt = -1;
       for (let j = 0; j < limits.length; j++) {
-        const [i, limit] = [limits[j]![0], limits[j]![1]];
+        const i = limits[j]![0];
+        const limit = limits[j]![1];
         if (!live(line)) break;
         if (limit.kind === 'once_ever') {
           const prior = recorded.get(person, i);

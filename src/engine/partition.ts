@@ -89,7 +89,7 @@ export interface RecordLines {
   /**
    * How many lines the lists hold. While a partition is read (fromRecords with `more`) they may still be longer,
    * holding an earlier partition's: emptied (length 0) instead, each list gave up its room and grew again by copies,
-   * ~80 MB of garbage a pass over the 1M roster's records.
+   * ~100 MB of garbage a pass over the 1M roster's records.
    */
   count: number;
 }
