@@ -7,8 +7,13 @@ import type { Bilingual, PriorClaim, PriorRow } from '../engine/types.js';
 
 export const SCHEMA_VERSION = 1;
 
-/** Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once (FieldDef.hashed). */
-const HASH_ORDER = FIELDS.filter((f) => f.hashed !== false).map((f) => f.name).sort((a, b) => a.localeCompare(b));
+let hashOrderMade: string[] | undefined;
+/**
+ * Field names in the order row hashes list them: as `localeCompare` sorts them, worked out once (FieldDef.hashed).
+ * On first use, not as the module loads: a thread's first localeCompare sets up its collator (~5 ms), and every
+ * thread of a large run loads this module, most of them for no ledger.
+ */
+const hashOrder = (): readonly string[] => (hashOrderMade ??= FIELDS.filter((f) => f.hashed !== false).map((f) => f.name).sort((a, b) => a.localeCompare(b)));
 /** Fields a row's hash leaves out: who is paid (FieldDef.hashed). */
 const UNHASHED = FIELDS.filter((f) => f.hashed === false).map((f) => f.name);
 
@@ -28,7 +33,7 @@ export function rowHash(cells: ReadonlyMap<string, string>, defaultJurisdiction:
   // most of the cost (~10 µs a row).
   let content = defaultJurisdiction ?? '';
   let found = 0;
-  for (const name of HASH_ORDER) {
+  for (const name of hashOrder()) {
     const value = cells.get(name);
     if (value === undefined) continue;
     found++;
@@ -68,7 +73,7 @@ export class ByteRowHasher {
     if (fields !== this.fields) {
       this.fields = fields;
       const columns = new Map(fields.map((f, i) => [f, i]));
-      this.plan = HASH_ORDER.filter((f) => columns.has(f)).map((f) => ({ column: columns.get(f)!, prefix: Buffer.from(`\n${f}=`, 'utf8') }));
+      this.plan = hashOrder().filter((f) => columns.has(f)).map((f) => ({ column: columns.get(f)!, prefix: Buffer.from(`\n${f}=`, 'utf8') }));
     }
     let n = 0;
     for (let i = 0; i < this.start.length; i++) this.scratch[n++] = this.start[i]!;
