@@ -266,19 +266,13 @@ function putCell(text: string, dst: Buffer, at: number): number {
  * character: the regular expressions that took were a third of writing a person's row.
  */
 function putTextCell(text: string, cleaned: boolean, dst: Buffer, at: number): number {
-  const n = text.length;
-  const first = n ? text.charCodeAt(0) : 0;
-  if (first === 0x3d || first === 0x2b || first === 0x2d || first === 0x40) return putCell(csvCell(cleaned ? clean(text) : text), dst, at);
-  let wide = false;
-  for (let i = 0; i < n; i++) {
+  const first = text.length ? text.charCodeAt(0) : 0;
+  let plain = first !== 0x3d && first !== 0x2b && first !== 0x2d && first !== 0x40;
+  for (let i = 0; plain && i < text.length; i++) {
     const c = text.charCodeAt(i);
-    if (c >= 0x80) wide = true;
-    else if (c === QUOTE || c === COMMA || c === 9 || c === 10 || c === 13) return putCell(csvCell(cleaned ? clean(text) : text), dst, at);
-    else dst[at + i] = c;
+    plain = c !== QUOTE && c !== COMMA && c !== 9 && c !== 10 && c !== 13;
   }
-  at += wide ? dst.write(text, at, 'utf8') : n;
-  dst[at] = COMMA;
-  return at + 1;
+  return putCell(plain ? text : csvCell(cleaned ? clean(text) : text), dst, at);
 }
 
 /**
